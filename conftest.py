@@ -1,0 +1,57 @@
+import pytest
+
+from renkei.accounts.models import Role
+from renkei.accounts.tests.factories import UserFactory
+from renkei.places.tests.factories import PlaceFactory
+
+
+@pytest.fixture
+def place(db):
+    return PlaceFactory(slug="testville", name_en="Testville", name_ja="テスト市")
+
+
+@pytest.fixture
+def other_place(db):
+    return PlaceFactory(slug="otherton", name_en="Otherton")
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin", roles=[Role.ADMINISTRATOR])
+
+
+@pytest.fixture
+def officer(db):
+    return UserFactory(username="officer", roles=[Role.PROGRAMME_OFFICER])
+
+
+@pytest.fixture
+def focal_point(db, place):
+    return UserFactory(username="focal", roles=[Role.FOCAL_POINT], places=[place])
+
+
+@pytest.fixture
+def reviewer(db):
+    return UserFactory(username="reviewer", roles=[Role.REVIEWER])
+
+
+@pytest.fixture
+def secretariat(db):
+    return UserFactory(username="secretariat", roles=[Role.NETWORK_SECRETARIAT])
+
+
+@pytest.fixture
+def knowledge_manager(db):
+    return UserFactory(username="librarian", roles=[Role.KNOWLEDGE_MANAGER])
+
+
+@pytest.fixture
+def no_role_user(db):
+    return UserFactory(username="plain")
+
+
+@pytest.fixture
+def anonymous():
+    from django.contrib.auth.models import AnonymousUser
+
+    return AnonymousUser()

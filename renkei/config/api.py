@@ -1,0 +1,111 @@
+"""The JSON API at /api/v1/: one NinjaAPI, routers from each app, one error format.
+
+Every error, whatever raised it, answers ``{"error": {"code", "message", "fields"}}``.
+Authentication: ``Authorization: Bearer <token>`` (tokens from ``renkei token create`` or the
+admin) or the browser session (with CSRF) for the web UI's own calls.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from renkei.accounts.services import api_token_authenticate
+from renkei.core.errors import ApplicationError
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request, token):
+        user = api_token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class SessionAuth(APIKeyCookie):
+    """The signed-in browser session (CSRF-checked by ninja for unsafe methods)."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request, key):
+        user = getattr(request, "user", None)
+        return user if user is not None and user.is_authenticated else None
+
+
+class Anonymous:
+    """Reading published data needs no credentials; the selectors decide what is visible."""
+
+    def __call__(self, request):
+        return getattr(request, "user", None) or True
+
+
+AUTH = [BearerToken(), SessionAuth(csrf=True)]
+OPTIONAL_AUTH = [BearerToken(), SessionAuth(csrf=True), Anonymous()]
+
+api = NinjaAPI(
+    title="Renkei API",
+    version="1",
+    description="International city-to-city cooperation: places, organisations, themes, needs, expertise.",
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+
+
+def error_body(code: str, message: str, fields: dict | None = None) -> dict:
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+@api.exception_handler(ApplicationError)
+def application_error(request, exc: ApplicationError):
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc: ValidationError):
+    fields: dict[str, list[str]] = {}
+    for item in exc.errors:
+        loc = [str(part) for part in item.get("loc", []) if part not in ("body", "query", "path", "payload")]
+        fields.setdefault(".".join(loc) or "body", []).append(item.get("msg", "invalid"))
+    first = next(iter(fields.items()), ("body", ["invalid"]))
+    return api.create_response(
+        request, error_body("invalid", f"{first[0]}: {first[1][0]}", fields), status=422
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request, exc):
+    return api.create_response(
+        request, error_body("unauthorized", "Sign in or send a valid API token."), status=401
+    )
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, error_body("not_found", "Not found."), status=404)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    return api.create_response(request, error_body("error", str(exc)), status=exc.status_code)
+
+
+@api.exception_handler(Exception)
+def unexpected_error(request, exc):
+    import logging
+
+    logging.getLogger("renkei.api").exception("Unhandled API error")
+    return api.create_response(
+        request, error_body("server_error", "Something went wrong on our side."), status=500
+    )
+
+
+def _register_routers() -> None:
+    from renkei.places.api import router as places_router
+
+    api.add_router("/", places_router)
+
+
+_register_routers()

@@ -1,0 +1,217 @@
+"""Reads for places, organisations, themes and contacts; each decides what the viewer may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from renkei.accounts.models import Role
+from renkei.accounts.permissions import has_role, represented_place_ids
+from renkei.core.errors import NotFound
+from renkei.places import permissions
+from renkei.places.models import Contact, Expertise, Need, Organisation, Place, Theme
+
+
+@dataclass(frozen=True)
+class PlaceFilters:
+    q: str = ""
+    country: str = ""
+    level: str = ""
+    theme: str = ""
+    min_population: int | None = None
+    max_population: int | None = None
+
+
+def visible_places(viewer) -> QuerySet[Place]:
+    qs = Place.objects.all()
+    if has_role(viewer, Role.ADMINISTRATOR, Role.PROGRAMME_OFFICER):
+        return qs
+    own = represented_place_ids(viewer)
+    return qs.filter(Q(is_published=True) | Q(pk__in=own)) if own else qs.filter(is_published=True)
+
+
+def theme_and_descendant_ids(code: str) -> list[int]:
+    """A theme filter also matches the theme's children ("disaster risk" finds "tsunami")."""
+    rows = list(Theme.objects.values_list("id", "parent_id", "code"))
+    start = [pk for pk, _parent, c in rows if c == code]
+    found = set(start)
+    frontier = set(start)
+    while frontier:
+        frontier = {pk for pk, parent, _c in rows if parent in frontier and pk not in found}
+        found |= frontier
+    return sorted(found)
+
+
+def place_list(*, viewer, filters: PlaceFilters | None = None) -> QuerySet[Place]:
+    filters = filters or PlaceFilters()
+    qs = visible_places(viewer)
+    if filters.q:
+        for term in filters.q.split():
+            qs = qs.filter(
+                Q(name_en__icontains=term) | Q(name_ja__icontains=term) | Q(name_local__icontains=term)
+                | Q(slug__icontains=term) | Q(external_id=term)
+            )
+    if filters.country:
+        qs = qs.filter(country=filters.country.upper())
+    if filters.level:
+        qs = qs.filter(level=filters.level)
+    if filters.theme:
+        ids = theme_and_descendant_ids(filters.theme)
+        qs = qs.filter(Q(needs__theme_id__in=ids) | Q(expertise__theme_id__in=ids)).distinct()
+    if filters.min_population is not None:
+        qs = qs.filter(population__gte=filters.min_population)
+    if filters.max_population is not None:
+        qs = qs.filter(population__lte=filters.max_population)
+    return qs.select_related("parent").order_by("name_en", "id")
+
+
+def place_get(*, viewer, slug: str) -> Place:
+    place = (
+        visible_places(viewer)
+        .select_related("parent")
+        .prefetch_related(
+            Prefetch("needs", queryset=Need.objects.select_related("theme")),
+            Prefetch("expertise", queryset=Expertise.objects.select_related("theme")),
+        )
+        .filter(slug=slug)
+        .first()
+    )
+    if place is None:
+        raise NotFound("No such place.", field="slug")
+    return place
+
+
+def place_get_by_ref(*, viewer, ref: str) -> Place:
+    """A slug, an external id or a name — what people type on a command line."""
+    qs = visible_places(viewer)
+    place = (
+        qs.filter(slug=ref).first()
+        or qs.filter(external_id=ref).first()
+        or qs.filter(Q(name_en__iexact=ref) | Q(name_ja=ref)).order_by("level", "id").first()
+    )
+    if place is None:
+        raise NotFound(f"No place matches {ref!r}.", field="place")
+    return place
+
+
+def country_choices(viewer) -> list[str]:
+    return sorted(set(visible_places(viewer).values_list("country", flat=True)))
+
+
+@dataclass(frozen=True)
+class ContactView:
+    name: str
+    title: str
+    organisation: str
+    email: str | None
+    phone: str | None
+
+
+def contacts_for(*, viewer, place: Place | None = None, organisation: Organisation | None = None) -> list[ContactView]:
+    """Private data (e-mail, phone) only for signed-in users with a role; the public sees only the
+    people who consented to be listed, and never their e-mail or phone."""
+    private = permissions.can_see_private_contacts(viewer)
+    qs = Contact.objects.select_related("organisation")
+    if place is not None:
+        qs = qs.filter(Q(place=place) | Q(organisation__place=place))
+    if organisation is not None:
+        qs = qs.filter(organisation=organisation)
+    if not private:
+        qs = qs.filter(public_consent=True)
+    return [
+        ContactView(
+            name=c.name, title=c.title, organisation=c.organisation.name if c.organisation else "",
+            email=(c.email or None) if private else None, phone=(c.phone or None) if private else None,
+        )
+        for c in qs.order_by("name", "id")
+    ]
+
+
+def organisation_list(*, viewer, q: str = "", org_type: str = "", country: str = "") -> QuerySet[Organisation]:
+    qs = Organisation.objects.select_related("parent", "place")
+    if q:
+        qs = qs.filter(Q(name_en__icontains=q) | Q(name_ja__icontains=q) | Q(acronym__icontains=q))
+    if org_type:
+        qs = qs.filter(org_type=org_type)
+    if country:
+        qs = qs.filter(country=country.upper())
+    return qs.order_by("name_en", "id")
+
+
+def organisation_get(*, viewer, slug: str) -> Organisation:
+    org = Organisation.objects.select_related("parent", "place").filter(slug=slug).first()
+    if org is None:
+        raise NotFound("No such organisation.", field="slug")
+    return org
+
+
+def theme_list(*, q: str = "", parent: str | None = None) -> QuerySet[Theme]:
+    qs = Theme.objects.select_related("parent")
+    if q:
+        qs = qs.filter(Q(name_en__icontains=q) | Q(name_ja__icontains=q) | Q(code__icontains=q))
+    if parent is not None:
+        qs = qs.filter(parent__code=parent) if parent else qs.filter(parent__isnull=True)
+    return qs.order_by("position", "code")
+
+
+def theme_get(*, code: str) -> Theme:
+    theme = Theme.objects.select_related("parent").prefetch_related("children", "related").filter(code=code).first()
+    if theme is None:
+        raise NotFound("No such theme.", field="code")
+    return theme
+
+
+def theme_tree() -> list[tuple[Theme, list[Theme]]]:
+    """Top-level branches with their descendants in order, annotated with usage counts."""
+    themes = list(
+        Theme.objects.annotate(
+            need_count=Count("needs", distinct=True), expertise_count=Count("expertise", distinct=True)
+        ).order_by("position", "code")
+    )
+    children: dict[int | None, list[Theme]] = {}
+    for theme in themes:
+        children.setdefault(theme.parent_id, []).append(theme)
+
+    def walk(node: Theme, depth: int, out: list[Theme]) -> None:
+        for child in children.get(node.pk, []):
+            child.depth = depth
+            out.append(child)
+            walk(child, depth + 1, out)
+
+    tree = []
+    for root in children.get(None, []):
+        descendants: list[Theme] = []
+        walk(root, 1, descendants)
+        tree.append((root, descendants))
+    return tree
+
+
+def need_list(*, viewer, place: Place | None = None, theme: str = "") -> QuerySet[Need]:
+    qs = Need.objects.filter(place__in=visible_places(viewer)).select_related("place", "theme")
+    if place is not None:
+        qs = qs.filter(place=place)
+    if theme:
+        qs = qs.filter(theme_id__in=theme_and_descendant_ids(theme))
+    return qs.order_by("place__name_en", "-priority", "id")
+
+
+def expertise_list(*, viewer, place: Place | None = None, theme: str = "") -> QuerySet[Expertise]:
+    qs = Expertise.objects.filter(place__in=visible_places(viewer)).select_related("place", "theme")
+    if place is not None:
+        qs = qs.filter(place=place)
+    if theme:
+        qs = qs.filter(theme_id__in=theme_and_descendant_ids(theme))
+    return qs.order_by("place__name_en", "-maturity", "id")
+
+
+def dashboard_counts(*, viewer) -> dict[str, int]:
+    places = visible_places(viewer)
+    return {
+        "places": places.filter(level="city").count(),
+        "countries": places.values("country").distinct().count(),
+        "organisations": Organisation.objects.count(),
+        "themes": Theme.objects.count(),
+        "needs": Need.objects.filter(place__in=places).count(),
+        "expertise": Expertise.objects.filter(place__in=places).count(),
+    }

@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from renkei.accounts.demo import demo_users
+from renkei.core.errors import ApplicationError
+from renkei.places.demo import demo_load
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (idempotent: a second run changes nothing)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-users", action="store_true", help="Do not create the demo accounts.")
+
+    def handle(self, *args, no_users=False, **options):
+        try:
+            counts = demo_load()
+        except ApplicationError as exc:
+            raise CommandError(f"Demo data is invalid: {exc.message}") from exc
+        changed = ", ".join(f"{n} {what}" for what, n in counts.items())
+        self.stdout.write(f"Demo data loaded ({changed} created or changed).")
+        if no_users or settings.PRODUCTION:
+            return
+        created = demo_users()
+        if created:
+            self.stdout.write("Demo accounts (password: renkei-demo): " + ", ".join(created))
