@@ -1,0 +1,177 @@
+import pytest
+
+from renkei.accounts.permissions import SYSTEM
+from renkei.core.errors import ApplicationError, Conflict, NotAllowed
+from renkei.core.models import AuditEntry
+from renkei.places import services
+from renkei.places.models import Need, Place
+from renkei.places.tests.factories import PlaceFactory, theme
+
+pytestmark = pytest.mark.django_db
+
+GOOD = {"name": "Kamaishi", "name_ja": "釜石市", "country": "JP", "level": "city", "lat": 39.27, "lon": 141.88,
+        "population": 31000, "hazards": ["earthquake", "tsunami"], "coastal": True}
+
+
+def test_officer_creates_place_with_audit_entry(officer):
+    place = services.place_create(actor=officer, data=GOOD)
+    assert place.slug == "kamaishi"
+    assert place.hazards == ["earthquake", "tsunami"]
+    entry = AuditEntry.objects.get(object_id=str(place.pk))
+    assert entry.actor == officer
+    assert entry.action == "create"
+    assert entry.changes["name_en"] == [None, "Kamaishi"]
+
+
+def test_slug_of_a_japanese_only_name_falls_back_and_stays_unique(officer):
+    first = services.place_create(actor=officer, data={"name": "釜石", "country": "JP"})
+    second = services.place_create(actor=officer, data={"name": "釜石", "country": "JP", "level": "region"})
+    assert first.slug == "place-jp"
+    assert second.slug == "place-jp-2"
+
+
+@pytest.mark.parametrize("role_fixture", ["focal_point", "reviewer", "secretariat", "knowledge_manager",
+                                          "no_role_user", "anonymous"])
+def test_only_officers_and_admins_create_places(request, role_fixture):
+    actor = request.getfixturevalue(role_fixture)
+    with pytest.raises(NotAllowed):
+        services.place_create(actor=actor, data=GOOD)
+    assert not Place.objects.filter(name_en="Kamaishi").exists()
+
+
+def test_admin_creates_places(admin_user):
+    assert services.place_create(actor=admin_user, data=GOOD).pk
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"name": "", "country": "JP"}, "name"),
+        ({"name": "X", "country": "Atlantis"}, "country"),
+        ({"name": "X", "country": "JP", "lat": 95, "lon": 10}, "lat"),
+        ({"name": "X", "country": "JP", "lat": 10}, "lon"),
+        ({"name": "X", "country": "JP", "hazards": ["meteor"]}, "hazards"),
+        ({"name": "X", "country": "JP", "income_group": "RICH"}, "income_group"),
+        ({"name": "X", "country": "JP", "timezone": "Mars/Olympus"}, "timezone"),
+        ({"name": "X", "country": "JP", "website": "ftp://x"}, "website"),
+        ({"name": "X", "country": "JP", "population": -5}, "population"),
+        ({"name": "X", "country": "JP", "share_65_plus": 120}, "share_65_plus"),
+        ({"name": "X", "country": "JP", "level": "galaxy"}, "level"),
+        ({"name": "X", "country": "JP", "parent": "nowhere"}, "parent"),
+        ({"name": "X", "country": "JP", "colour": "red"}, "colour"),
+    ],
+)
+def test_bad_input_names_the_field_and_writes_nothing(officer, data, field):
+    with pytest.raises(ApplicationError) as caught:
+        services.place_create(actor=officer, data=data)
+    assert field in caught.value.errors
+    assert Place.objects.count() == 0
+    assert AuditEntry.objects.count() == 0
+
+
+def test_duplicate_name_in_same_country_is_refused(officer):
+    services.place_create(actor=officer, data=GOOD)
+    with pytest.raises(ApplicationError) as caught:
+        services.place_create(actor=officer, data={**GOOD, "slug": "kamaishi-2"})
+    assert "name" in caught.value.errors
+
+
+def test_focal_point_edits_own_place_only(focal_point, place, other_place):
+    updated = services.place_update(actor=focal_point, place=place, data={"population": 31500})
+    assert updated.population == 31500
+    assert updated.version == 2
+    with pytest.raises(NotAllowed):
+        services.place_update(actor=focal_point, place=other_place, data={"population": 1})
+    other_place.refresh_from_db()
+    assert other_place.population != 1
+
+
+def test_focal_point_cannot_unpublish(focal_point, place):
+    services.place_update(actor=focal_point, place=place, data={"published": False, "population": 5})
+    place.refresh_from_db()
+    assert place.is_published is True
+    assert place.population == 5
+
+
+def test_stale_version_is_a_conflict(officer, place):
+    services.place_update(actor=officer, place=place, data={"population": 2}, expected_version=1)
+    with pytest.raises(Conflict):
+        services.place_update(actor=officer, place=place, data={"population": 3}, expected_version=1)
+    place.refresh_from_db()
+    assert place.population == 2
+
+
+def test_update_records_only_real_changes(officer, place):
+    services.place_update(actor=officer, place=place, data={"population": place.population})
+    assert AuditEntry.objects.count() == 0
+    services.place_update(actor=officer, place=place, data={"name_ja": "新しい名前"})
+    entry = AuditEntry.objects.get()
+    assert entry.changes == {"name_ja": ["テスト市", "新しい名前"]}
+
+
+def test_place_cannot_be_its_own_ancestor(officer):
+    country = PlaceFactory(slug="japan", name_en="Japan", level="country")
+    region = PlaceFactory(slug="iwate", name_en="Iwate", level="region", parent=country)
+    with pytest.raises(ApplicationError) as caught:
+        services.place_update(actor=officer, place=country, data={"parent": "iwate"})
+    assert "parent" in caught.value.errors
+    region.refresh_from_db()
+    assert region.parent == country
+
+
+def test_only_admin_deletes(officer, admin_user, place):
+    with pytest.raises(NotAllowed):
+        services.place_delete(actor=officer, place=place)
+    services.place_delete(actor=admin_user, place=place)
+    assert not Place.objects.filter(pk=place.pk).exists()
+    assert AuditEntry.objects.filter(action="delete").count() == 1
+
+
+def test_needs_and_expertise_validate_scale_theme_and_description(focal_point, place):
+    code = theme().code
+    need = services.need_create(actor=focal_point, place=place,
+                                data={"theme": code, "priority": 5, "description": {"ja": "支援が必要です"}})
+    assert need.priority == 5 and need.description == {"ja": "支援が必要です"}
+    for data, field in [
+        ({"theme": code, "priority": 6, "description": "x"}, "priority"),
+        ({"theme": code, "priority": "high", "description": "x"}, "priority"),
+        ({"theme": "no-such-theme", "priority": 3, "description": "x"}, "theme"),
+        ({"theme": code, "priority": 3, "description": {"en": "  "}}, "description"),
+        ({"theme": code, "priority": 3, "description": "x", "evidence": ["not a url"]}, "evidence"),
+    ]:
+        with pytest.raises(ApplicationError) as caught:
+            services.need_create(actor=focal_point, place=place, data=data)
+        assert field in caught.value.errors
+    assert Need.objects.count() == 1
+
+
+def test_focal_point_cannot_add_needs_elsewhere(focal_point, other_place):
+    with pytest.raises(NotAllowed):
+        services.need_create(actor=focal_point, place=other_place, data={"theme": theme().code, "description": "x"})
+
+
+def test_statement_update_and_delete(focal_point, place):
+    exp = services.expertise_create(actor=focal_point, place=place,
+                                    data={"theme": theme().code, "maturity": 2, "description": "We know"})
+    services.statement_update(actor=focal_point, obj=exp, data={"maturity": 4})
+    exp.refresh_from_db()
+    assert exp.maturity == 4 and exp.version == 2
+    services.statement_delete(actor=focal_point, obj=exp)
+    assert not place.expertise.exists()
+
+
+def test_organisation_rules(secretariat, focal_point, officer):
+    org = services.organisation_create(actor=secretariat, data={"name_en": "Cities Network", "org_type": "21"})
+    assert org.slug == "cities-network"
+    with pytest.raises(NotAllowed):
+        services.organisation_create(actor=focal_point, data={"name_en": "X", "org_type": "21"})
+    with pytest.raises(ApplicationError) as caught:
+        services.organisation_create(actor=officer, data={"name_en": "X", "org_type": "99"})
+    assert "org_type" in caught.value.errors
+    with pytest.raises(NotAllowed):
+        services.organisation_delete(actor=officer, organisation=org)
+
+
+def test_system_actor_is_not_recorded_as_a_user(db):
+    place = services.place_create(actor=SYSTEM, data={"name": "Obuse", "country": "JP"})
+    assert AuditEntry.objects.get(object_id=str(place.pk)).actor is None
