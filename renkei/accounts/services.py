@@ -48,3 +48,8 @@ def api_token_authenticate(raw: str) -> User | None:
         return None
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
     return token.user
+
+
+def api_token_revoke(*, token: ApiToken) -> bool:
+    """Revoke a token; False if it already was."""
+    return bool(ApiToken.objects.filter(pk=token.pk, revoked=False).update(revoked=True))

@@ -10,39 +10,8 @@ from __future__ import annotations
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import APIKeyCookie, HttpBearer
 
-from renkei.accounts.services import api_token_authenticate
 from renkei.core.errors import ApplicationError
-
-
-class BearerToken(HttpBearer):
-    def authenticate(self, request, token):
-        user = api_token_authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-class SessionAuth(APIKeyCookie):
-    """The signed-in browser session (CSRF-checked by ninja for unsafe methods)."""
-
-    param_name = "sessionid"
-
-    def authenticate(self, request, key):
-        user = getattr(request, "user", None)
-        return user if user is not None and user.is_authenticated else None
-
-
-class Anonymous:
-    """Reading published data needs no credentials; the selectors decide what is visible."""
-
-    def __call__(self, request):
-        return getattr(request, "user", None) or True
-
-
-AUTH = [BearerToken(), SessionAuth(csrf=True)]
-OPTIONAL_AUTH = [BearerToken(), SessionAuth(csrf=True), Anonymous()]
 
 api = NinjaAPI(
     title="Renkei API",
@@ -100,6 +69,13 @@ def unexpected_error(request, exc):
     return api.create_response(
         request, error_body("server_error", "Something went wrong on our side."), status=500
     )
+
+
+def json_not_found(request, *args, **kwargs):
+    """Unknown paths under /api/v1/ answer in the error format, not with an HTML page."""
+    from django.http import JsonResponse
+
+    return JsonResponse(error_body("not_found", f"No API endpoint at {request.path}."), status=404)
 
 
 def _register_routers() -> None:

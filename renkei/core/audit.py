@@ -12,7 +12,7 @@ from renkei.core.models import AuditEntry
 
 def _plain(value: Any) -> Any:
     if isinstance(value, models.Model):
-        return str(value)
+        return f"{value} (#{value.pk})"  # the id makes a move between same-named places visible
     if isinstance(value, (str, int, float, bool, list, dict)) or value is None:
         return value
     return str(value)

@@ -1,3 +1,368 @@
-from ninja import Router
+"""JSON API for places, needs, expertise, organisations and themes (mounted at /api/v1/).
+
+Endpoints parse, call a selector or a service, and serialise. Who may see what is decided by the
+selectors (anonymous readers see published places only); who may change what, and whether the
+data is valid, by the services. Their errors become the one error format in ``config/api.py``.
+"""
+
+from __future__ import annotations
+
+from ninja import Query, Router, Status
+
+from renkei.accounts.api_auth import AUTH, OPTIONAL_AUTH
+from renkei.core.errors import ApplicationError, NotFound
+from renkei.places import selectors, services
+from renkei.places.models import Level
+from renkei.places.schemas import (
+    ErrorOut,
+    ExpertiseCreate,
+    ExpertiseOut,
+    ExpertisePage,
+    ExpertisePatch,
+    NeedCreate,
+    NeedOut,
+    NeedPage,
+    NeedPatch,
+    OrganisationCreate,
+    OrganisationDetail,
+    OrganisationPage,
+    OrganisationPatch,
+    OrganisationQuery,
+    PageQuery,
+    PlaceCreate,
+    PlaceDetail,
+    PlacePage,
+    PlacePatch,
+    PlaceQuery,
+    StatementQuery,
+    ThemeCreate,
+    ThemeDetail,
+    ThemePage,
+    ThemePatch,
+    ThemeQuery,
+)
+from renkei.places.validation import country_code
 
 router = Router(tags=["places"])
+
+READ_ERRORS = {404: ErrorOut, 422: ErrorOut}
+WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+DELETED = {204: None, **WRITE_ERRORS}
+
+
+def _page(queryset, query: PageQuery) -> dict:
+    """One page of results. A page past the end is empty (clients stop when results run out)."""
+    start = (query.page - 1) * query.page_size
+    return {
+        "count": queryset.count(),
+        "page": query.page,
+        "page_size": query.page_size,
+        "results": list(queryset[start:start + query.page_size]),
+    }
+
+
+def _country_filter(value: str | None) -> str:
+    if not value:
+        return ""
+    code = country_code(value)
+    if code is None:
+        raise ApplicationError(f"country: {value!r} is not an ISO 3166-1 country", field="country")
+    return code
+
+
+def _theme_filter(code: str | None) -> str:
+    if not code:
+        return ""
+    try:
+        return selectors.theme_get(code=code).code
+    except NotFound:
+        raise ApplicationError(f"theme: no theme with code {code!r}", field="theme") from None
+
+
+def _place_filter(request, slug: str | None):
+    if not slug:
+        return None
+    try:
+        return selectors.place_get(viewer=request.user, slug=slug)
+    except NotFound:
+        raise ApplicationError(f"place: no place {slug!r}", field="place") from None
+
+
+# --- places -------------------------------------------------------------------------------------
+
+@router.get(
+    "/places", response={200: PlacePage, 422: ErrorOut}, auth=OPTIONAL_AUTH, operation_id="places_list",
+    summary="List places",
+    description="Cities, regions and countries, filtered and paginated. Anonymous readers see published "
+    "places only; focal points also see the unpublished places they act for.",
+)
+def list_places(request, filters: Query[PlaceQuery]):
+    if filters.level and filters.level not in Level.values:
+        raise ApplicationError(f"level: must be one of {', '.join(Level.values)}", field="level")
+    criteria = selectors.PlaceFilters(
+        q=filters.q or "", country=_country_filter(filters.country), level=filters.level or "",
+        theme=_theme_filter(filters.theme), min_population=filters.min_population,
+        max_population=filters.max_population,
+    )
+    return _page(selectors.place_list(viewer=request.user, filters=criteria), filters)
+
+
+@router.post(
+    "/places", response={201: PlaceDetail, **WRITE_ERRORS}, auth=AUTH, operation_id="places_create",
+    summary="Create a place", description="Programme officers and administrators. The body uses the import format.",
+)
+def create_place(request, payload: PlaceCreate):
+    place = services.place_create(actor=request.user, data=payload.model_dump(exclude_unset=True))
+    return Status(201, place)
+
+
+@router.get(
+    "/places/{slug}", response={200: PlaceDetail, **READ_ERRORS}, auth=OPTIONAL_AUTH, operation_id="places_get",
+    summary="Get a place", description="With its needs, expertise and contacts (e-mail and phone only for "
+    "signed-in users with a role).",
+)
+def get_place(request, slug: str):
+    return selectors.place_get(viewer=request.user, slug=slug)
+
+
+@router.patch(
+    "/places/{slug}", response={200: PlaceDetail, **WRITE_ERRORS}, auth=AUTH, operation_id="places_update",
+    summary="Change a place",
+    description="Officers, administrators, and focal points for the places they act for. Send only the fields "
+    "to change; send the `version` you read to be told (409) if someone changed the place meanwhile.",
+)
+def update_place(request, slug: str, payload: PlacePatch):
+    place = selectors.place_get(viewer=request.user, slug=slug)
+    data = payload.model_dump(exclude_unset=True)
+    version = data.pop("version", None)
+    return services.place_update(actor=request.user, place=place, data=data, expected_version=version)
+
+
+@router.delete(
+    "/places/{slug}", response=DELETED, auth=AUTH, operation_id="places_delete",
+    summary="Delete a place", description="Administrators only.",
+)
+def delete_place(request, slug: str):
+    services.place_delete(actor=request.user, place=selectors.place_get(viewer=request.user, slug=slug))
+    return Status(204, None)
+
+
+# --- needs and expertise ------------------------------------------------------------------------
+
+@router.get(
+    "/places/{slug}/needs", response={200: NeedPage, **READ_ERRORS}, auth=OPTIONAL_AUTH, tags=["needs"],
+    operation_id="places_needs_list", summary="List a place's needs",
+)
+def list_place_needs(request, slug: str, query: Query[PageQuery]):
+    place = selectors.place_get(viewer=request.user, slug=slug)
+    return _page(selectors.need_list(viewer=request.user, place=place), query)
+
+
+@router.post(
+    "/places/{slug}/needs", response={201: NeedOut, **WRITE_ERRORS}, auth=AUTH, tags=["needs"],
+    operation_id="places_needs_create", summary="Add a need to a place",
+    description="Officers, administrators, and focal points for the places they act for.",
+)
+def create_need(request, slug: str, payload: NeedCreate):
+    place = selectors.place_get(viewer=request.user, slug=slug)
+    need = services.statement_create(
+        actor=request.user, place=place, kind="need", data=payload.model_dump(exclude_unset=True)
+    )
+    return Status(201, need)
+
+
+@router.get(
+    "/needs", response={200: NeedPage, 422: ErrorOut}, auth=OPTIONAL_AUTH, tags=["needs"],
+    operation_id="needs_list", summary="List needs", description="Needs of the places you may see.",
+)
+def list_needs(request, filters: Query[StatementQuery]):
+    needs = selectors.need_list(
+        viewer=request.user, place=_place_filter(request, filters.place), theme=_theme_filter(filters.theme)
+    )
+    return _page(needs, filters)
+
+
+@router.get(
+    "/needs/{need_id}", response={200: NeedOut, **READ_ERRORS}, auth=OPTIONAL_AUTH, tags=["needs"],
+    operation_id="needs_get", summary="Get a need",
+)
+def get_need(request, need_id: int):
+    return selectors.need_get(viewer=request.user, pk=need_id)
+
+
+@router.patch(
+    "/needs/{need_id}", response={200: NeedOut, **WRITE_ERRORS}, auth=AUTH, tags=["needs"],
+    operation_id="needs_update", summary="Change a need",
+)
+def update_need(request, need_id: int, payload: NeedPatch):
+    need = selectors.need_get(viewer=request.user, pk=need_id)
+    return services.statement_update(actor=request.user, obj=need, data=payload.model_dump(exclude_unset=True))
+
+
+@router.delete(
+    "/needs/{need_id}", response=DELETED, auth=AUTH, tags=["needs"],
+    operation_id="needs_delete", summary="Delete a need",
+)
+def delete_need(request, need_id: int):
+    services.statement_delete(actor=request.user, obj=selectors.need_get(viewer=request.user, pk=need_id))
+    return Status(204, None)
+
+
+@router.get(
+    "/places/{slug}/expertise", response={200: ExpertisePage, **READ_ERRORS}, auth=OPTIONAL_AUTH,
+    tags=["expertise"], operation_id="places_expertise_list", summary="List a place's expertise",
+)
+def list_place_expertise(request, slug: str, query: Query[PageQuery]):
+    place = selectors.place_get(viewer=request.user, slug=slug)
+    return _page(selectors.expertise_list(viewer=request.user, place=place), query)
+
+
+@router.post(
+    "/places/{slug}/expertise", response={201: ExpertiseOut, **WRITE_ERRORS}, auth=AUTH, tags=["expertise"],
+    operation_id="places_expertise_create", summary="Add expertise to a place",
+    description="Officers, administrators, and focal points for the places they act for.",
+)
+def create_expertise(request, slug: str, payload: ExpertiseCreate):
+    place = selectors.place_get(viewer=request.user, slug=slug)
+    expertise = services.statement_create(
+        actor=request.user, place=place, kind="expertise", data=payload.model_dump(exclude_unset=True)
+    )
+    return Status(201, expertise)
+
+
+@router.get(
+    "/expertise", response={200: ExpertisePage, 422: ErrorOut}, auth=OPTIONAL_AUTH, tags=["expertise"],
+    operation_id="expertise_list", summary="List expertise", description="Expertise of the places you may see.",
+)
+def list_expertise(request, filters: Query[StatementQuery]):
+    expertise = selectors.expertise_list(
+        viewer=request.user, place=_place_filter(request, filters.place), theme=_theme_filter(filters.theme)
+    )
+    return _page(expertise, filters)
+
+
+@router.get(
+    "/expertise/{expertise_id}", response={200: ExpertiseOut, **READ_ERRORS}, auth=OPTIONAL_AUTH,
+    tags=["expertise"], operation_id="expertise_get", summary="Get an expertise statement",
+)
+def get_expertise(request, expertise_id: int):
+    return selectors.expertise_get(viewer=request.user, pk=expertise_id)
+
+
+@router.patch(
+    "/expertise/{expertise_id}", response={200: ExpertiseOut, **WRITE_ERRORS}, auth=AUTH, tags=["expertise"],
+    operation_id="expertise_update", summary="Change an expertise statement",
+)
+def update_expertise(request, expertise_id: int, payload: ExpertisePatch):
+    expertise = selectors.expertise_get(viewer=request.user, pk=expertise_id)
+    return services.statement_update(actor=request.user, obj=expertise, data=payload.model_dump(exclude_unset=True))
+
+
+@router.delete(
+    "/expertise/{expertise_id}", response=DELETED, auth=AUTH, tags=["expertise"],
+    operation_id="expertise_delete", summary="Delete an expertise statement",
+)
+def delete_expertise(request, expertise_id: int):
+    services.statement_delete(actor=request.user, obj=selectors.expertise_get(viewer=request.user, pk=expertise_id))
+    return Status(204, None)
+
+
+# --- organisations ------------------------------------------------------------------------------
+
+@router.get(
+    "/organisations", response={200: OrganisationPage, 422: ErrorOut}, auth=OPTIONAL_AUTH, tags=["organisations"],
+    operation_id="organisations_list", summary="List organisations",
+)
+def list_organisations(request, filters: Query[OrganisationQuery]):
+    organisations = selectors.organisation_list(
+        viewer=request.user, q=filters.q or "", org_type=filters.type or "",
+        country=_country_filter(filters.country),
+    )
+    return _page(organisations, filters)
+
+
+@router.post(
+    "/organisations", response={201: OrganisationDetail, **WRITE_ERRORS}, auth=AUTH, tags=["organisations"],
+    operation_id="organisations_create", summary="Create an organisation",
+    description="Programme officers, network secretariats and administrators.",
+)
+def create_organisation(request, payload: OrganisationCreate):
+    organisation = services.organisation_create(actor=request.user, data=payload.model_dump(exclude_unset=True))
+    return Status(201, organisation)
+
+
+@router.get(
+    "/organisations/{slug}", response={200: OrganisationDetail, **READ_ERRORS}, auth=OPTIONAL_AUTH,
+    tags=["organisations"], operation_id="organisations_get", summary="Get an organisation",
+    description="With its contacts (e-mail and phone only for signed-in users with a role).",
+)
+def get_organisation(request, slug: str):
+    return selectors.organisation_get(viewer=request.user, slug=slug)
+
+
+@router.patch(
+    "/organisations/{slug}", response={200: OrganisationDetail, **WRITE_ERRORS}, auth=AUTH, tags=["organisations"],
+    operation_id="organisations_update", summary="Change an organisation",
+    description="Programme officers, network secretariats and administrators.",
+)
+def update_organisation(request, slug: str, payload: OrganisationPatch):
+    organisation = selectors.organisation_get(viewer=request.user, slug=slug)
+    return services.organisation_update(
+        actor=request.user, organisation=organisation, data=payload.model_dump(exclude_unset=True)
+    )
+
+
+@router.delete(
+    "/organisations/{slug}", response=DELETED, auth=AUTH, tags=["organisations"],
+    operation_id="organisations_delete", summary="Delete an organisation", description="Administrators only.",
+)
+def delete_organisation(request, slug: str):
+    organisation = selectors.organisation_get(viewer=request.user, slug=slug)
+    services.organisation_delete(actor=request.user, organisation=organisation)
+    return Status(204, None)
+
+
+# --- themes -------------------------------------------------------------------------------------
+
+@router.get(
+    "/themes", response={200: ThemePage, 422: ErrorOut}, auth=OPTIONAL_AUTH, tags=["themes"],
+    operation_id="themes_list", summary="List themes",
+    description="The bilingual theme taxonomy in order; the default page holds all of it.",
+)
+def list_themes(request, filters: Query[ThemeQuery]):
+    return _page(selectors.theme_list(q=filters.q or "", parent=filters.parent), filters)
+
+
+@router.post(
+    "/themes", response={201: ThemeDetail, **WRITE_ERRORS}, auth=AUTH, tags=["themes"],
+    operation_id="themes_create", summary="Create a theme", description="Administrators only.",
+)
+def create_theme(request, payload: ThemeCreate):
+    return Status(201, services.theme_create(actor=request.user, data=payload.model_dump(exclude_unset=True)))
+
+
+@router.get(
+    "/themes/{code}", response={200: ThemeDetail, **READ_ERRORS}, auth=OPTIONAL_AUTH, tags=["themes"],
+    operation_id="themes_get", summary="Get a theme", description="With its sub-themes and related themes.",
+)
+def get_theme(request, code: str):
+    return selectors.theme_get(code=code)
+
+
+@router.patch(
+    "/themes/{code}", response={200: ThemeDetail, **WRITE_ERRORS}, auth=AUTH, tags=["themes"],
+    operation_id="themes_update", summary="Change a theme", description="Administrators only.",
+)
+def update_theme(request, code: str, payload: ThemePatch):
+    theme = selectors.theme_get(code=code)
+    return services.theme_update(actor=request.user, theme=theme, data=payload.model_dump(exclude_unset=True))
+
+
+@router.delete(
+    "/themes/{code}", response=DELETED, auth=AUTH, tags=["themes"],
+    operation_id="themes_delete", summary="Delete a theme",
+    description="Administrators only; refused (409) while needs, expertise or sub-themes use it.",
+)
+def delete_theme(request, code: str):
+    services.theme_delete(actor=request.user, theme=selectors.theme_get(code=code))
+    return Status(204, None)

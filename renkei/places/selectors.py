@@ -215,3 +215,17 @@ def dashboard_counts(*, viewer) -> dict[str, int]:
         "needs": Need.objects.filter(place__in=places).count(),
         "expertise": Expertise.objects.filter(place__in=places).count(),
     }
+
+
+def need_get(*, viewer, pk: int) -> Need:
+    need = need_list(viewer=viewer).filter(pk=pk).first()
+    if need is None:
+        raise NotFound("No such need.", field="id")
+    return need
+
+
+def expertise_get(*, viewer, pk: int) -> Expertise:
+    expertise = expertise_list(viewer=viewer).filter(pk=pk).first()
+    if expertise is None:
+        raise NotFound("No such expertise.", field="id")
+    return expertise

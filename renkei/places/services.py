@@ -75,7 +75,7 @@ def place_create(*, actor, data: dict[str, Any], audit: bool = True) -> Place:
         raise NotAllowed("You may not create places.")
     values, errors = clean_place(data, resolve_parent=resolve_place_ref)
     _raise_if(errors)
-    if not values.get("slug"):
+    if not str(data.get("slug") or "").strip():
         values["slug"] = unique_slug(Place, values["name_en"], fallback=f"place-{values['country'].lower()}")
     _check_place_integrity(values, instance=None)
     place = Place.objects.create(**values)
@@ -100,6 +100,16 @@ def place_update(
     if expected_version is not None and place.version != expected_version:
         raise Conflict("Someone else changed this place while you were editing. Reload and try again.")
     _check_place_integrity(values, instance=place)
+    if "summary" in values:
+        # A summary given in one language leaves the other languages as they were; an empty one clears it.
+        summary = dict(place.summary or {})
+        for key, language in (("summary_en", "en"), ("summary_ja", "ja")):
+            if key in data:
+                if values["summary"].get(language):
+                    summary[language] = values["summary"][language]
+                else:
+                    summary.pop(language, None)
+        values["summary"] = summary
     before = snapshot(place, PLACE_AUDIT_FIELDS)
     for key, value in values.items():
         setattr(place, key, value)
@@ -167,6 +177,9 @@ def _clean_statement(data: dict[str, Any], *, scale_field: str, partial: bool) -
         evidence = data.get("evidence") or []
         if isinstance(evidence, str):
             evidence = [line.strip() for line in evidence.splitlines() if line.strip()]
+        if not isinstance(evidence, list) or not all(isinstance(link, str) for link in evidence):
+            errors["evidence"] = ["must be a list of web addresses"]
+            evidence = []
         from django.core.exceptions import ValidationError
         from django.core.validators import URLValidator
 
@@ -297,6 +310,9 @@ def _clean_organisation(data: dict[str, Any], *, partial: bool, instance: Organi
         description = data.get("description") or {}
         if isinstance(description, str):
             description = {"en": description}
+        if not isinstance(description, dict):
+            errors["description"] = ["must map language codes to text"]
+            description = {}
         out["description"] = {k: v.strip() for k, v in description.items() if isinstance(v, str) and v.strip()}
     if "slug" in data and data.get("slug"):
         slug = slugify(str(data["slug"]))
@@ -361,3 +377,193 @@ def contact_create(*, actor, data: dict[str, Any]) -> Contact:
     )
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=contact, changes={"name": [None, name]})
     return contact
+
+
+# --- themes -----------------------------------------------------------------------------------
+
+THEME_FIELDS = ["code", "parent", "name_en", "name_ja", "synonyms_en", "synonyms_ja", "dac_codes", "sdg_targets",
+                "description_en", "description_ja", "position"]
+THEME_LIST_FIELDS = ["synonyms_en", "synonyms_ja", "dac_codes", "sdg_targets"]
+
+
+def _theme_snapshot(theme: Theme) -> dict[str, Any]:
+    values = snapshot(theme, THEME_FIELDS)
+    values["parent"] = theme.parent.code if theme.parent_id else None
+    values["related"] = sorted(theme.related.values_list("code", flat=True)) if theme.pk else []
+    return values
+
+
+def _check_theme_codes(values: dict[str, Any], errors: dict[str, list[str]]) -> None:
+    """DAC purpose codes and SDG targets must exist in the shipped IATI codelists (as in the file)."""
+    from renkei.places.codelists import codelist
+
+    for key, name, what in (("dac_codes", "Sector", "an OECD DAC purpose code"),
+                            ("sdg_targets", "UNSDG-Targets", "an SDG target")):
+        if key in values and key not in errors:
+            known = codelist(name)
+            bad = [code for code in values[key] if code not in known]
+            if bad:
+                errors[key] = [f"{bad[0]!r} is not {what}"]
+
+
+def _check_synonyms(values: dict[str, Any], errors: dict[str, list[str]], *, instance: Theme | None) -> None:
+    """A synonym tags free text onto one theme, so it may belong to one theme only."""
+    for key in ("synonyms_en", "synonyms_ja"):
+        if key not in values or key in errors:
+            continue
+        wanted = {word.casefold(): word for word in values[key]}
+        others = Theme.objects.exclude(pk=instance.pk if instance else None).values_list("code", key)
+        for code, words in others:
+            clash = next((wanted[w.casefold()] for w in words or [] if w.casefold() in wanted), None)
+            if clash:
+                errors[key] = [f"{clash!r} is already a synonym of the theme {code!r}"]
+                break
+
+
+def _clean_theme(data: dict[str, Any], *, partial: bool, instance: Theme | None) -> dict[str, Any]:
+    """Clean values for a theme. The code is the theme's identity — the shipped taxonomy file is
+    matched by code when ``load_taxonomy`` upgrades a database — so it cannot change."""
+    import re
+
+    errors: dict[str, list[str]] = {}
+    out: dict[str, Any] = {}
+    if "code" in data or not partial:
+        code = str(data.get("code") or "").strip()
+        if not code:
+            errors["code"] = ["is required"]
+        elif instance is not None and code != instance.code:
+            errors["code"] = ["cannot be changed; create a new theme and move the needs and expertise to it"]
+        elif len(code) > 80 or not re.fullmatch(r"[a-z0-9]+(?:[-_][a-z0-9]+)*", code):
+            errors["code"] = ["must be lowercase letters, digits, hyphens and underscores (at most 80)"]
+        elif instance is None and Theme.objects.filter(code=code).exists():
+            errors["code"] = [f"the code {code!r} is taken"]
+        out["code"] = code
+    for key in ("name_en", "name_ja"):
+        if key in data or not partial:
+            value = str(data.get(key) or "").strip()
+            if not value:
+                errors[key] = ["is required"]
+            elif len(value) > 200:
+                errors[key] = ["must be at most 200 characters"]
+            out[key] = value
+    for key in ("description_en", "description_ja"):
+        if key in data:
+            out[key] = str(data.get(key) or "").strip()
+    for key in THEME_LIST_FIELDS:
+        if key in data:
+            value = data.get(key) or []
+            if not isinstance(value, list) or not all(
+                isinstance(item, (str, int)) and not isinstance(item, bool) for item in value
+            ):
+                errors[key] = ["must be a list of text"]
+                continue
+            items = [str(item).strip() for item in value]
+            out[key] = list(dict.fromkeys(item for item in items if item))
+    _check_theme_codes(out, errors)
+    _check_synonyms(out, errors, instance=instance)
+    if "position" in data:
+        value = data.get("position")
+        if value is None:
+            out["position"] = 0
+        elif isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            errors["position"] = ["must be a whole number, 0 or more"]
+        else:
+            out["position"] = value
+    if "parent" in data:
+        ref = data.get("parent")
+        parent = Theme.objects.filter(code=str(ref)).first() if ref else None
+        if ref and parent is None:
+            errors["parent"] = [f"no theme with code {ref!r}"]
+        elif parent is not None and instance is not None:
+            node, seen = parent, set()
+            while node is not None and node.pk not in seen:
+                if node.pk == instance.pk:
+                    errors["parent"] = ["a theme cannot be inside itself"]
+                    break
+                seen.add(node.pk)
+                node = node.parent
+        out["parent"] = parent
+    if "related" in data:
+        codes = data.get("related") or []
+        if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+            errors["related"] = ["must be a list of theme codes"]
+        else:
+            codes = list(dict.fromkeys(c.strip() for c in codes if c.strip()))
+            found = {t.code: t for t in Theme.objects.filter(code__in=codes)}
+            missing = [c for c in codes if c not in found]
+            own_code = instance.code if instance is not None else out.get("code")
+            if missing:
+                errors["related"] = [f"no theme with code {missing[0]!r}"]
+            elif own_code in found:
+                errors["related"] = ["a theme cannot be related to itself"]
+            out["related"] = [found[c] for c in codes if c in found]
+    _raise_if(errors)
+    return out
+
+
+@transaction.atomic
+def theme_create(*, actor, data: dict[str, Any]) -> Theme:
+    if not permissions.can_manage_themes(actor):
+        raise NotAllowed("Only an administrator may change the theme taxonomy.")
+    values = _clean_theme(data, partial=False, instance=None)
+    related = values.pop("related", [])
+    if "position" not in values:
+        last = Theme.objects.order_by("-position").values_list("position", flat=True).first()
+        values["position"] = 0 if last is None else last + 1
+    theme = Theme.objects.create(**values)
+    if related:
+        theme.related.set(related)
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=theme, changes=diff({}, _theme_snapshot(theme)))
+    return theme
+
+
+@transaction.atomic
+def theme_update(*, actor, theme: Theme, data: dict[str, Any]) -> Theme:
+    if not permissions.can_manage_themes(actor):
+        raise NotAllowed("Only an administrator may change the theme taxonomy.")
+    theme = Theme.objects.select_for_update().get(pk=theme.pk)
+    values = _clean_theme(data, partial=True, instance=theme)
+    related = values.pop("related", None)
+    before = _theme_snapshot(theme)
+    for key, value in values.items():
+        setattr(theme, key, value)
+    theme.save()
+    if related is not None:
+        theme.related.set(related)
+    changes = diff(before, _theme_snapshot(theme))
+    if changes:
+        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=theme, changes=changes)
+    return theme
+
+
+@transaction.atomic
+def theme_delete(*, actor, theme: Theme) -> None:
+    """Refuses while anything still points at the theme: needs and expertise would lose their
+    meaning (and the database protects them), and sub-themes would lose their place in the tree."""
+    from django.db.models import ProtectedError, RestrictedError
+
+    if not permissions.can_manage_themes(actor):
+        raise NotAllowed("Only an administrator may change the theme taxonomy.")
+    needs, expertise = theme.needs.count(), theme.expertise.count()
+    if needs or expertise:
+        raise Conflict(
+            f"The theme {theme.code!r} is used by {needs} need(s) and {expertise} expertise statement(s); "
+            "move them to another theme first.",
+            field="code",
+        )
+    children = list(theme.children.values_list("code", flat=True)[:5])
+    if children:
+        raise Conflict(
+            f"The theme {theme.code!r} has sub-themes ({', '.join(children)}); move or delete them first.",
+            field="code",
+        )
+    audit_record(actor=actor, action=AuditEntry.Action.DELETE, obj=theme, changes={})
+    try:
+        with transaction.atomic():
+            theme.delete()
+    except (ProtectedError, RestrictedError) as exc:
+        blocking = getattr(exc, "protected_objects", None) or getattr(exc, "restricted_objects", ())
+        kinds = sorted({str(obj._meta.verbose_name_plural) for obj in blocking})
+        raise Conflict(
+            f"The theme {theme.code!r} is still used by {', '.join(kinds) or 'other records'}.", field="code"
+        ) from exc

@@ -1,0 +1,97 @@
+"""``renkei import places FILE`` and ``renkei import geonames``: thin wrappers round
+``renkei.places.importing``, which the web UI and the API call too. See docs/data-formats.md."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from renkei.accounts.permissions import SYSTEM
+from renkei.core.errors import ApplicationError
+from renkei.places.importing import FORMATS, GEONAMES_HINT, format_from_name, geonames_import, places_import
+
+
+class Command(BaseCommand):
+    help = "Import places from a file in the exchange format, or world cities from GeoNames."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="source", required=True, metavar="{places,geonames}")
+        places = sub.add_parser("places", help="places from a CSV or JSON file in the exchange format")
+        places.add_argument("file", help="the file (.csv or .json), or - for standard input with --format")
+        places.add_argument("--format", choices=FORMATS, help="csv or json (default: from the file name)")
+        places.add_argument("--skip-invalid", action="store_true",
+                            help="write the good rows and report the bad ones, instead of writing nothing")
+        places.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
+        places.add_argument("--as", dest="as_user", metavar="USERNAME",
+                            help="the user the changes are recorded for (default: the system)")
+        geonames = sub.add_parser("geonames", help=f"world cities from GeoNames ({GEONAMES_HINT})")
+        geonames.add_argument("--min-population", type=int, required=True, metavar="N",
+                              help="import cities with at least N people")
+        geonames.add_argument("--country", action="append", default=[], metavar="XX",
+                              help="only this country (ISO code); repeat for several")
+        geonames.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
+        geonames.add_argument("--as", dest="as_user", metavar="USERNAME",
+                              help="the user the changes are recorded for (default: the system)")
+
+    def handle(self, *args, source, **options):
+        try:
+            if source == "places":
+                self.import_places(**options)
+            else:
+                self.import_geonames(**options)
+        except ApplicationError as exc:
+            raise CommandError(exc.message) from exc
+
+    def progress(self, items, total, description):
+        stream = getattr(self.stderr, "_out", sys.stderr)
+        return tqdm(items, total=total, desc=description, unit=" rows", file=stream, disable=None)
+
+    def actor(self, username):
+        if not username:
+            return SYSTEM
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(f"There is no user named {username!r}.")
+        return user
+
+    def import_places(self, *, file, format, skip_invalid, dry_run, as_user, **options):
+        format = format or format_from_name(file)
+        if format is None:
+            raise CommandError(f"Cannot tell the format of {file}: name it .csv or .json, or give --format.")
+        actor = self.actor(as_user)
+        try:
+            data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+        except OSError as exc:
+            raise CommandError(f"Cannot read {file}: {exc.strerror or exc}") from exc
+        report = places_import(source=data, format=format, actor=actor, skip_invalid=skip_invalid,
+                               dry_run=dry_run, progress=self.progress)
+        for line in report.error_lines():
+            self.stderr.write(line)
+        if report.fatal:
+            raise CommandError(f"{file} cannot be imported; nothing was written.")
+        if report.errors and not skip_invalid:
+            bad = len({(error.line, error.index) for error in report.errors})
+            raise CommandError(
+                f"{bad} of {report.rows} rows have errors; nothing was written. "
+                "Fix them, or use --skip-invalid to import the other rows."
+            )
+        if report.skipped:
+            self.stderr.write(f"Skipped {report.skipped} rows with errors.")
+        self.stdout.write(report.summary())
+
+    def import_geonames(self, *, min_population, country, dry_run, as_user, verbosity=1, **options):
+        actor = self.actor(as_user)
+        report = geonames_import(min_population=min_population, countries=country, actor=actor, dry_run=dry_run,
+                                 progress=self.progress)
+        if report.skipped:
+            if verbosity >= 2:
+                for line in report.error_lines():
+                    self.stderr.write(line)
+                self.stderr.write(f"Skipped {report.skipped} cities.")
+            else:
+                self.stderr.write(f"Skipped {report.skipped} cities (-v 2 lists them).")
+        self.stdout.write(report.summary())

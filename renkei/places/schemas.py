@@ -1,0 +1,461 @@
+"""JSON shapes of the places API.
+
+Place bodies are the exchange format of ``docs/data-formats.md`` (the keys of
+``renkei/places/validation.py`` FIELDS): a record exported from the API imports again, and the
+other way round. Their numbers, booleans and hazards go to that validator as they came, exactly
+as a JSON import file's would (``"1,500,000"``, ``"yes"``, ``"flood;tsunami"``), so the API,
+the importer and the forms accept the same values and fail with the same message naming the same
+field. Elsewhere the schemas check JSON *types* (pydantic's lax mode: ``"3"`` is a number) and
+the services check *meaning* (a known theme, a free slug). Unknown keys are refused everywhere,
+so a misspelt field is a 422 naming it rather than a silent no-op.
+"""
+
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from ninja import Field, Schema
+from pydantic import BeforeValidator, ConfigDict, WithJsonSchema
+
+from renkei.places.models import Hazard, IncomeGroup, Level
+
+
+def _texts(value: dict | None) -> dict[str, str]:
+    """A bilingual text with both main languages always present (other languages kept)."""
+    value = dict(value or {})
+    return {"en": value.pop("en", ""), "ja": value.pop("ja", ""), **value}
+
+
+def _int_to_text(value):
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _loose(*schemas: dict) -> Any:
+    """Any JSON value, handed to the place validator as the importer hands it a CSV cell, so
+    ``"1,500,000"``, ``"yes"`` and ``"flood;tsunami"`` mean what they mean in a file, and a bad
+    value fails with the importer's message. The OpenAPI document shows the types we accept."""
+    return Annotated[Any, WithJsonSchema({"anyOf": [*schemas, {"type": "null"}]})]
+
+
+ExternalId = Annotated[str | None, BeforeValidator(_int_to_text)]
+Number = _loose({"type": "number"}, {"type": "string"})
+WholeNumber = _loose({"type": "integer"}, {"type": "string"})
+Flag = _loose({"type": "boolean"}, {"type": "string", "examples": ["yes", "no"]})
+HazardList = _loose(
+    {"type": "array", "items": {"type": "string", "enum": Hazard.values}},
+    {"type": "string", "description": "separated by ;"},
+)
+
+
+class InputSchema(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- errors and pages ---------------------------------------------------------------------------
+
+class ErrorDetail(Schema):
+    code: str = Field(description="invalid, forbidden, not_found, conflict, unauthorized, …")
+    message: str
+    fields: dict[str, list[str]] = Field(description="field name → messages; empty when no field is to blame")
+
+
+class ErrorOut(Schema):
+    error: ErrorDetail
+
+
+class PageQuery(Schema):
+    page: int = Field(1, ge=1, description="1-based page number; past the end gives an empty page")
+    page_size: int = Field(50, ge=1, le=200, description="items per page, at most 200")
+
+
+# --- contacts -----------------------------------------------------------------------------------
+
+class ContactOut(Schema):
+    name: str
+    title: str
+    organisation: str
+    email: str | None = Field(description="only for signed-in users with a role")
+    phone: str | None = Field(description="only for signed-in users with a role")
+
+
+# --- needs and expertise ------------------------------------------------------------------------
+
+class _StatementOut(Schema):
+    id: int
+    place: str = Field(description="the place's URL name (slug)")
+    theme: str = Field(description="theme code")
+    theme_name: str
+    description: dict[str, str] = Field(description="text per language: en, ja, …")
+    evidence: list[str] = Field(description="links (http/https) backing the statement")
+
+    @staticmethod
+    def resolve_place(obj) -> str:
+        return obj.place.slug
+
+    @staticmethod
+    def resolve_theme(obj) -> str:
+        return obj.theme.code
+
+    @staticmethod
+    def resolve_theme_name(obj) -> str:
+        return obj.theme.name
+
+    @staticmethod
+    def resolve_description(obj) -> dict[str, str]:
+        return _texts(obj.description)
+
+    @staticmethod
+    def resolve_evidence(obj) -> list[str]:
+        return list(obj.evidence or [])
+
+
+class NeedOut(_StatementOut):
+    priority: int = Field(description="1 (low) to 5 (urgent)")
+
+
+class ExpertiseOut(_StatementOut):
+    maturity: int = Field(description="1 (emerging) to 5 (proven, documented, transferable)")
+
+
+class _StatementIn(InputSchema):
+    theme: str | None = Field(None, description="theme code, e.g. from GET /themes")
+    description: dict[str, str] | None = Field(None, description='text per language: {"en": "…", "ja": "…"}')
+    evidence: list[str] | None = Field(None, description="http(s) links")
+
+
+class NeedCreate(_StatementIn):
+    theme: str = Field(description="theme code, e.g. from GET /themes")
+    description: dict[str, str] = Field(description='text per language: {"en": "…", "ja": "…"}')
+    priority: int | None = Field(None, description="1 (low) to 5 (urgent); default 3")
+
+
+class NeedPatch(_StatementIn):
+    priority: int | None = Field(None, description="1 (low) to 5 (urgent)")
+
+
+class ExpertiseCreate(_StatementIn):
+    theme: str = Field(description="theme code, e.g. from GET /themes")
+    description: dict[str, str] = Field(description='text per language: {"en": "…", "ja": "…"}')
+    maturity: int | None = Field(None, description="1 (emerging) to 5 (proven); default 3")
+
+
+class ExpertisePatch(_StatementIn):
+    maturity: int | None = Field(None, description="1 (emerging) to 5 (proven)")
+
+
+class StatementQuery(PageQuery):
+    place: str | None = Field(None, description="a place's URL name (slug)")
+    theme: str | None = Field(None, description="theme code; also matches its sub-themes")
+
+
+class NeedPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[NeedOut]
+
+
+class ExpertisePage(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[ExpertiseOut]
+
+
+# --- places -------------------------------------------------------------------------------------
+
+class PlaceOut(Schema):
+    id: str | None = Field(description="external id (e.g. a GeoNames or national code)")
+    slug: str = Field(description="URL name; read-only after creation unless sent explicitly")
+    level: str = Field(json_schema_extra={"enum": Level.values})
+    name: str = Field(description="name in English")
+    name_ja: str
+    name_local: str
+    country: str = Field(description="ISO 3166-1 alpha-2")
+    parent: str | None = Field(description="URL name (slug) of the place this one is part of")
+    lat: float | None
+    lon: float | None
+    population: int | None
+    population_year: int | None
+    area_km2: float | None
+    share_65_plus: float | None = Field(description="population aged 65+ (%)")
+    population_growth: float | None = Field(description="annual population growth (%)")
+    coastal: bool
+    hazards: list[str]
+    income_group: str = Field(description="World Bank income group: LIC, LMC, UMC, HIC or empty")
+    timezone: str
+    website: str
+    summary_en: str
+    summary_ja: str
+    published: bool
+    version: int = Field(description="send it back on PATCH to detect concurrent edits (409)")
+    url: str = Field(description="the place's web page")
+
+    @staticmethod
+    def resolve_id(obj) -> str | None:
+        return obj.external_id
+
+    @staticmethod
+    def resolve_name(obj) -> str:
+        return obj.name_en
+
+    @staticmethod
+    def resolve_parent(obj) -> str | None:
+        return obj.parent.slug if obj.parent_id else None
+
+    @staticmethod
+    def resolve_lat(obj) -> float | None:
+        return obj.latitude
+
+    @staticmethod
+    def resolve_lon(obj) -> float | None:
+        return obj.longitude
+
+    @staticmethod
+    def resolve_hazards(obj) -> list[str]:
+        return list(obj.hazards or [])
+
+    @staticmethod
+    def resolve_summary_en(obj) -> str:
+        return (obj.summary or {}).get("en", "")
+
+    @staticmethod
+    def resolve_summary_ja(obj) -> str:
+        return (obj.summary or {}).get("ja", "")
+
+    @staticmethod
+    def resolve_published(obj) -> bool:
+        return obj.is_published
+
+    @staticmethod
+    def resolve_url(obj) -> str:
+        return f"/places/{obj.slug}/"
+
+
+class PlaceDetail(PlaceOut):
+    needs: list[NeedOut]
+    expertise: list[ExpertiseOut]
+    contacts: list[ContactOut] = Field(description="e-mail and phone only for signed-in users with a role")
+
+    @staticmethod
+    def resolve_needs(obj) -> list:
+        return list(obj.needs.all())
+
+    @staticmethod
+    def resolve_expertise(obj) -> list:
+        return list(obj.expertise.all())
+
+    @staticmethod
+    def resolve_contacts(obj, context) -> list:
+        from renkei.places.selectors import contacts_for
+
+        return contacts_for(viewer=context["request"].user, place=obj)
+
+
+class PlacePage(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[PlaceOut]
+
+
+class PlaceQuery(PageQuery):
+    q: str | None = Field(None, description="words in the name (any language), URL name or external id")
+    country: str | None = Field(None, description="ISO 3166-1 alpha-2 (alpha-3 and English names accepted)")
+    level: str | None = Field(None, description=f"one of {', '.join(Level.values)}")
+    theme: str | None = Field(None, description="theme code: places with a need or expertise in it or below it")
+    min_population: int | None = Field(None, ge=0)
+    max_population: int | None = Field(None, ge=0)
+
+
+class PlaceCreate(InputSchema):
+    """The exchange format (docs/data-formats.md) as JSON: values as in a JSON import file."""
+
+    id: ExternalId = Field(None, description="external id (text or number); must be unique")
+    slug: str | None = Field(None, description="URL name; made from the name when absent")
+    level: str | None = Field(None, description=f"one of {', '.join(Level.values)}; default city")
+    name: str = Field(description="name in English")
+    name_ja: str | None = None
+    name_local: str | None = None
+    country: str = Field(description="ISO 3166-1 alpha-2, alpha-3 or English name")
+    parent: str | None = Field(None, description="URL name or external id of the enclosing place")
+    lat: Number = Field(None, description="latitude, -90 to 90; with lon")
+    lon: Number = Field(None, description="longitude, -180 to 180; with lat")
+    population: WholeNumber = Field(None, description="0 to 5 000 000 000; thousands separators allowed")
+    population_year: WholeNumber = Field(None, description="1800 to 2200")
+    area_km2: Number = Field(None, description="0 to 20 000 000")
+    share_65_plus: Number = Field(None, description="population aged 65+ (%), 0 to 100")
+    population_growth: Number = Field(None, description="annual population growth (%), -100 to 100")
+    coastal: Flag = Field(None, description="true/false (also yes/no, 1/0)")
+    hazards: HazardList = Field(None, description=f"any of {', '.join(Hazard.values)}")
+    income_group: str | None = Field(None, description=f"one of {', '.join(IncomeGroup.values)} or empty")
+    timezone: str | None = Field(None, description="IANA time zone, e.g. Asia/Tokyo")
+    website: str | None = Field(None, description="http(s) address")
+    summary_en: str | None = None
+    summary_ja: str | None = None
+    published: Flag = Field(None, description="default true; only officers and administrators may change it")
+
+
+class PlacePatch(PlaceCreate):
+    name: str | None = Field(None, description="name in English")
+    country: str | None = Field(None, description="ISO 3166-1 alpha-2, alpha-3 or English name")
+    version: int | None = Field(None, description="the version you read; a newer stored version gives 409")
+
+
+# --- organisations ------------------------------------------------------------------------------
+
+class OrganisationOut(Schema):
+    slug: str
+    name_en: str
+    name_ja: str
+    acronym: str
+    org_type: str = Field(description="IATI OrganisationType code")
+    org_type_name: str
+    country: str
+    parent: str | None = Field(description="URL name of the parent organisation")
+    place: str | None = Field(description="URL name of the place it belongs to")
+    website: str
+    description: dict[str, str]
+
+    @staticmethod
+    def resolve_org_type_name(obj) -> str:
+        from renkei.places.codelists import organisation_types
+
+        return organisation_types().get(obj.org_type, "")
+
+    @staticmethod
+    def resolve_parent(obj) -> str | None:
+        return obj.parent.slug if obj.parent_id else None
+
+    @staticmethod
+    def resolve_place(obj) -> str | None:
+        return obj.place.slug if obj.place_id else None
+
+    @staticmethod
+    def resolve_description(obj) -> dict[str, str]:
+        return _texts(obj.description)
+
+
+class OrganisationDetail(OrganisationOut):
+    contacts: list[ContactOut] = Field(description="e-mail and phone only for signed-in users with a role")
+
+    @staticmethod
+    def resolve_contacts(obj, context) -> list:
+        from renkei.places.selectors import contacts_for
+
+        return contacts_for(viewer=context["request"].user, organisation=obj)
+
+
+class OrganisationPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[OrganisationOut]
+
+
+class OrganisationQuery(PageQuery):
+    q: str | None = Field(None, description="words in the name or acronym")
+    type: str | None = Field(None, description="IATI OrganisationType code")
+    country: str | None = Field(None, description="ISO 3166-1 alpha-2")
+
+
+class OrganisationCreate(InputSchema):
+    slug: str | None = Field(None, description="URL name; made from the acronym or name when absent")
+    name_en: str
+    name_ja: str | None = None
+    acronym: str | None = None
+    org_type: str = Field(description="IATI OrganisationType code, e.g. 10 (government), 21 (international NGO)")
+    country: str | None = Field(None, description="ISO 3166-1 alpha-2, alpha-3 or English name")
+    parent: str | None = Field(None, description="URL name of the parent organisation")
+    place: str | None = Field(None, description="URL name or external id of the place")
+    website: str | None = Field(None, description="http(s) address")
+    description: dict[str, str] | None = Field(None, description='text per language: {"en": "…", "ja": "…"}')
+
+
+class OrganisationPatch(OrganisationCreate):
+    name_en: str | None = None
+    org_type: str | None = Field(None, description="IATI OrganisationType code")
+
+
+# --- themes -------------------------------------------------------------------------------------
+
+class ThemeRef(Schema):
+    code: str
+    name_en: str
+    name_ja: str
+
+
+class ThemeOut(Schema):
+    code: str
+    parent: str | None = Field(description="code of the broader theme")
+    name: str = Field(description="name in the reader's language")
+    name_en: str
+    name_ja: str
+    synonyms_en: list[str]
+    synonyms_ja: list[str]
+    dac_codes: list[str] = Field(description="OECD DAC (IATI Sector) codes")
+    sdg_targets: list[str]
+    description_en: str
+    description_ja: str
+    position: int
+
+    @staticmethod
+    def resolve_parent(obj) -> str | None:
+        return obj.parent.code if obj.parent_id else None
+
+    @staticmethod
+    def resolve_dac_codes(obj) -> list[str]:
+        return [str(code) for code in obj.dac_codes or []]
+
+    @staticmethod
+    def resolve_sdg_targets(obj) -> list[str]:
+        return [str(code) for code in obj.sdg_targets or []]
+
+
+class ThemeDetail(ThemeOut):
+    children: list[ThemeRef]
+    related: list[ThemeRef]
+
+    @staticmethod
+    def resolve_children(obj) -> list:
+        return sorted(obj.children.all(), key=lambda t: (t.position, t.code))
+
+    @staticmethod
+    def resolve_related(obj) -> list:
+        return sorted(obj.related.all(), key=lambda t: (t.position, t.code))
+
+
+class ThemePage(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[ThemeOut]
+
+
+class ThemeQuery(Schema):
+    q: str | None = Field(None, description="words in the code or name")
+    parent: str | None = Field(None, description="code of the broader theme; empty for the top level")
+    page: int = Field(1, ge=1)
+    page_size: int = Field(200, ge=1, le=200, description="items per page, at most 200 (the whole taxonomy fits)")
+
+
+class ThemeCreate(InputSchema):
+    code: str = Field(description="lowercase letters, digits, hyphens and underscores; cannot change later")
+    parent: str | None = Field(None, description="code of the broader theme")
+    name_en: str
+    name_ja: str
+    synonyms_en: list[str] | None = None
+    synonyms_ja: list[str] | None = None
+    dac_codes: list[str] | None = None
+    sdg_targets: list[str] | None = None
+    description_en: str | None = None
+    description_ja: str | None = None
+    related: list[str] | None = Field(None, description="codes of related themes (the relation is symmetric)")
+    position: int | None = Field(None, ge=0, description="order in lists; default: after the last theme")
+
+
+class ThemePatch(ThemeCreate):
+    code: str | None = Field(None, description="cannot change; accepted only if equal to the current code")
+    name_en: str | None = None
+    name_ja: str | None = None
