@@ -13,7 +13,11 @@ def main(argv: list[str] | None = None) -> None:
 
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "renkei"
-    execute_from_command_line(argv)
+    try:
+        execute_from_command_line(argv)
+    except BrokenPipeError:  # `renkei export places | head` closed the pipe: not an error
+        sys.stderr.close()
+        os._exit(0)
 
 
 if __name__ == "__main__":
