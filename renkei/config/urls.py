@@ -14,3 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("renkei.web.urls")),
 ]
+
+handler403 = "renkei.web.views.error_403"
+handler404 = "renkei.web.views.error_404"
+handler500 = "renkei.web.views.error_500"

@@ -1,3 +1,4 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from renkei.web import views
@@ -6,4 +7,17 @@ app_name = "web"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("places/", views.place_list, name="places"),
+    path("places/<slug:slug>/", views.place_detail, name="place"),
+    path("places/<slug:slug>/edit/", views.place_edit, name="place-edit"),
+    path("places/<slug:slug>/history/", views.place_history, name="place-history"),
+    path("places/<slug:slug>/<str:kind>/add/", views.statement_edit, name="statement-add"),
+    path("places/<slug:slug>/<str:kind>/<int:pk>/edit/", views.statement_edit, name="statement-edit"),
+    path("places/<slug:slug>/<str:kind>/<int:pk>/delete/", views.statement_delete, name="statement-delete"),
+    path("themes/", views.theme_list, name="themes"),
+    path("themes/<slug:code>/", views.theme_detail, name="theme"),
+    path("organisations/", views.organisation_list, name="organisations"),
+    path("organisations/<slug:slug>/", views.organisation_detail, name="organisation"),
 ]

@@ -1,0 +1,57 @@
+from django import template
+from django.utils.translation import get_language
+
+from renkei.places.models import Hazard, IncomeGroup, Level
+from renkei.places.validation import country_name as _country_name
+
+register = template.Library()
+
+
+@register.filter
+def country_name(code: str) -> str:
+    return _country_name(code) if code else ""
+
+
+@register.filter
+def hazard_label(code: str) -> str:
+    return dict(Hazard.choices).get(code, code)
+
+
+@register.filter
+def level_label(code: str) -> str:
+    return dict(Level.choices).get(code, code)
+
+
+@register.filter
+def income_label(code: str) -> str:
+    return dict(IncomeGroup.choices).get(code, code)
+
+
+@register.filter
+def people(value) -> str:
+    """31000 → "31,000" in English, "3.1万" in Japanese (how a Japanese reader says it)."""
+    if value is None or value == "":
+        return "—"
+    value = int(value)
+    if (get_language() or "en").startswith("ja") and value >= 10_000:
+        if value >= 100_000_000:
+            return f"{value / 100_000_000:.1f}億".replace(".0億", "億")
+        return f"{value / 10_000:,.1f}万".replace(".0万", "万")
+    return f"{value:,}"
+
+
+@register.filter
+def scale(value) -> range:
+    return range(1, 6)
+
+
+@register.filter
+def lang_text(texts: dict) -> str:
+    from renkei.places.models import pick_language
+
+    return pick_language(texts)
+
+
+@register.filter
+def get_item(mapping: dict, key):
+    return mapping.get(key, key)
