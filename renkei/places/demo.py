@@ -51,6 +51,7 @@ def demo_load(path: Path = DEMO_FILE) -> dict[str, int]:
     demo = read_demo(path)
     counts = {"organisations": 0, "places": 0, "statements": 0, "contacts": 0}
     orgs_deferred = []
+    created_orgs: set[str] = set()
     for row in demo.get("organisations", []):
         data = {k: row.get(k) for k in ("slug", "name_en", "name_ja", "acronym", "country", "parent", "website")}
         data["org_type"] = row.get("type")
@@ -60,6 +61,7 @@ def demo_load(path: Path = DEMO_FILE) -> dict[str, int]:
         if org is None:
             services.organisation_create(actor=SYSTEM, data=data, audit=False)
             counts["organisations"] += 1
+            created_orgs.add(row["slug"])
         else:
             before = org.version
             services.organisation_update(actor=SYSTEM, organisation=org, data=data)
@@ -86,7 +88,7 @@ def demo_load(path: Path = DEMO_FILE) -> dict[str, int]:
             actor=SYSTEM, organisation=org, data={"parent": row.get("parent"), "place": row.get("place")}
         )
         org.refresh_from_db()
-        counts["organisations"] += org.version != before
+        counts["organisations"] += org.version != before and row["slug"] not in created_orgs
     for row in demo.get("contacts", []):
         org = Organisation.objects.filter(slug=row.get("organisation")).first() if row.get("organisation") else None
         place = services.resolve_place_ref(row["place"]) if row.get("place") else None
