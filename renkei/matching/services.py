@@ -1,0 +1,185 @@
+"""Running matches and cohort pairings, storing them, and remembering feedback."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from renkei.accounts.models import Role
+from renkei.accounts.permissions import has_role
+from renkei.core.errors import ApplicationError, NotAllowed
+from renkei.engine.api import pair_cohort, weights_for
+from renkei.engine.types import COMPONENTS, Filters, MatchResult
+from renkei.matching.fetch import current_index
+from renkei.matching.models import MatchFeedback, MatchRun
+from renkei.places import permissions
+from renkei.places.models import Place
+from renkei.places.selectors import visible_places
+from renkei.places.validation import country_code
+
+
+@dataclass(frozen=True)
+class MatchRequest:
+    preset: str = "mutual"
+    weights: dict[str, float] | None = None
+    countries: tuple[str, ...] = ()
+    exclude_countries: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ("city",)
+    min_population: int | None = None
+    max_population: int | None = None
+    exclude_partners: bool = True
+    top: int = 10
+
+
+def _weights(preset: str, custom: dict[str, float] | None):
+    try:
+        return weights_for(preset, custom)
+    except ValueError as exc:
+        raise ApplicationError(str(exc), field="weights" if custom else "preset") from exc
+
+
+def _countries(codes, field: str) -> frozenset[str]:
+    out = set()
+    for raw in codes:
+        code = country_code(raw)
+        if code is None:
+            raise ApplicationError(f"{raw!r} is not an ISO 3166-1 country", field=field)
+        out.add(code)
+    return frozenset(out)
+
+
+def hidden_ids(viewer) -> frozenset[int]:
+    return frozenset(Place.objects.exclude(pk__in=visible_places(viewer)).values_list("pk", flat=True))
+
+
+def declined_ids(place: Place) -> frozenset[int]:
+    return frozenset(MatchFeedback.objects.filter(place=place, decision=MatchFeedback.Decision.DECLINED)
+                     .values_list("candidate_id", flat=True))
+
+
+def serialise(result: MatchResult, places: dict[int, Place]) -> dict:
+    place = places[result.place_id]
+    return {
+        "place": {"id": place.external_id or place.slug, "name": place.name_en, "name_ja": place.name_ja,
+                  "country": place.country, "slug": place.slug},
+        "score": result.score,
+        "components": result.components,
+        "explanation": [e.text_en for e in result.explanation],
+        "explanation_ja": [e.text_ja for e in result.explanation],
+    }
+
+
+def match_find(*, viewer, place: Place, request: MatchRequest, save: bool = True) -> MatchRun:
+    """Rank partners for ``place``. Signed-in users' runs are stored; visitors' are not."""
+    if not permissions.can_view_place(viewer, place):
+        raise NotAllowed("You may not see this place.")
+    if not 1 <= request.top <= 200:
+        raise ApplicationError("top must be from 1 to 200", field="top")
+    if request.min_population is not None and request.max_population is not None \
+            and request.min_population > request.max_population:
+        raise ApplicationError("max_population must be at least min_population", field="max_population")
+    weights = _weights(request.preset, request.weights)
+    index = current_index()
+    filters = Filters(
+        countries=_countries(request.countries, "countries"),
+        exclude_countries=_countries(request.exclude_countries, "exclude_countries"),
+        levels=frozenset(request.levels), min_population=request.min_population,
+        max_population=request.max_population, exclude_ids=hidden_ids(viewer) | declined_ids(place),
+        exclude_partners=request.exclude_partners,
+    )
+    results = index.rank(place.pk, weights, filters, top=request.top)
+    places = Place.objects.in_bulk([r.place_id for r in results])
+    run = MatchRun(
+        kind=MatchRun.Kind.MATCH, place=place, preset="" if request.weights else request.preset,
+        weights=weights.as_dict(), created_by=viewer if getattr(viewer, "is_authenticated", False) and viewer.pk
+        else None,
+        parameters={"countries": sorted(filters.countries), "exclude_countries": sorted(filters.exclude_countries),
+                    "levels": sorted(filters.levels), "min_population": request.min_population,
+                    "max_population": request.max_population, "top": request.top},
+        results=[serialise(r, places) for r in results],
+    )
+    if save and run.created_by is not None:
+        run.save()
+    return run
+
+
+def _group(viewer, refs, field: str) -> list[Place]:
+    if not refs:
+        raise ApplicationError(f"{field} is empty: choose at least one place", field=field)
+    visible = visible_places(viewer)
+    out = []
+    for ref in refs:
+        place = (visible.filter(slug=str(ref)).first() or visible.filter(external_id=str(ref)).first()
+                 or (visible.filter(pk=ref).first() if isinstance(ref, int) else None))
+        if place is None:
+            raise ApplicationError(f"{field}: no place {ref!r}", field=field)
+        out.append(place)
+    return out
+
+
+@transaction.atomic
+def pairing_create(*, actor, group_a: list, group_b: list, preset: str = "mutual",
+                   weights: dict[str, float] | None = None, capacity: int = 1, method: str = "optimal",
+                   title: str = "", save: bool = True) -> MatchRun:
+    if save and not has_role(actor, Role.ADMINISTRATOR, Role.PROGRAMME_OFFICER, Role.NETWORK_SECRETARIAT):
+        raise NotAllowed("Only programme officers and network secretariats may save cohort pairings.")
+    if method not in ("optimal", "stable"):
+        raise ApplicationError("method must be optimal or stable", field="method")
+    if not 1 <= capacity <= 10:
+        raise ApplicationError("capacity must be from 1 to 10", field="capacity")
+    if method == "stable" and capacity != 1:
+        raise ApplicationError("the stable method pairs one to one; use capacity 1", field="capacity")
+    a = _group(actor, group_a, "group_a")
+    b = _group(actor, group_b, "group_b")
+    w = _weights(preset, weights)
+    result = pair_cohort(current_index(), [p.pk for p in a], [p.pk for p in b], weights=w, capacity=capacity,
+                         method=method)
+    places = Place.objects.in_bulk([p.pk for p in a + b])
+
+    def ref(pk):
+        p = places[pk]
+        return {"id": p.external_id or p.slug, "name": p.name_en, "name_ja": p.name_ja, "country": p.country,
+                "slug": p.slug}
+
+    run = MatchRun(
+        kind=MatchRun.Kind.PAIRING, title=title[:200], preset="" if weights else preset, weights=w.as_dict(),
+        created_by=actor if save else None,
+        parameters={"group_a": [p.slug for p in a], "group_b": [p.slug for p in b], "capacity": capacity,
+                    "method": method, "greedy_total": result.greedy_total,
+                    "unmatched_a": [places[i].slug for i in result.unmatched_a],
+                    "unmatched_b": [places[i].slug for i in result.unmatched_b]},
+        results=[{"a": ref(p.a_id), "b": ref(p.b_id), "score": p.score, "components": p.components,
+                  "explanation": [e.text_en for e in p.explanation],
+                  "explanation_ja": [e.text_ja for e in p.explanation]} for p in result.pairs],
+        total=result.total,
+    )
+    if save:
+        run.save()
+    return run
+
+
+def can_give_feedback(user, place: Place) -> bool:
+    return permissions.can_edit_place(user, place)
+
+
+@transaction.atomic
+def feedback_record(*, actor, place: Place, candidate: Place, decision: str, reason: str = "",
+                    run: MatchRun | None = None) -> MatchFeedback:
+    if not can_give_feedback(actor, place):
+        raise NotAllowed("Only the place's focal points and programme officers may answer for it.")
+    if decision not in MatchFeedback.Decision.values:
+        raise ApplicationError("decision must be accepted or declined", field="decision")
+    if candidate.pk == place.pk:
+        raise ApplicationError("a place cannot be its own partner", field="candidate")
+    if decision == MatchFeedback.Decision.DECLINED and not reason.strip():
+        raise ApplicationError("say why the suggestion does not fit", field="reason")
+    feedback, _ = MatchFeedback.objects.update_or_create(
+        place=place, candidate=candidate,
+        defaults={"decision": decision, "reason": reason.strip()[:2000], "run": run, "created_by": actor},
+    )
+    return feedback
+
+
+def component_names() -> tuple[str, ...]:
+    return COMPONENTS

@@ -1,0 +1,226 @@
+"""Find partners (per place) and pair a cohort."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from renkei.core.errors import ApplicationError, NotAllowed, NotFound
+from renkei.engine.types import COMPONENTS, PRESETS
+from renkei.matching import selectors, services
+from renkei.matching.models import MatchRun
+from renkei.places.models import Place
+from renkei.places.selectors import PlaceFilters, country_choices, place_get, place_list, visible_places
+from renkei.places.validation import country_name
+from renkei.web import worldmap
+
+COMPONENT_LABELS = {
+    "expertise": gettext_lazy("Their expertise for your needs"),
+    "reverse": gettext_lazy("Your expertise for their needs"),
+    "mutual": gettext_lazy("Both learn"),
+    "peer": gettext_lazy("Similar place"),
+    "shared_needs": gettext_lazy("Same challenges"),
+    "text": gettext_lazy("Similar wording"),
+    "distance": gettext_lazy("Nearby"),
+    "language": gettext_lazy("Shared language"),
+    "ties": gettext_lazy("Existing ties"),
+}
+PRESET_LABELS = {"expertise": gettext_lazy("Who can help us"), "peer": gettext_lazy("Cities like us"),
+                 "mutual": gettext_lazy("Learn from each other")}
+
+
+class FindForm(forms.Form):
+    preset = forms.ChoiceField(choices=[(k, PRESET_LABELS[k]) for k in PRESETS], initial="mutual",
+                               widget=forms.RadioSelect)
+    custom = forms.BooleanField(required=False, label=gettext_lazy("Set my own weights"))
+    exclude_country = forms.MultipleChoiceField(required=False, label=gettext_lazy("Leave out countries"))
+    min_population = forms.IntegerField(required=False, min_value=0, label=gettext_lazy("Population from"))
+    max_population = forms.IntegerField(required=False, min_value=0, label=gettext_lazy("Population to"))
+    top = forms.IntegerField(initial=10, min_value=1, max_value=50, label=gettext_lazy("How many"))
+
+    def __init__(self, *args, countries=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["exclude_country"].choices = countries
+        for name in COMPONENTS:
+            self.fields[f"w_{name}"] = forms.FloatField(required=False, min_value=0, max_value=1,
+                                                        label=COMPONENT_LABELS[name])
+
+
+def _place(request, slug) -> Place:
+    try:
+        return place_get(viewer=request.user, slug=slug)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+def _links(place: Place, results: list[dict]) -> dict:
+    """Map data: the place, its partners and lines between them."""
+    if place.latitude is None:
+        return {}
+    x0, y0 = worldmap.project(place.longitude, place.latitude)
+    partners = Place.objects.in_bulk(field_name="slug", id_list=[r["place"]["slug"] for r in results])
+    points = [(x0, y0)]
+    lines = []
+    for r in results:
+        p = partners.get(r["place"]["slug"])
+        if p is None or p.latitude is None:
+            continue
+        x, y = worldmap.project(p.longitude, p.latitude)
+        points.append((x, y))
+        lines.append({"x": round(x, 1), "y": round(y, 1), "name": p.name, "slug": p.slug,
+                      "width": round(0.6 + 2.4 * r["score"], 2)})
+    return {"x": round(x0, 1), "y": round(y0, 1), "lines": lines, "paths": worldmap.country_paths(),
+            "viewbox": worldmap.bounds_viewbox(points, pad=50, min_size=200)}
+
+
+def find_partners(request, slug):
+    place = _place(request, slug)
+    countries = sorted(((c, country_name(c)) for c in country_choices(request.user)), key=lambda c: c[1])
+    form = FindForm(request.GET or None, countries=countries,
+                    initial={"preset": "mutual", "top": 10, **{f"w_{k}": v for k, v in
+                                                               PRESETS["mutual"].as_dict().items()}})
+    run, error = None, None
+    data = form.cleaned_data if form.is_bound and form.is_valid() else None
+    if form.is_bound and data is None:
+        error = _("Some settings are not valid; check the highlighted fields.")
+    preset = (data or {}).get("preset") or "mutual"
+    weights = None
+    if data and data.get("custom"):
+        weights = {k: data.get(f"w_{k}") or 0.0 for k in COMPONENTS}
+    try:
+        run = services.match_find(viewer=request.user, place=place, request=services.MatchRequest(
+            preset=preset, weights=weights, exclude_countries=tuple((data or {}).get("exclude_country") or ()),
+            min_population=(data or {}).get("min_population"), max_population=(data or {}).get("max_population"),
+            top=(data or {}).get("top") or 10))
+    except ApplicationError as exc:
+        error = exc.message
+    lang_ja = request.LANGUAGE_CODE.startswith("ja")
+    results = []
+    for r in (run.results if run else []):
+        results.append({**r, "lines": r["explanation_ja"] if lang_ja else r["explanation"],
+                        "bars": [{"name": COMPONENT_LABELS.get(k, k), "value": v, "pct": round(v * 100)}
+                                 for k, v in r["components"].items()],
+                        "pct": round(r["score"] * 100)})
+    context = {"place": place, "form": form, "run": run, "results": results, "error": error,
+               "map": _links(place, run.results if run else []), "weights_json": {k: w.as_dict() for k, w in
+                                                                                    PRESETS.items()},
+               "can_feedback": services.can_give_feedback(request.user, place),
+               "feedback": {f.candidate.slug: f for f in selectors.feedback_for(viewer=request.user, place=place)}}
+    template = "matching/_results.html" if request.htmx and not request.htmx.boosted else "matching/find.html"
+    return render(request, template, context)
+
+
+@require_POST
+def feedback(request, slug):
+    place = _place(request, slug)
+    candidate = visible_places(request.user).filter(slug=request.POST.get("candidate", "")).first()
+    if candidate is None:
+        raise Http404
+    run = MatchRun.objects.filter(pk=request.POST.get("run") or None).first()
+    try:
+        services.feedback_record(actor=request.user, place=place, candidate=candidate,
+                                 decision=request.POST.get("decision", ""), reason=request.POST.get("reason", ""),
+                                 run=run)
+    except NotAllowed as exc:
+        raise PermissionDenied from exc
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Thank you: your answer is saved."))
+    return redirect("matching:find", slug=place.slug)
+
+
+class CohortForm(forms.Form):
+    a_country = forms.MultipleChoiceField(required=False, label=gettext_lazy("Group A: countries"))
+    a_theme = forms.ChoiceField(required=False, label=gettext_lazy("Group A: theme"))
+    a_places = forms.MultipleChoiceField(required=False, label=gettext_lazy("…or choose places for group A"))
+    b_country = forms.MultipleChoiceField(required=False, label=gettext_lazy("Group B: countries"))
+    b_theme = forms.ChoiceField(required=False, label=gettext_lazy("Group B: theme"))
+    b_places = forms.MultipleChoiceField(required=False, label=gettext_lazy("…or choose places for group B"))
+    preset = forms.ChoiceField(choices=[(k, PRESET_LABELS[k]) for k in PRESETS], initial="mutual")
+    method = forms.ChoiceField(choices=[("optimal", gettext_lazy("Best total (optimal)")),
+                                        ("stable", gettext_lazy("Stable (no pair would rather swap)"))])
+    capacity = forms.IntegerField(initial=1, min_value=1, max_value=5, label=gettext_lazy("Partners each"))
+    title = forms.CharField(required=False, max_length=200, label=gettext_lazy("Title (to save the run)"))
+
+    def __init__(self, *args, viewer=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        countries = sorted(((c, country_name(c)) for c in country_choices(viewer)), key=lambda c: c[1])
+        places = [(p.slug, f"{p.name} ({p.country})") for p in place_list(viewer=viewer,
+                                                                            filters=PlaceFilters(level="city"))]
+        from renkei.places.models import Theme
+
+        themes = [("", "—")] + [(t.code, t.name) for t in Theme.objects.order_by("position")]
+        for side in "ab":
+            self.fields[f"{side}_country"].choices = countries
+            self.fields[f"{side}_places"].choices = places
+            self.fields[f"{side}_theme"].choices = themes
+
+    def group(self, side: str, viewer) -> list[str]:
+        data = self.cleaned_data
+        if data.get(f"{side}_places"):
+            return list(data[f"{side}_places"])
+        slugs: list[str] = []
+        for country in data.get(f"{side}_country") or [""]:
+            slugs += list(place_list(viewer=viewer, filters=PlaceFilters(
+                country=country, theme=data.get(f"{side}_theme") or "", level="city")).values_list("slug", flat=True))
+        if not data.get(f"{side}_country") and not data.get(f"{side}_theme"):
+            return []
+        return list(dict.fromkeys(slugs))
+
+
+def pair_cohort(request):
+    form = CohortForm(request.POST or None, viewer=request.user)
+    run, error = None, None
+    if request.method == "POST" and form.is_valid():
+        save = bool(form.cleaned_data.get("title")) and "save" in request.POST
+        try:
+            run = services.pairing_create(
+                actor=request.user, group_a=form.group("a", request.user), group_b=form.group("b", request.user),
+                preset=form.cleaned_data["preset"], capacity=form.cleaned_data["capacity"],
+                method=form.cleaned_data["method"], title=form.cleaned_data.get("title", ""), save=save)
+        except NotAllowed as exc:
+            error = exc.message
+        except ApplicationError as exc:
+            error = exc.message
+            for field, msgs in exc.errors.items():
+                target = {"group_a": "a_country", "group_b": "b_country"}.get(field)
+                if target:
+                    form.add_error(target, msgs[0])
+        else:
+            if run.pk:
+                messages.success(request, _("The pairing was saved."))
+    lang_ja = request.LANGUAGE_CODE.startswith("ja")
+    rows = [{**p, "lines": p["explanation_ja"] if lang_ja else p["explanation"], "pct": round(p["score"] * 100)}
+            for p in (run.results if run else [])]
+    return render(request, "matching/pair.html", {"form": form, "run": run, "rows": rows, "error": error})
+
+
+def run_list(request):
+    runs = selectors.match_run_list(viewer=request.user)[:100]
+    return render(request, "matching/runs.html", {"runs": runs})
+
+
+def run_detail(request, pk):
+    run = selectors.match_run_list(viewer=request.user).filter(pk=pk).first()
+    if run is None:
+        raise Http404
+    lang_ja = request.LANGUAGE_CODE.startswith("ja")
+    rows = [{**p, "lines": p.get("explanation_ja") if lang_ja else p.get("explanation"),
+             "pct": round(p["score"] * 100)} for p in run.results]
+    return render(request, "matching/run.html", {"run": run, "rows": rows})
+
+
+def find_start(request):
+    """"Find partners" as its own page: choose the place first."""
+    slug = request.GET.get("place")
+    if slug:
+        return redirect("matching:find", slug=slug)
+    places = place_list(viewer=request.user, filters=PlaceFilters(level="city"))
+    return render(request, "matching/start.html", {"places": places})
