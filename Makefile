@@ -23,6 +23,7 @@ run: install
 	$(BIN)/renkei migrate --noinput
 	$(BIN)/renkei collectstatic --noinput -v0
 	$(BIN)/renkei demo
+	$(BIN)/renkei match_index
 	$(BIN)/renkei serve --port $(PORT)
 
 check: install
@@ -38,10 +39,10 @@ browser:
 	  else echo "Browser tests need Chromium: sudo apt-get install chromium chromium-driver"; exit 1; fi; }
 
 test: check browser
-	$(BIN)/pytest
+	RENKEI_TASKS=immediate $(BIN)/pytest
 
 test-postgres: install browser
-	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest
+	RENKEI_TASKS=immediate DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest
 
 messages: install
 	cd renkei && ../$(BIN)/renkei makemessages -l ja --no-obsolete --add-location file

@@ -19,7 +19,7 @@ class Command(BaseCommand):
     help = "Import places from a file in the exchange format, or world cities from GeoNames."
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="source", required=True, metavar="{places,geonames}")
+        sub = parser.add_subparsers(dest="source", required=True, metavar="{places,profiles,geonames}")
         places = sub.add_parser("places", help="places from a CSV or JSON file in the exchange format")
         places.add_argument("file", help="the file (.csv or .json), or - for standard input with --format")
         places.add_argument("--format", choices=FORMATS, help="csv or json (default: from the file name)")
@@ -28,6 +28,14 @@ class Command(BaseCommand):
         places.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
         places.add_argument("--as", dest="as_user", metavar="USERNAME",
                             help="the user the changes are recorded for (default: the system)")
+        profiles = sub.add_parser("profiles", help="one place per line (JSON Lines) with free-text needs and "
+                                  "expertise, tagged onto themes")
+        profiles.add_argument("file", help="the .jsonl file")
+        profiles.add_argument("--skip-invalid", action="store_true")
+        profiles.add_argument("--dry-run", action="store_true")
+        profiles.add_argument("--synonyms-only", action="store_true",
+                              help="tag by synonyms only, without the sentence encoder")
+        profiles.add_argument("--as", dest="as_user", metavar="USERNAME")
         geonames = sub.add_parser("geonames", help=f"world cities from GeoNames ({GEONAMES_HINT})")
         geonames.add_argument("--min-population", type=int, required=True, metavar="N",
                               help="import cities with at least N people")
@@ -41,6 +49,8 @@ class Command(BaseCommand):
         try:
             if source == "places":
                 self.import_places(**options)
+            elif source == "profiles":
+                self.import_profiles(**options)
             else:
                 self.import_geonames(**options)
         except ApplicationError as exc:
@@ -81,6 +91,24 @@ class Command(BaseCommand):
             )
         if report.skipped:
             self.stderr.write(f"Skipped {report.skipped} rows with errors.")
+        self.stdout.write(report.summary())
+
+    def import_profiles(self, *, file, skip_invalid, dry_run, synonyms_only, as_user, **options):
+        from renkei.places.profiles import profiles_import
+
+        actor = self.actor(as_user)
+        try:
+            data = Path(file).read_bytes()
+        except OSError as exc:
+            raise CommandError(f"Cannot read {file}: {exc.strerror or exc}") from exc
+        report = profiles_import(source=data, actor=actor, skip_invalid=skip_invalid, dry_run=dry_run,
+                                 semantic=not synonyms_only, progress=self.progress)
+        for line in report.error_lines():
+            self.stderr.write(line)
+        if report.fatal:
+            raise CommandError(f"{file} cannot be imported; nothing was written.")
+        if report.errors and not skip_invalid:
+            raise CommandError(f"{len({e.line for e in report.errors})} lines have errors; nothing was written.")
         self.stdout.write(report.summary())
 
     def import_geonames(self, *, min_population, country, dry_run, as_user, verbosity=1, **options):

@@ -1,0 +1,158 @@
+"""``renkei import profiles FILE.jsonl``: one place per line with free-text needs and expertise.
+
+Texts in any language are tagged onto taxonomy themes (synonyms, plus the multilingual encoder
+when asked) and stored as needs and expertise. The place fields follow the places exchange format
+and go through the same import (validation, upsert by id, else by country and name).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from renkei.core.errors import NotAllowed
+from renkei.engine.tagging import tag_text, theme_embeddings
+from renkei.engine.types import ThemeNode
+from renkei.places import permissions, services
+from renkei.places.importing import ImportReport, RowError, SourceRow, no_progress, places_import
+from renkei.places.models import Expertise, Need, Place, Theme
+
+PLACE_KEYS = {"id", "name", "name_ja", "country", "level", "population", "lat", "lon"}
+ALL_KEYS = PLACE_KEYS | {"needs", "expertise"}
+DEFAULT_WEIGHT = 3
+
+
+@dataclass
+class Tagger:
+    themes: list[ThemeNode]
+    embedder: object | None = None
+    vectors: object | None = None
+
+    @classmethod
+    def from_database(cls, *, semantic: bool) -> Tagger:
+        nodes = [ThemeNode(id=t.pk, code=t.code, parent_id=t.parent_id, name_en=t.name_en, name_ja=t.name_ja,
+                           synonyms_en=tuple(t.synonyms_en), synonyms_ja=tuple(t.synonyms_ja))
+                 for t in Theme.objects.order_by("id")]
+        tagger = cls(nodes)
+        if semantic:
+            from renkei.engine.embedding import UsemEmbedder
+
+            tagger.embedder = UsemEmbedder()
+            tagger.vectors = theme_embeddings(nodes, tagger.embedder)
+        return tagger
+
+    def __call__(self, text: str) -> list[tuple[int, float]]:
+        return tag_text(text, self.themes, embedder=self.embedder, theme_vectors=self.vectors, limit=2)
+
+
+def _parse(data: bytes) -> tuple[list[tuple[int, dict]], list[RowError], bool]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return [], [RowError(None, "file", f"is not UTF-8 text (byte {exc.start})")], True
+    rows, errors = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            errors.append(RowError(number, "line", f"is not valid JSON ({exc.msg})"))
+            continue
+        if not isinstance(value, dict):
+            errors.append(RowError(number, "line", "must be a JSON object"))
+            continue
+        rows.append((number, value))
+    if not rows and not errors:
+        return [], [RowError(None, "file", "is empty")], True
+    return rows, errors, False
+
+
+def profiles_import(*, source: bytes, actor, skip_invalid: bool = False, dry_run: bool = False,
+                    semantic: bool = True, progress=None, tagger: Tagger | None = None) -> ImportReport:
+    if not permissions.can_import(actor):
+        raise NotAllowed("You may not import places.")
+    parsed, errors, fatal = _parse(source)
+    report = ImportReport(dry_run=dry_run, fatal=fatal, errors=list(errors))
+    if fatal:
+        return report
+    tagger = tagger or Tagger.from_database(semantic=semantic)
+    bad_lines = {e.line for e in errors}
+    plans: dict[int, dict[str, list[tuple[int, int, str]]]] = {}
+    source_rows = []
+    for line, value in (progress or no_progress)(parsed, len(parsed), "Tagging texts"):
+        for key in sorted(set(value) - ALL_KEYS):
+            report.errors.append(RowError(line, key, "is not a known field"))
+        statements: dict[str, list[tuple[int, int, str]]] = {"needs": [], "expertise": []}
+        for kind in ("needs", "expertise"):
+            texts = value.get(kind, [])
+            if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
+                report.errors.append(RowError(line, kind, "must be a list of texts"))
+                continue
+            for n, text in enumerate(texts):
+                if not text.strip():
+                    report.errors.append(RowError(line, f"{kind}[{n}]", "is empty"))
+                elif len(text) > 4000:
+                    report.errors.append(RowError(line, f"{kind}[{n}]", "must be at most 4000 characters"))
+                else:
+                    tags = tagger(text)
+                    if not tags:
+                        report.errors.append(RowError(line, f"{kind}[{n}]",
+                                                      f"no theme recognised in {text[:60]!r}"))
+                    for theme_id, _confidence in tags:
+                        statements[kind].append((theme_id, DEFAULT_WEIGHT, text.strip()))
+        plans[line] = statements
+        source_rows.append(SourceRow(line=line, values={k: v for k, v in value.items() if k in PLACE_KEYS}))
+    report.rows = len(parsed) + len(bad_lines)
+    check = places_import(rows=source_rows, actor=actor, dry_run=True)
+    report.errors = sorted(report.errors + check.errors, key=lambda e: (e.line or 0, e.field))
+    if report.errors and not skip_invalid:
+        return report
+    bad = {e.line for e in report.errors}
+    good = [row for row in source_rows if row.line not in bad]
+    report.skipped = len({e.line for e in report.errors})
+    if dry_run:
+        report.created, report.updated, report.unchanged = check.created, check.updated, check.unchanged
+        return report
+    with transaction.atomic():
+        written = places_import(rows=good, actor=actor, progress=progress)
+        for row in good:
+            place = _find(row.values)
+            _replace_statements(actor, place, plans[row.line])
+    report.created, report.updated, report.unchanged = written.created, written.updated, written.unchanged
+    report.written = True
+    return report
+
+
+def _find(values: dict) -> Place:
+    if values.get("id"):
+        found = Place.objects.filter(external_id=str(values["id"])).first()
+        if found:
+            return found
+    from renkei.places.validation import country_code
+
+    qs = Place.objects.filter(country=country_code(str(values.get("country", ""))), name_en=values.get("name"))
+    if values.get("level"):
+        qs = qs.filter(level=values["level"])
+    return qs.order_by("id").first()
+
+
+def _replace_statements(actor, place: Place, plan: dict[str, list[tuple[int, int, str]]]) -> None:
+    """The file is the profile: the place's needs and expertise become exactly the file's."""
+    for kind, model in (("needs", Need), ("expertise", Expertise)):
+        wanted: dict[int, list[str]] = {}
+        for theme_id, _weight, text in plan[kind]:
+            wanted.setdefault(theme_id, []).append(text)
+        existing = {s.theme_id: s for s in model.objects.filter(place=place)}
+        for theme_id, statement in existing.items():
+            if theme_id not in wanted:
+                services.statement_delete(actor=actor, obj=statement)
+        for theme_id, texts in wanted.items():
+            description = {"en": "\n".join(dict.fromkeys(texts))}
+            if theme_id in existing:
+                services.statement_update(actor=actor, obj=existing[theme_id], data={"description": description})
+            else:
+                services.statement_create(actor=actor, place=place, kind="need" if kind == "needs" else "expertise",
+                                          data={"theme": theme_id, "description": description})
