@@ -55,3 +55,10 @@ def anonymous():
     from django.contrib.auth.models import AnonymousUser
 
     return AnonymousUser()
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    """Background tasks run inline in tests, so their effects can be asserted."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+                                  "QUEUES": ["default"]}}

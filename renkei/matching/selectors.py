@@ -19,3 +19,28 @@ def match_run_list(*, viewer) -> QuerySet[MatchRun]:
 def feedback_for(*, viewer, place) -> QuerySet[MatchFeedback]:
     return MatchFeedback.objects.filter(place=place, candidate__in=visible_places(viewer)).select_related(
         "candidate", "created_by")
+
+
+def index_status() -> dict:
+    """How much of the matching index is ready, and the latest background rebuilds."""
+    from django.db.utils import DatabaseError
+
+    from renkei.engine.embedding import text_key
+    from renkei.matching.fetch import base_embedder, profiles
+    from renkei.matching.models import TextEmbedding
+
+    model, _ = base_embedder()
+    texts = {text_key(s.text) for p in profiles() for s in (*p.needs, *p.expertise) if s.text}
+    done = set(TextEmbedding.objects.filter(model=model, key__in=texts).values_list("key", flat=True))
+    tasks = []
+    try:
+        from django_tasks_db.models import DBTaskResult
+
+        tasks = list(DBTaskResult.objects.filter(task_path__startswith="renkei.matching.tasks.")
+                     .order_by("-enqueued_at")[:5])
+    except (ImportError, DatabaseError):
+        tasks = []
+    running = any(t.status in ("READY", "RUNNING") for t in tasks)
+    return {"model": model, "texts": len(texts), "embedded": len(done & texts),
+            "percent": round(100 * len(done & texts) / len(texts)) if texts else 100, "tasks": tasks,
+            "running": running}

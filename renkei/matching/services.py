@@ -183,3 +183,19 @@ def feedback_record(*, actor, place: Place, candidate: Place, decision: str, rea
 
 def component_names() -> tuple[str, ...]:
     return COMPONENTS
+
+
+def embeddings_rebuild_enqueue(*, actor) -> str:
+    """Queue a full embedding rebuild (the worker started by `renkei serve` runs it)."""
+    if not has_role(actor, Role.ADMINISTRATOR, Role.PROGRAMME_OFFICER):
+        raise NotAllowed("Only administrators and programme officers may rebuild the matching index.")
+    from renkei.matching.tasks import rebuild_embeddings
+
+    return str(rebuild_embeddings.enqueue().id)
+
+
+def place_refresh_enqueue(place_id: int) -> None:
+    """After a profile edit: embed its new texts in the background once the edit is committed."""
+    from renkei.matching.tasks import refresh_place_embeddings
+
+    transaction.on_commit(lambda: refresh_place_embeddings.enqueue(place_id))

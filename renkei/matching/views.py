@@ -224,3 +224,22 @@ def find_start(request):
         return redirect("matching:find", slug=slug)
     places = place_list(viewer=request.user, filters=PlaceFilters(level="city"))
     return render(request, "matching/start.html", {"places": places})
+
+
+def index_status(request):
+    from renkei.accounts.models import Role
+    from renkei.accounts.permissions import has_role
+
+    if not has_role(request.user, Role.ADMINISTRATOR, Role.PROGRAMME_OFFICER):
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            services.embeddings_rebuild_enqueue(actor=request.user)
+        except NotAllowed as exc:
+            raise PermissionDenied from exc
+        messages.success(request, _("The rebuild is queued; this page shows its progress."))
+        return redirect("matching:index")
+    context = {"status": selectors.index_status()}
+    if request.htmx:
+        return render(request, "matching/_index_status.html", context)
+    return render(request, "matching/index.html", context)

@@ -17,6 +17,7 @@ from renkei.core.audit import audit_history
 from renkei.core.errors import ApplicationError, NotAllowed, NotFound
 from renkei.core.models import AuditEntry
 from renkei.core.pagination import paginate
+from renkei.matching.services import place_refresh_enqueue
 from renkei.places import permissions, selectors, services
 from renkei.places.codelists import organisation_types
 from renkei.places.models import Expertise, Need, Theme
@@ -118,6 +119,7 @@ def place_edit(request, slug):
             except ApplicationError as exc:
                 add_service_errors(form, exc.errors, exc.message)
             else:
+                place_refresh_enqueue(place.pk)
                 messages.success(request, _("The profile was saved."))
                 return redirect("web:place", slug=place.slug)
     else:
@@ -154,6 +156,7 @@ def statement_edit(request, slug, kind, pk=None):
                            "description_en" if k == "description" else k): v for k, v in exc.errors.items()}
                 add_service_errors(form, errors, exc.message)
             else:
+                place_refresh_enqueue(place.pk)
                 messages.success(request, _("Saved."))
                 return redirect(reverse("web:place", args=[place.slug]) + f"#{kind}")
     else:

@@ -212,3 +212,31 @@ def test_pair_cohort_page(client, demo, officer):
     assert MatchRun.objects.filter(kind="pairing", title="EU–Japan").exists()
     empty = client.post("/match/pair/", {"preset": "mutual", "method": "optimal", "capacity": "1"})
     assert "group_a is empty" in empty.content.decode()
+
+
+def test_index_page_and_background_rebuild(client, demo, officer, focal_point):
+    client.force_login(focal_point)
+    assert client.get("/match/index/").status_code == 403
+    client.force_login(officer)
+    html = client.get("/match/index/").content.decode()
+    assert "texts embedded" in html
+    response = client.post("/match/index/")
+    assert response.status_code == 302
+    html = client.get("/match/index/").content.decode()
+    total = TextEmbedding.objects.count()
+    assert total > 50 and f"{total} of {total} texts embedded" in html
+
+
+def test_profile_edit_embeds_the_new_text_in_the_background(client, demo, django_capture_on_commit_callbacks):
+    from renkei.accounts.models import Role
+    from renkei.accounts.tests.factories import UserFactory
+    from renkei.engine.embedding import text_key
+
+    user = UserFactory(roles=[Role.FOCAL_POINT], places=[demo])
+    client.force_login(user)
+    key = text_key("A brand new text about landfill")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post("/places/kamaishi/need/add/", {"theme": "solid-waste", "scale": "3",
+                                                               "description_en": "A brand new text about landfill"})
+    assert response.status_code == 302 and len(callbacks) == 1
+    assert TextEmbedding.objects.filter(key=key, model="hashing-256").exists()
