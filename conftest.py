@@ -62,3 +62,9 @@ def immediate_tasks(settings):
     """Background tasks run inline in tests, so their effects can be asserted."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
                                   "QUEUES": ["default"]}}
+
+
+@pytest.fixture(autouse=True)
+def fresh_matching_index(settings):
+    """Every change is visible to the next match in tests (no change-check interval)."""
+    settings.RENKEI_INDEX_CHECK_SECONDS = 0

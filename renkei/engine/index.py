@@ -49,13 +49,37 @@ class MatchIndex:
         self.country = np.empty(n, dtype=object)
         self.level = np.empty(n, dtype=object)
         self.language_sets: list[frozenset[str]] = []
+        self.language_bits = np.zeros(n, dtype=np.int64)  # one bit per language, for a vectorised test
+        self._language_bit: dict[str, int] = {}
         dim = embedder.dim if embedder is not None else 0
         self.text_dim = dim
         self.need_text = np.zeros((n, dim), dtype=np.float32)
         self.expertise_text = np.zeros((n, dim), dtype=np.float32)
         for row, profile in enumerate(profiles):
             self._fill(row, profile, append=True)
-        self.text_dim = text_dim or dim
+        self.projection: np.ndarray | None = None
+        if text_dim and dim and text_dim < dim:
+            self.reduce_text_dim(text_dim)
+
+    def reduce_text_dim(self, k: int, sample: int = 5000, seed: int = 0) -> None:
+        """Project text vectors onto their top-k principal directions (fitted on a sample) and
+        renormalise: cosines stay close, memory and time per query shrink by dim/k."""
+        stacked = np.vstack([self.need_text, self.expertise_text])
+        stacked = stacked[np.linalg.norm(stacked, axis=1) > 0]
+        if len(stacked) > sample:
+            stacked = stacked[np.random.default_rng(seed).choice(len(stacked), sample, replace=False)]
+        if len(stacked) < 2:
+            return
+        _u, _s, vt = np.linalg.svd(stacked, full_matrices=False)
+        self.projection = vt[:k].T.astype(np.float32)
+        self.need_text = self._project(self.need_text)
+        self.expertise_text = self._project(self.expertise_text)
+
+    def _project(self, matrix: np.ndarray) -> np.ndarray:
+        out = matrix @ self.projection
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        return (out / norms).astype(np.float32) * (np.linalg.norm(matrix, axis=1, keepdims=True) > 0)
 
     # -- building -------------------------------------------------------------------------------
     def _vectors(self, statements) -> np.ndarray:
@@ -74,6 +98,11 @@ class MatchIndex:
             self.profiles[row] = profile
             self.language_sets[row] = profile.languages
         self.row[profile.id] = row
+        bits = 0
+        for language in profile.languages:
+            bit = self._language_bit.setdefault(language, len(self._language_bit) % 63)
+            bits |= 1 << bit
+        self.language_bits[row] = bits
         sim = self.themes.similarity
         need = self._vectors(profile.needs)
         expertise = self._vectors(profile.expertise)
@@ -102,11 +131,15 @@ class MatchIndex:
         self.country[row] = profile.country
         self.level[row] = profile.level
         if self.embedder is not None:
-            self.need_text[row] = mean_embedding(self.embedder, [s.text for s in profile.needs])
-            self.expertise_text[row] = mean_embedding(self.embedder, [s.text for s in profile.expertise])
+            need_text = mean_embedding(self.embedder, [s.text for s in profile.needs])
+            expertise_text = mean_embedding(self.embedder, [s.text for s in profile.expertise])
+            if getattr(self, "projection", None) is not None:
+                need_text, expertise_text = self._project(np.vstack([need_text, expertise_text]))
+            self.need_text[row], self.expertise_text[row] = need_text, expertise_text
 
     def update(self, profile: PlaceProfile) -> None:
         """Replace (or add) one place without rebuilding the index."""
+        self._peer_cache = None
         row = self.row.get(profile.id)
         if row is None:
             row = len(self.profiles)
@@ -117,6 +150,7 @@ class MatchIndex:
                 np.vstack([m, np.full((1, m.shape[1]), np.nan if m is self.features or m is self.latlon else 0,
                                       dtype=m.dtype)]) for m in grow]
             self.ids = np.append(self.ids, 0)
+            self.language_bits = np.append(self.language_bits, 0)
             self.population = np.append(self.population, np.nan)
             self.country = np.append(self.country, None)
             self.level = np.append(self.level, None)
@@ -152,24 +186,48 @@ class MatchIndex:
             out = np.where(total > 0, 2.0 * x * y / np.where(total > 0, total, 1.0), 0.0)
         return out.astype(np.float32)
 
+    PEER_SCALES = (2.0, 2.0, 20.0, 3.0, 1.0, 3.0, 2.0)
+    PEER_WEIGHTS = (1.5, 0.75, 1.0, 1.0, 0.5, 0.75, 0.5)
+    HAZARD_WEIGHT = 1.25
+
+    def _peer_columns(self):
+        """Per-feature columns with missing values zeroed and a known-mask beside them (cached)."""
+        cached = getattr(self, "_peer_cache", None)
+        if cached is None or cached[0] != len(self):
+            known = ~np.isnan(self.features)
+            values = np.where(known, self.features, 0.0).astype(np.float32)
+            bits = (self.hazards.astype(np.int64) << np.arange(len(HAZARDS), dtype=np.int64)).sum(axis=1)
+            cached = (len(self), np.ascontiguousarray(values.T), np.ascontiguousarray(known.T.astype(np.float32)),
+                      bits)
+            self._peer_cache = cached
+        return cached[1:]
+
     def peer(self, a: int) -> np.ndarray:
-        """Similarity of context: size, density, ageing, growth, setting, income, level, hazards."""
-        f, q = self.features, self.features[a]
-        scales = np.array([2.0, 2.0, 20.0, 3.0, 1.0, 3.0, 2.0, 1.0], dtype=np.float32)
-        weights = np.array([1.5, 0.75, 1.0, 1.0, 0.5, 0.75, 0.5, 0.0], dtype=np.float32)
-        with np.errstate(invalid="ignore"):
-            closeness = 1.0 - np.minimum(np.abs(f - q) / scales, 1.0)
-        known = ~np.isnan(closeness)
-        score = np.where(known, closeness, 0.0) @ weights
-        weight = known.astype(np.float32) @ weights
-        hz = self.hazards
-        union = np.maximum(hz, hz[a]).sum(axis=1)
-        inter = np.minimum(hz, hz[a]).sum(axis=1)
-        has_hazards = union > 0
-        jaccard = np.where(has_hazards, inter / np.where(has_hazards, union, 1.0), 0.0)
-        score = score + np.where(has_hazards, 1.25 * jaccard, 0.0)
-        weight = weight + np.where(has_hazards, 1.25, 0.0)
-        return np.where(weight > 0, score / np.where(weight > 0, weight, 1.0), 0.0).astype(np.float32)
+        """Similarity of context: size, density, ageing, growth, setting, income, level, hazards.
+        Each known feature scores 1 − |difference| / scale (floored at 0); features missing on either
+        side are left out and the weights renormalised; hazards count by their Jaccard overlap."""
+        values, known, bits = self._peer_columns()
+        n = len(self)
+        score = np.zeros(n, dtype=np.float32)
+        weight = np.zeros(n, dtype=np.float32)
+        for k, (scale, w) in enumerate(zip(self.PEER_SCALES, self.PEER_WEIGHTS, strict=True)):
+            if not known[k, a]:
+                continue
+            closeness = np.abs(values[k] - values[k, a])
+            closeness *= 1.0 / scale
+            np.minimum(closeness, 1.0, out=closeness)
+            np.subtract(1.0, closeness, out=closeness)
+            closeness *= known[k]
+            score += w * closeness
+            weight += w * known[k]
+        union = np.bitwise_count(bits | bits[a])
+        has = union > 0
+        jaccard = np.bitwise_count(bits & bits[a]) / np.maximum(union, 1)
+        score += (self.HAZARD_WEIGHT * jaccard).astype(np.float32)
+        weight += self.HAZARD_WEIGHT * has
+        out = np.zeros(n, dtype=np.float32)
+        np.divide(score, weight, out=out, where=weight > 0)
+        return out
 
     def shared_needs(self, a: int) -> np.ndarray:
         return np.clip(self.need_unit @ self.need_unit[a], 0.0, 1.0)
@@ -192,8 +250,7 @@ class MatchIndex:
         return np.where(np.isnan(km), 0.0, 1.0 / (1.0 + km / DISTANCE_SCALE_KM)).astype(np.float32)
 
     def language(self, a: int) -> np.ndarray:
-        mine = self.language_sets[a]
-        return np.fromiter((1.0 if mine & other else 0.0 for other in self.language_sets), np.float32, len(self))
+        return ((self.language_bits & self.language_bits[a]) != 0).astype(np.float32)
 
     def ties(self, a: int) -> np.ndarray:
         partners = self.profiles[a].partners

@@ -115,6 +115,7 @@ def signature() -> tuple:
 
 _lock = threading.Lock()
 _cache: dict[str, tuple[tuple, MatchIndex]] = {}
+_checked: dict[str, float] = {}
 
 
 def build_index(progress: Callable | None = None) -> MatchIndex:
@@ -125,14 +126,24 @@ def build_index(progress: Callable | None = None) -> MatchIndex:
         batch = 64
         for start in progress(range(0, len(texts), batch), (len(texts) + batch - 1) // batch, "Embedding texts"):
             emb.encode(texts[start : start + batch])
-    return MatchIndex(ThemeSpace(theme_nodes()), rows, embedder=emb)
+    text_dim = settings.RENKEI_TEXT_DIM if len(rows) > settings.RENKEI_TEXT_DIM_ABOVE else None
+    return MatchIndex(ThemeSpace(theme_nodes()), rows, embedder=emb, text_dim=text_dim)
 
 
 def current_index() -> MatchIndex:
-    """The index for the data as it is now; rebuilt in this process when the data changed."""
-    key = signature()
+    """The index for the data as it is now; rebuilt in this process when the data changed.
+
+    The change check costs a few aggregate queries, so it runs at most every
+    ``RENKEI_INDEX_CHECK_SECONDS`` (edits reach the matches within that time)."""
+    import time
+
+    now = time.monotonic()
     with _lock:
         cached = _cache.get("index")
+        if cached is not None and now - _checked.get("at", -1e9) < settings.RENKEI_INDEX_CHECK_SECONDS:
+            return cached[1]
+        key = signature()
+        _checked["at"] = now
         if cached is not None and cached[0] == key:
             return cached[1]
         index = build_index()
@@ -143,3 +154,4 @@ def current_index() -> MatchIndex:
 def forget_index() -> None:
     with _lock:
         _cache.clear()
+        _checked.clear()
