@@ -35,7 +35,10 @@ def browser():
 def demo(transactional_db):
     from renkei.accounts.demo import demo_users
     from renkei.places.demo import demo_load
+    from renkei.places.models import Theme
+    from renkei.places.taxonomy import load_taxonomy
 
+    load_taxonomy(Theme)  # transactional tests flush the tables, data migrations included
     demo_load()
     demo_users()
 
@@ -101,4 +104,27 @@ def test_focal_point_edits_profile_with_field_errors(browser, live_server, demo)
     from renkei.places.models import Place
 
     assert Place.objects.get(slug="kamaishi").population == 30500
+    page.close()
+
+
+def test_officer_finds_partners_and_pairs_a_cohort(browser, live_server, demo, settings):
+    settings.RENKEI_EMBEDDER = "hashing"
+    page = browser.new_page(viewport={"width": 1366, "height": 1000})
+    page.goto(live_server.url + "/login/?next=/places/kamaishi/partners/")
+    page.fill("input[name=username]", "officer")
+    page.fill("input[name=password]", "renkei-demo")
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator(".match-card").count() == 10
+    page.locator("label.preset", has_text="Who can help us").click()
+    page.wait_for_timeout(1200)
+    assert page.locator(".match-card").first.is_visible()
+    shot(page, "find-partners")
+    page.goto(live_server.url + "/match/pair/")
+    page.select_option("select[name=a_country]", ["DE", "FI", "SE"])
+    page.select_option("select[name=b_country]", ["JP"])
+    page.locator("form.form button[type=submit]").first.click()
+    page.wait_for_load_state()
+    assert page.locator("table.table tbody tr").count() == 3
+    shot(page, "pair-cohort")
     page.close()
