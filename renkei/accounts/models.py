@@ -91,4 +91,4 @@ class ApiToken(models.Model):
 
     @staticmethod
     def generate() -> str:
-        return "rk_" + secrets.token_urlsafe(32)
+        return "rk_" + secrets.token_hex(24)  # hex: a prefix never starts with "-" on a command line
