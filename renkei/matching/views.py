@@ -17,7 +17,7 @@ from renkei.matching import selectors, services
 from renkei.matching.models import MatchRun
 from renkei.places.models import Place
 from renkei.places.selectors import PlaceFilters, country_choices, place_get, place_list, visible_places
-from renkei.places.validation import country_name
+from renkei.places.validation import country_label as country_name
 from renkei.web import worldmap
 
 COMPONENT_LABELS = {

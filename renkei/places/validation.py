@@ -236,3 +236,23 @@ def clean_place(
     if "slug" not in out and "name_en" in out and not partial:
         out["slug"] = slugify(out["name_en"])[:120] or None
     return out, errors
+
+
+def country_label(code: str, language: str | None = None) -> str:
+    """The country's name in the reader's language (pycountry ships the ISO 3166 translations)."""
+    import gettext
+
+    from django.utils.translation import get_language
+
+    name = country_name(code)
+    language = (language or get_language() or "en")[:2]
+    if language == "en" or not code:
+        return name
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return name
+    try:
+        translation = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
+    except OSError:
+        return name
+    return translation.gettext(getattr(country, "common_name", None) or country.name)

@@ -21,7 +21,7 @@ from renkei.matching.services import place_refresh_enqueue
 from renkei.places import permissions, selectors, services
 from renkei.places.codelists import organisation_types
 from renkei.places.models import Expertise, Need, Theme
-from renkei.places.validation import country_name
+from renkei.places.validation import country_label as country_name
 from renkei.web import worldmap
 from renkei.web.forms import PlaceFilterForm, PlaceForm, StatementForm, add_service_errors
 

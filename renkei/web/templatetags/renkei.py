@@ -2,7 +2,7 @@ from django import template
 from django.utils.translation import get_language
 
 from renkei.places.models import Hazard, IncomeGroup, Level
-from renkei.places.validation import country_name as _country_name
+from renkei.places.validation import country_label as _country_name
 
 register = template.Library()
 
