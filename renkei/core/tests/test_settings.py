@@ -6,7 +6,8 @@ from django.conf import settings
 
 
 def _run(env_extra: dict, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in {"RENKEI_ENV", "SECRET_KEY", "DEBUG"}}
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"RENKEI_ENV", "SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update(env_extra)
     return subprocess.run(
         [sys.executable, "-m", "renkei.cli", *args], env=env, capture_output=True, text=True, timeout=120
