@@ -68,3 +68,9 @@ def immediate_tasks(settings):
 def fresh_matching_index(settings):
     """Every change is visible to the next match in tests (no change-check interval)."""
     settings.RENKEI_INDEX_CHECK_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploaded files go to a temporary folder, never to var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "renkei.accounts",
     "renkei.places",
     "renkei.matching",
+    "renkei.programmes",
     "renkei.web",
 ]
 
