@@ -13,6 +13,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("", include("renkei.matching.urls")),
+    path("", include("renkei.programmes.urls")),
     path("", include("renkei.web.urls")),
 ]
 

@@ -210,3 +210,18 @@ def test_scores_must_be_1_to_5(setup, officer):
     with pytest.raises(ApplicationError) as caught:
         services.scores_submit(actor=s["r1"], assignment=seat, scores={crit[0].pk: (6, ""), crit[1].pk: ("x", "")})
     assert set(caught.value.errors) == {f"c{crit[0].pk}", f"c{crit[1].pk}"}
+
+
+def test_demo_programmes_are_idempotent_and_match_the_seeds():
+    from renkei.places.demo import demo_load
+    from renkei.programmes.demo import programmes_demo_load
+    from renkei.programmes.models import Programme
+
+    demo_load()
+    assert programmes_demo_load() > 0
+    assert programmes_demo_load() == 0
+    call = Call.objects.get(slug="cpp-2016-call")
+    assert call.status == "decided"
+    assert sorted(call.applications.filter(status="selected").values_list("place__slug", flat=True)) == [
+        "kitakyushu", "kobe", "toyama", "yokohama"]
+    assert Programme.objects.get(slug="world-bank-city-partnership-program").owners.filter(slug="tdlc").exists()

@@ -1,0 +1,95 @@
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from renkei.accounts.models import Role
+from renkei.accounts.tests.factories import UserFactory
+from renkei.places.tests.factories import PlaceFactory
+from renkei.programmes import services
+from renkei.programmes.models import Application
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def call(officer):
+    programme = services.programme_create(actor=officer, data={"title_en": "City Partnership Program",
+                                                               "eligible_countries": ["JP"]})
+    now = timezone.now()
+    call = services.call_create(actor=officer, programme=programme, data={
+        "title_en": "Call 2016", "slug": "call-2016", "opens_at": now - timedelta(days=1),
+        "closes_at": now + timedelta(days=3), "description": {"en": "Joint research and study tours"}},
+        questions=[{"text_en": "What can you offer?"}, {"text_en": "Letter", "kind": "file", "required": False}],
+        criteria=[{"name_en": "Relevance", "weight": 2}])
+    return call
+
+
+def test_officer_opens_the_call_in_the_browser(client, call, officer):
+    client.force_login(officer)
+    html = client.get("/calls/call-2016/").content.decode()
+    assert "Open the call" in html
+    client.post("/calls/call-2016/status/", {"to": "open"})
+    call.refresh_from_db()
+    assert call.status == "open"
+    client.post("/calls/call-2016/status/", {"to": "decided"})
+    call.refresh_from_db()
+    assert call.status == "open"  # illegal step refused with a message
+
+
+def test_focal_point_applies_with_a_file_and_sees_errors(client, call, officer):
+    services.call_transition(actor=officer, call=call, to="open")
+    toyama = PlaceFactory(slug="toyama", name_en="Toyama")
+    fp = UserFactory(roles=[Role.FOCAL_POINT], places=[toyama])
+    client.force_login(fp)
+    html = client.get("/calls/call-2016/").content.decode()
+    assert "Joint research and study tours" in html and "/calls/call-2016/apply/toyama/" in html
+    q_text, q_file = list(call.questions.all())
+    bad = client.post("/calls/call-2016/apply/toyama/", {
+        f"q{q_text.pk}": "Compact city", "submit": "1",
+        f"q{q_file.pk}": SimpleUploadedFile("letter.exe", b"MZ...", content_type="application/octet-stream")})
+    assert "only PDF" in bad.content.decode()
+    assert not Application.objects.exists()
+    ok = client.post("/calls/call-2016/apply/toyama/", {
+        f"q{q_text.pk}": "Compact city", "submit": "1",
+        f"q{q_file.pk}": SimpleUploadedFile("letter.pdf", b"%PDF-1.4", content_type="application/pdf")})
+    assert ok.status_code == 302
+    assert Application.objects.get().status == "submitted"
+    PlaceFactory(slug="other")
+    assert client.get("/calls/call-2016/apply/other/").status_code == 403
+
+
+def test_review_and_committee_pages(client, call, officer):
+    services.call_transition(actor=officer, call=call, to="open")
+    toyama = PlaceFactory(slug="toyama", name_en="Toyama")
+    fp = UserFactory(roles=[Role.FOCAL_POINT], places=[toyama])
+    q = call.questions.first()
+    application = services.application_save(actor=fp, call=call, place=toyama, answers={q.pk: "Secret answer"},
+                                            submit=True)
+    honest = UserFactory(roles=[Role.REVIEWER])
+    conflicted = UserFactory(roles=[Role.REVIEWER])
+    seat_a = services.review_assign(actor=officer, application=application, reviewer=honest)
+    seat_b = services.review_assign(actor=officer, application=application, reviewer=conflicted)
+    client.force_login(conflicted)
+    html = client.get(f"/reviews/{seat_b.pk}/").content.decode()
+    assert "Secret answer" not in html and "conflict of interest" in html
+    client.post(f"/reviews/{seat_b.pk}/", {"declare": "1", "conflicted": "yes", "conflict_note": "Former staff"})
+    html = client.get(f"/reviews/{seat_b.pk}/").content.decode()
+    assert "cannot see or score" in html and "Secret answer" not in html
+    client.force_login(honest)
+    client.post(f"/reviews/{seat_a.pk}/", {"declare": "1", "conflicted": "no"})
+    assert "Secret answer" in client.get(f"/reviews/{seat_a.pk}/").content.decode()
+    crit = call.criteria.get()
+    bad = client.post(f"/reviews/{seat_a.pk}/", {f"c{crit.pk}": "9"})
+    assert "from 1 to 5" in bad.content.decode()
+    client.post(f"/reviews/{seat_a.pk}/", {f"c{crit.pk}": "4", f"comment{crit.pk}": "Strong"})
+    assert client.get("/calls/call-2016/committee/").status_code == 403
+    client.force_login(officer)
+    services.call_transition(actor=officer, call=call, to="closed")
+    html = client.get("/calls/call-2016/committee/").content.decode()
+    assert "Toyama" in html and "4.0" in html
+    client.post("/calls/call-2016/committee/", {"application": application.pk, "decision": "selected",
+                                                 "reason": "Best fit"})
+    application.refresh_from_db()
+    assert application.status == "selected" and application.decision_reason == "Best fit"

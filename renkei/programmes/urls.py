@@ -1,0 +1,15 @@
+from django.urls import path
+
+from renkei.programmes import views
+
+app_name = "programmes"
+
+urlpatterns = [
+    path("programmes/", views.programme_list, name="list"),
+    path("calls/<slug:slug>/", views.call_detail, name="call"),
+    path("calls/<slug:slug>/status/", views.call_status, name="call-status"),
+    path("calls/<slug:slug>/apply/<slug:place_slug>/", views.apply, name="apply"),
+    path("calls/<slug:slug>/committee/", views.committee, name="committee"),
+    path("reviews/", views.reviews, name="reviews"),
+    path("reviews/<int:pk>/", views.review, name="review"),
+]
