@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "renkei.places",
     "renkei.matching",
     "renkei.programmes",
+    "renkei.partnerships",
     "renkei.web",
 ]
 
@@ -193,5 +194,8 @@ RENKEI_INDEX_CHECK_SECONDS = float(os.environ.get("RENKEI_INDEX_CHECK_SECONDS", 
 # Large indexes keep text vectors in fewer dimensions (principal components) to stay fast and small.
 RENKEI_TEXT_DIM = int(os.environ.get("RENKEI_TEXT_DIM", "128"))
 RENKEI_TEXT_DIM_ABOVE = int(os.environ.get("RENKEI_TEXT_DIM_ABOVE", "20000"))
+
+# A partnership with no recorded activity for this many months is flagged dormant.
+RENKEI_DORMANT_MONTHS = int(os.environ.get("RENKEI_DORMANT_MONTHS", "6"))
 
 RENKEI_PAGE_SIZE = int(os.environ.get("RENKEI_PAGE_SIZE", "24"))

@@ -1,0 +1,125 @@
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from renkei.accounts.models import Role
+from renkei.accounts.tests.factories import UserFactory
+from renkei.core.errors import ApplicationError, NotAllowed
+from renkei.partnerships import services
+from renkei.partnerships.models import Member, Partnership
+from renkei.places.tests.factories import OrganisationFactory, PlaceFactory, theme
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pair(officer):
+    koriyama = PlaceFactory(slug="koriyama", name_en="Koriyama")
+    essen = PlaceFactory(slug="essen", name_en="Essen", country="DE")
+    fp = UserFactory(roles=[Role.FOCAL_POINT], places=[koriyama])
+    p = services.partnership_create(actor=officer, title_en="Koriyama–Essen", kind="bilateral",
+                                    members=[{"place": koriyama, "focal_points": [fp]}, {"place": essen}],
+                                    themes=[theme("renewable-energy"), theme("energy-storage")])
+    return p, fp
+
+
+def test_lifecycle_allows_only_legal_steps_and_logs_them(pair, officer):
+    p, fp = pair
+    with pytest.raises(ApplicationError) as caught:
+        services.status_change(actor=officer, partnership=p, to="completed", reason="Done")
+    assert "cannot go from proposed to completed" in caught.value.message
+    with pytest.raises(ApplicationError):
+        services.status_change(actor=officer, partnership=p, to="agreed", reason=" ")
+    services.status_change(actor=fp, partnership=p, to="agreed", reason="Action plan drafted")
+    services.status_change(actor=officer, partnership=p, to="active", reason="Pilot agreed")
+    services.status_change(actor=officer, partnership=p, to="suspended", reason="Elections")
+    services.status_change(actor=officer, partnership=p, to="active", reason="Resumed")
+    assert [c.to_status for c in p.status_changes.all()] == ["agreed", "active", "suspended", "active"]
+    assert p.status_changes.first().changed_by == fp
+
+
+def test_strangers_cannot_change_a_partnership(pair):
+    p, _fp = pair
+    stranger = UserFactory(roles=[Role.FOCAL_POINT], places=[PlaceFactory()])
+    with pytest.raises(NotAllowed):
+        services.status_change(actor=stranger, partnership=p, to="agreed", reason="x")
+    with pytest.raises(NotAllowed):
+        services.pilot_add(actor=stranger, partnership=p, title={"en": "x"})
+
+
+def test_kinds_need_the_right_members(officer):
+    a, b = PlaceFactory(), PlaceFactory()
+    jica = OrganisationFactory(slug="jica")
+    with pytest.raises(ApplicationError):
+        services.partnership_create(actor=officer, title_en="x", kind="bilateral", members=[{"place": a}])
+    with pytest.raises(ApplicationError):
+        services.partnership_create(actor=officer, title_en="x", kind="triangular",
+                                    members=[{"place": a}, {"place": b}])
+    tri = services.partnership_create(actor=officer, title_en="JICA–Kamaishi–Banda Aceh", kind="triangular",
+                                      members=[{"organisation": jica, "role": Member.Role.FUNDING},
+                                               {"place": a}, {"place": b}])
+    assert tri.members.count() == 3
+    assert not Partnership.objects.filter(title_en="x").exists()
+
+
+def test_agreement_formal_conditions(pair, officer):
+    p, _fp = pair
+    with pytest.raises(ApplicationError):
+        services.agreement_add(actor=officer, partnership=p, kind="mou",
+                               signed_on=timezone.localdate() + timedelta(days=2))
+    mou = services.agreement_add(actor=officer, partnership=p, kind="mou", signed_on=date(2018, 5, 1),
+                                 signatories=[{"name": "Mayor A", "title": "Mayor"}],
+                                 themes=[theme("renewable-energy"), theme("energy-storage")],
+                                 signed_by_both_heads=True)
+    assert mou.formal_conditions == {"signed_by_both_heads": True, "more_than_one_field": True,
+                                     "budget_approved_by_assembly": False}
+    assert not mou.is_formal
+
+
+def test_health_flags(pair, officer):
+    p, _fp = pair
+    services.status_change(actor=officer, partnership=p, to="agreed", reason="ok")
+    today = timezone.localdate()
+    assert services.health(p, today).single_focal_point
+    assert not services.health(p, today).dormant
+    assert services.health(p, today + timedelta(days=400)).dormant
+    second = UserFactory()
+    p.members.first().focal_points.add(second)
+    assert not services.health(p, today).single_focal_point
+
+
+def test_action_plan_and_pilot(pair, officer):
+    p, fp = pair
+    action = services.action_add(actor=fp, partnership=p, objective="Store renewable energy",
+                                 action="Study battery storage", due_on=date(2019, 3, 31))
+    assert action.objective.partnership == p
+    pilot = services.pilot_add(actor=fp, partnership=p, title={"en": "Hydrogen storage pilot"})
+    assert pilot.status == "planned"
+    with pytest.raises(ApplicationError):
+        services.action_add(actor=fp, partnership=p, objective="", action="x")
+
+
+def test_selected_application_becomes_a_partnership_in_one_step(officer):
+    from renkei.programmes import services as programme_services
+
+    wb = OrganisationFactory(slug="world-bank", org_type="40")
+    programme = programme_services.programme_create(actor=officer, data={"title_en": "CPP"})
+    programme.owners.add(wb)
+    now = timezone.now()
+    call = programme_services.call_create(actor=officer, programme=programme, data={
+        "title_en": "Call", "opens_at": now - timedelta(days=2), "closes_at": now + timedelta(days=2)},
+        criteria=[{"name_en": "Fit"}])
+    programme_services.call_transition(actor=officer, call=call, to="open")
+    toyama = PlaceFactory(slug="toyama", name_en="Toyama")
+    fp = UserFactory(roles=[Role.FOCAL_POINT], places=[toyama])
+    application = programme_services.application_save(actor=fp, call=call, place=toyama, answers={}, submit=True)
+    with pytest.raises(ApplicationError):
+        services.partnership_from_application(actor=officer, application=application)
+    programme_services.call_transition(actor=officer, call=call, to="closed")
+    programme_services.application_decide(actor=officer, application=application, selected=True, reason="Fit")
+    partnership = services.partnership_from_application(actor=officer, application=application)
+    assert partnership.status == "agreed" and partnership.programme == programme
+    assert {str(m) for m in partnership.members.all()} == {"Toyama", str(wb)}
+    with pytest.raises(ApplicationError):
+        services.partnership_from_application(actor=officer, application=application)
