@@ -123,3 +123,20 @@ def test_selected_application_becomes_a_partnership_in_one_step(officer):
     assert {str(m) for m in partnership.members.all()} == {"Toyama", str(wb)}
     with pytest.raises(ApplicationError):
         services.partnership_from_application(actor=officer, application=application)
+
+
+def test_demo_partnerships():
+    from renkei.partnerships.demo import partnerships_demo_load
+    from renkei.places.demo import demo_load
+    from renkei.programmes.demo import programmes_demo_load
+
+    demo_load()
+    programmes_demo_load()
+    assert partnerships_demo_load() == 5
+    assert partnerships_demo_load() == 0
+    toyama = Partnership.objects.get(slug="toyama-world-bank-cpp")
+    assert toyama.agreements.get().signed_on == date(2016, 11, 3)
+    assert toyama.application.place.slug == "toyama"
+    triangle = Partnership.objects.get(slug="jica-kamaishi-banda-aceh")
+    assert triangle.kind == "triangular" and triangle.members.count() == 3
+    assert Partnership.objects.get(slug="kamakura-umea").pilots.get().title["en"].startswith("Umecons")
