@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("renkei.matching.urls")),
     path("", include("renkei.programmes.urls")),
+    path("", include("renkei.partnerships.urls")),
     path("", include("renkei.web.urls")),
 ]
 

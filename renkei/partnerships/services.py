@@ -33,11 +33,11 @@ TRANSITIONS = {
 def can_manage(user, partnership: Partnership) -> bool:
     if has_role(user, Role.ADMINISTRATOR, Role.PROGRAMME_OFFICER):
         return True
-    if not partnership.pk:
+    if not partnership.pk or not getattr(user, "is_authenticated", False) or not getattr(user, "pk", None):
         return False
     places = represented_place_ids(user)
     return partnership.members.filter(place_id__in=places).exists() or partnership.members.filter(
-        focal_points=getattr(user, "pk", None)).exists()
+        focal_points=user.pk).exists()
 
 
 @transaction.atomic
