@@ -5,7 +5,7 @@ do not name are left out."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.db import transaction
 
@@ -108,4 +108,54 @@ def partnerships_demo_load() -> int:
     if toyama_application is not None:
         Partnership.objects.filter(slug="toyama-world-bank-cpp", application__isnull=True).update(
             application=toyama_application)
+    return changed
+
+
+def activities_demo_load() -> int:
+    """The Technical Deep Dive on compact cities in Toyama (30 Oct – 4 Nov 2016) and the JICA session at
+    the World Urban Forum, 29 June 2022, with its speakers as the public programme lists them."""
+    from zoneinfo import ZoneInfo
+
+    from renkei.partnerships.models import Activity, Speaker
+    from renkei.places.models import Contact
+    from renkei.programmes.models import Programme
+
+    tokyo, warsaw = ZoneInfo("Asia/Tokyo"), ZoneInfo("Europe/Warsaw")
+    changed = 0
+    _deep_dive, created = Activity.objects.update_or_create(slug="toyama-technical-deep-dive-2016", defaults={
+        "kind": Activity.Kind.DEEP_DIVE, "title_en": "Technical Deep Dive on Compact Cities",
+        "title_ja": "コンパクトシティに関するテクニカル・ディープダイブ",
+        "starts_at": datetime(2016, 10, 30, 9, 0, tzinfo=tokyo),
+        "ends_at": datetime(2016, 11, 4, 17, 0, tzinfo=tokyo),
+        "timezone": "Asia/Tokyo", "venue": "Toyama",
+        "partnership": Partnership.objects.filter(slug="toyama-world-bank-cpp").first(),
+        "programme": Programme.objects.filter(slug="world-bank-city-partnership-program").first(),
+        "organiser": Organisation.objects.filter(slug="tdlc").first(),
+        "description": {"en": "Held by Toyama City and the World Bank together with the 100 Resilient Cities "
+                              "Summit: compact city policies, decisions and successful interventions.",
+                        "ja": "富山市と世界銀行が100のレジリエントな都市サミットとあわせて開催。コンパクトシティ政策、"
+                              "政策判断、成功した取組を議論しました。"}})
+    changed += created
+    session, created = Activity.objects.update_or_create(slug="wuf11-jica-kamaishi-session", defaults={
+        "kind": Activity.Kind.CONFERENCE,
+        "title_en": "Resilient local cities through triangular cooperation of development agencies, partner "
+                    "countries and local cities in Japan",
+        "title_ja": "開発協力機関・パートナー国・日本の地方都市の三者連携によるレジリエントな地方都市づくり",
+        "starts_at": datetime(2022, 6, 29, 13, 30, tzinfo=warsaw),
+        "ends_at": datetime(2022, 6, 29, 15, 0, tzinfo=warsaw),
+        "timezone": "Europe/Warsaw", "venue": "World Urban Forum 11", "room": "Multifunction Hall Room 13",
+        "partnership": Partnership.objects.filter(slug="jica-kamaishi-banda-aceh").first(),
+        "organiser": Organisation.objects.filter(slug="jica").first(),
+        "description": {"en": "Kamaishi's Open City strategy and JICA's work linking Japanese local cities with "
+                              "developing countries, so that both gain.",
+                        "ja": "釜石市のオープンシティ戦略と、日本の地方都市と途上国をつなぎ"
+                              "双方が利益を得るJICAの取組。"}})
+    changed += created
+    if created:
+        roles = {"Atsutoshi Hirabayashi": Speaker.Role.MODERATOR}
+        for n, name in enumerate(["Atsutoshi Hirabayashi", "Reiko Fujihara", "Hisashi Konno", "Eri Hosoe"]):
+            contact = Contact.objects.filter(name=name).first()
+            if contact is not None:
+                Speaker.objects.create(activity=session, contact=contact, position=n,
+                                       role=roles.get(name, Speaker.Role.SPEAKER))
     return changed

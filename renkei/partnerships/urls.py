@@ -1,6 +1,6 @@
 from django.urls import path
 
-from renkei.partnerships import views
+from renkei.partnerships import activity_views, views
 
 app_name = "partnerships"
 
@@ -9,4 +9,8 @@ urlpatterns = [
     path("partnerships/<slug:slug>/", views.partnership_detail, name="detail"),
     path("partnerships/<slug:slug>/status/", views.partnership_status, name="status"),
     path("applications/<int:pk>/partnership/", views.from_application, name="from-application"),
+    path("activities/", activity_views.calendar, name="calendar"),
+    path("activities/feed.ics", activity_views.feed_ics, name="feed"),
+    path("activities/<slug:slug>/", activity_views.activity_detail, name="activity"),
+    path("activities/<slug:slug>/event.ics", activity_views.activity_ics, name="activity-ics"),
 ]
