@@ -1,7 +1,18 @@
 from django.contrib import admin
 
 from renkei.core.admin_mixins import AuditedAdmin
-from renkei.partnerships.models import Action, Agreement, Member, Objective, Partnership, Pilot, StatusChange
+from renkei.partnerships.models import (
+    Action,
+    Activity,
+    Agreement,
+    Member,
+    Objective,
+    Participant,
+    Partnership,
+    Pilot,
+    Speaker,
+    StatusChange,
+)
 
 
 class MemberInline(admin.TabularInline):
@@ -49,3 +60,22 @@ class ActionInline(admin.TabularInline):
 class ObjectiveAdmin(admin.ModelAdmin):
     list_display = ["__str__", "partnership"]
     inlines = [ActionInline]
+
+
+class SpeakerInline(admin.TabularInline):
+    model = Speaker
+    extra = 0
+    autocomplete_fields = ["contact"]
+
+
+class ParticipantInline(admin.TabularInline):
+    model = Participant
+    extra = 0
+
+
+@admin.register(Activity)
+class ActivityAdmin(AuditedAdmin, admin.ModelAdmin):
+    list_display = ["title_en", "kind", "starts_at", "timezone", "venue", "partnership"]
+    list_filter = ["kind"]
+    search_fields = ["title_en", "title_ja", "venue"]
+    inlines = [SpeakerInline, ParticipantInline]
