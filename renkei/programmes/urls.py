@@ -6,6 +6,7 @@ app_name = "programmes"
 
 urlpatterns = [
     path("programmes/", views.programme_list, name="list"),
+    path("calls/new/", views.call_new, name="call-new"),
     path("calls/<slug:slug>/", views.call_detail, name="call"),
     path("calls/<slug:slug>/status/", views.call_status, name="call-status"),
     path("calls/<slug:slug>/apply/<slug:place_slug>/", views.apply, name="apply"),

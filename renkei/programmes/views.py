@@ -194,3 +194,107 @@ def committee(request, slug):
         "reviewers": User.objects.filter(role_grants__role=Role.REVIEWER).order_by("username"),
         "selected": call.applications.filter(status=Application.Status.SELECTED).count(),
     })
+
+
+def _parse_lines(text: str, field: str, parse):
+    out, errors = [], []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            out.append(parse(line.strip()))
+        except ValueError as exc:
+            errors.append(_("line %(n)s: %(message)s") % {"n": number, "message": exc})
+    return out, errors
+
+
+def _question(line: str) -> dict:
+    """`What can you offer?`, `[file] Supporting documents`, `[choice: small|large] Size`, `? optional`."""
+    required = not line.startswith("?")
+    line = line.lstrip("?").strip()
+    if line.startswith("[file]"):
+        return {"kind": "file", "text_en": line[6:].strip(), "required": required}
+    if line.startswith("[choice:"):
+        head, _sep, text = line.partition("]")
+        choices = [c.strip() for c in head[len("[choice:"):].split("|") if c.strip()]
+        if len(choices) < 2 or not text.strip():
+            raise ValueError(_("a choice question needs two options and a text"))
+        return {"kind": "choice", "choices": choices, "text_en": text.strip(), "required": required}
+    return {"kind": "text", "text_en": line, "required": required}
+
+
+def _criterion(line: str) -> dict:
+    name, _sep, weight = line.rpartition("|")
+    if not _sep:
+        return {"name_en": line, "weight": 1.0}
+    try:
+        value = float(weight)
+    except ValueError as exc:
+        raise ValueError(_("the weight after | must be a number")) from exc
+    if value < 0:
+        raise ValueError(_("the weight cannot be negative"))
+    return {"name_en": name.strip(), "weight": value}
+
+
+@login_required
+def call_new(request):
+    from django import forms as dj_forms
+
+    from renkei.programmes.models import Programme
+
+    manageable = [p for p in selectors.programme_list(viewer=request.user)
+                  if permissions.can_manage_programme(request.user, p)]
+    if not manageable:
+        raise PermissionDenied
+
+    class CallForm(dj_forms.Form):
+        programme = dj_forms.ModelChoiceField(queryset=Programme.objects.filter(pk__in=[p.pk for p in manageable]),
+                                              label=_("Programme"))
+        title_en = dj_forms.CharField(max_length=255, label=_("Title (English)"))
+        title_ja = dj_forms.CharField(max_length=255, required=False, label=_("Title (Japanese)"))
+        opens_at = dj_forms.DateTimeField(label=_("Opens"),
+                                          widget=dj_forms.DateTimeInput(attrs={"type": "datetime-local"}))
+        closes_at = dj_forms.DateTimeField(label=_("Closes"),
+                                           widget=dj_forms.DateTimeInput(attrs={"type": "datetime-local"}))
+        timezone = dj_forms.CharField(initial="Asia/Tokyo", label=_("Time zone of the dates"))
+        places_to_select = dj_forms.IntegerField(min_value=1, initial=1, label=_("Places to select"))
+        description_en = dj_forms.CharField(required=False, widget=dj_forms.Textarea(attrs={"rows": 3}),
+                                            label=_("What the programme offers (English)"))
+        questions = dj_forms.CharField(
+            widget=dj_forms.Textarea(attrs={"rows": 4}), label=_("Questions, one per line"),
+            help_text=_("[file] for a file, [choice: a|b] for options, ? first for optional"))
+        criteria = dj_forms.CharField(widget=dj_forms.Textarea(attrs={"rows": 3}), label=_("Criteria, one per line"),
+                                      help_text=_("Name | weight, e.g. Relevance | 2"))
+
+    form = CallForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        from zoneinfo import ZoneInfo, available_timezones
+
+        data = form.cleaned_data
+        questions, q_errors = _parse_lines(data["questions"], "questions", _question)
+        criteria, c_errors = _parse_lines(data["criteria"], "criteria", _criterion)
+        for message in q_errors:
+            form.add_error("questions", message)
+        for message in c_errors:
+            form.add_error("criteria", message)
+        if not criteria and not c_errors:
+            form.add_error("criteria", _("Give at least one criterion."))
+        if data["timezone"] not in available_timezones():
+            form.add_error("timezone", _("not a time zone, e.g. Asia/Tokyo"))
+        if not form.errors:
+            zone = ZoneInfo(data["timezone"])
+            try:
+                call = services.call_create(actor=request.user, programme=data["programme"], data={
+                    "title_en": data["title_en"], "title_ja": data["title_ja"],
+                    "opens_at": data["opens_at"].replace(tzinfo=None).replace(tzinfo=zone),
+                    "closes_at": data["closes_at"].replace(tzinfo=None).replace(tzinfo=zone),
+                    "timezone": data["timezone"], "places_to_select": data["places_to_select"],
+                    "description": {"en": data["description_en"]} if data["description_en"] else {}},
+                    questions=questions, criteria=criteria)
+            except ApplicationError as exc:
+                for field, msgs in exc.errors.items():
+                    form.add_error(field if field in form.fields else None, msgs[0])
+            else:
+                messages.success(request, _("The call was created as a draft."))
+                return redirect("programmes:call", slug=call.slug)
+    return render(request, "programmes/call_new.html", {"form": form})

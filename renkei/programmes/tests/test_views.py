@@ -93,3 +93,28 @@ def test_review_and_committee_pages(client, call, officer):
                                                  "reason": "Best fit"})
     application.refresh_from_db()
     assert application.status == "selected" and application.decision_reason == "Best fit"
+
+
+def test_officer_creates_a_call_in_the_browser_with_line_errors(client, officer):
+    programme = services.programme_create(actor=officer, data={"title_en": "CPP"})
+    client.force_login(officer)
+    base = {"programme": programme.pk, "title_en": "Call 2027", "opens_at": "2027-01-10T09:00",
+            "closes_at": "2027-02-10T17:00", "timezone": "Asia/Tokyo", "places_to_select": "2"}
+    bad = client.post("/calls/new/", {**base, "questions": "Why?\n[choice: only] Size",
+                                      "criteria": "Fit | heavy"}).content.decode()
+    assert "line 2: a choice question needs two options" in bad and "line 1: the weight after | must be a number" in bad
+    response = client.post("/calls/new/", {**base, "questions": "Why?\n? [file] Letter\n[choice: small|large] Size",
+                                           "criteria": "Relevance | 2\nCapacity"})
+    assert response.status_code == 302
+    from renkei.programmes.models import Call
+
+    call = Call.objects.get(title_en="Call 2027")
+    assert call.status == "draft" and call.opens_at.hour == 0  # 09:00 in Tokyo is 00:00 UTC
+    assert [q.kind for q in call.questions.all()] == ["text", "file", "choice"]
+    assert not call.questions.get(kind="file").required
+    assert [c.weight for c in call.criteria.all()] == [2.0, 1.0]
+
+
+def test_focal_point_cannot_create_calls(client, focal_point):
+    client.force_login(focal_point)
+    assert client.get("/calls/new/").status_code == 403
