@@ -55,3 +55,33 @@ def lang_text(texts: dict) -> str:
 @register.filter
 def get_item(mapping: dict, key):
     return mapping.get(key, key)
+
+
+@register.filter
+def other_name(obj) -> str:
+    """The name in the other interface language (English beside Japanese, and the reverse),
+    or "" when it is missing or the same."""
+    japanese = (get_language() or "en").startswith("ja")
+    other = getattr(obj, "name_en", "") if japanese else getattr(obj, "name_ja", "")
+    return other if other and other != getattr(obj, "name", "") else ""
+
+
+@register.filter
+def org_type(code: str) -> str:
+    from renkei.web.labels import organisation_type_label
+
+    return organisation_type_label(code)
+
+
+@register.filter
+def audit_value(value) -> str:
+    """A value from an audit entry's changes, short and readable."""
+    if value is None or value == "" or value == [] or value == {}:
+        return "—"
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    if isinstance(value, dict):
+        return " / ".join(f"{k}: {v}" for k, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)

@@ -1,13 +1,27 @@
+"""The HTML pages: what each shows, to whom, and what a form does with good and bad input."""
+
+import re
+
 import pytest
 from django.urls import reverse
 
 from renkei.accounts.models import Role
 from renkei.accounts.tests.factories import UserFactory
 from renkei.core.models import AuditEntry
-from renkei.places.models import Need
-from renkei.places.tests.factories import ContactFactory, ExpertiseFactory, NeedFactory, PlaceFactory, theme
+from renkei.places import services
+from renkei.places.models import Expertise, Need
+from renkei.places.tests.factories import (
+    ContactFactory,
+    ExpertiseFactory,
+    NeedFactory,
+    OrganisationFactory,
+    PlaceFactory,
+    theme,
+)
 
 pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def login(client, user):
@@ -15,15 +29,55 @@ def login(client, user):
     return client
 
 
-def test_home_shows_counts_and_map(client, place):
-    NeedFactory(place=place)
-    response = client.get("/")
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert '<svg class="worldmap"' in html
-    assert 'class="marker marker-city"' in html
-    assert "Testville" in html
+def text(response) -> str:
+    return response.content.decode()
 
+
+# --- home ---------------------------------------------------------------------------------------
+
+def test_home_shows_counts_map_and_lists(client, place):
+    PlaceFactory(name_en="Iwate", slug="iwate", level="region", latitude=39.6, longitude=141.2)
+    PlaceFactory(name_en="Hidden", slug="hidden", is_published=False, latitude=36.0, longitude=140.0)
+    NeedFactory(place=place, theme=theme("solid-waste"))
+    ExpertiseFactory(place=place, theme=theme("solid-waste"))
+    response = client.get("/")
+    html = text(response)
+    assert response.status_code == 200
+    counts = {label: int(n) for n, label in
+              re.findall(r'<span class="stat-value">(\d+)</span><span class="stat-label">([^<]+)</span>', html)}
+    assert counts["cities"] == 1 and counts["countries"] == 1 and counts["needs"] == 1
+    assert counts["areas of expertise"] == 1 and counts["themes"] > 50
+    assert '<svg class="worldmap"' in html and "<path d=" in html
+    # one marker per published place with coordinates; cities bigger than regions; each a link
+    assert html.count('class="marker marker-city"') == 1 and html.count('class="marker marker-region"') == 1
+    city_r = float(re.search(r'class="marker marker-city"[^>]* r="([\d.]+)"', html).group(1))
+    region_r = float(re.search(r'class="marker marker-region"[^>]* r="([\d.]+)"', html).group(1))
+    assert city_r > region_r
+    assert '<a href="/places/testville/" aria-label="Testville"><circle' in html
+    assert "<title>Testville</title>" in html
+    assert "Hidden" not in html
+    assert "Recently updated places" in html and "Solid waste management" in html
+
+
+def test_home_map_leaves_out_places_without_coordinates(client):
+    PlaceFactory(name_en="Nowhere", latitude=None, longitude=None)
+    html = text(client.get("/"))
+    assert 'class="marker marker-city"' not in html
+    assert "Nowhere" in html  # still among the recently updated
+
+
+def test_home_map_shows_the_largest_places_when_there_are_many(client, monkeypatch):
+    from renkei.web import views
+
+    monkeypatch.setattr(views, "MAP_MARKER_LIMIT", 2)
+    for name, population in (("Big", 3_000_000), ("Middle", 200_000), ("Small", 5_000)):
+        PlaceFactory(name_en=name, population=population)
+    html = text(client.get("/"))
+    assert html.count('class="marker marker-city"') == 2
+    assert "<title>Small</title>" not in html and "The 2 largest of 3 places are shown." in html
+
+
+# --- place list -------------------------------------------------------------------------------
 
 def test_place_list_filters_and_pagination(client, settings):
     settings.RENKEI_PAGE_SIZE = 2
@@ -31,186 +85,535 @@ def test_place_list_filters_and_pagination(client, settings):
     PlaceFactory(name_en="Obuse", population=11_000)
     PlaceFactory(name_en="Essen", country="DE", population=580_000)
     PlaceFactory(name_en="Iwate", level="region", population=1_200_000)
-    html = client.get("/places/", {"country": "DE"}).content.decode()
+    html = text(client.get("/places/", {"country": "DE"}))
     assert "Essen" in html and "Kobe" not in html
-    html = client.get("/places/", {"level": "region"}).content.decode()
+    html = text(client.get("/places/", {"level": "region"}))
     assert "Iwate" in html and "Kobe" not in html
-    html = client.get("/places/", {"max_population": "20000"}).content.decode()
+    html = text(client.get("/places/", {"max_population": "20000"}))
     assert "Obuse" in html and "Kobe" not in html
-    html = client.get("/places/", {"q": "kob"}).content.decode()
+    html = text(client.get("/places/", {"min_population": "600000", "max_population": "1300000"}))
+    assert "Iwate" in html and "Kobe" not in html and "Essen" not in html
+    html = text(client.get("/places/", {"q": "kob"}))
     assert "Kobe" in html and "Obuse" not in html
-    page2 = client.get("/places/", {"page": "2"}).content.decode()
-    assert "Page 2 of 2" in page2
+    page1 = text(client.get("/places/"))
+    assert "4 places" in page1 and "Page 1 of 2" in page1 and "Essen" in page1 and "Kobe" not in page1
+    page2 = text(client.get("/places/", {"page": "2"}))
+    assert "Page 2 of 2" in page2 and "Kobe" in page2 and "Essen" not in page2
+    assert "Page 2 of 2" in text(client.get("/places/", {"page": "99"}))  # out of range: the last page
 
 
-def test_theme_filter(client):
-    t = theme("compact-city")
+def test_pagination_links_keep_the_filters(client, settings):
+    settings.RENKEI_PAGE_SIZE = 1
+    PlaceFactory(name_en="Kobe", country="JP")
+    PlaceFactory(name_en="Kyoto", country="JP")
+    PlaceFactory(name_en="Essen", country="DE")
+    html = text(client.get("/places/", {"country": "JP"}))
+    assert 'href="?country=JP&amp;page=2"' in html
+
+
+def test_country_select_names_countries(client):
+    PlaceFactory(country="DE")
+    PlaceFactory(country="JP")
+    html = text(client.get("/places/"))
+    assert '<option value="DE">Germany</option>' in html and '<option value="JP">Japan</option>' in html
+
+
+def test_theme_filter_is_grouped_by_branch_and_includes_sub_themes(client):
     toyama = PlaceFactory(name_en="Toyama")
-    ExpertiseFactory(place=toyama, theme=t)
+    ExpertiseFactory(place=toyama, theme=theme("compact-city"))
     PlaceFactory(name_en="Elsewhere")
-    html = client.get("/places/", {"theme": "urban-planning"}).content.decode()
+    html = text(client.get("/places/"))
+    assert re.search(r'<optgroup label="Urban planning and land use">\s*<option value="urban-planning">', html)
+    html = text(client.get("/places/", {"theme": "urban-planning"}))
+    assert "Toyama" in html and "Elsewhere" not in html
+    html = text(client.get("/places/", {"theme": "compact-city"}))
     assert "Toyama" in html and "Elsewhere" not in html
 
 
+def test_place_card_shows_names_country_level_population_and_themes(client, place):
+    NeedFactory(place=place, theme=theme("solid-waste"))
+    ExpertiseFactory(place=place, theme=theme("tsunami-reconstruction"))
+    html = text(client.get("/places/"))
+    assert "Testville" in html and "テスト市" in html
+    assert "Japan · City / municipality" in html and "Population 100,000" in html
+    assert "Solid waste management" in html and "Tsunami recovery and reconstruction" in html
+
+
 def test_bad_filter_value_gives_a_message_not_an_error(client, place):
-    response = client.get("/places/", {"min_population": "abc"})
+    PlaceFactory(name_en="Essen", country="DE")
+    response = client.get("/places/", {"min_population": "abc", "country": "DE"})
     assert response.status_code == 200
-    html = response.content.decode()
-    assert "Some filters are not valid" in html
-    assert "Testville" in html
+    html = text(response)
+    assert "Some filters could not be used and were left out" in html
+    assert "Population from: Enter a whole number." in html
+    assert "Essen" in html and "Testville" not in html  # the good filter still applies
+    for bad in ({"country": "XX"}, {"theme": "no-such-theme"}, {"level": "planet"}, {"page": "abc"},
+                {"min_population": "-5"}, {"min_population": "10", "max_population": "5"}):
+        response = client.get("/places/", bad)
+        assert response.status_code == 200, bad
+    assert "Must be at least the lower bound." in text(client.get("/places/", {"min_population": "10",
+                                                                              "max_population": "5"}))
 
 
 def test_htmx_request_returns_only_the_results(client, place):
-    response = client.get("/places/", {"q": "Test"}, HTTP_HX_REQUEST="true")
-    html = response.content.decode()
-    assert "Testville" in html
-    assert "<html" not in html
+    response = client.get("/places/", {"q": "Test"}, **HTMX)
+    html = text(response)
+    assert "Testville" in html and "1 place" in html
+    assert "<html" not in html and "<form" not in html
+    assert "HX-Request" in response["Vary"]
+    # a history restore (back button after a swap) needs the whole page
+    html = text(client.get("/places/", {"q": "Test"}, **HTMX, HTTP_HX_HISTORY_RESTORE_REQUEST="true"))
+    assert "<html" in html
 
+
+def test_list_form_works_with_and_without_htmx(client):
+    html = text(client.get("/places/"))
+    assert 'method="get" action="/places/"' in html
+    assert 'hx-get="/places/" hx-target="#results" hx-push-url="true"' in html
+
+
+def test_unpublished_places_are_listed_only_for_editors(client, officer):
+    PlaceFactory(name_en="Draftville", is_published=False)
+    assert "Draftville" not in text(client.get("/places/"))
+    assert "Draftville" in text(login(client, officer).get("/places/"))
+
+
+# --- place page -------------------------------------------------------------------------------
 
 def test_place_page_shows_profile_needs_and_expertise(client, place):
-    NeedFactory(place=place, theme=theme("solid-waste"), description={"en": "Sorting household waste"})
-    ExpertiseFactory(place=place, theme=theme("tsunami-reconstruction"), description={"en": "Rebuilt the port"})
-    html = client.get("/places/testville/").content.decode()
-    assert "Sorting household waste" in html
-    assert "Rebuilt the port" in html
-    assert "Solid waste management" in html
+    region = PlaceFactory(slug="test-prefecture", name_en="Test Prefecture", level="region")
+    place.parent = region
+    place.hazards = ["tsunami", "earthquake"]
+    place.share_65_plus = 40.0
+    place.population_growth = -1.5
+    place.area_km2 = 400.0
+    place.website = "https://www.city.example.jp/"
+    place.save()
+    NeedFactory(place=place, theme=theme("solid-waste"), priority=4, description={"en": "Sorting household waste"},
+                evidence=["https://example.org/waste-plan"])
+    ExpertiseFactory(place=place, theme=theme("tsunami-reconstruction"), maturity=5,
+                     description={"en": "Rebuilt the port"})
+    html = text(client.get("/places/testville/"))
+    assert "<h1>Testville</h1>" in html and "テスト市" in html
+    assert "Sorting household waste" in html and "Rebuilt the port" in html
+    assert "Solid waste management" in html and 'aria-label="Priority 4 of 5"' in html
+    assert 'aria-label="Maturity 5 of 5"' in html
+    assert 'href="https://example.org/waste-plan"' in html
+    assert 'href="/places/test-prefecture/"' in html
+    assert "Tsunami" in html and "Earthquake" in html
+    assert "40%" in html and "-1.5% a year" in html and "250 per km²" in html
+    assert "100,000" in html and "A town." in html
+    assert 'href="https://www.city.example.jp/"' in html
+    assert '<svg class="worldmap"' in html and 'class="marker marker-here"' in html
+    assert 'class="home-country"' in html  # Japan is highlighted on the small map
+    assert "Edit profile" not in html and "History" not in html
+
+
+def test_place_page_without_coordinates_or_summary(client):
+    PlaceFactory(slug="bare", name_en="Bare", latitude=None, longitude=None, summary={}, population=None,
+                 level="country")
+    response = client.get("/places/bare/")
+    html = text(response)
+    assert response.status_code == 200
+    assert "No summary has been written yet." in html and "marker-here" not in html
+    assert "No needs recorded yet." in html and "No expertise recorded yet." in html
+
+
+def test_place_page_falls_back_to_english_description(client, place):
+    NeedFactory(place=place, description={"en": "Only English"})
+    client.post("/i18n/setlang/", {"language": "ja", "next": "/"})
+    assert "Only English" in text(client.get("/places/testville/"))
 
 
 def test_place_page_hides_private_contact_data_from_anonymous(client, place, reviewer):
-    ContactFactory(place=place, name="Ms Sato", email="sato@city.example.jp", public_consent=True)
+    ContactFactory(place=place, name="Ms Sato", email="sato@city.example.jp", phone="+81 1 2345",
+                   public_consent=True)
     ContactFactory(place=place, name="Mr Hidden", email="hidden@city.example.jp", public_consent=False)
-    html = client.get("/places/testville/").content.decode()
-    assert "Ms Sato" in html and "sato@city.example.jp" not in html and "Mr Hidden" not in html
-    html = login(client, reviewer).get("/places/testville/").content.decode()
-    assert "sato@city.example.jp" in html and "Mr Hidden" in html
+    html = text(client.get("/places/testville/"))
+    assert "Ms Sato" in html and "Mr Hidden" not in html
+    assert "sato@city.example.jp" not in html and "+81 1 2345" not in html
+    html = text(login(client, reviewer).get("/places/testville/"))
+    assert "sato@city.example.jp" in html and "+81 1 2345" in html and "Mr Hidden" in html
+
+
+def test_signed_in_user_without_a_role_sees_no_private_contact_data(client, place, no_role_user):
+    ContactFactory(place=place, name="Ms Sato", email="sato@city.example.jp", public_consent=True)
+    html = text(login(client, no_role_user).get("/places/testville/"))
+    assert "Ms Sato" in html and "sato@city.example.jp" not in html
+
+
+def test_editors_see_edit_buttons_and_administrators_history(client, place, focal_point, other_place, admin_user):
+    html = text(login(client, focal_point).get("/places/testville/"))
+    assert 'href="/places/testville/edit/"' in html and 'href="/places/testville/need/add/"' in html
+    assert 'href="/places/testville/history/"' not in html
+    html = text(client.get("/places/otherton/"))
+    assert 'href="/places/otherton/edit/"' not in html
+    html = text(login(client, admin_user).get("/places/testville/"))
+    assert 'href="/places/testville/history/"' in html
 
 
 def test_japanese_after_switching_language(client, place):
     NeedFactory(place=place, theme=theme("solid-waste"), description={"en": "English text", "ja": "日本語の説明"})
     response = client.post("/i18n/setlang/", {"language": "ja", "next": "/places/testville/"})
-    assert response.status_code == 302
-    html = client.get("/places/testville/").content.decode()
-    assert 'lang="ja"' in html
-    assert "テスト市" in html
+    assert response.status_code == 302 and response["Location"] == "/places/testville/"
+    html = text(client.get("/places/testville/"))
+    assert '<html lang="ja">' in html
+    assert "<h1>テスト市</h1>" in html
     assert "日本語の説明" in html and "English text" not in html
     assert "廃棄物管理" in html
+    assert "ニーズ" in html  # interface strings come from the Japanese catalogue
+
+
+def test_language_switch_keeps_the_current_path(client, place):
+    html = text(client.get("/places/testville/?x=1"))
+    assert 'action="/i18n/setlang/"' in html
+    assert '<input type="hidden" name="next" value="/places/testville/?x=1">' in html
+    assert 'name="csrfmiddlewaretoken"' in html
 
 
 def test_unpublished_place_is_404_for_visitors(client):
     PlaceFactory(slug="draft", is_published=False)
     response = client.get("/places/draft/")
     assert response.status_code == 404
-    assert "Page not found" in response.content.decode()
+    assert "Page not found" in text(response)
 
+
+def test_unknown_place_gives_the_404_page(client):
+    response = client.get("/places/no-such-place/")
+    assert response.status_code == 404
+    html = text(response)
+    assert "Page not found" in html and 'class="site-header"' in html and 'action="/places/"' in html
+
+
+# --- editing the profile ----------------------------------------------------------------------
 
 def test_focal_point_edits_own_place(client, focal_point, place):
     login(client, focal_point)
     form = client.get("/places/testville/edit/")
+    html = text(form)
     assert form.status_code == 200
+    assert f'name="version" value="{place.version}"' in html
+    assert '<option value="JP" selected>Japan</option>' in html
+    assert 'name="published"' not in html  # publishing is for officers
     response = client.post("/places/testville/edit/", {
         "name": "Testville", "name_ja": "テスト市", "level": "city", "country": "JP", "population": "12345",
-        "hazards": ["flood"], "version": place.version,
+        "hazards": ["flood"], "coastal": "on", "summary_en": "A new summary.", "version": place.version,
     })
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == "/places/testville/"
     place.refresh_from_db()
-    assert place.population == 12345 and place.hazards == ["flood"]
+    assert place.population == 12345 and place.hazards == ["flood"] and place.coastal
+    assert place.summary["en"] == "A new summary." and place.is_published
     assert AuditEntry.objects.filter(actor=focal_point).exists()
+    assert "The profile was saved." in text(client.get("/places/testville/"))
 
 
-def test_invalid_profile_shows_field_error_and_saves_nothing(client, focal_point, place):
+def test_officer_may_unpublish(client, officer, place):
+    login(client, officer)
+    assert 'name="published"' in text(client.get("/places/testville/edit/"))
+    client.post("/places/testville/edit/", {"name": "Testville", "level": "city", "country": "JP",
+                                            "version": place.version})
+    place.refresh_from_db()
+    assert not place.is_published
+
+
+def test_invalid_profile_shows_field_errors_and_saves_nothing(client, focal_point, place):
     login(client, focal_point)
     response = client.post("/places/testville/edit/", {
         "name": "Testville", "level": "city", "country": "JP", "population": "lots", "lat": "100", "lon": "10",
+        "timezone": "Mars/Olympus", "website": "not a site",
     })
-    html = response.content.decode()
+    html = text(response)
     assert response.status_code == 200
-    assert "must be a number" in html and "must be at most 90" in html
     assert "Please correct the errors below." in html
+    assert '<a href="#id_population">Population: must be a number</a>' in html
+    assert '<p class="error" id="id_population-error">' in html
+    assert "must be at most 90" in html and "is not an IANA time zone" in html and "must be an http(s) address" in html
+    assert 'value="lots"' in html  # what was typed is kept
     place.refresh_from_db()
-    assert place.population == 100_000
+    assert place.population == 100_000 and place.latitude == 35.0
+
+
+def test_required_name_and_unknown_country_are_field_errors(client, focal_point, place):
+    login(client, focal_point)
+    html = text(client.post("/places/testville/edit/", {"name": "", "level": "city", "country": "ZZ"}))
+    assert "Name in English: This field is required." in html
+    assert "Country: Select a valid choice." in html
+
+
+def test_unknown_parent_is_a_field_error(client, focal_point, place):
+    login(client, focal_point)
+    html = text(client.post("/places/testville/edit/", {"name": "Testville", "level": "city", "country": "JP",
+                                                        "parent": "atlantis"}))
+    assert "Part of: no place with id or URL name &#x27;atlantis&#x27;" in html
 
 
 def test_stale_version_is_reported(client, officer, place):
     login(client, officer)
-    response = client.post("/places/testville/edit/", {"name": "Testville", "level": "city", "country": "JP",
+    response = client.post("/places/testville/edit/", {"name": "Changed", "level": "city", "country": "JP",
                                                        "version": 99})
-    assert "Someone else changed this place" in response.content.decode()
+    html = text(response)
+    assert response.status_code == 200
+    assert "Someone else changed this place while you were editing" in html
+    assert "Open the latest version" in html
+    place.refresh_from_db()
+    assert place.name_en == "Testville"
 
 
 def test_focal_point_cannot_edit_other_place(client, focal_point, other_place):
     login(client, focal_point)
-    assert client.get("/places/otherton/edit/").status_code == 403
+    response = client.get("/places/otherton/edit/")
+    assert response.status_code == 403 and "You may not do this" in text(response)
     assert client.post("/places/otherton/edit/", {"name": "X", "country": "JP", "level": "city"}).status_code == 403
+    other_place.refresh_from_db()
+    assert other_place.name_en == "Otherton"
+
+
+def test_service_refusal_is_a_403(client, focal_point, place, monkeypatch):
+    from renkei.core.errors import NotAllowed
+
+    def refuse(**kwargs):
+        raise NotAllowed("no")
+
+    monkeypatch.setattr(services, "place_update", refuse)
+    login(client, focal_point)
+    response = client.post("/places/testville/edit/", {"name": "Testville", "country": "JP", "level": "city"})
+    assert response.status_code == 403
 
 
 def test_anonymous_is_sent_to_sign_in(client, place):
-    response = client.get("/places/testville/edit/")
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("web:login"))
+    for url in ("/places/testville/edit/", "/places/testville/need/add/", "/places/testville/history/"):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"] == f"{reverse('web:login')}?next={url}"
 
+
+def test_sign_in_and_out(client, focal_point):
+    page = client.get("/login/?next=/places/testville/")
+    assert page.status_code == 200 and 'name="next" value="/places/testville/"' in text(page)
+    bad = client.post("/login/", {"username": "focal", "password": "wrong"})
+    assert "The user name and password did not match" in text(bad)
+    response = client.post("/login/", {"username": "focal", "password": "pw-Renkei-123",
+                                       "next": "/places/testville/"})
+    assert response.status_code == 302 and response["Location"] == "/places/testville/"
+    html = text(client.get("/places/testville/"))
+    assert "Sign out" in html and 'action="/logout/" method="post"' in html
+    assert client.post("/logout/").status_code == 302
+    assert "Sign in" in text(client.get("/"))
+
+
+# --- needs and expertise ----------------------------------------------------------------------
 
 def test_need_add_edit_delete(client, focal_point, place):
     login(client, focal_point)
+    form = text(client.get("/places/testville/need/add/"))
+    assert "Add a need" in form and 'name="description_ja"' in form
     response = client.post("/places/testville/need/add/", {
-        "theme": "solid-waste", "scale": "4", "description_en": "Landfill is full", "description_ja": "",
-        "evidence": "https://example.org/report",
+        "theme": "solid-waste", "scale": "4", "description_en": "Landfill is full", "description_ja": "埋立地が満杯",
+        "evidence": "https://example.org/report\nhttps://example.org/plan",
     })
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == "/places/testville/#need"
     need = Need.objects.get(place=place)
-    assert need.priority == 4 and need.evidence == ["https://example.org/report"]
+    assert need.priority == 4 and need.description == {"en": "Landfill is full", "ja": "埋立地が満杯"}
+    assert need.evidence == ["https://example.org/report", "https://example.org/plan"]
+    form = text(client.get(f"/places/testville/need/{need.pk}/edit/"))
+    assert "Landfill is full" in form and "https://example.org/report\nhttps://example.org/plan" in form
     response = client.post(f"/places/testville/need/{need.pk}/edit/", {
         "theme": "solid-waste", "scale": "2", "description_en": "", "description_ja": "",
     })
-    assert "is required in at least one language" in response.content.decode()
+    html = text(response)
+    assert "is required in at least one language" in html and "Please correct the errors below." in html
     need.refresh_from_db()
     assert need.priority == 4
+    response = client.post(f"/places/testville/need/{need.pk}/edit/", {
+        "theme": "solid-waste", "scale": "2", "description_en": "Landfill is nearly full",
+    })
+    assert response.status_code == 302
+    need.refresh_from_db()
+    assert need.priority == 2 and need.description == {"en": "Landfill is nearly full"}
+    assert client.get(f"/places/testville/need/{need.pk}/delete/").status_code == 405
     assert client.post(f"/places/testville/need/{need.pk}/delete/").status_code == 302
+    assert not Need.objects.filter(pk=need.pk).exists()
+    assert "The need was deleted." in text(client.get("/places/testville/"))
+
+
+def test_expertise_uses_maturity(client, focal_point, place):
+    login(client, focal_point)
+    assert "Maturity" in text(client.get("/places/testville/expertise/add/"))
+    client.post("/places/testville/expertise/add/", {"theme": "tsunami-reconstruction", "scale": "5",
+                                                      "description_ja": "復興の経験"})
+    exp = Expertise.objects.get(place=place)
+    assert exp.maturity == 5 and exp.description == {"ja": "復興の経験"}
+
+
+def test_statement_with_bad_input_names_the_field(client, focal_point, place):
+    login(client, focal_point)
+    html = text(client.post("/places/testville/expertise/add/", {
+        "theme": "solid-waste", "scale": "3", "description_en": "We sort waste", "evidence": "not a link",
+    }))
+    assert "Evidence links: &#x27;not a link&#x27; is not an http(s) address" in html
+    html = text(client.post("/places/testville/need/add/", {"theme": "nope", "scale": "9", "description_en": "x"}))
+    assert "Theme: Select a valid choice." in html and "Priority: Select a valid choice." in html
+    assert not place.expertise.exists() and not place.needs.exists()
+
+
+def test_statement_theme_select_is_grouped(client, focal_point, place):
+    html = text(login(client, focal_point).get("/places/testville/need/add/"))
+    assert '<optgroup label="Environment and green growth">' in html
+    assert '<option value="solid-waste">' in html
+
+
+def test_htmx_inline_need_add(client, focal_point, place):
+    login(client, focal_point)
+    form = client.get("/places/testville/need/add/", **HTMX)
+    html = text(form)
+    assert "<html" not in html and 'hx-post="/places/testville/need/add/"' in html
+    bad = client.post("/places/testville/need/add/", {"theme": "solid-waste", "scale": "3"}, **HTMX)
+    assert "is required in at least one language" in text(bad) and "<section" not in text(bad)
+    assert not place.needs.exists()
+    response = client.post("/places/testville/need/add/", {"theme": "solid-waste", "scale": "3",
+                                                           "description_en": "Inline need"}, **HTMX)
+    html = text(response)
+    assert response.status_code == 200
+    assert response["HX-Retarget"] == "#need" and response["HX-Reswap"] == "outerHTML"
+    assert '<section class="card statement-section" id="need"' in html
+    assert "Inline need" in html and "The need was added." in html and "<html" not in html
+
+
+def test_htmx_inline_edit_cancel_and_delete(client, focal_point, place):
+    need = NeedFactory(place=place, theme=theme("solid-waste"), description={"en": "Old text"})
+    login(client, focal_point)
+    html = text(client.get(f"/places/testville/need/{need.pk}/edit/", **HTMX))
+    assert "Old text" in html and "Edit need" in html and 'hx-get="/places/testville/need/"' in html
+    section = client.get("/places/testville/need/", **HTMX)
+    assert "Old text" in text(section) and section["HX-Retarget"] == "#need"
+    assert client.get("/places/testville/need/")["Location"] == "/places/testville/#need"
+    response = client.post(f"/places/testville/need/{need.pk}/delete/", **HTMX)
+    assert response["HX-Retarget"] == "#need"
+    assert "The need was deleted." in text(response) and "No needs recorded yet." in text(response)
     assert not Need.objects.filter(pk=need.pk).exists()
 
 
-def test_need_with_bad_evidence_link_names_the_field(client, focal_point, place):
+def test_focal_point_cannot_change_statements_of_other_places(client, focal_point, other_place):
+    need = NeedFactory(place=other_place)
     login(client, focal_point)
-    response = client.post("/places/testville/expertise/add/", {
-        "theme": "solid-waste", "scale": "3", "description_en": "We sort waste", "evidence": "not a link",
-    })
-    assert "is not an http(s) address" in response.content.decode()
-    assert not place.expertise.exists()
+    assert client.get("/places/otherton/need/add/").status_code == 403
+    assert client.post("/places/otherton/need/add/", {"theme": "solid-waste", "scale": "3",
+                                                       "description_en": "x"}).status_code == 403
+    assert client.post(f"/places/otherton/need/{need.pk}/edit/", {"theme": "solid-waste", "scale": "1",
+                                                                   "description_en": "x"}).status_code == 403
+    assert client.post(f"/places/otherton/need/{need.pk}/delete/").status_code == 403
+    assert Need.objects.filter(pk=need.pk, priority=3).exists()
 
 
-def test_history_is_for_administrators(client, admin_user, officer, place):
-    from renkei.places import services
+def test_statement_of_another_place_or_kind_is_404(client, focal_point, place, other_place):
+    need = NeedFactory(place=other_place)
+    login(client, focal_point)
+    assert client.get(f"/places/testville/need/{need.pk}/edit/").status_code == 404
+    assert client.get("/places/testville/wish/add/").status_code == 404
 
+
+# --- history ----------------------------------------------------------------------------------
+
+def test_history_is_for_administrators(client, admin_user, officer, focal_point, place):
     services.place_update(actor=officer, place=place, data={"population": 5})
-    login(client, officer)
-    assert client.get("/places/testville/history/").status_code == 403
-    login(client, admin_user)
-    html = client.get("/places/testville/history/").content.decode()
-    assert "population" in html and "officer" in html
+    need = services.statement_create(actor=officer, place=place, kind="need",
+                                     data={"theme": "solid-waste", "priority": 2, "description": {"en": "Gone soon"}})
+    services.statement_delete(actor=officer, obj=need)
+    ExpertiseFactory(place=place)
+    for user in (officer, focal_point):
+        response = login(client, user).get("/places/testville/history/")
+        assert response.status_code == 403
+    html = text(login(client, admin_user).get("/places/testville/history/"))
+    assert "History of Testville" in html
+    assert "<code>population</code> 100000" in html and "officer" in html
+    assert html.count('class="badge badge-delete"') == 1  # the deleted need is still in the history
+    assert html.count('class="badge badge-create"') == 1
 
 
-def test_theme_pages(client):
-    html = client.get("/themes/").content.decode()
+# --- themes -----------------------------------------------------------------------------------
+
+def test_theme_pages(client, place):
+    NeedFactory(place=place, theme=theme("compact-city"), description={"en": "Our centre is emptying"})
+    html = text(client.get("/themes/"))
     assert "Compact city and transit-oriented development" in html
-    html = client.get("/themes/compact-city/").content.decode()
+    assert 'href="/themes/compact-city/"' in html
+    html = text(client.get("/themes/compact-city/"))
     assert "43030" in html and "11.2" in html and "Public transport" in html
+    assert "Urban planning and land use" in html  # its branch
+    assert 'href="/places/testville/"' in html and "Our centre is emptying" in html
+    assert 'href="/places/?theme=compact-city"' in html
     assert client.get("/themes/no-such-theme/").status_code == 404
 
 
-def test_organisation_pages(client, reviewer):
-    from renkei.places.tests.factories import OrganisationFactory
+def test_theme_page_lists_synonyms_in_both_languages(client):
+    t = theme("solid-waste")
+    html = text(client.get("/themes/solid-waste/"))
+    assert t.synonyms_en[0] in html and t.synonyms_ja[0] in html
 
-    org = OrganisationFactory(slug="jica", name_en="Japan International Cooperation Agency", acronym="JICA")
-    ContactFactory(organisation=org, name="Advisor", email="advisor@example.org")
-    assert "Japan International Cooperation Agency" in client.get("/organisations/").content.decode()
-    html = client.get("/organisations/jica/").content.decode()
-    assert "Advisor" in html and "Government" in html and "advisor@example.org" not in html
-    assert "advisor@example.org" in login(client, reviewer).get("/organisations/jica/").content.decode()
+
+# --- organisations ----------------------------------------------------------------------------
+
+def test_organisation_pages(client, reviewer, place):
+    parent = OrganisationFactory(slug="mofa", name_en="Ministry of Foreign Affairs")
+    org = OrganisationFactory(slug="jica", name_en="Japan International Cooperation Agency", acronym="JICA",
+                              name_ja="国際協力機構", parent=parent, place=place, website="https://www.jica.go.jp/",
+                              description={"en": "Japan's development agency."})
+    ContactFactory(organisation=org, name="Advisor", email="advisor@example.org", public_consent=True)
+    ContactFactory(organisation=org, name="Private Person", email="private@example.org", public_consent=False)
+    html = text(client.get("/organisations/"))
+    assert "Japan International Cooperation Agency" in html and "(JICA)" in html and "Government" in html
+    html = text(client.get("/organisations/jica/"))
+    assert "Advisor" in html and "Government" in html and "Japan" in html
+    assert "advisor@example.org" not in html and "Private Person" not in html
+    assert 'href="/organisations/mofa/"' in html and 'href="/places/testville/"' in html
+    assert 'href="https://www.jica.go.jp/"' in html and "Japan&#x27;s development agency." in html
+    html = text(login(client, reviewer).get("/organisations/jica/"))
+    assert "advisor@example.org" in html and "Private Person" in html
+    assert client.get("/organisations/nope/").status_code == 404
+
+
+def test_organisation_list_filters(client):
+    OrganisationFactory(name_en="City of Essen", org_type="11", country="DE")
+    OrganisationFactory(name_en="World Bank", org_type="40", country="US", acronym="WB")
+    html = text(client.get("/organisations/", {"type": "11"}))
+    assert "City of Essen" in html and "World Bank" not in html and "Local government" in html
+    html = text(client.get("/organisations/", {"country": "US"}))
+    assert "World Bank" in html and "City of Essen" not in html
+    html = text(client.get("/organisations/", {"q": "wb"}))
+    assert "World Bank" in html and "1 organisation" in html
+    assert client.get("/organisations/", {"type": "bogus", "page": "x"}).status_code == 200
+
+
+# --- errors, assets and admin -----------------------------------------------------------------
+
+def test_error_pages_render(client, rf):
+    from renkei.web import views
+
+    response = views.error_500(rf.get("/"))
+    assert response.status_code == 500 and "Something went wrong" in text(response)
+    response = views.error_403(rf.get("/"))
+    assert response.status_code == 403
 
 
 def test_static_files_are_served_locally(client):
-    html = client.get("/").content.decode()
-    assert "/static/renkei/vendor/htmx.min.js" in html
-    assert "http://" not in html.split("<body")[0] and "https://" not in html.split("<body")[0]
+    html = text(client.get("/"))
+    assert "/static/renkei/vendor/htmx.min.js" in html and "/static/renkei/renkei.css" in html
+    head = html.split("<body")[0]
+    assert "http://" not in head and "https://" not in head
+
+
+def test_admin_link_only_for_staff(client, officer):
+    assert 'href="/admin/"' not in text(client.get("/"))
+    staff = UserFactory(username="staff", is_staff=True, roles=[Role.ADMINISTRATOR])
+    assert 'href="/admin/"' in text(login(client, staff).get("/"))
+
+
+def test_every_page_marks_its_strings_for_translation(client, place):
+    """A Japanese reader sees no English interface words that the catalogue already translates."""
+    client.post("/i18n/setlang/", {"language": "ja", "next": "/"})
+    html = text(client.get("/places/testville/"))
+    for english in (">Needs<", ">Expertise<", ">Places<", ">Themes<", ">Sign in<"):
+        assert english not in html
 
 
 def test_admin_edit_is_audited(client, db):
@@ -227,6 +630,6 @@ def test_admin_edit_is_audited(client, db):
         "expertise-INITIAL_FORMS": "0",
     }
     response = client.post(f"/admin/places/place/{place.pk}/change/", data)
-    assert response.status_code == 302, response.content.decode()[:2000]
+    assert response.status_code == 302, text(response)[:2000]
     entry = AuditEntry.objects.get(object_id=str(place.pk))
     assert entry.actor == admin and "population" in entry.changes

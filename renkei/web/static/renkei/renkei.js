@@ -1,0 +1,25 @@
+/* Renkei: small enhancements on top of htmx. Every page works without this file. */
+(function () {
+  "use strict";
+  // Filter forms send only the filters that are set, so the address bar stays short and shareable.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var form = event.detail.elt;
+    if (!form.matches || !form.matches("form[data-drop-empty]")) return;
+    var params = event.detail.parameters;
+    Object.keys(params).forEach(function (key) {
+      if (params[key] === "") delete params[key];
+    });
+  });
+  // After an inline form or a section is swapped in, move the focus to it (keyboard and screen-reader users).
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.target;
+    if (!target || !target.querySelector) return;
+    var focus = target.querySelector(".error-summary, .inline-form textarea, .inline-form select, .message-success");
+    if (focus) {
+      if (!focus.hasAttribute("tabindex") && !/^(TEXTAREA|SELECT|INPUT)$/.test(focus.tagName)) {
+        focus.setAttribute("tabindex", "-1");
+      }
+      focus.focus({ preventScroll: false });
+    }
+  });
+})();
