@@ -46,3 +46,10 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.object_repr}"
+
+
+def localized(english: str, japanese: str) -> str:
+    """The Japanese text for Japanese readers when there is one, else the English."""
+    from django.utils.translation import get_language
+
+    return japanese if japanese and (get_language() or "en").startswith("ja") else english

@@ -1,9 +1,8 @@
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from renkei.core.models import TimeStampedModel
+from renkei.core.models import TimeStampedModel, localized
 from renkei.places.models import pick_language
 
 
@@ -48,7 +47,7 @@ class Partnership(TimeStampedModel):
 
     @property
     def title(self) -> str:
-        return self.title_ja if (get_language() or "en").startswith("ja") and self.title_ja else self.title_en
+        return localized(self.title_en, self.title_ja)
 
     @property
     def description_text(self) -> str:
@@ -249,7 +248,7 @@ class Activity(TimeStampedModel):
 
     @property
     def title(self) -> str:
-        return self.title_ja if (get_language() or "en").startswith("ja") and self.title_ja else self.title_en
+        return localized(self.title_en, self.title_ja)
 
 
 class Speaker(models.Model):

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from renkei.core.models import TimeStampedModel
+from renkei.core.models import TimeStampedModel, localized
 
 
 def pick_language(texts: dict | None, language: str | None = None) -> str:
@@ -70,13 +70,11 @@ class Theme(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_ja if (get_language() or "en").startswith("ja") and self.name_ja else self.name_en
+        return localized(self.name_en, self.name_ja)
 
     @property
     def description(self) -> str:
-        if (get_language() or "en").startswith("ja") and self.description_ja:
-            return self.description_ja
-        return self.description_en
+        return localized(self.description_en, self.description_ja)
 
 
 class Place(TimeStampedModel):
@@ -129,7 +127,7 @@ class Place(TimeStampedModel):
 
     @property
     def name(self) -> str:
-        return self.name_ja if (get_language() or "en").startswith("ja") and self.name_ja else self.name_en
+        return localized(self.name_en, self.name_ja)
 
     @property
     def summary_text(self) -> str:
@@ -170,7 +168,7 @@ class Organisation(TimeStampedModel):
 
     @property
     def name(self) -> str:
-        return self.name_ja if (get_language() or "en").startswith("ja") and self.name_ja else self.name_en
+        return localized(self.name_en, self.name_ja)
 
     @property
     def description_text(self) -> str:

@@ -1,10 +1,9 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from renkei.core.models import TimeStampedModel
+from renkei.core.models import TimeStampedModel, localized
 from renkei.places.models import pick_language
 
 
@@ -42,7 +41,7 @@ class Programme(TimeStampedModel):
 
     @property
     def title(self) -> str:
-        return self.title_ja if (get_language() or "en").startswith("ja") and self.title_ja else self.title_en
+        return localized(self.title_en, self.title_ja)
 
     @property
     def description_text(self) -> str:
@@ -80,7 +79,7 @@ class Call(TimeStampedModel):
 
     @property
     def title(self) -> str:
-        return self.title_ja if (get_language() or "en").startswith("ja") and self.title_ja else self.title_en
+        return localized(self.title_en, self.title_ja)
 
     @property
     def description_text(self) -> str:
@@ -111,7 +110,7 @@ class Question(models.Model):
 
     @property
     def text(self) -> str:
-        return self.text_ja if (get_language() or "en").startswith("ja") and self.text_ja else self.text_en
+        return localized(self.text_en, self.text_ja)
 
 
 class Criterion(models.Model):
@@ -131,7 +130,7 @@ class Criterion(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_ja if (get_language() or "en").startswith("ja") and self.name_ja else self.name_en
+        return localized(self.name_en, self.name_ja)
 
 
 class Application(TimeStampedModel):
