@@ -82,12 +82,14 @@ def json_not_found(request, *args, **kwargs):
 
 def _register_routers() -> None:
     from renkei.matching.api import router as matching_router
+    from renkei.partnerships.api import router as partnerships_router
     from renkei.places.api import router as places_router
     from renkei.programmes.api import router as programmes_router
 
     api.add_router("/", places_router)
     api.add_router("/", matching_router)
     api.add_router("/", programmes_router)
+    api.add_router("/", partnerships_router)
 
 
 _register_routers()
