@@ -64,3 +64,48 @@ def from_application(request, pk):
         return redirect("programmes:committee", slug=application.call.slug)
     messages.success(request, _("The partnership was created."))
     return redirect("partnerships:detail", slug=p.slug)
+
+
+@login_required
+@require_POST
+def partnership_add(request, slug, what):
+    """Add an action-plan item, a pilot or an agreement from the partnership page."""
+    from datetime import date as date_type
+
+    try:
+        p = selectors.partnership_get(viewer=request.user, slug=slug)
+    except NotFound as exc:
+        raise Http404 from exc
+    post = request.POST
+
+    def parse_date(field: str, required: bool = False):
+        raw = post.get(field, "").strip()
+        if not raw:
+            if required:
+                raise ApplicationError(_("%(field)s: is required") % {"field": field}, field=field)
+            return None
+        try:
+            return date_type.fromisoformat(raw)
+        except ValueError as exc:
+            raise ApplicationError(_("%(field)s: use a date like 2026-03-31") % {"field": field}, field=field) from exc
+
+    try:
+        if what == "action":
+            services.action_add(actor=request.user, partnership=p, objective=post.get("objective", ""),
+                                action=post.get("action", ""), due_on=parse_date("due_on"))
+        elif what == "pilot":
+            services.pilot_add(actor=request.user, partnership=p, title={"en": post.get("title", "")})
+        elif what == "agreement":
+            services.agreement_add(
+                actor=request.user, partnership=p, kind=post.get("kind", ""), signed_on=parse_date("signed_on", True),
+                signed_at=post.get("signed_at", ""), signed_by_both_heads=bool(post.get("signed_by_both_heads")),
+                budget_approved_by_assembly=bool(post.get("budget_approved_by_assembly")), themes=p.themes.all())
+        else:
+            raise Http404
+    except NotAllowed as exc:
+        raise PermissionDenied from exc
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("partnerships:detail", slug=slug)

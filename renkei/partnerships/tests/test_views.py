@@ -33,3 +33,26 @@ def test_partnership_pages(client, demo, officer):
 def test_visitor_cannot_change_status(client, demo, focal_point):
     client.force_login(focal_point)
     assert client.post("/partnerships/kamakura-umea/status/", {"to": "closed", "reason": "x"}).status_code == 403
+
+
+def test_focal_point_adds_plan_items_pilots_and_agreements(client, demo):
+    from renkei.accounts.models import Role
+    from renkei.accounts.tests.factories import UserFactory
+    from renkei.places.models import Place
+
+    p = Partnership.objects.get(slug="jica-kamaishi-banda-aceh")
+    fp = UserFactory(roles=[Role.FOCAL_POINT], places=[Place.objects.get(slug="kamaishi")])
+    client.force_login(fp)
+    client.post("/partnerships/jica-kamaishi-banda-aceh/add/action/",
+                {"objective": "Share recovery lessons", "action": "Study tour to Banda Aceh", "due_on": "2027-03-31"})
+    assert p.objectives.get().actions.get().due_on.isoformat() == "2027-03-31"
+    client.post("/partnerships/jica-kamaishi-banda-aceh/add/pilot/", {"title": "Disaster memory exchange"})
+    assert p.pilots.count() == 1
+    response = client.post("/partnerships/jica-kamaishi-banda-aceh/add/agreement/",
+                           {"kind": "loi", "signed_on": "yesterday"}, follow=True)
+    assert "use a date like" in response.content.decode() and not p.agreements.exists()
+    client.post("/partnerships/jica-kamaishi-banda-aceh/add/agreement/", {"kind": "loi", "signed_on": "2023-05-01"})
+    assert p.agreements.get().kind == "loi"
+    stranger = UserFactory(roles=[Role.FOCAL_POINT], places=[Place.objects.get(slug="essen")])
+    client.force_login(stranger)
+    assert client.post("/partnerships/jica-kamaishi-banda-aceh/add/pilot/", {"title": "x"}).status_code == 403
