@@ -1,0 +1,137 @@
+"""A call run end to end in headless Chromium: create, open, apply as two cities, review as two
+reviewers (one conflicted), rank, decide, notify, and turn the winner into a partnership."""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), f"Chromium is missing at {CHROMIUM}: run `make browser`"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield browser
+        browser.close()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def test_a_call_end_to_end(browser, live_server, settings):
+    from renkei.accounts.models import Role
+    from renkei.accounts.tests.factories import UserFactory
+    from renkei.places.models import Theme
+    from renkei.places.taxonomy import load_taxonomy
+    from renkei.places.tests.factories import OrganisationFactory, PlaceFactory
+    from renkei.programmes.models import Application, Call, Programme
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    load_taxonomy(Theme)
+    officer = UserFactory(username="po", roles=[Role.PROGRAMME_OFFICER])
+    programme = Programme.objects.create(slug="cpp", title_en="City Partnership Program", eligible_countries=["JP"])
+    programme.owners.add(OrganisationFactory(slug="world-bank", name_en="World Bank", org_type="40"))
+    programme.officers.add(officer)
+    toyama, kobe = PlaceFactory(slug="toyama", name_en="Toyama"), PlaceFactory(slug="kobe", name_en="Kobe")
+    UserFactory(username="toyama-fp", email="t@example.jp", roles=[Role.FOCAL_POINT], places=[toyama])
+    UserFactory(username="kobe-fp", email="k@example.jp", roles=[Role.FOCAL_POINT], places=[kobe])
+    UserFactory(username="rev1", roles=[Role.REVIEWER])
+    UserFactory(username="rev2", roles=[Role.REVIEWER])
+    page = browser.new_page(viewport={"width": 1366, "height": 1000})
+
+    def login(username):
+        page.context.clear_cookies()
+        page.goto(live_server.url + "/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", "pw-Renkei-123")
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_load_state()
+
+    def submit(selector="main form.form button[type=submit]"):
+        page.locator(selector).first.click()
+        page.wait_for_load_state()
+
+    login("po")
+    page.goto(live_server.url + "/calls/new/")
+    page.select_option("select[name=programme]", str(programme.pk))
+    page.fill("input[name=title_en]", "Call 2026")
+    now = timezone.localtime(timezone.now(), timezone.get_default_timezone())
+    page.fill("input[name=opens_at]", (now - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"))
+    page.fill("input[name=closes_at]", (now + timedelta(days=5)).strftime("%Y-%m-%dT%H:%M"))
+    page.fill("input[name=timezone]", "UTC")
+    page.fill("textarea[name=questions]", "What can your city offer?")
+    page.fill("textarea[name=criteria]", "Relevance | 2\nCapacity | 1")
+    submit()
+    call = Call.objects.get(title_en="Call 2026")
+    page.locator("button[value=open]").click()
+    page.wait_for_load_state()
+    call.refresh_from_db()
+    assert call.status == "open"
+
+    for user, slug, text in (("toyama-fp", "toyama", "Compact city"), ("kobe-fp", "kobe", "Seismic risk")):
+        login(user)
+        page.goto(live_server.url + f"/calls/{call.slug}/apply/{slug}/")
+        page.fill("textarea", text)
+        page.locator("button[name=submit]").click()
+        page.wait_for_load_state()
+    assert Application.objects.filter(status="submitted").count() == 2
+
+    login("po")
+    for app in Application.objects.all():
+        for reviewer in ("rev1", "rev2"):
+            page.goto(live_server.url + f"/calls/{call.slug}/committee/")
+            row = page.locator("tr", has_text=app.place.name_en)
+            row.locator("select[name=reviewer]").select_option(reviewer)
+            row.locator("button", has_text="Assign").click()
+            page.wait_for_load_state()
+
+    scores = {("rev1", "toyama"): "5", ("rev1", "kobe"): "3", ("rev2", "toyama"): "4"}
+    for reviewer in ("rev1", "rev2"):
+        login(reviewer)
+        for app in Application.objects.all():
+            seat = app.assignments.get(reviewer__username=reviewer)
+            page.goto(live_server.url + f"/reviews/{seat.pk}/")
+            conflicted = (reviewer, app.place.slug) not in scores
+            page.check(f"input[name=conflicted][value={'yes' if conflicted else 'no'}]")
+            if conflicted:
+                page.fill("textarea[name=conflict_note]", "Former employer")
+            submit()
+            if conflicted:
+                assert "cannot see or score" in page.locator("main").inner_text()
+                continue
+            for select in page.locator("select[name^=c]").all():
+                select.select_option(scores[(reviewer, app.place.slug)])
+            submit()
+
+    login("po")
+    page.goto(live_server.url + f"/calls/{call.slug}/")
+    page.locator("button[value=closed]").click()
+    page.wait_for_load_state()
+    page.goto(live_server.url + f"/calls/{call.slug}/committee/")
+    ranking = page.locator("tbody tr").all_inner_texts()
+    assert "Toyama" in ranking[0] and "Kobe" in ranking[1]
+    for place, decision in (("Toyama", "selected"), ("Kobe", "not_selected")):
+        row = page.locator("tr", has_text=place)
+        row.locator("input[name=reason]").fill("Committee decision")
+        row.locator(f"button[value={decision}]").click()
+        page.wait_for_load_state()
+    page.goto(live_server.url + f"/calls/{call.slug}/")
+    page.locator("button[value=decided]").click()
+    page.wait_for_load_state()
+    assert sorted(m.to[0] for m in mail.outbox) == ["k@example.jp", "t@example.jp"]
+    page.goto(live_server.url + f"/calls/{call.slug}/committee/")
+    page.locator("button", has_text="Make it a partnership").click()
+    page.wait_for_load_state()
+    assert "/partnerships/" in page.url and "World Bank" in page.locator("main").inner_text()
+    page.close()
