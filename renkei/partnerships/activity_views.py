@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from renkei.core.errors import NotFound
 from renkei.partnerships import activities
+from renkei.places.models import pick_language
 
 
 def calendar(request):
@@ -35,6 +36,9 @@ def activity_detail(request, slug):
         "a": activity, "starts": activity.starts_at.astimezone(local), "ends": activity.ends_at.astimezone(local),
         "speakers": activity.speakers.select_related("contact__organisation"),
         "gain": activities.learning_gain(activity), "participants": activity.participants.count(),
+        "description": pick_language(activity.description),
+        "participant_list": activity.participants.all() if _can_run_activities(request.user) else [],
+        "can_run": request.user.is_authenticated and _can_run_activities(request.user),
     })
 
 
@@ -55,3 +59,97 @@ def activity_ics(request, slug):
 def feed_ics(request):
     return _ics(activities.to_ics(activities.activity_list(viewer=request.user), host=request.get_host()),
                 "renkei-activities.ics")
+
+
+def _can_run_activities(user) -> bool:
+    from renkei.accounts.models import Role
+    from renkei.accounts.permissions import has_role
+
+    return has_role(user, Role.ADMINISTRATOR, Role.PROGRAMME_OFFICER, Role.FOCAL_POINT, Role.NETWORK_SECRETARIAT)
+
+
+def activity_new(request):
+    from datetime import datetime
+
+    from django.contrib import messages
+    from django.core.exceptions import PermissionDenied
+    from django.shortcuts import redirect
+    from django.utils.translation import gettext as _
+
+    from renkei.core.errors import ApplicationError
+    from renkei.partnerships.models import Activity
+    from renkei.partnerships.selectors import partnership_list
+
+    if not request.user.is_authenticated or not _can_run_activities(request.user):
+        raise PermissionDenied
+    errors: dict[str, list[str]] = {}
+    values = request.POST if request.method == "POST" else {}
+    if request.method == "POST":
+        try:
+            zone = ZoneInfo(values.get("timezone", "") or "UTC")
+        except (KeyError, ValueError):
+            errors["timezone"] = [_("not a time zone, e.g. Asia/Tokyo")]
+            zone = None
+
+        def when(field):
+            try:
+                return datetime.fromisoformat(values.get(field, "")).replace(tzinfo=zone)
+            except ValueError:
+                errors[field] = [_("use a date and time like 2026-03-31T09:00")]
+                return None
+
+        starts, ends = when("starts_at"), when("ends_at")
+        partnership = partnership_list(viewer=request.user).filter(slug=values.get("partnership", "")).first()
+        if not errors:
+            try:
+                activity = activities.activity_create(
+                    actor=request.user, kind=values.get("kind", ""), title_en=values.get("title_en", ""),
+                    starts_at=starts, ends_at=ends, timezone_name=values.get("timezone", ""),
+                    title_ja=values.get("title_ja", ""), venue=values.get("venue", ""), room=values.get("room", ""),
+                    online_url=values.get("online_url", ""), partnership=partnership,
+                    description={"en": values["description_en"]} if values.get("description_en") else {})
+            except ApplicationError as exc:
+                errors.update(exc.errors)
+            else:
+                messages.success(request, _("The activity was created."))
+                return redirect("partnerships:activity", slug=activity.slug)
+    return render(request, "partnerships/activity_new.html", {
+        "kinds": Activity.Kind.choices, "errors": errors, "values": values,
+        "partnerships": partnership_list(viewer=request.user)})
+
+
+def participant_add(request, slug):
+    from django.contrib import messages
+    from django.core.exceptions import PermissionDenied
+    from django.shortcuts import redirect
+    from django.utils.translation import gettext as _
+
+    from renkei.core.errors import ApplicationError
+    from renkei.partnerships.models import Participant
+
+    if request.method != "POST" or not request.user.is_authenticated or not _can_run_activities(request.user):
+        raise PermissionDenied
+    try:
+        activity = activities.activity_get(viewer=request.user, slug=slug)
+    except NotFound as exc:
+        raise Http404 from exc
+    name = request.POST.get("name", "").strip()
+    if not name:
+        messages.error(request, _("name: is required"))
+        return redirect("partnerships:activity", slug=slug)
+
+    def score(field):
+        raw = request.POST.get(field, "").strip()
+        return int(raw) if raw.isdigit() else None
+
+    participant = Participant.objects.create(activity=activity, name=name[:200],
+                                             attended=request.POST.get("attended") == "1")
+    try:
+        activities.assessment_record(actor=request.user, participant=participant, before=score("before"),
+                                     after=score("after"), adopted_later=request.POST.get("adopted_later", ""))
+    except ApplicationError as exc:
+        participant.delete()
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The participant was recorded."))
+    return redirect("partnerships:activity", slug=slug)

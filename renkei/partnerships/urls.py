@@ -12,6 +12,8 @@ urlpatterns = [
     path("applications/<int:pk>/partnership/", views.from_application, name="from-application"),
     path("activities/", activity_views.calendar, name="calendar"),
     path("activities/feed.ics", activity_views.feed_ics, name="feed"),
+    path("activities/new/", activity_views.activity_new, name="activity-new"),
+    path("activities/<slug:slug>/participants/", activity_views.participant_add, name="participant-add"),
     path("activities/<slug:slug>/", activity_views.activity_detail, name="activity"),
     path("activities/<slug:slug>/event.ics", activity_views.activity_ics, name="activity-ics"),
 ]

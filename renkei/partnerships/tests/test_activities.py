@@ -70,3 +70,26 @@ def test_activity_rules(officer, focal_point, anonymous):
     assert activities.learning_gain(tour) == 1.5
     with pytest.raises(ApplicationError):
         activities.assessment_record(actor=officer, participant=a, before=0, after=4)
+
+
+def test_activity_and_participants_in_the_browser_forms(client, demo, officer, anonymous):
+    assert client.get("/activities/new/").status_code == 403
+    client.force_login(officer)
+    bad = client.post("/activities/new/", {"kind": "study_tour", "title_en": "Tour", "starts_at": "soon",
+                                           "ends_at": "2027-02-03T17:00", "timezone": "Asia/Tokyo"})
+    assert "use a date and time like" in bad.content.decode()
+    backwards = client.post("/activities/new/", {"kind": "study_tour", "title_en": "Tour", "timezone": "Asia/Tokyo",
+                                                 "starts_at": "2027-02-03T09:00", "ends_at": "2027-02-01T09:00"})
+    assert "must end after it starts" in backwards.content.decode()
+    ok = client.post("/activities/new/", {"kind": "study_tour", "title_en": "Study tour to Toyama",
+                                          "timezone": "Asia/Tokyo", "starts_at": "2027-02-01T09:00",
+                                          "ends_at": "2027-02-03T17:00", "partnership": "toyama-world-bank-cpp"})
+    assert ok.status_code == 302
+    tour = Activity.objects.get(title_en="Study tour to Toyama")
+    assert tour.starts_at.hour == 0 and tour.partnership.slug == "toyama-world-bank-cpp"  # 09:00 Tokyo = 00:00 UTC
+    client.post(f"/activities/{tour.slug}/participants/", {"name": "Officer A", "attended": "1", "before": "2",
+                                                          "after": "4", "adopted_later": "Bus priority lanes"})
+    client.post(f"/activities/{tour.slug}/participants/", {"name": "Officer B", "before": "9", "after": "4"})
+    assert list(tour.participants.values_list("name", flat=True)) == ["Officer A"]
+    html = client.get(f"/activities/{tour.slug}/").content.decode()
+    assert "Bus priority lanes" in html and "average learning gain" in html
