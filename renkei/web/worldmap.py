@@ -76,19 +76,54 @@ def _ring(indices: list[int], arcs: list[list[tuple[float, float]]]) -> list[tup
     return points
 
 
+def _split_at_antimeridian(ring: list[tuple[float, float]]) -> list[list[tuple[float, float]]]:
+    """Cut a ring where it crosses the 180° meridian (Fiji, Chukotka, Wrangel Island, Antarctica).
+
+    A flat map cannot draw the short step from 179.9° to -180° as anything but a line across the
+    whole map, so the ring becomes pieces that each stay on one side and are closed along the
+    map's edge. A ring that crosses once goes round a pole (only Antarctica): it is closed along
+    the pole line instead.
+    """
+    points = ring[:-1] if len(ring) > 1 and ring[0] == ring[-1] else list(ring)
+    n = len(points)
+    crossings = [i for i in range(n) if abs(points[(i + 1) % n][0] - points[i][0]) > 180]
+    if not crossings:
+        return [points]
+    pieces: list[list[tuple[float, float]]] = []
+    piece: list[tuple[float, float]] = []
+    start = crossings[0]
+    for step in range(n + 1):  # round once, ending on the crossing it started after
+        i = (start + step) % n
+        (lon1, lat1), (lon2, lat2) = points[i], points[(i + 1) % n]
+        if abs(lon2 - lon1) <= 180:
+            piece.append((lon2, lat2))
+            continue
+        edge = 180.0 if lon1 > 0 else -180.0
+        lon2_unwrapped = lon2 + 2 * edge
+        t = 0.0 if lon2_unwrapped == lon1 else (edge - lon1) / (lon2_unwrapped - lon1)
+        lat = lat1 + t * (lat2 - lat1)
+        if piece:
+            pieces.append([*piece, (edge, lat)])
+        piece = [(-edge, lat), (lon2, lat2)]
+    if len(crossings) % 2:  # goes round a pole: run down to the pole line and back along it
+        last = pieces[-1]
+        pole = -90.0 if sum(lat for _, lat in last) < 0 else 90.0
+        pieces[-1] = [(last[0][0], pole), *last, (last[-1][0], pole)]
+    return pieces
+
+
 def _ring_path(ring: list[tuple[float, float]]) -> str:
-    """Path data for one ring; a jump across the antimeridian starts a new sub-path instead of
-    drawing a streak across the whole map."""
+    """Path data for one ring, as one closed sub-path per piece left of or right of 180°."""
     parts: list[str] = []
-    previous = None
-    for lon, lat in ring:
-        x, y = project(lon, lat)
-        command = "L"
-        if previous is None or abs(x - previous[0]) > WIDTH / 2:
-            command = "M"
-        parts.append(f"{command}{x:.1f},{y:.1f}")
-        previous = (x, y)
-    return "".join(parts) + "Z"
+    for piece in _split_at_antimeridian(ring):
+        coords: list[str] = []
+        for lon, lat in piece:
+            x, y = project(lon, lat)
+            coord = f"{x:.1f},{y:.1f}"
+            if not coords or coord != coords[-1]:
+                coords.append(coord)
+        parts.append("M" + "L".join(coords) + "Z")
+    return "".join(parts)
 
 
 @lru_cache(maxsize=1)
