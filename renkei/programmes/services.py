@@ -18,6 +18,7 @@ from renkei.accounts.permissions import has_role
 from renkei.core.audit import audit_record
 from renkei.core.errors import ApplicationError, Conflict, NotAllowed
 from renkei.core.models import AuditEntry
+from renkei.core.uploads import Upload, check_upload  # noqa: F401 - Upload is part of this module's interface
 from renkei.places.models import Place
 from renkei.programmes import permissions
 from renkei.programmes.models import (
@@ -37,16 +38,6 @@ TRANSITIONS = {
     Call.Status.CLOSED: {Call.Status.DECIDED, Call.Status.OPEN},
     Call.Status.DECIDED: set(),
 }
-ALLOWED_FILE_TYPES = {
-    ".pdf": b"%PDF",
-    ".docx": b"PK\x03\x04",
-    ".xlsx": b"PK\x03\x04",
-    ".pptx": b"PK\x03\x04",
-    ".png": b"\x89PNG",
-    ".jpg": b"\xff\xd8\xff",
-    ".jpeg": b"\xff\xd8\xff",
-}
-MAX_FILE_BYTES = 10 * 1024 * 1024
 DIVERGENCE = 1.5  # reviewers' weighted totals further apart than this are flagged
 
 
@@ -106,27 +97,6 @@ def accepting(call: Call, now=None) -> bool:
 
 
 # --- applications --------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Upload:
-    name: str
-    content: bytes
-
-
-def check_upload(upload: Upload, field: str) -> None:
-    extension = os.path.splitext(upload.name.lower())[1]
-    magic = ALLOWED_FILE_TYPES.get(extension)
-    if magic is None:
-        raise ApplicationError(
-            _("%(name)s: only PDF, Word, Excel, PowerPoint, PNG and JPEG files are accepted.") % {"name": upload.name},
-            field=field)
-    if len(upload.content) > MAX_FILE_BYTES:
-        raise ApplicationError(_("%(name)s is larger than 10 MB.") % {"name": upload.name}, field=field)
-    if not upload.content.startswith(magic):
-        raise ApplicationError(_("%(name)s is not really a %(ext)s file.") % {"name": upload.name,
-                                                                             "ext": extension[1:].upper()},
-                               field=field)
-
 
 @transaction.atomic
 def application_save(*, actor, call: Call, place: Place, answers: dict[int, str | Upload],

@@ -1,0 +1,78 @@
+"""Checking uploaded files before anything is stored: the extension must be one we accept, the
+first bytes must say the same thing (a renamed .exe is not a PDF), and the size must be in bounds.
+
+Applications, agreements and knowledge products all accept files; each passes its own limit.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from renkei.core.errors import ApplicationError
+
+ZIP = (b"PK\x03\x04",)
+OLE = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)  # legacy Office (.doc, .xls, .ppt)
+
+#: extension → the first bytes a genuine file of that type starts with (any of them)
+DOCUMENT_TYPES: dict[str, tuple[bytes, ...]] = {
+    ".pdf": (b"%PDF",),
+    ".docx": ZIP,
+    ".xlsx": ZIP,
+    ".pptx": ZIP,
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+}
+#: documents plus what a library keeps: legacy Office, OpenDocument, GIF and WebP images
+LIBRARY_TYPES: dict[str, tuple[bytes, ...]] = {
+    **DOCUMENT_TYPES,
+    ".doc": OLE,
+    ".xls": OLE,
+    ".ppt": OLE,
+    ".odt": ZIP,
+    ".ods": ZIP,
+    ".odp": ZIP,
+    ".gif": (b"GIF87a", b"GIF89a"),
+    ".webp": (b"RIFF",),
+}
+IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp"})
+MAX_FILE_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str
+    content: bytes
+
+    @property
+    def extension(self) -> str:
+        return os.path.splitext(self.name.lower())[1]
+
+
+def _names(types: dict) -> str:
+    return ", ".join(sorted({ext[1:].upper() for ext in types}))
+
+
+def check_upload(upload: Upload, field: str, *, types: dict[str, tuple[bytes, ...]] = DOCUMENT_TYPES,
+                 max_bytes: int = MAX_FILE_BYTES) -> None:
+    """Raise ApplicationError (naming the file and ``field``) unless the upload is acceptable."""
+    extension = upload.extension
+    magic = types.get(extension)
+    if magic is None:
+        if types is DOCUMENT_TYPES:
+            message = _("%(name)s: only PDF, Word, Excel, PowerPoint, PNG and JPEG files are accepted.")
+        else:
+            message = _("%(name)s: this type of file is not accepted (accepted: %(types)s).")
+        raise ApplicationError(message % {"name": upload.name, "types": _names(types)}, field=field)
+    if not upload.content:
+        raise ApplicationError(_("%(name)s is empty.") % {"name": upload.name}, field=field)
+    if len(upload.content) > max_bytes:
+        raise ApplicationError(_("%(name)s is larger than %(mb)s MB.") % {
+            "name": upload.name, "mb": round(max_bytes / 1024 / 1024)}, field=field)
+    if not upload.content.startswith(magic) or (extension == ".webp" and upload.content[8:12] != b"WEBP"):
+        raise ApplicationError(_("%(name)s is not really a %(ext)s file.") % {"name": upload.name,
+                                                                             "ext": extension[1:].upper()},
+                               field=field)
