@@ -99,9 +99,14 @@ def base_embedder() -> tuple[str, Embedder]:
 _models: dict[str, Embedder] = {}
 
 
-def embedder() -> CachedEmbedder:
+def shared_model() -> tuple[str, Embedder]:
+    """The configured sentence encoder, loaded once per process, with its name."""
     name, inner = base_embedder()
-    inner = _models.setdefault(name, inner)  # load the model once per process
+    return name, _models.setdefault(name, inner)
+
+
+def embedder() -> CachedEmbedder:
+    name, inner = shared_model()
     return CachedEmbedder(inner, DatabaseCache(name))
 
 

@@ -1,0 +1,408 @@
+"""One search over the library, whichever database holds it.
+
+Hybrid ranking (docs/algorithms/search.md): the backend's full-text relevance (bm25 on SQLite,
+ts_rank on PostgreSQL) scaled to [0, 1] by the best match, and the cosine between the query's and
+each product's multilingual embedding, rescaled so that the floor of relatedness counts 0 and a
+close paraphrase 1, are added with weights. Full-text matches are all kept; products that only
+the embedding finds must clear the floor. So an English query finds a Japanese case study that
+never uses the English word, and an exact phrase still comes first.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from threading import Lock
+
+import numpy as np
+from django.db.models import Q
+
+from renkei.accounts.models import Role
+from renkei.accounts.permissions import has_any_role, has_role
+from renkei.knowledge.models import Product, SearchTerm
+from renkei.knowledge.search import catalogue as catalogue_module
+from renkei.knowledge.search.analysis import Term, best_corrections, highlight, parse_query
+from renkei.knowledge.search.backends import backend
+from renkei.knowledge.search.catalogue import KINDS, VISIBILITY, Catalogue, country_code, country_name
+from renkei.knowledge.search.indexing import encoder
+from renkei.knowledge.text import markdown_text
+from renkei.places.models import Place, Theme, pick_language
+
+MODES = ("hybrid", "fulltext", "semantic")
+SORTS = ("relevance", "newest", "oldest", "title")
+W_FULLTEXT = 0.55
+W_SEMANTIC = 0.45
+SEMANTIC_FLOOR = 0.30  # cosine below which the encoder's opinion counts nothing
+SEMANTIC_TOP = 0.70  # cosine at which it counts fully
+SEMANTIC_INCLUDE = 0.38  # a product found by the embedding alone needs at least this cosine
+SEMANTIC_CANDIDATES = 200
+FULLTEXT_LIMIT = 1000
+IDS_IN_QUERY = 5000  # filters narrower than this go into the full-text query itself
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    kind: str = ""
+    theme: str = ""
+    place: str = ""
+    country: str = ""
+    language: str = ""
+    year: int | None = None
+
+    def active(self) -> dict[str, object]:
+        return {k: v for k, v in self.__dict__.items() if v not in ("", None)}
+
+    def without(self, name: str) -> SearchFilters:
+        return SearchFilters(**{**self.__dict__, name: None if name == "year" else ""})
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class Hit:
+    product: Product
+    score: float
+    fulltext: float | None
+    semantic: float | None
+    title_html: str
+    snippet_html: str
+
+
+@dataclass
+class SearchResult:
+    query: str
+    mode: str
+    sort: str
+    total: int
+    page: int
+    page_size: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]]
+    corrections: dict[str, list[str]] = field(default_factory=dict)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+# --- who sees what ------------------------------------------------------------------------------
+
+def sees_everything(viewer) -> bool:
+    return has_role(viewer, Role.ADMINISTRATOR, Role.KNOWLEDGE_MANAGER)
+
+
+def own_product_ids(viewer) -> list[int]:
+    if not getattr(viewer, "is_authenticated", False) or not getattr(viewer, "pk", None):
+        return []
+    return list(Product.objects.filter(Q(created_by=viewer) | Q(editors=viewer)).values_list("pk", flat=True)
+                .distinct())
+
+
+def visible_mask(cat: Catalogue, viewer) -> np.ndarray:
+    """The same rule as ``selectors.visible_products``: published and public (or for members and
+    the viewer holds a role); everything of their own for authors; everything for knowledge
+    managers and administrators."""
+    if sees_everything(viewer):
+        return np.ones(cat.size, dtype=bool)
+    allowed = cat.visibility == VISIBILITY[Product.Visibility.PUBLIC]
+    if has_any_role(viewer):
+        allowed |= cat.visibility == VISIBILITY[Product.Visibility.MEMBERS]
+    mask = cat.published & allowed
+    rows = cat.rows_for(own_product_ids(viewer))
+    if len(rows):
+        mask[rows] = True
+    return mask
+
+
+def theme_ids(code: str) -> list[int]:
+    from renkei.places.selectors import theme_and_descendant_ids
+
+    return theme_and_descendant_ids(code)
+
+
+def filter_mask(cat: Catalogue, filters: SearchFilters) -> np.ndarray:
+    mask = np.ones(cat.size, dtype=bool)
+    if filters.kind:
+        mask &= cat.kind == (KINDS.index(filters.kind) if filters.kind in KINDS else -2)
+    if filters.year:
+        mask &= cat.year == int(filters.year)
+    if filters.language:
+        mask &= cat.language_mask(filters.language)
+    if filters.theme:
+        mask &= cat.themes.rows_with(theme_ids(filters.theme), cat.size)
+    if filters.place:
+        place = Place.objects.filter(slug=filters.place).values_list("pk", flat=True).first()
+        mask &= cat.places.rows_with([place or -1], cat.size)
+    if filters.country:
+        mask &= cat.countries.rows_with([country_code(filters.country)], cat.size)
+    return mask
+
+
+# --- the query ----------------------------------------------------------------------------------
+
+def correct(terms: list[Term]) -> dict[str, list[str]]:
+    """Words the library does not contain get their nearest vocabulary words as alternatives."""
+    words = [t.text for t in terms if t.correctable]
+    if not words:
+        return {}
+    known = set(SearchTerm.objects.filter(term__in=words).values_list("term", flat=True))
+    search_backend = backend()
+    out = {}
+    for term in terms:
+        if term.correctable and term.text not in known and not any(v in known for v in term.variants):
+            found = best_corrections(term.text, search_backend.similar_words(term.text))
+            if found:
+                term.corrections = found
+                out[term.text] = found
+    return out
+
+
+_vectors: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+_vectors_lock = Lock()
+
+
+def query_vector(query: str) -> np.ndarray:
+    """The query's embedding (the last 512 queries are remembered)."""
+    model, embedder = encoder()
+    key = (model, query)
+    with _vectors_lock:
+        if key in _vectors:
+            _vectors.move_to_end(key)
+            return _vectors[key]
+    vector = np.asarray(embedder.encode([query])[0], dtype=np.float32)
+    with _vectors_lock:
+        _vectors[key] = vector
+        while len(_vectors) > 512:
+            _vectors.popitem(last=False)
+    return vector
+
+
+def current_catalogue() -> Catalogue:
+    model, embedder = encoder()
+    return catalogue_module.current(model, embedder.dim)
+
+
+def semantic_weight(cosine: float) -> float:
+    return float(np.clip((cosine - SEMANTIC_FLOOR) / (SEMANTIC_TOP - SEMANTIC_FLOOR), 0.0, 1.0))
+
+
+def fuse(fulltext: dict[int, float], semantic: dict[int, float], mode: str) -> dict[int, tuple[float, float | None,
+                                                                                                float | None]]:
+    """row → (score, full-text part in [0, 1] or None, cosine or None)."""
+    best = max(fulltext.values(), default=0.0) or 1.0
+    out = {}
+    for row in set(fulltext) | set(semantic):
+        f = fulltext.get(row)
+        s = semantic.get(row)
+        if mode == "fulltext":
+            if f is None:
+                continue
+            score = f / best
+        elif mode == "semantic":
+            if s is None or s < SEMANTIC_FLOOR:
+                continue
+            score = s
+        else:
+            if f is None and (s is None or s < SEMANTIC_INCLUDE):
+                continue
+            score = W_FULLTEXT * ((f or 0.0) / best) + W_SEMANTIC * semantic_weight(s if s is not None else 0.0)
+        out[row] = (score, None if f is None else f / best, s)
+    return out
+
+
+def _matches(cat: Catalogue, terms: list[Term], mask: np.ndarray, mode: str, cosines: np.ndarray | None,
+             timings: dict[str, float]) -> tuple[dict[int, float], dict[int, float]]:
+    """Full-text scores and cosines of the rows in ``mask`` that the query may return."""
+    fulltext: dict[int, float] = {}
+    semantic: dict[int, float] = {}
+    if mode != "semantic":
+        clock = time.perf_counter()
+        allowed = int(mask.sum())
+        ids = cat.ids[mask].tolist() if allowed < min(IDS_IN_QUERY, cat.size) else None
+        search_backend = backend()
+        found = search_backend.fulltext(terms, ids=ids, limit=FULLTEXT_LIMIT)
+        if not found and len(terms) > 1:
+            found = search_backend.fulltext(terms, any_term=True, ids=ids, limit=FULLTEXT_LIMIT)
+        for pk, score in found:
+            row = cat.row_of.get(pk)
+            if row is not None and mask[row]:
+                fulltext[row] = score
+        timings["fulltext"] = timings.get("fulltext", 0.0) + (time.perf_counter() - clock) * 1000
+    if cosines is not None:
+        clock = time.perf_counter()
+        masked = np.where(mask, cosines, -1.0)
+        k = min(SEMANTIC_CANDIDATES, cat.size)
+        rows = np.argpartition(-masked, k - 1)[:k] if k else np.zeros(0, dtype=np.int64)
+        semantic = {int(r): float(masked[r]) for r in rows if masked[r] > -1.0}
+        for row in fulltext:  # every full-text match gets its cosine too
+            semantic.setdefault(row, float(cosines[row]))
+        timings["semantic"] = timings.get("semantic", 0.0) + (time.perf_counter() - clock) * 1000
+    return fulltext, semantic
+
+
+def search(*, viewer, query: str = "", filters: SearchFilters | None = None, sort: str = "relevance",
+           mode: str = "hybrid", page: int = 1, page_size: int = 20) -> SearchResult:
+    """Products for the query (or, without one, the whole visible library), ranked, filtered,
+    counted by facet, one page of them with highlighted snippets."""
+    filters = filters or SearchFilters()
+    mode = mode if mode in MODES else "hybrid"
+    sort = sort if sort in SORTS else "relevance"
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+    cat = current_catalogue()
+    base = visible_mask(cat, viewer)
+    mask = base & filter_mask(cat, filters)
+    timings["filters"] = (time.perf_counter() - clock) * 1000
+    terms = parse_query(query)
+    corrections: dict[str, list[str]] = {}
+    if terms:
+        if mode != "semantic":
+            corrections = correct(terms)
+        cosines = None
+        if mode != "fulltext" and cat.size:
+            clock = time.perf_counter()
+            cosines = np.dot(cat.vectors, query_vector(query))
+            timings["semantic"] = (time.perf_counter() - clock) * 1000
+        scored = fuse(*_matches(cat, terms, mask, mode, cosines, timings), mode)
+        matching = np.zeros(cat.size, dtype=bool)
+        matching[list(scored)] = True
+        if filters.active():  # facets also count what the other filters leave out
+            matching[list(fuse(*_matches(cat, terms, base, mode, cosines, timings), mode))] = True
+    else:
+        scored = {int(row): (0.0, None, None) for row in np.flatnonzero(mask)}
+        matching = base.copy()
+        if sort == "relevance":
+            sort = "newest"
+    clock = time.perf_counter()
+    facets = {name: _facet(cat, name, matching & base & filter_mask(cat, filters.without(name)),
+                           getattr(filters, name)) for name in FACETS}
+    order = _order(cat, scored, sort)
+    page = max(1, page)
+    hits = _hits(cat, order[(page - 1) * page_size : page * page_size], scored, terms)
+    timings["facets_and_page"] = (time.perf_counter() - clock) * 1000
+    return SearchResult(query=query, mode=mode, sort=sort, total=len(scored), page=page, page_size=page_size,
+                        hits=hits, facets=facets, corrections=corrections, timings_ms=timings)
+
+
+def _order(cat: Catalogue, scored: dict, sort: str) -> list[int]:
+    rows = list(scored)
+    if sort == "relevance":
+        return sorted(rows, key=lambda r: (-scored[r][0], -int(cat.ids[r])))
+    if sort in ("newest", "oldest"):
+        published = dict(Product.objects.filter(pk__in=cat.ids[rows].tolist()).values_list("pk", "published_on")
+                         ) if len(rows) <= 20000 else {}
+        def key(r):
+            day = published.get(int(cat.ids[r]))
+            return (day.toordinal() if day else 0, int(cat.ids[r]))
+        return sorted(rows, key=key, reverse=sort == "newest")
+    titles = dict(Product.objects.filter(pk__in=cat.ids[rows].tolist()).values_list("pk", "title"))
+    return sorted(rows, key=lambda r: (pick_language(titles.get(int(cat.ids[r]), {})).casefold(), int(cat.ids[r])))
+
+
+def _needles(terms: list[Term]) -> list[str]:
+    return [alt for t in terms for alt in t.alternatives]
+
+
+def _hits(cat: Catalogue, rows: list[int], scored: dict, terms: list[Term]) -> list[Hit]:
+    pks = [int(cat.ids[r]) for r in rows]
+    products = Product.objects.in_bulk(pks)
+    needles = _needles(terms)
+    hits = []
+    for row, pk in zip(rows, pks, strict=True):
+        product = products.get(pk)
+        if product is None:
+            continue
+        score, f, s = scored[row]
+        title_html, _found = highlight(product.title_text, needles, width=400)
+        snippet = ""
+        for text in _snippet_sources(product):
+            snippet, found = highlight(text, needles)
+            if found or not needles:
+                break
+        if needles and not _found and not found:
+            snippet, _ = highlight(product.summary_text or markdown_text(pick_language(product.body)), [])
+        hits.append(Hit(product=product, score=round(score, 4), fulltext=None if f is None else round(f, 4),
+                        semantic=None if s is None else round(s, 4), title_html=title_html, snippet_html=snippet))
+    return hits
+
+
+def _snippet_sources(product: Product):
+    yield product.summary_text
+    for language in dict.fromkeys([*product.summary, *product.body]):
+        yield product.summary.get(language, "")
+        yield markdown_text(product.body.get(language, ""))
+    for f in product.files.all():
+        yield f.text
+
+
+# --- facets -------------------------------------------------------------------------------------
+
+FACETS = ("kind", "theme", "place", "country", "language", "year")
+
+def _facet(cat: Catalogue, name: str, rows: np.ndarray, chosen) -> list[FacetValue]:
+    chosen = "" if chosen in (None, "") else str(chosen)
+    if name == "kind":
+        values, counts = np.unique(cat.kind[rows], return_counts=True)
+        labels = dict(Product.Kind.choices)
+        items = [(KINDS[v], str(labels[KINDS[v]]), c) for v, c in zip(values.tolist(), counts.tolist(), strict=True)
+                 if v >= 0]
+    elif name == "year":
+        values, counts = np.unique(cat.year[rows], return_counts=True)
+        items = [(str(v), str(v), c) for v, c in zip(values.tolist(), counts.tolist(), strict=True) if v]
+        items.sort(key=lambda i: i[0], reverse=True)
+        return [FacetValue(v, label, c, v == chosen) for v, label, c in items]
+    elif name == "language":
+        from collections import Counter
+
+        counter = Counter(code for langs, keep in zip(cat.languages, rows.tolist(), strict=True) if keep
+                          for code in langs)
+        names = {"en": "English", "ja": "日本語"}
+        items = [(code, names.get(code, code), n) for code, n in counter.items()]
+    elif name == "theme":
+        counts = cat.themes.counts(rows)
+        themes = Theme.objects.in_bulk(list(counts))
+        items = [(themes[t].code, themes[t].name, n) for t, n in counts.items() if t in themes]
+    elif name == "place":
+        counts = cat.places.counts(rows)
+        places = Place.objects.in_bulk(list(counts))
+        items = [(places[p].slug, places[p].name, n) for p, n in counts.items() if p in places]
+    else:
+        from renkei.places.validation import country_label
+
+        counts = cat.countries.counts(rows)
+        items = [(country_name(c), country_label(country_name(c)), n) for c, n in counts.items()]
+    items.sort(key=lambda i: (-i[2], i[1]))
+    return [FacetValue(v, label, c, v == chosen) for v, label, c in items]
+
+
+# --- recommendations ----------------------------------------------------------------------------
+
+def similar_products(*, viewer, product: Product, limit: int = 5) -> list[tuple[Product, float]]:
+    """Products whose embedding is closest to this one's, shared themes breaking near-ties."""
+    cat = current_catalogue()
+    row = cat.row_of.get(product.pk)
+    if row is None:
+        return []
+    mask = visible_mask(cat, viewer)
+    mask[row] = False
+    cosines = np.dot(cat.vectors, cat.vectors[row])
+    own_themes = set(cat.themes.values[cat.themes.rows == row].tolist())
+    if own_themes:
+        shared = cat.themes.rows_with(own_themes, cat.size)
+        cosines = cosines + 0.05 * shared
+    cosines[~mask] = -np.inf
+    k = min(limit, int(mask.sum()))
+    if k <= 0:
+        return []
+    rows = np.argpartition(-cosines, k - 1)[:k]
+    rows = sorted(rows.tolist(), key=lambda r: -cosines[r])
+    products = Product.objects.in_bulk([int(cat.ids[r]) for r in rows])
+    return [(products[int(cat.ids[r])], round(float(cosines[r]), 4)) for r in rows if int(cat.ids[r]) in products]

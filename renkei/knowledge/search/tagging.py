@@ -1,0 +1,47 @@
+"""Suggesting taxonomy themes for a product's or a request's text (the engine's tagger, fed the
+taxonomy with descriptions and the shared multilingual encoder; theme vectors kept per process)."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+from django.db.models import Count, Max
+
+from renkei.engine.tagging import tag_text, theme_embeddings
+from renkei.engine.types import ThemeNode
+from renkei.knowledge.search.indexing import encoder
+from renkei.places.models import Theme
+
+_lock = threading.Lock()
+_cache: dict[tuple, tuple[list[ThemeNode], np.ndarray]] = {}
+
+
+def _nodes() -> list[ThemeNode]:
+    return [ThemeNode(id=t.pk, code=t.code, parent_id=t.parent_id, name_en=t.name_en, name_ja=t.name_ja,
+                      synonyms_en=tuple(t.synonyms_en), synonyms_ja=tuple(t.synonyms_ja),
+                      description=t.description_en, description_ja=t.description_ja)
+            for t in Theme.objects.order_by("id")]
+
+
+def _themes() -> tuple[list[ThemeNode], np.ndarray, object]:
+    model, embedder = encoder()
+    agg = Theme.objects.aggregate(n=Count("id"), last=Max("id"))
+    key = (model, agg["n"], agg["last"])
+    with _lock:
+        if key not in _cache:
+            nodes = _nodes()
+            _cache.clear()
+            _cache[key] = (nodes, theme_embeddings(nodes, embedder) if nodes else np.zeros((0, embedder.dim)))
+        nodes, vectors = _cache[key]
+    return nodes, vectors, embedder
+
+
+def tag(text: str, *, limit: int = 4) -> list[tuple[int, float]]:
+    """(theme id, confidence) pairs for the text, best first."""
+    if not (text or "").strip():
+        return []
+    nodes, vectors, embedder = _themes()
+    if not nodes:
+        return []
+    return tag_text(text[:4000], nodes, embedder, theme_vectors=vectors, limit=limit, min_confidence=0.45)
