@@ -17,7 +17,8 @@ from renkei.core.errors import ApplicationError
 api = NinjaAPI(
     title="Renkei API",
     version="1",
-    description="International city-to-city cooperation: places, organisations, themes, needs, expertise.",
+    description="International city-to-city cooperation: places, organisations, themes, needs, expertise, "
+    "matching, programmes, partnerships, learning activities and the knowledge library.",
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
@@ -81,6 +82,7 @@ def json_not_found(request, *args, **kwargs):
 
 
 def _register_routers() -> None:
+    from renkei.knowledge.api import router as knowledge_router
     from renkei.matching.api import router as matching_router
     from renkei.partnerships.api import router as partnerships_router
     from renkei.places.api import router as places_router
@@ -90,6 +92,7 @@ def _register_routers() -> None:
     api.add_router("/", matching_router)
     api.add_router("/", programmes_router)
     api.add_router("/", partnerships_router)
+    api.add_router("/", knowledge_router)
 
 
 _register_routers()

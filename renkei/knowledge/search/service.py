@@ -74,6 +74,10 @@ class Hit:
     title_html: str
     snippet_html: str
 
+    @property
+    def close_in_meaning(self) -> bool:
+        return self.semantic is not None and self.semantic >= SEMANTIC_INCLUDE
+
 
 @dataclass
 class SearchResult:

@@ -22,4 +22,17 @@
       focus.focus({ preventScroll: false });
     }
   });
+  // A theme suggested from the text is added to the product's themes with one click.
+  document.addEventListener("click", function (event) {
+    var chip = event.target.closest && event.target.closest("[data-theme-code]");
+    if (!chip) return;
+    var form = chip.closest("form");
+    var select = form && form.querySelector("select[name=themes]");
+    if (!select) return;
+    Array.prototype.forEach.call(select.options, function (option) {
+      if (option.value === chip.getAttribute("data-theme-code")) option.selected = true;
+    });
+    chip.setAttribute("aria-pressed", "true");
+    chip.disabled = true;
+  });
 })();

@@ -1,0 +1,162 @@
+"""``renkei library import FILE.jsonl``: one product per line, in the API's shape (docs/data-formats.md).
+
+Every line is checked first — its fields, the places and themes it names, its files (read from
+paths relative to the file, checked for type and size, PDFs for text) — and nothing is written
+while any line is bad, unless ``skip_invalid``. Products are matched by ``slug``: a known slug is
+updated, a new one created.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+
+from renkei.core.errors import ApplicationError
+from renkei.core.uploads import Upload
+from renkei.knowledge import permissions, services
+from renkei.knowledge.models import Product
+from renkei.knowledge.services import _prepare_all, clean_product
+
+
+@dataclass
+class LineError:
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" if self.line else "file"
+        return f"{where}: {self.field}: {self.message}"
+
+
+@dataclass
+class ImportReport:
+    lines: int = 0
+    created: int = 0
+    updated: int = 0
+    skipped: int = 0
+    errors: list[LineError] = field(default_factory=list)
+    fatal: bool = False
+
+    def summary(self) -> str:
+        return (f"{self.lines} products read: {self.created} created, {self.updated} updated"
+                + (f", {self.skipped} skipped" if self.skipped else "") + ".")
+
+
+def _parse(data: bytes, report: ImportReport) -> list[tuple[int, dict]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        report.errors.append(LineError(None, "file", f"is not UTF-8 text (byte {exc.start})"))
+        report.fatal = True
+        return []
+    rows = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            report.errors.append(LineError(number, "line", f"is not valid JSON ({exc.msg})"))
+            continue
+        if not isinstance(value, dict):
+            report.errors.append(LineError(number, "line", "must be a JSON object"))
+            continue
+        rows.append((number, value))
+    if not rows and not report.errors:
+        report.errors.append(LineError(None, "file", "is empty"))
+        report.fatal = True
+    return rows
+
+
+def _files(value, base: Path, number: int, report: ImportReport) -> list[Upload] | None:
+    if value in (None, []):
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        report.errors.append(LineError(number, "files", "must be a list of file paths"))
+        return None
+    uploads = []
+    for name in value:
+        path = (base / name).resolve()
+        try:
+            uploads.append(Upload(path.name, path.read_bytes()))
+        except OSError as exc:
+            report.errors.append(LineError(number, "files", f"cannot read {name}: {exc.strerror or exc}"))
+            return None
+    return uploads
+
+
+def products_import(*, source: bytes, base_dir: Path, actor, skip_invalid: bool = False, dry_run: bool = False,
+                    progress: Callable | None = None) -> ImportReport:
+    if not permissions.can_create(actor):
+        raise ApplicationError("You may not add products to the library.")
+    report = ImportReport()
+    rows = _parse(source, report)
+    report.lines = len(rows) + len([e for e in report.errors if e.line])
+    checked = []
+    iterator = progress(rows, len(rows), "Checking") if progress else rows
+    for number, row in iterator:
+        row = dict(row)
+        row.pop("file_names", None)  # written by the export for information
+        files = _files(row.pop("files", None), base_dir, number, report)
+        slug = str(row.get("slug") or "").strip()
+        existing = Product.objects.filter(slug=slug).first() if slug else None
+        data = {k: v for k, v in row.items() if k not in ("status", "slug")} if existing else row
+        try:
+            clean_product({k: v for k, v in data.items() if k not in ("status", "slug")}, instance=existing)
+            if files:
+                _prepare_all(files)
+        except ApplicationError as exc:
+            for name, messages in (exc.errors or {"line": [exc.message]}).items():
+                for message in messages:
+                    report.errors.append(LineError(number, name, message))
+            continue
+        if files is None:
+            continue
+        checked.append((number, existing, data, files, row.get("status")))
+    bad_lines = {e.line for e in report.errors}
+    if report.fatal or (report.errors and not skip_invalid) or dry_run:
+        report.skipped = len(bad_lines) if skip_invalid else 0
+        return report
+    report.skipped = len(bad_lines)
+    with transaction.atomic():
+        iterator = progress(checked, len(checked), "Importing") if progress else checked
+        for _number, existing, data, files, status in iterator:
+            if existing is None:
+                services.product_create(actor=actor, data=data, files=files)
+                report.created += 1
+            else:
+                services.product_update(actor=actor, product=existing, data=data)
+                if files:
+                    services.files_add(actor=actor, product=existing, files=files)
+                if status and status != existing.status and permissions.can_publish(actor):
+                    existing.refresh_from_db()
+                    services.product_set_status(actor=actor, product=existing, status=status)
+                report.updated += 1
+    return report
+
+
+def products_export(qs) -> str:
+    """JSON Lines in the import's shape (files are not exported; their names are listed)."""
+    lines = []
+    for p in qs.prefetch_related("themes", "places", "organisations", "files", "editors").select_related(
+            "partnership", "activity"):
+        lines.append(json.dumps({
+            "slug": p.slug, "kind": p.kind, "title": p.title, "summary": p.summary, "body": p.body,
+            "video_url": p.video_url, "themes": [t.code for t in p.themes.all()],
+            "places": [x.slug for x in p.places.all()], "organisations": [o.slug for o in p.organisations.all()],
+            "partnership": p.partnership.slug if p.partnership else None,
+            "activity": p.activity.slug if p.activity else None, "pilot": p.pilot_id,
+            "published_on": p.published_on.isoformat() if p.published_on else None, "authors": p.authors,
+            "licence": p.licence, "suits_min_population": p.suits_min_population,
+            "suits_max_population": p.suits_max_population, "preconditions": p.preconditions,
+            "cost_min_eur": None if p.cost_min_eur is None else str(p.cost_min_eur),
+            "cost_max_eur": None if p.cost_max_eur is None else str(p.cost_max_eur),
+            "visibility": p.visibility, "status": p.status, "editors": [u.username for u in p.editors.all()],
+            "file_names": [f.name for f in p.files.all()],
+        }, ensure_ascii=False, sort_keys=True))
+    return "\n".join(lines) + ("\n" if lines else "")

@@ -1,0 +1,173 @@
+"""Reads of the library; each decides what the viewer may see (the rules are in permissions.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from django.db.models import Q, QuerySet
+
+from renkei.accounts.permissions import has_any_role
+from renkei.core.errors import NotFound
+from renkei.knowledge import permissions
+from renkei.knowledge.models import IndexJob, KnowledgeRequest, Product
+from renkei.places.models import Place
+
+
+def visible_products(viewer) -> QuerySet[Product]:
+    qs = Product.objects.all()
+    if permissions.is_curator(viewer):
+        return qs
+    allowed = [Product.Visibility.PUBLIC]
+    if has_any_role(viewer):
+        allowed.append(Product.Visibility.MEMBERS)
+    rule = Q(status=Product.Status.PUBLISHED, visibility__in=allowed)
+    if getattr(viewer, "is_authenticated", False) and getattr(viewer, "pk", None):
+        rule |= Q(created_by=viewer) | Q(editors=viewer)
+        return qs.filter(pk__in=Product.objects.filter(rule).values("pk"))
+    return qs.filter(rule)
+
+
+def product_get(*, viewer, slug: str) -> Product:
+    product = (visible_products(viewer).filter(slug=slug)
+               .select_related("partnership", "activity", "pilot", "created_by")
+               .prefetch_related("themes", "places", "organisations", "files", "editors").first())
+    if product is None:
+        raise NotFound("No such product.", field="slug")
+    return product
+
+
+def products_of_place(*, viewer, place: Place, limit: int = 12) -> QuerySet[Product]:
+    return visible_products(viewer).filter(places=place).order_by("-published_on", "-id")[:limit]
+
+
+def index_jobs(limit: int = 5) -> list[IndexJob]:
+    return list(IndexJob.objects.select_related("requested_by")[:limit])
+
+
+def index_status() -> dict:
+    from renkei.knowledge.models import SearchDocument
+
+    products = Product.objects.count()
+    indexed = SearchDocument.objects.count()
+    jobs = index_jobs()
+    return {"products": products, "indexed": indexed, "missing": max(0, products - indexed), "jobs": jobs,
+            "running": any(j.status in (IndexJob.Status.QUEUED, IndexJob.Status.RUNNING) for j in jobs)}
+
+
+# --- recommendations ----------------------------------------------------------------------------
+
+@dataclass
+class Recommendation:
+    product: Product
+    because: list[Place]
+    score: float
+
+
+def used_by_cities_like(*, viewer, place: Place, limit: int = 6) -> list[Recommendation]:
+    """"Cities like yours used these": products tied to the place's peers and to the places whose
+    expertise meets its needs (the matching engine ranks both), best match first; products on the
+    themes the place needs come before others of the same match."""
+    from renkei.core.errors import ApplicationError
+    from renkei.matching.services import MatchRequest, match_find
+
+    scores: dict[int, float] = {}
+    for preset in ("peer", "expertise"):
+        try:
+            run = match_find(viewer=viewer, place=place, save=False,
+                             request=MatchRequest(preset=preset, top=15, levels=("city", "region"),
+                                                  exclude_partners=False))
+        except ApplicationError:
+            continue
+        slugs = {r["place"]["slug"]: r["score"] for r in run.results}
+        for pk, slug in Place.objects.filter(slug__in=slugs).values_list("pk", "slug"):
+            scores[pk] = max(scores.get(pk, 0.0), float(slugs[slug]))
+    if not scores:
+        return []
+    needed = set(place.needs.values_list("theme_id", flat=True))
+    products = (visible_products(viewer).filter(places__in=list(scores)).exclude(places=place).distinct()
+                .prefetch_related("places", "themes"))
+    out = []
+    for product in products:
+        because = sorted((p for p in product.places.all() if p.pk in scores), key=lambda p: -scores[p.pk])
+        if not because:
+            continue
+        on_need = bool(needed & {t.pk for t in product.themes.all()})
+        out.append(Recommendation(product, because, round(scores[because[0].pk] + (0.25 if on_need else 0.0), 4)))
+    out.sort(key=lambda r: (-r.score, -r.product.pk))
+    return out[:limit]
+
+
+# --- requests -----------------------------------------------------------------------------------
+
+def request_list(*, viewer, status: str = "", place: str = "") -> QuerySet[KnowledgeRequest]:
+    """Requests of published places (and of the places the viewer acts for)."""
+    from renkei.places.selectors import visible_places
+
+    qs = KnowledgeRequest.objects.filter(place__in=visible_places(viewer)).select_related("place").prefetch_related(
+        "themes", "answers")
+    if status:
+        qs = qs.filter(status=status)
+    if place:
+        qs = qs.filter(place__slug=place)
+    return qs
+
+
+def request_get(*, viewer, pk: int) -> KnowledgeRequest:
+    request = request_list(viewer=viewer).filter(pk=pk).prefetch_related("answers__place", "answers__products").first()
+    if request is None:
+        raise NotFound("No such request.", field="id")
+    return request
+
+
+@dataclass
+class PlaceSuggestion:
+    place: Place
+    score: float
+    reasons: list[str]
+
+
+def places_for_request(*, viewer, request: KnowledgeRequest, limit: int = 5) -> list[PlaceSuggestion]:
+    """Places whose expertise covers the request's themes, through the matching engine's index:
+    ``cover[b, t]`` is how well place b's expertise (maturity, and theme similarity across the
+    taxonomy) covers theme t; a place's score is the mean over the request's themes."""
+    from django.utils.translation import get_language
+
+    from renkei.matching.fetch import current_index
+    from renkei.places.selectors import visible_places
+
+    theme_ids = list(request.themes.values_list("pk", flat=True))
+    if not theme_ids:
+        return []
+    index = current_index()
+    columns = [index.themes.index[t] for t in theme_ids if t in index.themes.index]
+    if not columns or not len(index):
+        return []
+    cover = np.asarray(index.cover)[:, columns].mean(axis=1)
+    ids = np.asarray(index.ids)
+    visible = set(visible_places(viewer).values_list("pk", flat=True))
+    order = np.argsort(-cover, kind="stable")
+    chosen = []
+    for row in order:
+        pk = int(ids[row])
+        if cover[row] <= 0 or len(chosen) >= limit:
+            break
+        if pk != request.place_id and pk in visible:
+            chosen.append((pk, float(cover[row])))
+    places = Place.objects.in_bulk([pk for pk, _s in chosen])
+    language = "ja" if (get_language() or "en").startswith("ja") else "en"
+    out = []
+    for pk, score in chosen:
+        profile = index.profile(pk)
+        best = sorted(profile.expertise, key=lambda s: -max(index.themes.sim(s.theme_id, t) for t in theme_ids
+                                                            if t in index.themes.index))[:2]
+        reasons = [index.themes.name(s.theme_id, language) + f" ({s.weight}/5)" for s in best]
+        out.append(PlaceSuggestion(places[pk], round(score, 3), reasons))
+    return out
+
+
+def products_for_request(*, viewer, request: KnowledgeRequest, limit: int = 5):
+    from renkei.knowledge.search.service import search
+
+    text = " ".join(v for v in [*request.title.values(), *request.description.values()] if v)
+    return search(viewer=viewer, query=text[:500], page_size=limit).hits
