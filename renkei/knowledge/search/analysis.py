@@ -28,6 +28,9 @@ _WORD_OR_CJK = re.compile(f"[{CJK_CLASS}]+|[^\\W_]+", re.UNICODE)
 _QUERY_PART = re.compile(r'"([^"]*)"|(\S+)')
 _EDGE_PUNCT = re.compile(r"^[^\w\u3040-\uffff]+|[^\w\u3040-\uffff]+$")
 VOCABULARY_MIN = 4
+#: English words too common to search for on their own (a query of only these keeps them)
+STOPWORDS = frozenset("a an and are as at be by do does for from has have how in into is it its of on or our "
+                      "the their this to was we what when where which who why with".split())
 VOCABULARY_MAX = 40
 
 
@@ -121,7 +124,8 @@ def parse_query(query: str, max_terms: int = 12) -> list[Term]:
     unique: dict[str, Term] = {}
     for term in terms:
         unique.setdefault(term.text, term)
-    return list(unique.values())[:max_terms]
+    kept = [t for t in unique.values() if t.phrase or t.text not in STOPWORDS]
+    return (kept or list(unique.values()))[:max_terms]
 
 
 def wrapped_grams(piece: str) -> list[str]:

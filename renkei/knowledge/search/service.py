@@ -25,14 +25,17 @@ from renkei.knowledge.search import catalogue as catalogue_module
 from renkei.knowledge.search.analysis import Term, best_corrections, highlight, parse_query
 from renkei.knowledge.search.backends import backend
 from renkei.knowledge.search.catalogue import KINDS, VISIBILITY, Catalogue, country_code, country_name
+from renkei.knowledge.search.expansion import Expansion, expand
 from renkei.knowledge.search.indexing import encoder
 from renkei.knowledge.text import markdown_text
 from renkei.places.models import Place, Theme, pick_language
 
 MODES = ("hybrid", "fulltext", "semantic")
 SORTS = ("relevance", "newest", "oldest", "title")
-W_FULLTEXT = 0.55
-W_SEMANTIC = 0.45
+W_FULLTEXT = 0.5
+W_SEMANTIC = 0.35
+W_THEME = 0.15  # the product is tagged with a theme the query names
+W_TRANSLATED = 0.7  # a match through the taxonomy's other names, against one of the query's own words
 SEMANTIC_FLOOR = 0.30  # cosine below which the encoder's opinion counts nothing
 SEMANTIC_TOP = 0.70  # cosine at which it counts fully
 SEMANTIC_INCLUDE = 0.38  # a product found by the embedding alone needs at least this cosine
@@ -91,6 +94,7 @@ class SearchResult:
     facets: dict[str, list[FacetValue]]
     corrections: dict[str, list[str]] = field(default_factory=dict)
     timings_ms: dict[str, float] = field(default_factory=dict)
+    themes: list[Theme] = field(default_factory=list)  # themes the query names (searched in both languages)
 
     @property
     def pages(self) -> int:
@@ -154,7 +158,7 @@ def filter_mask(cat: Catalogue, filters: SearchFilters) -> np.ndarray:
 
 def correct(terms: list[Term]) -> dict[str, list[str]]:
     """Words the library does not contain get their nearest vocabulary words as alternatives."""
-    words = [t.text for t in terms if t.correctable]
+    words = [w for t in terms if t.correctable for w in (t.text, *t.variants)]
     if not words:
         return {}
     known = set(SearchTerm.objects.filter(term__in=words).values_list("term", flat=True))
@@ -198,14 +202,74 @@ def semantic_weight(cosine: float) -> float:
     return float(np.clip((cosine - SEMANTIC_FLOOR) / (SEMANTIC_TOP - SEMANTIC_FLOOR), 0.0, 1.0))
 
 
-def fuse(fulltext: dict[int, float], semantic: dict[int, float], mode: str) -> dict[int, tuple[float, float | None,
-                                                                                                float | None]]:
-    """row → (score, full-text part in [0, 1] or None, cosine or None)."""
-    best = max(fulltext.values(), default=0.0) or 1.0
+@dataclass
+class Signals:
+    """What each source says about the rows a query may return."""
+
+    fulltext: dict[int, float] = field(default_factory=dict)  # the query's own words
+    translated: dict[int, float] = field(default_factory=dict)  # the other names of the themes it names
+    themed: set[int] = field(default_factory=set)  # rows tagged with those themes
+    semantic: dict[int, float] = field(default_factory=dict)  # cosines
+
+
+def _fulltext(cat: Catalogue, terms: list[Term], mask: np.ndarray, ids, any_term: bool) -> dict[int, float]:
+    search_backend = backend()
+    found = search_backend.fulltext(terms, any_term=any_term, ids=ids, limit=FULLTEXT_LIMIT)
+    if not found and not any_term and len(terms) > 1:
+        found = search_backend.fulltext(terms, any_term=True, ids=ids, limit=FULLTEXT_LIMIT)
     out = {}
-    for row in set(fulltext) | set(semantic):
-        f = fulltext.get(row)
-        s = semantic.get(row)
+    for pk, score in found:
+        row = cat.row_of.get(pk)
+        if row is not None and mask[row]:
+            out[row] = score
+    return out
+
+
+def _matches(cat: Catalogue, terms: list[Term], expansion: Expansion, mask: np.ndarray, mode: str,
+             cosines: np.ndarray | None, timings: dict[str, float]) -> Signals:
+    """The signals for the rows in ``mask`` that the query may return."""
+    signals = Signals()
+    if mode != "semantic":
+        clock = time.perf_counter()
+        allowed = int(mask.sum())
+        ids = cat.ids[mask].tolist() if allowed < min(IDS_IN_QUERY, cat.size) else None
+        signals.fulltext = _fulltext(cat, terms, mask, ids, any_term=False)
+        if mode == "hybrid" and expansion.terms:
+            signals.translated = _fulltext(cat, list(expansion.terms), mask, ids, any_term=True)
+        timings["fulltext"] = timings.get("fulltext", 0.0) + (time.perf_counter() - clock) * 1000
+    if mode == "hybrid" and expansion.theme_ids:
+        themed = cat.themes.rows_with(expansion.theme_ids, cat.size) & mask
+        signals.themed = set(np.flatnonzero(themed).tolist())
+    if cosines is not None:
+        clock = time.perf_counter()
+        masked = np.where(mask, cosines, -1.0)
+        k = min(SEMANTIC_CANDIDATES, cat.size)
+        rows = np.argpartition(-masked, k - 1)[:k] if k else np.zeros(0, dtype=np.int64)
+        signals.semantic = {int(r): float(masked[r]) for r in rows if masked[r] > -1.0}
+        for row in (*signals.fulltext, *signals.translated, *signals.themed):  # every match gets its cosine too
+            signals.semantic.setdefault(row, float(cosines[row]))
+        timings["semantic"] = timings.get("semantic", 0.0) + (time.perf_counter() - clock) * 1000
+    return signals
+
+
+def fuse(signals: Signals, mode: str) -> dict[int, tuple[float, float | None, float | None]]:
+    """row → (score, text part in [0, 1] or None, cosine or None).
+
+    Hybrid: W_FULLTEXT · text + W_SEMANTIC · meaning + W_THEME · on-theme, where text is the
+    full-text score scaled by the best one (a match through the taxonomy's other-language names
+    counts W_TRANSLATED of it), meaning is the cosine rescaled from the floor to the top, and
+    on-theme is 1 for a product tagged with a theme the query names. A product that matches no
+    word and no theme must be close in meaning (SEMANTIC_INCLUDE) to be returned."""
+    best = max(signals.fulltext.values(), default=0.0) or 1.0
+    best_translated = max(signals.translated.values(), default=0.0) or 1.0
+    out = {}
+    rows = set(signals.fulltext) | set(signals.translated) | signals.themed | set(signals.semantic)
+    for row in rows:
+        f = signals.fulltext.get(row)
+        t = signals.translated.get(row)
+        s = signals.semantic.get(row)
+        text = max((f or 0.0) / best, W_TRANSLATED * (t or 0.0) / best_translated)
+        matched = f is not None or t is not None
         if mode == "fulltext":
             if f is None:
                 continue
@@ -215,41 +279,13 @@ def fuse(fulltext: dict[int, float], semantic: dict[int, float], mode: str) -> d
                 continue
             score = s
         else:
-            if f is None and (s is None or s < SEMANTIC_INCLUDE):
+            on_theme = row in signals.themed
+            if not matched and not on_theme and (s is None or s < SEMANTIC_INCLUDE):
                 continue
-            score = W_FULLTEXT * ((f or 0.0) / best) + W_SEMANTIC * semantic_weight(s if s is not None else 0.0)
-        out[row] = (score, None if f is None else f / best, s)
+            score = (W_FULLTEXT * text + W_SEMANTIC * semantic_weight(s if s is not None else 0.0)
+                     + W_THEME * on_theme)
+        out[row] = (score, text if matched else None, s)
     return out
-
-
-def _matches(cat: Catalogue, terms: list[Term], mask: np.ndarray, mode: str, cosines: np.ndarray | None,
-             timings: dict[str, float]) -> tuple[dict[int, float], dict[int, float]]:
-    """Full-text scores and cosines of the rows in ``mask`` that the query may return."""
-    fulltext: dict[int, float] = {}
-    semantic: dict[int, float] = {}
-    if mode != "semantic":
-        clock = time.perf_counter()
-        allowed = int(mask.sum())
-        ids = cat.ids[mask].tolist() if allowed < min(IDS_IN_QUERY, cat.size) else None
-        search_backend = backend()
-        found = search_backend.fulltext(terms, ids=ids, limit=FULLTEXT_LIMIT)
-        if not found and len(terms) > 1:
-            found = search_backend.fulltext(terms, any_term=True, ids=ids, limit=FULLTEXT_LIMIT)
-        for pk, score in found:
-            row = cat.row_of.get(pk)
-            if row is not None and mask[row]:
-                fulltext[row] = score
-        timings["fulltext"] = timings.get("fulltext", 0.0) + (time.perf_counter() - clock) * 1000
-    if cosines is not None:
-        clock = time.perf_counter()
-        masked = np.where(mask, cosines, -1.0)
-        k = min(SEMANTIC_CANDIDATES, cat.size)
-        rows = np.argpartition(-masked, k - 1)[:k] if k else np.zeros(0, dtype=np.int64)
-        semantic = {int(r): float(masked[r]) for r in rows if masked[r] > -1.0}
-        for row in fulltext:  # every full-text match gets its cosine too
-            semantic.setdefault(row, float(cosines[row]))
-        timings["semantic"] = timings.get("semantic", 0.0) + (time.perf_counter() - clock) * 1000
-    return fulltext, semantic
 
 
 def search(*, viewer, query: str = "", filters: SearchFilters | None = None, sort: str = "relevance",
@@ -267,19 +303,22 @@ def search(*, viewer, query: str = "", filters: SearchFilters | None = None, sor
     timings["filters"] = (time.perf_counter() - clock) * 1000
     terms = parse_query(query)
     corrections: dict[str, list[str]] = {}
+    expansion = Expansion((), ())
     if terms:
         if mode != "semantic":
             corrections = correct(terms)
+        if mode == "hybrid":
+            expansion = expand(query, {a for t in terms for a in t.alternatives})
         cosines = None
         if mode != "fulltext" and cat.size:
             clock = time.perf_counter()
             cosines = np.dot(cat.vectors, query_vector(query))
             timings["semantic"] = (time.perf_counter() - clock) * 1000
-        scored = fuse(*_matches(cat, terms, mask, mode, cosines, timings), mode)
+        scored = fuse(_matches(cat, terms, expansion, mask, mode, cosines, timings), mode)
         matching = np.zeros(cat.size, dtype=bool)
         matching[list(scored)] = True
         if filters.active():  # facets also count what the other filters leave out
-            matching[list(fuse(*_matches(cat, terms, base, mode, cosines, timings), mode))] = True
+            matching[list(fuse(_matches(cat, terms, expansion, base, mode, cosines, timings), mode))] = True
     else:
         scored = {int(row): (0.0, None, None) for row in np.flatnonzero(mask)}
         matching = base.copy()
@@ -290,10 +329,11 @@ def search(*, viewer, query: str = "", filters: SearchFilters | None = None, sor
                            getattr(filters, name)) for name in FACETS}
     order = _order(cat, scored, sort)
     page = max(1, page)
-    hits = _hits(cat, order[(page - 1) * page_size : page * page_size], scored, terms)
+    hits = _hits(cat, order[(page - 1) * page_size : page * page_size], scored, terms, expansion)
     timings["facets_and_page"] = (time.perf_counter() - clock) * 1000
     return SearchResult(query=query, mode=mode, sort=sort, total=len(scored), page=page, page_size=page_size,
-                        hits=hits, facets=facets, corrections=corrections, timings_ms=timings)
+                        hits=hits, facets=facets, corrections=corrections, timings_ms=timings,
+                        themes=list(Theme.objects.filter(pk__in=expansion.theme_ids)))
 
 
 def _order(cat: Catalogue, scored: dict, sort: str) -> list[int]:
@@ -311,14 +351,14 @@ def _order(cat: Catalogue, scored: dict, sort: str) -> list[int]:
     return sorted(rows, key=lambda r: (pick_language(titles.get(int(cat.ids[r]), {})).casefold(), int(cat.ids[r])))
 
 
-def _needles(terms: list[Term]) -> list[str]:
-    return [alt for t in terms for alt in t.alternatives]
+def _needles(terms: list[Term], expansion: Expansion) -> list[str]:
+    return [alt for t in (*terms, *expansion.terms) for alt in t.alternatives]
 
 
-def _hits(cat: Catalogue, rows: list[int], scored: dict, terms: list[Term]) -> list[Hit]:
+def _hits(cat: Catalogue, rows: list[int], scored: dict, terms: list[Term], expansion: Expansion) -> list[Hit]:
     pks = [int(cat.ids[r]) for r in rows]
     products = Product.objects.in_bulk(pks)
-    needles = _needles(terms)
+    needles = _needles(terms, expansion)
     hits = []
     for row, pk in zip(rows, pks, strict=True):
         product = products.get(pk)

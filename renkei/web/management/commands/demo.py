@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from renkei.accounts.demo import demo_users
 from renkei.core.errors import ApplicationError
+from renkei.knowledge.demo import knowledge_demo_load
 from renkei.partnerships.demo import activities_demo_load, partnerships_demo_load
 from renkei.places.demo import demo_load
 from renkei.programmes.demo import programmes_demo_load
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         counts["programme records"] = programmes_demo_load()
         counts["partnerships"] = partnerships_demo_load()
         counts["activities"] = activities_demo_load()
+        counts["knowledge records"] = knowledge_demo_load()
         changed = ", ".join(f"{n} {what}" for what, n in counts.items())
         self.stdout.write(f"Demo data loaded ({changed} created or changed).")
         if no_users or settings.PRODUCTION:
