@@ -371,7 +371,7 @@ def _hits(cat: Catalogue, rows: list[int], scored: dict, terms: list[Term], expa
             snippet, found = highlight(text, needles)
             if found or not needles:
                 break
-        if needles and not _found and not found:
+        if needles and not found:  # the words are only in the title (or the match is in meaning)
             snippet, _ = highlight(product.summary_text or markdown_text(pick_language(product.body)), [])
         hits.append(Hit(product=product, score=round(score, 4), fulltext=None if f is None else round(f, 4),
                         semantic=None if s is None else round(s, 4), title_html=title_html, snippet_html=snippet))
