@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from renkei.core.errors import ApplicationError, Conflict, NotAllowed, NotFound
@@ -26,8 +27,8 @@ from renkei.web.forms import add_service_errors
 from renkei.web.knowledge_forms import ProductForm, RequestForm
 
 FILTERS = ("kind", "theme", "place", "country", "language", "year")
-FACET_TITLES = {"kind": _("Type"), "theme": _("Theme"), "place": _("Place"), "country": _("Country"),
-                "language": _("Language"), "year": _("Year")}
+FACET_TITLES = {"kind": gettext_lazy("Type"), "theme": gettext_lazy("Theme"), "place": gettext_lazy("Place"),
+                "country": gettext_lazy("Country"), "language": gettext_lazy("Language"), "year": gettext_lazy("Year")}
 
 
 def _filters(params) -> tuple[search_service.SearchFilters, list[str]]:

@@ -29,8 +29,9 @@ _QUERY_PART = re.compile(r'"([^"]*)"|(\S+)')
 _EDGE_PUNCT = re.compile(r"^[^\w\u3040-\uffff]+|[^\w\u3040-\uffff]+$")
 VOCABULARY_MIN = 4
 #: English words too common to search for on their own (a query of only these keeps them)
-STOPWORDS = frozenset("a an and are as at be by do does for from has have how in into is it its of on or our "
-                      "the their this to was we what when where which who why with".split())
+_STOPWORDS = ("a an and are as at be by do does for from has have how in into is it its of on or our "
+              "the their this to was we what when where which who why with")
+STOPWORDS = frozenset(_STOPWORDS.split(" "))
 VOCABULARY_MAX = 40
 
 
