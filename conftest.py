@@ -1,3 +1,6 @@
+import os
+from pathlib import Path
+
 import pytest
 
 from renkei.accounts.models import Role
@@ -74,3 +77,30 @@ def fresh_matching_index(settings):
 def media_in_tmp(settings, tmp_path):
     """Uploaded files go to a temporary folder, never to var/media."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium (Debian's package) driven by Playwright; `make browser` installs it.
+
+    Playwright's sync API runs an event loop in this thread; the ORM calls of the fixtures are
+    still synchronous and safe here."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), f"Chromium is missing at {CHROMIUM}: run `make browser`"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous

@@ -83,6 +83,7 @@ class ProductForm(forms.Form):
     ]
     wide = {"summary_en", "summary_ja", "body_en", "body_ja", "video_url", "files", "themes", "preconditions_en",
             "preconditions_ja", "places"}
+    after_field = ("themes", "web/knowledge/_suggest_box.html")  # the "suggest themes" button
 
     def __init__(self, *args, viewer=None, editing: bool = False, **kwargs):
         from renkei.partnerships.models import Pilot

@@ -1,32 +1,13 @@
 """A call run end to end in headless Chromium: create, open, apply as two cities, review as two
 reviewers (one conflicted), rank, decide, notify, and turn the winner into a partnership."""
 
-import os
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.core import mail
 from django.utils import timezone
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    assert Path(CHROMIUM).exists(), f"Chromium is missing at {CHROMIUM}: run `make browser`"
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield browser
-        browser.close()
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 def test_a_call_end_to_end(browser, live_server, settings):
