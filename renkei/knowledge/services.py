@@ -32,6 +32,8 @@ from renkei.places.services import unique_slug
 
 MAX_LIBRARY_FILE_BYTES = 50 * 1024 * 1024
 MAX_FILES_PER_PRODUCT = 20
+MAX_POPULATION = 10_000_000_000  # more than live on Earth: a slip of the keyboard, not a city
+MAX_EUROS = Decimal("99999999999999.5")  # rounds to 15 digits; the columns hold 14
 LANGUAGE_CODES = frozenset({"en", "ja", "id", "de", "fi", "sv", "fr", "es", "pt", "zh", "ko", "th", "vi", "tl", "ms",
                             "it", "nl", "pl", "ar"})
 TEXT_FIELDS = ("title", "summary", "body", "preconditions")
@@ -90,6 +92,9 @@ def _whole(value: Any, field: str, errors: _Errors) -> int | None:
     if number < 0:
         errors.add(field, _("must not be negative"))
         return None
+    if number > MAX_POPULATION:
+        errors.add(field, _("The population must be at most %(n)s.") % {"n": f"{MAX_POPULATION:,}"})
+        return None
     return number
 
 
@@ -101,7 +106,10 @@ def _money(value: Any, field: str, errors: _Errors) -> Decimal | None:
     except InvalidOperation:
         errors.add(field, _("must be an amount in euros, like 50000"))
         return None
-    if amount < 0 or not amount.is_finite():
+    if not amount.is_finite() or amount >= MAX_EUROS:  # NaN cannot even be compared with 0
+        errors.add(field, _("must be an amount in euros, like 50000"))
+        return None
+    if amount < 0:
         errors.add(field, _("must not be negative"))
         return None
     return amount.quantize(Decimal(1))
