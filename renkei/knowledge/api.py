@@ -260,8 +260,9 @@ def _request_detail(request, pk: int) -> dict:
             "suggested_places": [{"place": s.place.slug, "name": s.place.name_en, "score": s.score,
                                   "reasons": s.reasons}
                                  for s in selectors.places_for_request(viewer=request.user, request=item)],
-            "suggested_products": [_hit(h) for h in selectors.products_for_request(viewer=request.user,
-                                                                                   request=item)]}
+            "suggested_products": [{"slug": r.product.slug, "title": r.product.title, "kind": r.product.kind,
+                                    "similarity": r.similarity}
+                                   for r in selectors.products_for_request(viewer=request.user, request=item)]}
 
 
 @router.get("/knowledge/requests/{pk}", response={200: RequestDetailOut, **READ}, auth=OPTIONAL_AUTH,

@@ -197,7 +197,8 @@ class RequestOut(Schema):
 
 class RequestDetailOut(RequestOut):
     suggested_places: list[SuggestedPlaceOut]
-    suggested_products: list[HitOut]
+    suggested_products: list[SimilarOut] = Field(description="products on the request's themes, then others "
+                                                 "close in meaning; similarity is the cosine to the request")
 
 
 class ToPartnershipIn(Schema):

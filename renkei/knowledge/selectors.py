@@ -166,8 +166,28 @@ def places_for_request(*, viewer, request: KnowledgeRequest, limit: int = 5) -> 
     return out
 
 
-def products_for_request(*, viewer, request: KnowledgeRequest, limit: int = 5):
-    from renkei.knowledge.search.service import search
+@dataclass
+class RelatedProduct:
+    product: Product
+    similarity: float
+    on_theme: bool
 
-    text = " ".join(v for v in [*request.title.values(), *request.description.values()] if v)
-    return search(viewer=viewer, query=text[:500], page_size=limit).hits
+
+def products_for_request(*, viewer, request: KnowledgeRequest, limit: int = 5) -> list[RelatedProduct]:
+    """Products on the request's themes, then others close in meaning to what it asks, each
+    group ordered by the cosine between the request's text and the product."""
+    from renkei.knowledge.search import service
+
+    text = " ".join(v for v in [*request.title.values(), *request.description.values()] if v)[:2000]
+    cat = service.current_catalogue()
+    if not cat.size or not text.strip():
+        return []
+    mask = service.visible_mask(cat, viewer)
+    cosines = cat.vectors @ service.query_vector(text)
+    theme_ids = list(request.themes.values_list("pk", flat=True))
+    on_theme = cat.themes.rows_with(theme_ids, cat.size) if theme_ids else np.zeros(cat.size, dtype=bool)
+    eligible = mask & (on_theme | (cosines >= service.SEMANTIC_INCLUDE))
+    rows = sorted(np.flatnonzero(eligible).tolist(), key=lambda r: (not on_theme[r], -cosines[r]))[:limit]
+    products = Product.objects.in_bulk([int(cat.ids[r]) for r in rows])
+    return [RelatedProduct(products[int(cat.ids[r])], round(float(cosines[r]), 3), bool(on_theme[r]))
+            for r in rows if int(cat.ids[r]) in products]
