@@ -3,15 +3,16 @@
 Hybrid ranking (docs/algorithms/search.md): the backend's full-text relevance (bm25 on SQLite,
 ts_rank on PostgreSQL) scaled to [0, 1] by the best match, and the cosine between the query's and
 each product's multilingual embedding, rescaled so that the floor of relatedness counts 0 and a
-close paraphrase 1, are added with weights. Full-text matches are all kept; products that only
-the embedding finds must clear the floor. So an English query finds a Japanese case study that
-never uses the English word, and an exact phrase still comes first.
+close paraphrase 1, are added with weights. When no product has every word of the query, the
+products with some of them count for the share they have. Full-text matches are all kept;
+products that only the embedding finds must clear a threshold. So an English query finds a
+Japanese case study that never uses the English word, and an exact phrase still comes first.
 """
 
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from threading import Lock
 
@@ -194,18 +195,23 @@ def semantic_weight(cosine: float) -> float:
     return float(np.clip((cosine - SEMANTIC_FLOOR) / (SEMANTIC_TOP - SEMANTIC_FLOOR), 0.0, 1.0))
 
 
-def fuse(fulltext: dict[int, float], semantic: dict[int, float], mode: str) -> dict[int, tuple[float, float | None,
-                                                                                                float | None]]:
-    """row → (score, full-text part in [0, 1] or None, cosine or None)."""
+def fuse(fulltext: dict[int, float], semantic: dict[int, float], mode: str,
+         coverage: dict[int, float] | None = None) -> dict[int, tuple[float, float | None, float | None]]:
+    """row → (score, full-text part in [0, 1] or None, cosine or None). ``coverage`` is the share
+    of the query's terms a row matched when no product matched them all (1 when absent): a
+    product found by one word of three counts for a third of a full match, not for all of it."""
     best = max(fulltext.values(), default=0.0) or 1.0
+    coverage = coverage or {}
     out = {}
     for row in set(fulltext) | set(semantic):
         f = fulltext.get(row)
+        if f is not None:
+            f = f / best * coverage.get(row, 1.0)
         s = semantic.get(row)
         if mode == "fulltext":
             if f is None:
                 continue
-            score = f / best
+            score = f
         elif mode == "semantic":
             if s is None or s < SEMANTIC_FLOOR:
                 continue
@@ -213,28 +219,36 @@ def fuse(fulltext: dict[int, float], semantic: dict[int, float], mode: str) -> d
         else:
             if f is None and (s is None or s < SEMANTIC_INCLUDE):
                 continue
-            score = W_FULLTEXT * ((f or 0.0) / best) + W_SEMANTIC * semantic_weight(s if s is not None else 0.0)
-        out[row] = (score, None if f is None else f / best, s)
+            score = W_FULLTEXT * (f or 0.0) + W_SEMANTIC * semantic_weight(s if s is not None else 0.0)
+        out[row] = (score, f, s)
     return out
 
 
 def _matches(cat: Catalogue, terms: list[Term], mask: np.ndarray, mode: str, cosines: np.ndarray | None,
-             timings: dict[str, float]) -> tuple[dict[int, float], dict[int, float]]:
-    """Full-text scores and cosines of the rows in ``mask`` that the query may return."""
+             timings: dict[str, float]) -> tuple[dict[int, float], dict[int, float], dict[int, float]]:
+    """Full-text scores, cosines and, when only some terms matched, the share of the terms each
+    row matched (see ``fuse``), for the rows in ``mask`` that the query may return."""
     fulltext: dict[int, float] = {}
     semantic: dict[int, float] = {}
+    coverage: dict[int, float] = {}
     if mode != "semantic":
         clock = time.perf_counter()
         allowed = int(mask.sum())
         ids = cat.ids[mask].tolist() if allowed < min(IDS_IN_QUERY, cat.size) else None
         search_backend = backend()
         found = search_backend.fulltext(terms, ids=ids, limit=FULLTEXT_LIMIT)
-        if not found and len(terms) > 1:
+        partial = not found and len(terms) > 1
+        if partial:
             found = search_backend.fulltext(terms, any_term=True, ids=ids, limit=FULLTEXT_LIMIT)
         for pk, score in found:
             row = cat.row_of.get(pk)
             if row is not None and mask[row]:
                 fulltext[row] = score
+        if partial and fulltext:
+            pks = [int(cat.ids[row]) for row in fulltext]
+            matched = Counter(pk for term in terms
+                              for pk, _score in search_backend.fulltext([term], ids=pks, limit=len(pks)))
+            coverage = {row: max(1, matched[int(cat.ids[row])]) / len(terms) for row in fulltext}
         timings["fulltext"] = timings.get("fulltext", 0.0) + (time.perf_counter() - clock) * 1000
     if cosines is not None:
         clock = time.perf_counter()
@@ -245,7 +259,7 @@ def _matches(cat: Catalogue, terms: list[Term], mask: np.ndarray, mode: str, cos
         for row in fulltext:  # every full-text match gets its cosine too
             semantic.setdefault(row, float(cosines[row]))
         timings["semantic"] = timings.get("semantic", 0.0) + (time.perf_counter() - clock) * 1000
-    return fulltext, semantic
+    return fulltext, semantic, coverage
 
 
 def search(*, viewer, query: str = "", filters: SearchFilters | None = None, sort: str = "relevance",
@@ -271,11 +285,13 @@ def search(*, viewer, query: str = "", filters: SearchFilters | None = None, sor
             clock = time.perf_counter()
             cosines = np.dot(cat.vectors, query_vector(query))
             timings["semantic"] = (time.perf_counter() - clock) * 1000
-        scored = fuse(*_matches(cat, terms, mask, mode, cosines, timings), mode)
+        fulltext, semantic, coverage = _matches(cat, terms, mask, mode, cosines, timings)
+        scored = fuse(fulltext, semantic, mode, coverage)
         matching = np.zeros(cat.size, dtype=bool)
         matching[list(scored)] = True
         if filters.active():  # facets also count what the other filters leave out
-            matching[list(fuse(*_matches(cat, terms, base, mode, cosines, timings), mode))] = True
+            fulltext, semantic, coverage = _matches(cat, terms, base, mode, cosines, timings)
+            matching[list(fuse(fulltext, semantic, mode, coverage))] = True
     else:
         scored = {int(row): (0.0, None, None) for row in np.flatnonzero(mask)}
         matching = base.copy()
