@@ -34,9 +34,13 @@ MODES = ("hybrid", "fulltext", "semantic")
 SORTS = ("relevance", "newest", "oldest", "title")
 W_FULLTEXT = 0.55
 W_SEMANTIC = 0.45
-SEMANTIC_FLOOR = 0.30  # cosine below which the encoder's opinion counts nothing
-SEMANTIC_TOP = 0.70  # cosine at which it counts fully
-SEMANTIC_INCLUDE = 0.38  # a product found by the embedding alone needs at least this cosine
+# The semantic scale, from query–product cosines of the labelled set (renkei/knowledge/tests/
+# relevance.py; docs/benchmarks.md): a search query is short, so its cosine with a relevant
+# product is lower than a sentence's with its translation (median 0.25 for highly relevant
+# products, 0.05 for unrelated ones).
+SEMANTIC_FLOOR = 0.10  # cosine below which the encoder's opinion counts nothing (3/4 of unrelated products)
+SEMANTIC_TOP = 0.50  # cosine at which it counts fully (above nearly every relevant product)
+SEMANTIC_INCLUDE = 0.15  # a product found by the embedding alone needs at least this (9/10 of unrelated are below)
 SEMANTIC_CANDIDATES = 200
 FULLTEXT_LIMIT = 1000
 IDS_IN_QUERY = 5000  # filters narrower than this go into the full-text query itself
