@@ -11,7 +11,7 @@ never uses the English word, and an exact phrase still comes first.
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from threading import Lock
 
@@ -36,9 +36,13 @@ W_FULLTEXT = 0.5
 W_SEMANTIC = 0.35
 W_THEME = 0.15  # the product is tagged with a theme the query names
 W_TRANSLATED = 0.7  # a match through the taxonomy's other names, against one of the query's own words
-SEMANTIC_FLOOR = 0.30  # cosine below which the encoder's opinion counts nothing
-SEMANTIC_TOP = 0.70  # cosine at which it counts fully
-SEMANTIC_INCLUDE = 0.38  # a product found by the embedding alone needs at least this cosine
+# The semantic scale, from query–product cosines of the labelled set (renkei/knowledge/tests/
+# relevance.py; docs/benchmarks.md): a search query is short, so its cosine with a relevant
+# product is lower than a sentence's with its translation (median 0.25 for highly relevant
+# products, 0.05 for unrelated ones).
+SEMANTIC_FLOOR = 0.10  # cosine below which the encoder's opinion counts nothing (3/4 of unrelated products)
+SEMANTIC_TOP = 0.50  # cosine at which it counts fully (above nearly every relevant product)
+SEMANTIC_INCLUDE = 0.15  # a product found by the embedding alone needs at least this (9/10 of unrelated are below)
 SEMANTIC_CANDIDATES = 200
 FULLTEXT_LIMIT = 1000
 IDS_IN_QUERY = 5000  # filters narrower than this go into the full-text query itself
@@ -207,22 +211,34 @@ class Signals:
     """What each source says about the rows a query may return."""
 
     fulltext: dict[int, float] = field(default_factory=dict)  # the query's own words
+    coverage: dict[int, float] = field(default_factory=dict)  # share of the words matched (partial matches)
     translated: dict[int, float] = field(default_factory=dict)  # the other names of the themes it names
     themed: set[int] = field(default_factory=set)  # rows tagged with those themes
     semantic: dict[int, float] = field(default_factory=dict)  # cosines
 
 
-def _fulltext(cat: Catalogue, terms: list[Term], mask: np.ndarray, ids, any_term: bool) -> dict[int, float]:
+def _fulltext(cat: Catalogue, terms: list[Term], mask: np.ndarray, ids, any_term: bool
+              ) -> tuple[dict[int, float], dict[int, float]]:
+    """Full-text scores of the rows in ``mask``, and — when no product matched every term and any
+    of them was accepted instead — the share of the terms each row matched: a product found by
+    one word of three counts for a third of a full match, not for all of it."""
     search_backend = backend()
     found = search_backend.fulltext(terms, any_term=any_term, ids=ids, limit=FULLTEXT_LIMIT)
-    if not found and not any_term and len(terms) > 1:
+    partial = not found and not any_term and len(terms) > 1
+    if partial:
         found = search_backend.fulltext(terms, any_term=True, ids=ids, limit=FULLTEXT_LIMIT)
     out = {}
     for pk, score in found:
         row = cat.row_of.get(pk)
         if row is not None and mask[row]:
             out[row] = score
-    return out
+    coverage: dict[int, float] = {}
+    if partial and out:
+        pks = [int(cat.ids[row]) for row in out]
+        matched = Counter(pk for term in terms for pk, _score in search_backend.fulltext([term], ids=pks,
+                                                                                          limit=len(pks)))
+        coverage = {row: max(1, matched[int(cat.ids[row])]) / len(terms) for row in out}
+    return out, coverage
 
 
 def _matches(cat: Catalogue, terms: list[Term], expansion: Expansion, mask: np.ndarray, mode: str,
@@ -233,9 +249,9 @@ def _matches(cat: Catalogue, terms: list[Term], expansion: Expansion, mask: np.n
         clock = time.perf_counter()
         allowed = int(mask.sum())
         ids = cat.ids[mask].tolist() if allowed < min(IDS_IN_QUERY, cat.size) else None
-        signals.fulltext = _fulltext(cat, terms, mask, ids, any_term=False)
+        signals.fulltext, signals.coverage = _fulltext(cat, terms, mask, ids, any_term=False)
         if mode == "hybrid" and expansion.terms:
-            signals.translated = _fulltext(cat, list(expansion.terms), mask, ids, any_term=True)
+            signals.translated, _coverage = _fulltext(cat, list(expansion.terms), mask, ids, any_term=True)
         timings["fulltext"] = timings.get("fulltext", 0.0) + (time.perf_counter() - clock) * 1000
     if mode == "hybrid" and expansion.theme_ids:
         themed = cat.themes.rows_with(expansion.theme_ids, cat.size) & mask
@@ -266,14 +282,16 @@ def fuse(signals: Signals, mode: str) -> dict[int, tuple[float, float | None, fl
     rows = set(signals.fulltext) | set(signals.translated) | signals.themed | set(signals.semantic)
     for row in rows:
         f = signals.fulltext.get(row)
+        if f is not None:
+            f = f / best * signals.coverage.get(row, 1.0)
         t = signals.translated.get(row)
         s = signals.semantic.get(row)
-        text = max((f or 0.0) / best, W_TRANSLATED * (t or 0.0) / best_translated)
+        text = max(f or 0.0, W_TRANSLATED * (t or 0.0) / best_translated)
         matched = f is not None or t is not None
         if mode == "fulltext":
             if f is None:
                 continue
-            score = f / best
+            score = f
         elif mode == "semantic":
             if s is None or s < SEMANTIC_FLOOR:
                 continue

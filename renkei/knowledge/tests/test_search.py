@@ -52,3 +52,17 @@ def test_drafts_are_hidden_from_visitors(anonymous, knowledge_manager):
     product(title="Compact city draft", status="draft", slug="draft")
     assert slugs(search(viewer=anonymous, query="compact", mode="fulltext")) == []
     assert slugs(search(viewer=knowledge_manager, query="compact", mode="fulltext")) == ["draft"]
+
+
+def test_products_matching_only_some_words_count_for_that_share(anonymous):
+    """No product has all three words, so the search falls back to any of them; a product with
+    one of the three must not score as a full match (and outrank closer products by the embedding)."""
+    product(title="Small grants for neighbourhood groups", slug="small")
+    product(title="Hydropower on irrigation canals", slug="hydro")
+    result = search(viewer=anonymous, query="small hydropower irrigation", mode="fulltext")
+    assert slugs(result) == ["hydro", "small"]
+    scores = {h.product.slug: h.fulltext for h in result.hits}
+    assert scores["hydro"] == pytest.approx(2 / 3, abs=1e-3)
+    assert scores["small"] <= 1 / 3 + 1e-3
+    hybrid = search(viewer=anonymous, query="small hydropower irrigation", mode="hybrid")
+    assert {h.product.slug: h.fulltext for h in hybrid.hits}["small"] <= 1 / 3 + 1e-3
