@@ -98,6 +98,7 @@ def products_import(*, source: bytes, base_dir: Path, actor, skip_invalid: bool 
     rows = _parse(source, report)
     report.lines = len(rows) + len([e for e in report.errors if e.line])
     checked = []
+    first_line: dict[str, int] = {}  # slug → the line that writes it
     iterator = progress(rows, len(rows), "Checking") if progress else rows
     for number, row in iterator:
         row = dict(row)
@@ -106,6 +107,14 @@ def products_import(*, source: bytes, base_dir: Path, actor, skip_invalid: bool 
         slug = str(row.get("slug") or "").strip()
         existing = Product.objects.filter(slug=slug).first() if slug else None
         data = {k: v for k, v in row.items() if k not in ("status", "slug")} if existing else row
+        # what product_create would refuse only while writing (the whole import then fails, unnamed)
+        status, known = row.get("status"), len(report.errors)
+        if status not in (None, "") and status not in Product.Status.values:
+            report.errors.append(LineError(number, "status", f"choose one of: {', '.join(Product.Status.values)}"))
+        elif status == Product.Status.PUBLISHED and existing is None and not permissions.can_publish(actor):
+            report.errors.append(LineError(number, "status", "only knowledge managers publish products"))
+        if slug in first_line:
+            report.errors.append(LineError(number, "slug", f"is on line {first_line[slug]} already"))
         try:
             clean_product({k: v for k, v in data.items() if k not in ("status", "slug")}, instance=existing)
             if files:
@@ -115,9 +124,11 @@ def products_import(*, source: bytes, base_dir: Path, actor, skip_invalid: bool 
                 for message in messages:
                     report.errors.append(LineError(number, name, message))
             continue
-        if files is None:
+        if files is None or len(report.errors) > known:
             continue
-        checked.append((number, existing, data, files, row.get("status")))
+        if slug:
+            first_line[slug] = number
+        checked.append((number, existing, data, files, status))
     bad_lines = {e.line for e in report.errors}
     if report.fatal or (report.errors and not skip_invalid) or dry_run:
         report.skipped = len(bad_lines) if skip_invalid else 0
