@@ -35,7 +35,8 @@ GRID = {
     "SEMANTIC_TOP": [0.5, 0.6, 0.7, 0.8],
     "SEMANTIC_INCLUDE": [0.05, 0.1, 0.15, 0.2, 0.22, 0.25, 0.28, 0.3, 0.32, 0.35, 0.38],
 }
-CONSTANTS = ("W_FULLTEXT", "W_SEMANTIC", "SEMANTIC_FLOOR", "SEMANTIC_TOP", "SEMANTIC_INCLUDE")
+CONSTANTS = ("W_FULLTEXT", "W_SEMANTIC", "W_THEME", "W_TRANSLATED", "SEMANTIC_FLOOR", "SEMANTIC_TOP",
+             "SEMANTIC_INCLUDE")
 
 
 def _with_database(url: str, name: str) -> str:
