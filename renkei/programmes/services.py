@@ -113,16 +113,23 @@ class Upload:
     content: bytes
 
 
-def check_upload(upload: Upload, field: str) -> None:
+FILE_TYPE_NAMES = {".pdf": "PDF", ".docx": "Word (.docx)", ".xlsx": "Excel (.xlsx)", ".pptx": "PowerPoint (.pptx)",
+                   ".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
+
+
+def check_upload(upload: Upload, field: str, allowed: tuple[str, ...] | None = None) -> None:
+    """Refuse a file whose extension is not accepted here, which is larger than MAX_FILE_BYTES, or
+    whose first bytes are not those of its claimed type. `allowed` narrows ALLOWED_FILE_TYPES by
+    extension (all of them when left out)."""
+    accepted = tuple(e for e in (allowed or ALLOWED_FILE_TYPES) if e in ALLOWED_FILE_TYPES)
     extension = os.path.splitext(upload.name.lower())[1]
-    magic = ALLOWED_FILE_TYPES.get(extension)
-    if magic is None:
-        raise ApplicationError(
-            _("%(name)s: only PDF, Word, Excel, PowerPoint, PNG and JPEG files are accepted.") % {"name": upload.name},
-            field=field)
+    if extension not in accepted:
+        names = ", ".join(dict.fromkeys(FILE_TYPE_NAMES[e] for e in accepted))
+        raise ApplicationError(_("%(name)s: only %(types)s files are accepted.") % {"name": upload.name,
+                                                                                   "types": names}, field=field)
     if len(upload.content) > MAX_FILE_BYTES:
         raise ApplicationError(_("%(name)s is larger than 10 MB.") % {"name": upload.name}, field=field)
-    if not upload.content.startswith(magic):
+    if not upload.content.startswith(ALLOWED_FILE_TYPES[extension]):
         raise ApplicationError(_("%(name)s is not really a %(ext)s file.") % {"name": upload.name,
                                                                              "ext": extension[1:].upper()},
                                field=field)
