@@ -14,6 +14,7 @@ urlpatterns = [
     path("activities/feed.ics", activity_views.feed_ics, name="feed"),
     path("activities/new/", activity_views.activity_new, name="activity-new"),
     path("activities/<slug:slug>/participants/", activity_views.participant_add, name="participant-add"),
+    path("activities/<slug:slug>/sessions/", activity_views.session_add, name="activity-session-add"),
     path("activities/<slug:slug>/", activity_views.activity_detail, name="activity"),
     path("activities/<slug:slug>/event.ics", activity_views.activity_ics, name="activity-ics"),
 ]
