@@ -5,11 +5,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from django.http import FileResponse
+from django.urls import reverse
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 
 from renkei.accounts.api_auth import AUTH, OPTIONAL_AUTH
+from renkei.core.errors import NotFound
 from renkei.partnerships import activities, selectors, services
+from renkei.programmes.services import MAX_FILE_BYTES, Upload
 
 router = Router(tags=["partnerships"])
 
@@ -24,12 +28,32 @@ class MemberOut(Schema):
     role: str
 
 
+class SignatoryOut(Schema):
+    name: str
+    title: str = ""
+    organisation: str = ""
+
+
 class AgreementOut(Schema):
+    id: int
     kind: str
     signed_on: date
     signed_at: str
+    signatories: list[SignatoryOut]
+    term_years: int | None
     is_formal: bool
     formal_conditions: dict[str, bool]
+    document: str | None = Field(None, description="where to download the signed document, when there is one")
+
+
+class AgreementIn(Schema):
+    kind: str = Field(description="mou, loi or sister")
+    signed_on: date
+    signed_at: str = ""
+    signatories: str = Field("", description="one per line: Name | title | organisation")
+    term_years: int | None = None
+    signed_by_both_heads: bool = False
+    budget_approved_by_assembly: bool = False
 
 
 class PartnershipOut(Schema):
@@ -98,6 +122,13 @@ class SessionIn(Schema):
     speakers: list[SessionSpeakerIn] = []
 
 
+def _agreement(p, a) -> dict:
+    return {"id": a.pk, "kind": a.kind, "signed_on": a.signed_on, "signed_at": a.signed_at,
+            "signatories": a.signatories or [], "term_years": a.term_years, "is_formal": a.is_formal,
+            "formal_conditions": a.formal_conditions,
+            "document": reverse("api:agreement_document", kwargs={"slug": p.slug, "pk": a.pk}) if a.document else None}
+
+
 def _partnership(p) -> dict:
     health = services.health(p)
     return {
@@ -106,8 +137,7 @@ def _partnership(p) -> dict:
         "members": [{"place": m.place.slug if m.place else None,
                      "organisation": m.organisation.slug if m.organisation else None, "role": m.role}
                     for m in p.members.all()],
-        "agreements": [{"kind": a.kind, "signed_on": a.signed_on, "signed_at": a.signed_at, "is_formal": a.is_formal,
-                        "formal_conditions": a.formal_conditions} for a in p.agreements.all()],
+        "agreements": [_agreement(p, a) for a in p.agreements.all()],
         "dormant": health.dormant, "single_focal_point": health.single_focal_point,
     }
 
@@ -140,6 +170,37 @@ def partnership_get(request, slug: str):
 def partnership_status(request, slug: str, payload: StatusIn):
     return _partnership(services.status_change(actor=request.user, partnership=_get(request, slug),
                                                to=payload.to, reason=payload.reason))
+
+
+@router.post("/partnerships/{slug}/agreements", response={201: AgreementOut, 401: ErrorOut, 403: ErrorOut,
+                                                          404: ErrorOut, 422: ErrorOut},
+             auth=AUTH, summary="Record an agreement, with its signed document (multipart form)",
+             description="The document may be a PDF, Word (.docx), PNG or JPEG file of at most 10 MB; its type is "
+                         "checked by its name and its first bytes. A refused agreement saves nothing.",
+             operation_id="agreement_add")
+def agreement_add(request, slug: str, payload: Form[AgreementIn], document: File[UploadedFile] = None):
+    p = _get(request, slug)
+    agreement = services.agreement_add(
+        actor=request.user, partnership=p, kind=payload.kind, signed_on=payload.signed_on,
+        signed_at=payload.signed_at, signatories=services.signatories_from_lines(payload.signatories),
+        term_years=payload.term_years, signed_by_both_heads=payload.signed_by_both_heads,
+        budget_approved_by_assembly=payload.budget_approved_by_assembly, themes=p.themes.all(),
+        document=Upload(document.name, document.read(MAX_FILE_BYTES + 1)) if document is not None else None)
+    return Status(201, _agreement(p, agreement))
+
+
+@router.get("/partnerships/{slug}/agreements/{pk}/document", response={200: None, 404: ErrorOut},
+            auth=OPTIONAL_AUTH, summary="Download an agreement's signed document", operation_id="agreement_document",
+            url_name="agreement_document")
+def agreement_document(request, slug: str, pk: int):
+    agreement = _get(request, slug).agreements.filter(pk=pk).first()
+    if agreement is None or not agreement.document:
+        raise NotFound("This agreement has no document.", field="pk")
+    try:
+        handle = agreement.document.open("rb")
+    except FileNotFoundError as exc:
+        raise NotFound("This agreement has no document.", field="pk") from exc
+    return FileResponse(handle, as_attachment=True, filename=services.agreement_document_name(agreement))
 
 
 def _speaker(s) -> dict:

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from renkei.partnerships.models import Agreement
+
 LOCAL_MINUTE = "%Y-%m-%dT%H:%M"
 
 
@@ -70,3 +72,29 @@ class SessionForm(FieldsetForm):
         # the times are typed in the activity's time zone, whatever the reader's
         with timezone.override(self.zone):
             super().full_clean()
+
+
+class AgreementForm(FieldsetForm):
+    kind = forms.ChoiceField(choices=Agreement.Kind.choices, label=_("Kind"))
+    signed_on = forms.DateField(label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"}),
+                                error_messages={"invalid": _("use a date like 2026-03-31")})
+    signed_at = forms.CharField(max_length=200, required=False, label=_("Place of signature"))
+    term_years = forms.IntegerField(min_value=1, max_value=99, required=False, label=_("Term (years)"),
+                                    help_text=_("Leave empty for an open-ended agreement."))
+    signatories = forms.CharField(
+        required=False, label=_("Signatories, one per line"), widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Name | title | organisation, e.g. Masashi Mori | Mayor | Toyama City"))
+    document = forms.FileField(
+        required=False, label=_("Document"),
+        help_text=_("The signed text: PDF, Word (.docx), PNG or JPEG, at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.png,.jpg,.jpeg"}))
+    signed_by_both_heads = forms.BooleanField(required=False, label=_("signed by both heads"))
+    budget_approved_by_assembly = forms.BooleanField(required=False, label=_("budget approved by the assembly"))
+
+    wide = {"signatories", "document"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.groups = [(gettext("Record an agreement"), [
+            "kind", "signed_on", "signed_at", "term_years", "signatories", "document", "signed_by_both_heads",
+            "budget_approved_by_assembly"])]

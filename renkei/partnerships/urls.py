@@ -9,6 +9,8 @@ urlpatterns = [
     path("partnerships/<slug:slug>/", views.partnership_detail, name="detail"),
     path("partnerships/<slug:slug>/status/", views.partnership_status, name="status"),
     path("partnerships/<slug:slug>/add/<str:what>/", views.partnership_add, name="add"),
+    path("partnerships/<slug:slug>/agreements/<int:pk>/document/", views.agreement_document,
+         name="agreement-document"),
     path("applications/<int:pk>/partnership/", views.from_application, name="from-application"),
     path("activities/", activity_views.calendar, name="calendar"),
     path("activities/feed.ics", activity_views.feed_ics, name="feed"),

@@ -74,3 +74,48 @@ def test_sessions_added_through_the_api(client, demo, officer, focal_point, revi
     missing = client.post("/api/v1/activities/nowhere/sessions", body, content_type="application/json",
                           **_bearer(officer))
     assert missing.status_code == 404
+
+
+def test_agreements_with_documents_through_the_api(client, demo, officer, focal_point, settings):
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from renkei.partnerships.models import Partnership
+
+    url = "/api/v1/partnerships/jica-kamaishi-banda-aceh/agreements"
+    data = {"kind": "mou", "signed_on": "2023-05-01", "signatories": "Takenori Noda | Mayor | Kamaishi City",
+            "term_years": "5"}
+
+    def files():
+        root = Path(settings.MEDIA_ROOT)
+        return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+    assert client.post(url, data).status_code == 401
+    assert client.post(url, {**data, "document": SimpleUploadedFile("mou.pdf", b"%PDF-1.4")},
+                       **_bearer(focal_point)).status_code == 403
+    bad = client.post(url, {**data, "document": SimpleUploadedFile("mou.pdf", b"<html>")}, **_bearer(officer))
+    assert bad.status_code == 422 and bad.json()["error"]["fields"]["document"] == [
+        "mou.pdf is not really a PDF file."]
+    lines = client.post(url, {**data, "signatories": "Mayor\n| x"}, **_bearer(officer))
+    assert lines.status_code == 422 and lines.json()["error"]["fields"]["signatories"] == [
+        "line 2: a signatory needs a name"]
+    assert not Partnership.objects.get(slug="jica-kamaishi-banda-aceh").agreements.exists() and files() == []
+    ok = client.post(url, {**data, "document": SimpleUploadedFile("mou.pdf", b"%PDF-1.4 signed")}, **_bearer(officer))
+    assert ok.status_code == 201, ok.json()
+    body = ok.json()
+    assert body["term_years"] == 5 and body["signatories"][0]["title"] == "Mayor"
+    assert body["document"] == f"/api/v1/partnerships/jica-kamaishi-banda-aceh/agreements/{body['id']}/document"
+    download = client.get(body["document"])  # a published partnership: anyone may read it
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4 signed"
+    listed = client.get("/api/v1/partnerships/jica-kamaishi-banda-aceh").json()["agreements"]
+    assert [a["document"] for a in listed] == [body["document"]]
+    Partnership.objects.filter(slug="jica-kamaishi-banda-aceh").update(is_published=False)
+    assert client.get(body["document"]).json()["error"]["code"] == "not_found"
+    assert client.get(body["document"], **_bearer(officer)).status_code == 200
+    without = client.get("/api/v1/partnerships/toyama-world-bank-cpp").json()["agreements"][0]
+    assert without["document"] is None
+    assert client.get(f"/api/v1/partnerships/toyama-world-bank-cpp/agreements/{without['id']}/document"
+                      ).status_code == 404
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert "multipart/form-data" in paths["/api/v1/partnerships/{slug}/agreements"]["post"]["requestBody"]["content"]
