@@ -122,6 +122,34 @@ class SessionIn(Schema):
     speakers: list[SessionSpeakerIn] = []
 
 
+class HealthRowOut(Schema):
+    slug: str
+    title_en: str
+    title_ja: str
+    kind: str
+    status: str
+    last_activity_on: date | None
+    months_quiet: int | None
+    focal_points: int
+    dormant: bool
+    single_focal_point: bool
+
+
+class HealthCountsOut(Schema):
+    partnerships: int
+    live: int = Field(description="agreed or active")
+    dormant: int
+    single_focal_point: int
+    by_status: dict[str, int]
+
+
+class ProgrammeHealthOut(Schema):
+    programme: str
+    dormant_months: int = Field(description="RENKEI_DORMANT_MONTHS: months without activity before a flag")
+    counts: HealthCountsOut = Field(description="over all the programme's partnerships, whatever the filters")
+    partnerships: list[HealthRowOut]
+
+
 def _agreement(p, a) -> dict:
     return {"id": a.pk, "kind": a.kind, "signed_on": a.signed_on, "signed_at": a.signed_at,
             "signatories": a.signatories or [], "term_years": a.term_years, "is_formal": a.is_formal,
@@ -201,6 +229,26 @@ def agreement_document(request, slug: str, pk: int):
     except FileNotFoundError as exc:
         raise NotFound("This agreement has no document.", field="pk") from exc
     return FileResponse(handle, as_attachment=True, filename=services.agreement_document_name(agreement))
+
+
+@router.get("/programmes/{slug}/health", response={200: ProgrammeHealthOut, 401: ErrorOut, 403: ErrorOut,
+                                                   404: ErrorOut},
+            auth=AUTH, summary="A programme's partnerships with their health flags (its officers and administrators)",
+            operation_id="programme_health", tags=["programmes"])
+def programme_health(request, slug: str, dormant: bool = False, single_focal_point: bool = False):
+    report = selectors.programme_health(viewer=request.user, slug=slug, dormant_only=dormant,
+                                        single_only=single_focal_point)
+    return {
+        "programme": report.programme.slug, "dormant_months": report.dormant_months,
+        "counts": {"partnerships": report.total, "live": report.live, "dormant": report.dormant,
+                   "single_focal_point": report.single_focal_point, "by_status": report.by_status},
+        "partnerships": [{"slug": r.partnership.slug, "title_en": r.partnership.title_en,
+                          "title_ja": r.partnership.title_ja, "kind": r.partnership.kind,
+                          "status": r.partnership.status, "last_activity_on": r.partnership.last_activity_on,
+                          "months_quiet": r.health.months_quiet, "focal_points": r.health.focal_points,
+                          "dormant": r.health.dormant, "single_focal_point": r.health.single_focal_point}
+                         for r in report.rows],
+    }
 
 
 def _speaker(s) -> dict:

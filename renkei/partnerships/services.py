@@ -241,6 +241,7 @@ class Health:
     dormant: bool
     single_focal_point: bool
     months_quiet: int | None
+    focal_points: int = 0
 
 
 def health(partnership: Partnership, today: date | None = None) -> Health:
@@ -253,5 +254,6 @@ def health(partnership: Partnership, today: date | None = None) -> Health:
     dormant = live and (last is None or today - last > timedelta(days=30 * settings.RENKEI_DORMANT_MONTHS))
     people = set()
     for member in partnership.members.all():
-        people |= set(member.focal_points.values_list("pk", flat=True))
-    return Health(dormant=dormant, single_focal_point=live and len(people) == 1, months_quiet=months)
+        people |= {user.pk for user in member.focal_points.all()}  # prefetched on dashboards
+    return Health(dormant=dormant, single_focal_point=live and len(people) == 1, months_quiet=months,
+                  focal_points=len(people))

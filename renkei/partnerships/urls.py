@@ -11,6 +11,7 @@ urlpatterns = [
     path("partnerships/<slug:slug>/add/<str:what>/", views.partnership_add, name="add"),
     path("partnerships/<slug:slug>/agreements/<int:pk>/document/", views.agreement_document,
          name="agreement-document"),
+    path("programmes/<slug:slug>/partnerships/", views.programme_health, name="programme-health"),
     path("applications/<int:pk>/partnership/", views.from_application, name="from-application"),
     path("activities/", activity_views.calendar, name="calendar"),
     path("activities/feed.ics", activity_views.feed_ics, name="feed"),

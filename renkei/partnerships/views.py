@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from renkei.core.errors import ApplicationError, NotAllowed, NotFound
 from renkei.partnerships import selectors, services
 from renkei.partnerships.forms import AgreementForm
+from renkei.partnerships.models import Partnership
 from renkei.programmes.services import MAX_FILE_BYTES, Upload
 
 
@@ -157,3 +158,21 @@ def agreement_document(request, slug, pk):
     except FileNotFoundError as exc:
         raise Http404 from exc
     return FileResponse(handle, as_attachment=True, filename=services.agreement_document_name(agreement))
+
+
+@login_required
+def programme_health(request, slug):
+    """A programme's partnerships with their health flags, for its officers and administrators."""
+    dormant_only, single_only = request.GET.get("dormant") == "1", request.GET.get("single") == "1"
+    try:
+        report = selectors.programme_health(viewer=request.user, slug=slug, dormant_only=dormant_only,
+                                            single_only=single_only)
+    except NotFound as exc:
+        raise Http404 from exc
+    except NotAllowed as exc:
+        raise PermissionDenied from exc
+    return render(request, "partnerships/programme_health.html", {
+        "report": report, "programme": report.programme, "dormant_only": dormant_only, "single_only": single_only,
+        "statuses": [(value, label, report.by_status.get(value, 0)) for value, label in
+                     Partnership.Status.choices if report.by_status.get(value)],
+    })

@@ -119,3 +119,32 @@ def test_agreements_with_documents_through_the_api(client, demo, officer, focal_
                       ).status_code == 404
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "multipart/form-data" in paths["/api/v1/partnerships/{slug}/agreements"]["post"]["requestBody"]["content"]
+
+
+def test_programme_health_in_the_api(client, demo, officer, admin_user, focal_point, reviewer):
+    from renkei.accounts.models import Role
+    from renkei.accounts.tests.factories import UserFactory
+
+    url = "/api/v1/programmes/eu-international-urban-cooperation/health"
+    assert client.get(url).status_code == 401
+    for user in (focal_point, reviewer):
+        assert client.get(url, **_bearer(user)).status_code == 403
+    body = client.get(url, **_bearer(officer)).json()
+    assert body["programme"] == "eu-international-urban-cooperation" and body["dormant_months"] == 6
+    assert body["counts"] == {"partnerships": 3, "live": 0, "dormant": 0, "single_focal_point": 0,
+                              "by_status": {"completed": 3}}
+    assert {p["slug"] for p in body["partnerships"]} == {"koriyama-essen", "nagano-obuse-turku", "kamakura-umea"}
+    toyama = client.get("/api/v1/programmes/world-bank-city-partnership-program/health",
+                        {"dormant": "true"}, **_bearer(admin_user)).json()
+    assert [p["slug"] for p in toyama["partnerships"]] == ["toyama-world-bank-cpp"]
+    assert toyama["partnerships"][0]["dormant"] and toyama["partnerships"][0]["last_activity_on"] == "2016-11-04"
+    single = client.get("/api/v1/programmes/world-bank-city-partnership-program/health",
+                        {"single_focal_point": "true"}, **_bearer(admin_user)).json()
+    assert single["partnerships"] == [] and single["counts"]["partnerships"] == 1
+    assert client.get("/api/v1/programmes/nowhere/health", **_bearer(officer)).status_code == 404
+    from renkei.programmes.models import Programme
+
+    Programme.objects.get(slug="eu-international-urban-cooperation").officers.add(
+        UserFactory(username="iuc-officer", roles=[Role.PROGRAMME_OFFICER]))
+    assert client.get(url, **_bearer(officer)).status_code == 403  # the programme names its own officers now
+    assert "/api/v1/programmes/{slug}/health" in client.get("/api/v1/openapi.json").json()["paths"]

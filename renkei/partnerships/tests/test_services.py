@@ -219,3 +219,11 @@ def test_strangers_cannot_add_agreements(pair, reviewer, anonymous, settings):
             services.agreement_add(actor=actor, partnership=p, kind="mou", signed_on=date(2018, 5, 1),
                                    document=Upload("mou.pdf", PDF))
     assert not p.agreements.exists() and _files(settings) == []
+
+
+def test_health_counts_focal_points_with_or_without_prefetching(pair, officer):
+    p, fp = pair
+    services.status_change(actor=officer, partnership=p, to="agreed", reason="ok")
+    assert services.health(p).focal_points == 1
+    prefetched = Partnership.objects.prefetch_related("members__focal_points").get(pk=p.pk)
+    assert services.health(prefetched) == services.health(p)

@@ -184,3 +184,44 @@ def test_only_people_who_may_see_the_partnership_download_its_document(client, d
     assert client.get(f"/partnerships/{other.slug}/agreements/{agreement.pk}/document/").status_code == 404
     agreement.document.storage.delete(agreement.document.name)  # lost on disk: a 404, never a 500
     assert client.get(link).status_code == 404
+
+
+# --- the programme dashboard ----------------------------------------------------------------------
+
+HEALTH = "/programmes/world-bank-city-partnership-program/partnerships/"
+
+
+def test_programme_dashboard_lists_partnerships_with_their_health(client, demo, officer):
+    client.force_login(officer)
+    html = client.get(HEALTH).content.decode()
+    assert "Toyama — World Bank City Partnership Program" in html and "dormant" in html
+    assert "no recorded activity" in html and "6 months" in html
+    assert "Dormant only" in html and "Single focal point only" in html
+    html = client.get(HEALTH, {"single": "1"}).content.decode()
+    assert "No partnership of this programme matches the filters." in html
+    html = client.get(HEALTH, {"dormant": "1", "single": "maybe"}).content.decode()
+    assert "Toyama — World Bank City Partnership Program" in html  # a bad value is ignored
+    assert 'href="/programmes/" aria-current="page"' in html  # it is a programme's page
+    programmes = client.get("/programmes/").content.decode()
+    assert HEALTH in programmes
+
+
+def test_programme_dashboard_permissions(client, demo, officer, admin_user, focal_point, reviewer, secretariat):
+    anonymous = client.get(HEALTH)
+    assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]
+    assert HEALTH not in client.get("/programmes/").content.decode()
+    for user in (focal_point, reviewer, secretariat):
+        client.force_login(user)
+        assert client.get(HEALTH).status_code == 403
+        assert HEALTH not in client.get("/programmes/").content.decode()
+    for user in (officer, admin_user):
+        client.force_login(user)
+        assert client.get(HEALTH).status_code == 200
+    assert client.get("/programmes/nowhere/partnerships/").status_code == 404
+
+
+def test_programme_dashboard_in_japanese(client, demo, officer):
+    client.force_login(officer)
+    client.post("/i18n/setlang/", {"language": "ja", "next": "/"})
+    html = client.get(HEALTH).content.decode()
+    assert "休止状態のみ" in html and "富山市 — 世界銀行シティ・パートナーシップ・プログラム" in html
