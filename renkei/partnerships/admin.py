@@ -1,7 +1,10 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
 from renkei.core.admin_mixins import AuditedAdmin
+from renkei.core.errors import ApplicationError
 from renkei.partnerships.activities import session_time_errors
 from renkei.partnerships.models import (
     Action,
@@ -16,6 +19,8 @@ from renkei.partnerships.models import (
     Speaker,
     StatusChange,
 )
+from renkei.partnerships.services import AGREEMENT_FILE_TYPES
+from renkei.programmes.services import MAX_FILE_BYTES, Upload, check_upload
 
 
 class MemberInline(admin.TabularInline):
@@ -25,8 +30,31 @@ class MemberInline(admin.TabularInline):
     filter_horizontal = ["focal_points"]
 
 
+class AgreementAdminForm(forms.ModelForm):
+    """The admin takes the same documents as the partnership page: type by extension and first
+    bytes, at most 10 MB."""
+
+    class Meta:
+        model = Agreement
+        fields = ["kind", "signed_on", "signed_at", "signatories", "themes", "term_years", "document",
+                  "signed_by_both_heads", "budget_approved_by_assembly"]
+
+    def clean_document(self):
+        document = self.cleaned_data.get("document")
+        if document and hasattr(document, "content_type"):  # a new upload, not the stored file
+            try:
+                check_upload(Upload(document.name, document.read(MAX_FILE_BYTES + 1)), "document",
+                             allowed=AGREEMENT_FILE_TYPES)
+            except ApplicationError as exc:
+                raise ValidationError(exc.message) from exc
+            finally:
+                document.seek(0)
+        return document
+
+
 class AgreementInline(admin.StackedInline):
     model = Agreement
+    form = AgreementAdminForm
     extra = 0
 
 
