@@ -39,6 +39,11 @@ LIBRARY_TYPES: dict[str, tuple[bytes, ...]] = {
     ".webp": (b"RIFF",),
 }
 IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp"})
+#: how a type is named to people
+FILE_TYPE_NAMES = {".pdf": "PDF", ".docx": "Word (.docx)", ".xlsx": "Excel (.xlsx)", ".pptx": "PowerPoint (.pptx)",
+                   ".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".doc": "Word (.doc)", ".xls": "Excel (.xls)",
+                   ".ppt": "PowerPoint (.ppt)", ".odt": "OpenDocument text", ".ods": "OpenDocument spreadsheet",
+                   ".odp": "OpenDocument presentation", ".gif": "GIF", ".webp": "WebP"}
 MAX_FILE_BYTES = 10 * 1024 * 1024
 
 
@@ -52,21 +57,21 @@ class Upload:
         return os.path.splitext(self.name.lower())[1]
 
 
-def _names(types: dict) -> str:
-    return ", ".join(sorted({ext[1:].upper() for ext in types}))
-
-
 def check_upload(upload: Upload, field: str, *, types: dict[str, tuple[bytes, ...]] = DOCUMENT_TYPES,
-                 max_bytes: int = MAX_FILE_BYTES) -> None:
-    """Raise ApplicationError (naming the file and ``field``) unless the upload is acceptable."""
+                 max_bytes: int = MAX_FILE_BYTES, allowed: tuple[str, ...] | None = None) -> None:
+    """Raise ApplicationError (naming the file and ``field``) unless the upload is acceptable.
+    ``allowed`` narrows ``types`` to these extensions."""
+    if allowed is not None:
+        types = {ext: magic for ext, magic in types.items() if ext in allowed}
     extension = upload.extension
     magic = types.get(extension)
     if magic is None:
-        if types is DOCUMENT_TYPES:
-            message = _("%(name)s: only PDF, Word, Excel, PowerPoint, PNG and JPEG files are accepted.")
-        else:
+        names = ", ".join(dict.fromkeys(FILE_TYPE_NAMES.get(e, e[1:].upper()) for e in types))
+        if types is LIBRARY_TYPES:
             message = _("%(name)s: this type of file is not accepted (accepted: %(types)s).")
-        raise ApplicationError(message % {"name": upload.name, "types": _names(types)}, field=field)
+        else:
+            message = _("%(name)s: only %(types)s files are accepted.")
+        raise ApplicationError(message % {"name": upload.name, "types": names}, field=field)
     if not upload.content:
         raise ApplicationError(_("%(name)s is empty.") % {"name": upload.name}, field=field)
     if len(upload.content) > max_bytes:

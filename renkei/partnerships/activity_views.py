@@ -1,12 +1,18 @@
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from renkei.core.errors import NotFound
+from renkei.core.errors import ApplicationError, NotAllowed, NotFound
 from renkei.partnerships import activities
+from renkei.partnerships.forms import SessionForm
 from renkei.places.models import pick_language
 
 
@@ -26,20 +32,57 @@ def calendar(request):
                                                           "first": first})
 
 
-def activity_detail(request, slug):
+def _activity(request, slug):
     try:
-        activity = activities.activity_get(viewer=request.user, slug=slug)
+        return activities.activity_get(viewer=request.user, slug=slug)
     except NotFound as exc:
         raise Http404 from exc
+
+
+def _activity_page(request, activity, session_form=None):
     local = ZoneInfo(activity.timezone)
+    can_manage = activities.can_manage_activity(request.user, activity)
+    speakers = activity.speakers.filter(session__isnull=True).select_related("contact__organisation")
     return render(request, "partnerships/activity.html", {
         "a": activity, "starts": activity.starts_at.astimezone(local), "ends": activity.ends_at.astimezone(local),
-        "speakers": activity.speakers.select_related("contact__organisation"),
+        "speakers": activities.visible_speakers(speakers, request.user),
+        "agenda": activities.agenda(activity, viewer=request.user),
         "gain": activities.learning_gain(activity), "participants": activity.participants.count(),
         "description": pick_language(activity.description),
         "participant_list": activity.participants.all() if _can_run_activities(request.user) else [],
         "can_run": request.user.is_authenticated and _can_run_activities(request.user),
+        "session_form": (session_form or SessionForm(activity=activity)) if can_manage else None,
     })
+
+
+def activity_detail(request, slug):
+    return _activity_page(request, _activity(request, slug))
+
+
+@login_required
+@require_POST
+def session_add(request, slug):
+    """Add a session to the agenda; refused input re-renders the page with the errors on their fields."""
+    activity = _activity(request, slug)
+    if not activities.can_manage_activity(request.user, activity):
+        raise PermissionDenied
+    form = SessionForm(request.POST, activity=activity)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            activities.session_add(
+                actor=request.user, activity=activity, title_en=data["title_en"], title_ja=data["title_ja"],
+                starts_at=data["starts_at"], ends_at=data["ends_at"], room=data["room"],
+                speakers=activities.speakers_from_lines(data["speakers"]))
+        except NotAllowed as exc:
+            raise PermissionDenied from exc
+        except ApplicationError as exc:
+            form.add_service_errors(exc.errors, exc.message)
+        else:
+            messages.success(request, _("The session was added to the agenda."))
+            return redirect("partnerships:activity", slug=activity.slug)
+    messages.error(request, _("The session was not saved: please correct the errors in its form."))
+    return _activity_page(request, activity, session_form=form)
 
 
 def _ics(body: bytes, filename: str) -> HttpResponse:

@@ -1,6 +1,11 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 
 from renkei.core.admin_mixins import AuditedAdmin
+from renkei.core.errors import ApplicationError
+from renkei.partnerships.activities import session_time_errors
 from renkei.partnerships.models import (
     Action,
     Activity,
@@ -10,9 +15,12 @@ from renkei.partnerships.models import (
     Participant,
     Partnership,
     Pilot,
+    Session,
     Speaker,
     StatusChange,
 )
+from renkei.partnerships.services import AGREEMENT_FILE_TYPES
+from renkei.programmes.services import MAX_FILE_BYTES, Upload, check_upload
 
 
 class MemberInline(admin.TabularInline):
@@ -22,8 +30,31 @@ class MemberInline(admin.TabularInline):
     filter_horizontal = ["focal_points"]
 
 
+class AgreementAdminForm(forms.ModelForm):
+    """The admin takes the same documents as the partnership page: type by extension and first
+    bytes, at most 10 MB."""
+
+    class Meta:
+        model = Agreement
+        fields = ["kind", "signed_on", "signed_at", "signatories", "themes", "term_years", "document",
+                  "signed_by_both_heads", "budget_approved_by_assembly"]
+
+    def clean_document(self):
+        document = self.cleaned_data.get("document")
+        if document and hasattr(document, "content_type"):  # a new upload, not the stored file
+            try:
+                check_upload(Upload(document.name, document.read(MAX_FILE_BYTES + 1)), "document",
+                             allowed=AGREEMENT_FILE_TYPES)
+            except ApplicationError as exc:
+                raise ValidationError(exc.message) from exc
+            finally:
+                document.seek(0)
+        return document
+
+
 class AgreementInline(admin.StackedInline):
     model = Agreement
+    form = AgreementAdminForm
     extra = 0
 
 
@@ -62,10 +93,40 @@ class ObjectiveAdmin(admin.ModelAdmin):
     inlines = [ActionInline]
 
 
+class SessionFormSet(BaseInlineFormSet):
+    """The same rules as the session service: inside the activity, ending after it starts."""
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not form.has_changed() and not form.instance.pk:
+                continue
+            for field, messages in session_time_errors(self.instance, data.get("starts_at"),
+                                                       data.get("ends_at")).items():
+                if field in form.fields and field not in form.errors:
+                    form.add_error(field, messages)  # makes the formset invalid too
+
+
+class SessionInline(admin.TabularInline):
+    model = Session
+    formset = SessionFormSet
+    extra = 0
+    fields = ["title_en", "title_ja", "starts_at", "ends_at", "room"]
+
+
 class SpeakerInline(admin.TabularInline):
     model = Speaker
     extra = 0
     autocomplete_fields = ["contact"]
+    fields = ["contact", "role", "session", "position"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "session":  # only this activity's sessions
+            activity_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+            kwargs["queryset"] = Session.objects.filter(activity_id=activity_id) if activity_id else \
+                Session.objects.none()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class ParticipantInline(admin.TabularInline):
@@ -78,4 +139,4 @@ class ActivityAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["title_en", "kind", "starts_at", "timezone", "venue", "partnership"]
     list_filter = ["kind"]
     search_fields = ["title_en", "title_ja", "venue"]
-    inlines = [SpeakerInline, ParticipantInline]
+    inlines = [SessionInline, SpeakerInline, ParticipantInline]

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
-from ninja import Router, Schema
+from django.http import FileResponse
+from django.urls import reverse
+from django.utils import timezone
+from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 
 from renkei.accounts.api_auth import AUTH, OPTIONAL_AUTH
+from renkei.core.errors import NotFound
 from renkei.partnerships import activities, selectors, services
+from renkei.programmes.services import MAX_FILE_BYTES, Upload
 
 router = Router(tags=["partnerships"])
 
@@ -22,12 +28,32 @@ class MemberOut(Schema):
     role: str
 
 
+class SignatoryOut(Schema):
+    name: str
+    title: str = ""
+    organisation: str = ""
+
+
 class AgreementOut(Schema):
+    id: int
     kind: str
     signed_on: date
     signed_at: str
+    signatories: list[SignatoryOut]
+    term_years: int | None
     is_formal: bool
     formal_conditions: dict[str, bool]
+    document: str | None = Field(None, description="where to download the signed document, when there is one")
+
+
+class AgreementIn(Schema):
+    kind: str = Field(description="mou, loi or sister")
+    signed_on: date
+    signed_at: str = ""
+    signatories: str = Field("", description="one per line: Name | title | organisation")
+    term_years: int | None = None
+    signed_by_both_heads: bool = False
+    budget_approved_by_assembly: bool = False
 
 
 class PartnershipOut(Schema):
@@ -49,6 +75,23 @@ class StatusIn(Schema):
     reason: str
 
 
+class SpeakerOut(Schema):
+    name: str
+    title: str
+    organisation: str | None
+    role: str = Field(description="moderator or speaker")
+
+
+class SessionOut(Schema):
+    id: int
+    title_en: str
+    title_ja: str
+    starts_at: datetime
+    ends_at: datetime
+    room: str
+    speakers: list[SpeakerOut]
+
+
 class ActivityOut(Schema):
     slug: str
     kind: str
@@ -61,7 +104,57 @@ class ActivityOut(Schema):
     room: str
     online_url: str
     partnership: str | None
-    speakers: list[dict]
+    speakers: list[SpeakerOut] = Field(description="speakers of the activity as a whole, in no one session")
+    sessions: list[SessionOut] = Field(description="the agenda, in order")
+
+
+class SessionSpeakerIn(Schema):
+    name: str = Field(description="the name of a known contact")
+    role: str = "speaker"
+
+
+class SessionIn(Schema):
+    title_en: str
+    title_ja: str = ""
+    starts_at: datetime = Field(description="inside the activity; without an offset, in the activity's time zone")
+    ends_at: datetime
+    room: str = ""
+    speakers: list[SessionSpeakerIn] = []
+
+
+class HealthRowOut(Schema):
+    slug: str
+    title_en: str
+    title_ja: str
+    kind: str
+    status: str
+    last_activity_on: date | None
+    months_quiet: int | None
+    focal_points: int
+    dormant: bool
+    single_focal_point: bool
+
+
+class HealthCountsOut(Schema):
+    partnerships: int
+    live: int = Field(description="agreed or active")
+    dormant: int
+    single_focal_point: int
+    by_status: dict[str, int]
+
+
+class ProgrammeHealthOut(Schema):
+    programme: str
+    dormant_months: int = Field(description="RENKEI_DORMANT_MONTHS: months without activity before a flag")
+    counts: HealthCountsOut = Field(description="over all the programme's partnerships, whatever the filters")
+    partnerships: list[HealthRowOut]
+
+
+def _agreement(p, a) -> dict:
+    return {"id": a.pk, "kind": a.kind, "signed_on": a.signed_on, "signed_at": a.signed_at,
+            "signatories": a.signatories or [], "term_years": a.term_years, "is_formal": a.is_formal,
+            "formal_conditions": a.formal_conditions,
+            "document": reverse("api:agreement_document", kwargs={"slug": p.slug, "pk": a.pk}) if a.document else None}
 
 
 def _partnership(p) -> dict:
@@ -72,8 +165,7 @@ def _partnership(p) -> dict:
         "members": [{"place": m.place.slug if m.place else None,
                      "organisation": m.organisation.slug if m.organisation else None, "role": m.role}
                     for m in p.members.all()],
-        "agreements": [{"kind": a.kind, "signed_on": a.signed_on, "signed_at": a.signed_at, "is_formal": a.is_formal,
-                        "formal_conditions": a.formal_conditions} for a in p.agreements.all()],
+        "agreements": [_agreement(p, a) for a in p.agreements.all()],
         "dormant": health.dormant, "single_focal_point": health.single_focal_point,
     }
 
@@ -108,23 +200,106 @@ def partnership_status(request, slug: str, payload: StatusIn):
                                                to=payload.to, reason=payload.reason))
 
 
-def _activity(a) -> dict:
+@router.post("/partnerships/{slug}/agreements", response={201: AgreementOut, 401: ErrorOut, 403: ErrorOut,
+                                                          404: ErrorOut, 422: ErrorOut},
+             auth=AUTH, summary="Record an agreement, with its signed document (multipart form)",
+             description="The document may be a PDF, Word (.docx), PNG or JPEG file of at most 10 MB; its type is "
+                         "checked by its name and its first bytes. A refused agreement saves nothing.",
+             operation_id="agreement_add")
+def agreement_add(request, slug: str, payload: Form[AgreementIn], document: File[UploadedFile] = None):
+    p = _get(request, slug)
+    agreement = services.agreement_add(
+        actor=request.user, partnership=p, kind=payload.kind, signed_on=payload.signed_on,
+        signed_at=payload.signed_at, signatories=services.signatories_from_lines(payload.signatories),
+        term_years=payload.term_years, signed_by_both_heads=payload.signed_by_both_heads,
+        budget_approved_by_assembly=payload.budget_approved_by_assembly, themes=p.themes.all(),
+        document=Upload(document.name, document.read(MAX_FILE_BYTES + 1)) if document is not None else None)
+    return Status(201, _agreement(p, agreement))
+
+
+@router.get("/partnerships/{slug}/agreements/{pk}/document", response={200: None, 404: ErrorOut},
+            auth=OPTIONAL_AUTH, summary="Download an agreement's signed document", operation_id="agreement_document",
+            url_name="agreement_document")
+def agreement_document(request, slug: str, pk: int):
+    agreement = _get(request, slug).agreements.filter(pk=pk).first()
+    if agreement is None or not agreement.document:
+        raise NotFound("This agreement has no document.", field="pk")
+    try:
+        handle = agreement.document.open("rb")
+    except FileNotFoundError as exc:
+        raise NotFound("This agreement has no document.", field="pk") from exc
+    return FileResponse(handle, as_attachment=True, filename=services.agreement_document_name(agreement))
+
+
+@router.get("/programmes/{slug}/health", response={200: ProgrammeHealthOut, 401: ErrorOut, 403: ErrorOut,
+                                                   404: ErrorOut},
+            auth=AUTH, summary="A programme's partnerships with their health flags (its officers and administrators)",
+            operation_id="programme_health", tags=["programmes"])
+def programme_health(request, slug: str, dormant: bool = False, single_focal_point: bool = False):
+    report = selectors.programme_health(viewer=request.user, slug=slug, dormant_only=dormant,
+                                        single_only=single_focal_point)
+    return {
+        "programme": report.programme.slug, "dormant_months": report.dormant_months,
+        "counts": {"partnerships": report.total, "live": report.live, "dormant": report.dormant,
+                   "single_focal_point": report.single_focal_point, "by_status": report.by_status},
+        "partnerships": [{"slug": r.partnership.slug, "title_en": r.partnership.title_en,
+                          "title_ja": r.partnership.title_ja, "kind": r.partnership.kind,
+                          "status": r.partnership.status, "last_activity_on": r.partnership.last_activity_on,
+                          "months_quiet": r.health.months_quiet, "focal_points": r.health.focal_points,
+                          "dormant": r.health.dormant, "single_focal_point": r.health.single_focal_point}
+                         for r in report.rows],
+    }
+
+
+def _speaker(s) -> dict:
+    return {"name": s.contact.name, "title": s.contact.title,
+            "organisation": s.contact.organisation.name_en if s.contact.organisation else None, "role": s.role}
+
+
+def _session(session, viewer) -> dict:
+    return {"id": session.pk, "title_en": session.title_en, "title_ja": session.title_ja,
+            "starts_at": session.starts_at, "ends_at": session.ends_at, "room": session.room,
+            "speakers": [_speaker(s) for s in activities.visible_speakers(session.speakers.all(), viewer)]}
+
+
+def _activity(a, viewer) -> dict:
+    whole = [s for s in a.speakers.all() if s.session_id is None]
     return {
         "slug": a.slug, "kind": a.kind, "title_en": a.title_en, "title_ja": a.title_ja, "starts_at": a.starts_at,
         "ends_at": a.ends_at, "timezone": a.timezone, "venue": a.venue, "room": a.room, "online_url": a.online_url,
         "partnership": a.partnership.slug if a.partnership else None,
-        "speakers": [{"name": s.contact.name, "title": s.contact.title, "role": s.role} for s in a.speakers.all()],
+        "speakers": [_speaker(s) for s in activities.visible_speakers(whole, viewer)],
+        "sessions": [_session(session, viewer) for session in activities.sessions_of(a)],
     }
 
 
 @router.get("/activities", response=list[ActivityOut], auth=OPTIONAL_AUTH, summary="Learning activities",
             operation_id="activity_list", tags=["activities"])
 def activity_list(request, start: datetime | None = None, end: datetime | None = None):
-    return [_activity(a) for a in activities.activity_list(viewer=request.user, start=start, end=end)
-            .prefetch_related("speakers__contact")]
+    return [_activity(a, request.user) for a in activities.activity_list(viewer=request.user, start=start, end=end)
+            .prefetch_related("speakers__contact__organisation")]
 
 
 @router.get("/activities/{slug}", response={200: ActivityOut, 404: ErrorOut}, auth=OPTIONAL_AUTH,
-            summary="One learning activity", operation_id="activity_get", tags=["activities"])
+            summary="One learning activity, with its agenda", operation_id="activity_get", tags=["activities"])
 def activity_get(request, slug: str):
-    return _activity(activities.activity_get(viewer=request.user, slug=slug))
+    return _activity(activities.activity_get(viewer=request.user, slug=slug), request.user)
+
+
+@router.post("/activities/{slug}/sessions", response={201: SessionOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
+                                                      422: ErrorOut},
+             auth=AUTH, summary="Add a session to an activity's agenda", operation_id="session_add",
+             tags=["activities"])
+def session_add(request, slug: str, payload: SessionIn):
+    activity = activities.activity_get(viewer=request.user, slug=slug)
+    zone = ZoneInfo(activity.timezone)
+
+    def aware(value: datetime) -> datetime:
+        return timezone.make_aware(value, zone) if timezone.is_naive(value) else value
+
+    session = activities.session_add(
+        actor=request.user, activity=activity, title_en=payload.title_en, title_ja=payload.title_ja,
+        starts_at=aware(payload.starts_at), ends_at=aware(payload.ends_at), room=payload.room,
+        speakers=activities.speakers_from_list([(s.name, s.role) for s in payload.speakers]))
+    session.refresh_from_db()  # times as stored, in UTC like every other answer
+    return Status(201, _session(session, request.user))

@@ -251,12 +251,44 @@ class Activity(TimeStampedModel):
         return localized(self.title_en, self.title_ja)
 
 
+class Session(TimeStampedModel):
+    """One slot of an activity's agenda: a talk, a panel, a visit. Inside the activity's span."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="sessions",
+                                 verbose_name=_("learning activity"))
+    title_en = models.CharField(_("title (English)"), max_length=255)
+    title_ja = models.CharField(_("title (Japanese)"), max_length=255, blank=True)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    room = models.CharField(_("room"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")),
+                                   name="session_ends_after_it_starts"),
+        ]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return localized(self.title_en, self.title_ja)
+
+
 class Speaker(models.Model):
+    """Someone who speaks or moderates: in one session, or (session empty) at the activity as a whole."""
+
     class Role(models.TextChoices):
         MODERATOR = "moderator", _("Moderator")
         SPEAKER = "speaker", _("Speaker")
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="speakers")
+    session = models.ForeignKey(Session, null=True, blank=True, on_delete=models.CASCADE, related_name="speakers",
+                                verbose_name=_("session"))
     contact = models.ForeignKey("places.Contact", on_delete=models.CASCADE, related_name="talks")
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.SPEAKER)
     position = models.PositiveSmallIntegerField(default=0)

@@ -1,15 +1,27 @@
+"""Who sees which partnerships, and the health of a programme's partnerships for its officers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from renkei.accounts.models import Role
 from renkei.accounts.permissions import has_role, represented_place_ids
-from renkei.core.errors import NotFound
+from renkei.core.errors import NotAllowed, NotFound
 from renkei.partnerships.models import Partnership
+from renkei.partnerships.services import Health, health
+from renkei.programmes.permissions import can_manage_programme
+from renkei.programmes.selectors import programme_list
 
 
 def partnership_list(*, viewer) -> QuerySet[Partnership]:
     """Visitors see published partnerships; officers all; focal points also their own places'."""
-    qs = Partnership.objects.select_related("programme").prefetch_related("members__place",
-                                                                          "members__organisation")
+    qs = Partnership.objects.select_related("programme").prefetch_related(
+        "members__place", "members__organisation", "members__focal_points")
     if has_role(viewer, Role.ADMINISTRATOR, Role.PROGRAMME_OFFICER):
         return qs
     own = represented_place_ids(viewer)
@@ -21,3 +33,48 @@ def partnership_get(*, viewer, slug: str) -> Partnership:
     if p is None:
         raise NotFound("No such partnership.", field="slug")
     return p
+
+
+@dataclass(frozen=True)
+class HealthRow:
+    partnership: Partnership
+    health: Health
+
+
+@dataclass(frozen=True)
+class ProgrammeHealth:
+    programme: object
+    rows: list[HealthRow]  # after the filters
+    total: int  # before the filters, like the counts below
+    live: int
+    dormant: int
+    single_focal_point: int
+    dormant_months: int
+    by_status: dict[str, int] = field(default_factory=dict)
+
+
+def programme_health(*, viewer, slug: str, dormant_only: bool = False, single_only: bool = False,
+                     today: date | None = None) -> ProgrammeHealth:
+    """A programme's partnerships with their health flags, for its officers and administrators:
+    flagged ones first, the quietest first among them."""
+    programme = programme_list(viewer=viewer).filter(slug=slug).first()
+    if programme is None:
+        raise NotFound(_("No such programme."), field="slug")
+    if not can_manage_programme(viewer, programme):
+        raise NotAllowed(_("Only the programme's officers and administrators see the health of its partnerships."))
+    qs = (Partnership.objects.filter(programme=programme)
+          .prefetch_related("members__place", "members__organisation", "members__focal_points"))
+    every = [HealthRow(partnership=p, health=health(p, today)) for p in qs]
+    rows = [r for r in every if (not dormant_only or r.health.dormant)
+            and (not single_only or r.health.single_focal_point)]
+    rows.sort(key=lambda r: (not r.health.dormant, not r.health.single_focal_point,
+                             -(r.health.months_quiet or 0), r.partnership.title_en))
+    by_status: dict[str, int] = {}
+    for r in every:
+        by_status[r.partnership.status] = by_status.get(r.partnership.status, 0) + 1
+    return ProgrammeHealth(
+        programme=programme, rows=rows, total=len(every),
+        live=sum(r.partnership.status in (Partnership.Status.AGREED, Partnership.Status.ACTIVE) for r in every),
+        dormant=sum(r.health.dormant for r in every),
+        single_focal_point=sum(r.health.single_focal_point for r in every),
+        dormant_months=settings.RENKEI_DORMANT_MONTHS, by_status=by_status)

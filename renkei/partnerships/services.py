@@ -3,10 +3,12 @@ lifecycle with only legal transitions, agreements, action plans, pilots and heal
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +20,7 @@ from renkei.core.errors import ApplicationError, NotAllowed
 from renkei.core.models import AuditEntry
 from renkei.partnerships.models import Action, Agreement, Member, Objective, Partnership, Pilot, StatusChange
 from renkei.places.services import unique_slug
+from renkei.programmes.services import Upload, check_upload
 
 S = Partnership.Status
 TRANSITIONS = {
@@ -131,27 +134,79 @@ def status_change(*, actor, partnership: Partnership, to: str, reason: str) -> P
     return partnership
 
 
+AGREEMENT_FILE_TYPES = (".pdf", ".docx", ".png", ".jpg", ".jpeg")  # the signed text, or a scan of it
+
+
+def signatories_from_lines(text: str) -> list[dict]:
+    """`Name | title | organisation` per line (title and organisation may be left out). Errors name the line."""
+    signatories, errors = [], []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [part.strip() for part in line.split("|")]
+        if len(parts) > 3:
+            errors.append(_("line %(n)s: use Name | title | organisation") % {"n": number})
+        elif not parts[0]:
+            errors.append(_("line %(n)s: a signatory needs a name") % {"n": number})
+        elif any(len(part) > 200 for part in parts):
+            errors.append(_("line %(n)s: each part must be at most 200 characters") % {"n": number})
+        else:
+            parts += [""] * (3 - len(parts))
+            signatories.append({"name": parts[0], "title": parts[1], "organisation": parts[2]})
+    if errors:
+        raise ApplicationError(errors[0], errors={"signatories": errors})
+    return signatories
+
+
 @transaction.atomic
-def agreement_add(*, actor, partnership: Partnership, kind: str, signed_on: date, signed_at: str = "",
+def agreement_add(*, actor, partnership: Partnership, kind: str, signed_on: date | None, signed_at: str = "",
                   signatories: list[dict] = (), themes=(), term_years: int | None = None,
-                  signed_by_both_heads: bool = False, budget_approved_by_assembly: bool = False) -> Agreement:
+                  signed_by_both_heads: bool = False, budget_approved_by_assembly: bool = False,
+                  document: Upload | None = None) -> Agreement:
+    """Record an agreement, with its signed document when there is one. Everything is checked before
+    anything is written, so a refused agreement leaves neither a row nor a file behind."""
     if not can_manage(actor, partnership):
         raise NotAllowed(_("You may not add agreements to this partnership."))
+    errors: dict[str, list[str]] = {}
     if kind not in Agreement.Kind.values:
-        raise ApplicationError(_("unknown kind of agreement"), field="kind")
-    if signed_on > timezone.localdate():
-        raise ApplicationError(_("An agreement cannot be signed in the future."), field="signed_on")
+        errors["kind"] = [_("unknown kind of agreement")]
+    if signed_on is None:
+        errors["signed_on"] = [_("is required")]
+    elif signed_on > timezone.localdate():
+        errors["signed_on"] = [_("An agreement cannot be signed in the future.")]
+    if len(signed_at or "") > 200:
+        errors["signed_at"] = [_("must be at most 200 characters")]
+    if term_years is not None and not 1 <= term_years <= 99:
+        errors["term_years"] = [_("must be from 1 to 99 years")]
     for n, s in enumerate(signatories):
         if not str(s.get("name", "")).strip():
-            raise ApplicationError(_("Signatory %(n)s has no name.") % {"n": n + 1}, field="signatories")
+            errors.setdefault("signatories", []).append(_("Signatory %(n)s has no name.") % {"n": n + 1})
+    if document is not None:
+        try:
+            check_upload(document, "document", allowed=AGREEMENT_FILE_TYPES)
+        except ApplicationError as exc:
+            errors.update(exc.errors)
+    if errors:
+        raise ApplicationError(next(iter(errors.values()))[0], errors=errors)
     agreement = Agreement.objects.create(
-        partnership=partnership, kind=kind, signed_on=signed_on, signed_at=signed_at, signatories=list(signatories),
+        partnership=partnership, kind=kind, signed_on=signed_on, signed_at=(signed_at or "").strip(),
+        signatories=[{k: str(s.get(k, "")).strip() for k in ("name", "title", "organisation")} for s in signatories],
         term_years=term_years, signed_by_both_heads=signed_by_both_heads,
         budget_approved_by_assembly=budget_approved_by_assembly)
     agreement.themes.set(themes)
     partnership.last_activity_on = max(partnership.last_activity_on or signed_on, signed_on)
     partnership.save(update_fields=["last_activity_on", "updated_at"])
+    changes = {"kind": [None, kind], "signed_on": [None, signed_on.isoformat()]}
+    if document is not None:
+        agreement.document.save(os.path.basename(document.name), ContentFile(document.content), save=True)
+        changes["document"] = [None, agreement.document.name]
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=agreement, changes=changes)
     return agreement
+
+
+def agreement_document_name(agreement: Agreement) -> str:
+    """The file name to offer on download (storage may have added a suffix to keep names unique)."""
+    return os.path.basename(agreement.document.name) if agreement.document else ""
 
 
 @transaction.atomic
@@ -186,6 +241,7 @@ class Health:
     dormant: bool
     single_focal_point: bool
     months_quiet: int | None
+    focal_points: int = 0
 
 
 def health(partnership: Partnership, today: date | None = None) -> Health:
@@ -198,5 +254,6 @@ def health(partnership: Partnership, today: date | None = None) -> Health:
     dormant = live and (last is None or today - last > timedelta(days=30 * settings.RENKEI_DORMANT_MONTHS))
     people = set()
     for member in partnership.members.all():
-        people |= set(member.focal_points.values_list("pk", flat=True))
-    return Health(dormant=dormant, single_focal_point=live and len(people) == 1, months_quiet=months)
+        people |= {user.pk for user in member.focal_points.all()}  # prefetched on dashboards
+    return Health(dormant=dormant, single_focal_point=live and len(people) == 1, months_quiet=months,
+                  focal_points=len(people))

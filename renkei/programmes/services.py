@@ -18,7 +18,7 @@ from renkei.accounts.permissions import has_role
 from renkei.core.audit import audit_record
 from renkei.core.errors import ApplicationError, Conflict, NotAllowed
 from renkei.core.models import AuditEntry
-from renkei.core.uploads import Upload, check_upload  # noqa: F401 - Upload is part of this module's interface
+from renkei.core.uploads import MAX_FILE_BYTES, Upload, check_upload  # noqa: F401 - part of this module's interface
 from renkei.places.models import Place
 from renkei.programmes import permissions
 from renkei.programmes.models import (

@@ -28,9 +28,11 @@ def _call(request, slug) -> Call:
 
 
 def programme_list(request):
+    programmes = list(selectors.programme_list(viewer=request.user).prefetch_related("calls"))
     return render(request, "programmes/list.html", {
-        "programmes": selectors.programme_list(viewer=request.user).prefetch_related("calls"),
-        "calls": selectors.call_list(viewer=request.user)[:20],
+        "programmes": programmes, "calls": selectors.call_list(viewer=request.user)[:20],
+        # the programmes whose partnerships' health the viewer may see (their dashboard)
+        "manageable": {p.pk for p in programmes if permissions.can_manage_programme(request.user, p)},
     })
 
 

@@ -33,9 +33,118 @@ def test_partnerships_and_activities_in_the_api(client, demo, officer, focal_poi
     other = api_token_create(user=focal_point, name="t")[1]
     assert client.post("/api/v1/partnerships/koriyama-essen/status", {"to": "closed", "reason": "x"},
                        content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {other}").status_code == 403
-    session = client.get("/api/v1/activities/wuf11-jica-kamaishi-session").json()
+    wuf = client.get("/api/v1/activities/wuf11-jica-kamaishi-session").json()
+    assert wuf["speakers"] == []  # they all speak in its one session
+    session = wuf["sessions"][0]
+    assert session["room"] == "Multifunction Hall Room 13" and session["starts_at"] == "2022-06-29T11:30:00Z"
     assert session["speakers"][0] == {"name": "Atsutoshi Hirabayashi", "title": "Technical Advisor/Moderator",
-                                      "role": "moderator"}
-    assert len(client.get("/api/v1/activities").json()) == 2
+                                      "organisation": "Japan International Cooperation Agency", "role": "moderator"}
+    listed = client.get("/api/v1/activities").json()
+    assert len(listed) == 2 and [len(a["sessions"]) for a in listed] == [5, 1]
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/partnerships/{slug}/status" in paths and "/api/v1/activities" in paths
+    assert "/api/v1/activities/{slug}/sessions" in paths
+
+
+def _bearer(user):
+    return {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(user=user, name='t')[1]}"}
+
+
+def test_sessions_added_through_the_api(client, demo, officer, focal_point, reviewer):
+    url = "/api/v1/activities/toyama-technical-deep-dive-2016/sessions"
+    body = {"title_en": "Light rail site visit", "starts_at": "2016-11-02T13:00", "ends_at": "2016-11-02T15:00+09:00",
+            "room": "Toyama Station", "speakers": [{"name": "Masashi Mori", "role": "moderator"}]}
+    assert client.post(url, body, content_type="application/json").status_code == 401
+    for user in (focal_point, reviewer):
+        assert client.post(url, body, content_type="application/json", **_bearer(user)).status_code == 403
+    ok = client.post(url, body, content_type="application/json", **_bearer(officer))
+    assert ok.status_code == 201, ok.json()
+    assert ok.json()["starts_at"] == "2016-11-02T04:00:00Z"  # no offset given: read in Tokyo time
+    assert ok.json()["speakers"][0]["role"] == "moderator"
+    late = client.post(url, {**body, "ends_at": "2016-11-05T10:00+09:00"}, content_type="application/json",
+                       **_bearer(officer))
+    assert late.status_code == 422 and "must be within the activity" in late.json()["error"]["fields"]["ends_at"][0]
+    nobody = client.post(url, {**body, "speakers": [{"name": "Nobody"}]}, content_type="application/json",
+                         **_bearer(officer))
+    assert nobody.status_code == 422
+    assert nobody.json()["error"]["fields"]["speakers"] == [
+        "speaker 1: no contact is called “Nobody”; add them as a contact first"]
+    garbled = client.post(url, {**body, "starts_at": "soon"}, content_type="application/json", **_bearer(officer))
+    assert garbled.status_code == 422 and "starts_at" in garbled.json()["error"]["fields"]
+    missing = client.post("/api/v1/activities/nowhere/sessions", body, content_type="application/json",
+                          **_bearer(officer))
+    assert missing.status_code == 404
+
+
+def test_agreements_with_documents_through_the_api(client, demo, officer, focal_point, settings):
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from renkei.partnerships.models import Partnership
+
+    url = "/api/v1/partnerships/jica-kamaishi-banda-aceh/agreements"
+    data = {"kind": "mou", "signed_on": "2023-05-01", "signatories": "Takenori Noda | Mayor | Kamaishi City",
+            "term_years": "5"}
+
+    def files():
+        root = Path(settings.MEDIA_ROOT)
+        return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+    assert client.post(url, data).status_code == 401
+    assert client.post(url, {**data, "document": SimpleUploadedFile("mou.pdf", b"%PDF-1.4")},
+                       **_bearer(focal_point)).status_code == 403
+    bad = client.post(url, {**data, "document": SimpleUploadedFile("mou.pdf", b"<html>")}, **_bearer(officer))
+    assert bad.status_code == 422 and bad.json()["error"]["fields"]["document"] == [
+        "mou.pdf is not really a PDF file."]
+    lines = client.post(url, {**data, "signatories": "Mayor\n| x"}, **_bearer(officer))
+    assert lines.status_code == 422 and lines.json()["error"]["fields"]["signatories"] == [
+        "line 2: a signatory needs a name"]
+    assert not Partnership.objects.get(slug="jica-kamaishi-banda-aceh").agreements.exists() and files() == []
+    ok = client.post(url, {**data, "document": SimpleUploadedFile("mou.pdf", b"%PDF-1.4 signed")}, **_bearer(officer))
+    assert ok.status_code == 201, ok.json()
+    body = ok.json()
+    assert body["term_years"] == 5 and body["signatories"][0]["title"] == "Mayor"
+    assert body["document"] == f"/api/v1/partnerships/jica-kamaishi-banda-aceh/agreements/{body['id']}/document"
+    download = client.get(body["document"])  # a published partnership: anyone may read it
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4 signed"
+    listed = client.get("/api/v1/partnerships/jica-kamaishi-banda-aceh").json()["agreements"]
+    assert [a["document"] for a in listed] == [body["document"]]
+    Partnership.objects.filter(slug="jica-kamaishi-banda-aceh").update(is_published=False)
+    assert client.get(body["document"]).json()["error"]["code"] == "not_found"
+    assert client.get(body["document"], **_bearer(officer)).status_code == 200
+    without = client.get("/api/v1/partnerships/toyama-world-bank-cpp").json()["agreements"][0]
+    assert without["document"] is None
+    assert client.get(f"/api/v1/partnerships/toyama-world-bank-cpp/agreements/{without['id']}/document"
+                      ).status_code == 404
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert "multipart/form-data" in paths["/api/v1/partnerships/{slug}/agreements"]["post"]["requestBody"]["content"]
+
+
+def test_programme_health_in_the_api(client, demo, officer, admin_user, focal_point, reviewer):
+    from renkei.accounts.models import Role
+    from renkei.accounts.tests.factories import UserFactory
+
+    url = "/api/v1/programmes/eu-international-urban-cooperation/health"
+    assert client.get(url).status_code == 401
+    for user in (focal_point, reviewer):
+        assert client.get(url, **_bearer(user)).status_code == 403
+    body = client.get(url, **_bearer(officer)).json()
+    assert body["programme"] == "eu-international-urban-cooperation" and body["dormant_months"] == 6
+    assert body["counts"] == {"partnerships": 3, "live": 0, "dormant": 0, "single_focal_point": 0,
+                              "by_status": {"completed": 3}}
+    assert {p["slug"] for p in body["partnerships"]} == {"koriyama-essen", "nagano-obuse-turku", "kamakura-umea"}
+    toyama = client.get("/api/v1/programmes/world-bank-city-partnership-program/health",
+                        {"dormant": "true"}, **_bearer(admin_user)).json()
+    assert [p["slug"] for p in toyama["partnerships"]] == ["toyama-world-bank-cpp"]
+    assert toyama["partnerships"][0]["dormant"] and toyama["partnerships"][0]["last_activity_on"] == "2016-11-04"
+    single = client.get("/api/v1/programmes/world-bank-city-partnership-program/health",
+                        {"single_focal_point": "true"}, **_bearer(admin_user)).json()
+    assert single["partnerships"] == [] and single["counts"]["partnerships"] == 1
+    assert client.get("/api/v1/programmes/nowhere/health", **_bearer(officer)).status_code == 404
+    from renkei.programmes.models import Programme
+
+    Programme.objects.get(slug="eu-international-urban-cooperation").officers.add(
+        UserFactory(username="iuc-officer", roles=[Role.PROGRAMME_OFFICER]))
+    assert client.get(url, **_bearer(officer)).status_code == 403  # the programme names its own officers now
+    assert "/api/v1/programmes/{slug}/health" in client.get("/api/v1/openapi.json").json()["paths"]

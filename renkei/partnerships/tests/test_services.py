@@ -9,6 +9,7 @@ from renkei.core.errors import ApplicationError, NotAllowed
 from renkei.partnerships import services
 from renkei.partnerships.models import Member, Partnership
 from renkei.places.tests.factories import OrganisationFactory, PlaceFactory, theme
+from renkei.programmes.services import Upload
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +141,89 @@ def test_demo_partnerships():
     triangle = Partnership.objects.get(slug="jica-kamaishi-banda-aceh")
     assert triangle.kind == "triangular" and triangle.members.count() == 3
     assert Partnership.objects.get(slug="kamakura-umea").pilots.get().title["en"].startswith("Umecons")
+
+
+# --- agreements with their document ---------------------------------------------------------------
+
+PDF = b"%PDF-1.7\n% signed MoU"
+
+
+def _files(settings) -> list[str]:
+    from pathlib import Path
+
+    root = Path(settings.MEDIA_ROOT)
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def test_agreement_with_its_document_signatories_and_term(pair, settings):
+    p, fp = pair
+    mou = services.agreement_add(
+        actor=fp, partnership=p, kind="mou", signed_on=date(2018, 5, 1), term_years=3,
+        signatories=services.signatories_from_lines("Mayor A | Mayor | Koriyama\nMayor B | | Essen"),
+        document=Upload("MoU signed.pdf", PDF))
+    assert mou.term_years == 3
+    assert mou.signatories == [{"name": "Mayor A", "title": "Mayor", "organisation": "Koriyama"},
+                               {"name": "Mayor B", "title": "", "organisation": "Essen"}]
+    assert mou.document.read() == PDF and services.agreement_document_name(mou).endswith(".pdf")
+    assert _files(settings) == [mou.document.name]
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("minutes.xlsx", b"PK\x03\x04", "only PDF, Word (.docx), PNG, JPEG files are accepted"),
+    ("virus.exe", b"MZ", "only PDF"),
+    ("mou.pdf", b"MZ not a pdf", "not really a PDF"),
+    ("scan.png", b"\xff\xd8\xff", "not really a PNG"),
+    ("mou.docx", b"%PDF", "not really a DOCX"),
+    ("huge.pdf", b"%PDF" + b"0" * (10 * 1024 * 1024), "larger than 10 MB"),
+])
+def test_a_bad_document_saves_neither_the_agreement_nor_the_file(pair, officer, settings, name, content, message):
+    p, _fp = pair
+    with pytest.raises(ApplicationError) as caught:
+        services.agreement_add(actor=officer, partnership=p, kind="mou", signed_on=date(2018, 5, 1),
+                               document=Upload(name, content))
+    assert message in caught.value.errors["document"][0]
+    assert not p.agreements.exists() and _files(settings) == []
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("mou.docx", b"PK\x03\x04rest"), ("scan.jpg", b"\xff\xd8\xff\xe0"), ("scan.PNG", b"\x89PNG\r\n")])
+def test_word_and_images_are_accepted(pair, officer, name, content):
+    p, _fp = pair
+    assert services.agreement_add(actor=officer, partnership=p, kind="loi", signed_on=date(2018, 5, 1),
+                                  document=Upload(name, content)).document
+
+
+def test_agreement_errors_name_their_fields(pair, officer):
+    p, _fp = pair
+    with pytest.raises(ApplicationError) as caught:
+        services.agreement_add(actor=officer, partnership=p, kind="treaty", signed_on=None, term_years=0,
+                               signatories=[{"name": " "}])
+    assert set(caught.value.errors) == {"kind", "signed_on", "term_years", "signatories"}
+    assert not p.agreements.exists()
+
+
+def test_signatory_lines_name_the_bad_line():
+    with pytest.raises(ApplicationError) as caught:
+        services.signatories_from_lines("Mayor A | Mayor\n | Deputy\nA | b | c | d\n" + "x" * 201)
+    assert caught.value.errors["signatories"] == [
+        "line 2: a signatory needs a name", "line 3: use Name | title | organisation",
+        "line 4: each part must be at most 200 characters"]
+    assert services.signatories_from_lines("\n  \n") == []
+
+
+def test_strangers_cannot_add_agreements(pair, reviewer, anonymous, settings):
+    p, _fp = pair
+    stranger = UserFactory(roles=[Role.FOCAL_POINT], places=[PlaceFactory()])
+    for actor in (stranger, reviewer, anonymous):
+        with pytest.raises(NotAllowed):
+            services.agreement_add(actor=actor, partnership=p, kind="mou", signed_on=date(2018, 5, 1),
+                                   document=Upload("mou.pdf", PDF))
+    assert not p.agreements.exists() and _files(settings) == []
+
+
+def test_health_counts_focal_points_with_or_without_prefetching(pair, officer):
+    p, fp = pair
+    services.status_change(actor=officer, partnership=p, to="agreed", reason="ok")
+    assert services.health(p).focal_points == 1
+    prefetched = Partnership.objects.prefetch_related("members__focal_points").get(pk=p.pk)
+    assert services.health(prefetched) == services.health(p)

@@ -110,3 +110,88 @@ def test_officer_finds_partners_and_pairs_a_cohort(browser, live_server, demo, s
     assert page.locator("table.table tbody tr").count() == 3
     shot(page, "pair-cohort")
     page.close()
+
+
+def test_agenda_session_and_agreement_with_its_document(browser, live_server, demo, tmp_path):
+    """An officer adds a session to the deep dive's agenda (a time outside the activity is refused);
+    Kamaishi's focal point records an agreement with its document (a file of the wrong type is
+    refused, naming the field) and downloads it."""
+    from renkei.partnerships.demo import activities_demo_load, partnerships_demo_load
+    from renkei.partnerships.models import Partnership, Session
+    from renkei.programmes.demo import programmes_demo_load
+
+    programmes_demo_load()
+    partnerships_demo_load()
+    activities_demo_load()
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+
+    def login(username):
+        page.context.clear_cookies()
+        page.goto(live_server.url + "/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", "renkei-demo")
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_load_state()
+
+    login("officer")
+    page.goto(live_server.url + "/activities/toyama-technical-deep-dive-2016/")
+    form = page.locator("form[action*='/sessions/']")
+    form.locator("input[name=title_en]").fill("Light rail and bus network site visit")
+    form.locator("input[name=title_ja]").fill("ライトレールとバス路線網の現地視察")
+    form.locator("input[name=starts_at]").fill("2016-11-05T13:00")
+    form.locator("input[name=ends_at]").fill("2016-11-05T15:00")
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "must be within the activity" in page.locator(".error-summary").inner_text()
+    form = page.locator("form[action*='/sessions/']")
+    form.locator("input[name=starts_at]").fill("2016-11-02T13:00")
+    form.locator("input[name=ends_at]").fill("2016-11-02T15:30")
+    form.locator("input[name=room]").fill("Toyama Station")
+    form.locator("textarea[name=speakers]").fill("Masashi Mori | moderator")
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert Session.objects.filter(title_en="Light rail and bus network site visit").exists()
+    agenda = page.locator("#agenda").inner_text()
+    assert "13:00–15:30" in agenda and "Toyama Station" in agenda
+    assert page.locator(".agenda-day").count() == 6
+    assert page.url.endswith("#agenda")  # back at the agenda, not at the top of the page
+    page.goto(live_server.url + "/activities/toyama-technical-deep-dive-2016/")  # from the top, for the picture
+    shot(page, "activity-agenda")
+    page.locator("[data-language-switch] [value=ja]").first.click()
+    page.wait_for_load_state()
+    assert "日程" in page.locator("#agenda").inner_text()
+    shot(page, "activity-agenda-ja")
+    page.locator("[data-language-switch] [value=en]").first.click()
+    page.wait_for_load_state()
+
+    login("kamaishi")
+    page.goto(live_server.url + "/partnerships/jica-kamaishi-banda-aceh/")
+    bad = tmp_path / "letter.exe"
+    bad.write_bytes(b"MZ\x90\x00")
+    form = page.locator("form[enctype='multipart/form-data']")
+    form.locator("select[name=kind]").select_option("loi")
+    form.locator("input[name=signed_on]").fill("2023-05-01")
+    form.locator("input[name=signed_at]").fill("Kamaishi")
+    form.locator("input[name=document]").set_input_files(str(bad))
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "Document: letter.exe: only PDF" in page.locator(".error-summary").inner_text()
+    p = Partnership.objects.get(slug="jica-kamaishi-banda-aceh")
+    assert not p.agreements.exists()
+    good = tmp_path / "letter-of-intent.pdf"
+    good.write_bytes(b"%PDF-1.4\n% letter of intent\n")
+    form = page.locator("form[enctype='multipart/form-data']")
+    form.locator("input[name=signed_on]").fill("2023-05-01")
+    form.locator("input[name=term_years]").fill("3")
+    form.locator("textarea[name=signatories]").fill("Takenori Noda | Mayor | Kamaishi City")
+    form.locator("input[name=document]").set_input_files(str(good))
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert p.agreements.get().document
+    link = page.locator("a", has_text="Download the document")
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    page.goto(live_server.url + "/partnerships/jica-kamaishi-banda-aceh/")
+    shot(page, "partnership-agreement")
+    page.close()

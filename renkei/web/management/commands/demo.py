@@ -22,7 +22,7 @@ class Command(BaseCommand):
             raise CommandError(f"Demo data is invalid: {exc.message}") from exc
         counts["programme records"] = programmes_demo_load()
         counts["partnerships"] = partnerships_demo_load()
-        counts["activities"] = activities_demo_load()
+        counts["activities and sessions"] = activities_demo_load()
         counts["knowledge records"] = knowledge_demo_load()
         changed = ", ".join(f"{n} {what}" for what, n in counts.items())
         self.stdout.write(f"Demo data loaded ({changed} created or changed).")

@@ -1,0 +1,100 @@
+"""HTML forms for the partnership and activity pages. They collect and parse strings; the services
+check the rules, and their ApplicationError.errors go back onto the fields."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from renkei.partnerships.models import Agreement
+
+LOCAL_MINUTE = "%Y-%m-%dT%H:%M"
+
+
+class FieldsetForm(forms.Form):
+    """Laid out by web/_form_fields.html: `groups` of field names, `wide` ones across the grid."""
+
+    groups: list[tuple[str, list[str]]] = []
+    wide: set[str] = set()
+
+    def fieldsets(self):
+        for legend, names in self.groups:
+            fields = [self[name] for name in names if name in self.fields]
+            if fields:
+                yield legend, fields
+
+    def add_service_errors(self, errors: dict[str, list[str]], message: str = "") -> None:
+        """Errors for fields the form shows go to the field; any other goes to the top, named."""
+        placed = False
+        for field, messages in errors.items():
+            for text in messages:
+                self.add_error(field if field in self.fields else None,
+                               text if field in self.fields else f"{field}: {text}")
+                placed = True
+        if not placed and message:
+            self.add_error(None, message)
+
+
+class SessionForm(FieldsetForm):
+    title_en = forms.CharField(max_length=255, label=_("Title (English)"))
+    title_ja = forms.CharField(max_length=255, required=False, label=_("Title (Japanese)"))
+    starts_at = forms.DateTimeField(label=_("Starts"), input_formats=[LOCAL_MINUTE, "%Y-%m-%d %H:%M"],
+                                    error_messages={"invalid": _("use a date and time like 2026-03-31T09:00")},
+                                    widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_MINUTE))
+    ends_at = forms.DateTimeField(label=_("Ends"), input_formats=[LOCAL_MINUTE, "%Y-%m-%d %H:%M"],
+                                  error_messages={"invalid": _("use a date and time like 2026-03-31T09:00")},
+                                  widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_MINUTE))
+    room = forms.CharField(max_length=100, required=False, label=_("Room"))
+    speakers = forms.CharField(
+        required=False, label=_("Speakers, one per line"), widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Name | role (moderator or speaker; speaker when left out). Each must be a known contact."))
+
+    wide = {"speakers"}
+
+    def __init__(self, *args, activity, **kwargs):
+        self.zone = ZoneInfo(activity.timezone)
+        starts, ends = activity.starts_at.astimezone(self.zone), activity.ends_at.astimezone(self.zone)
+        kwargs.setdefault("initial", {"starts_at": starts.strftime(LOCAL_MINUTE),
+                                      "ends_at": min(starts + timedelta(hours=1), ends).strftime(LOCAL_MINUTE)})
+        super().__init__(*args, **kwargs)
+        self.groups = [(gettext("Add a session"), ["title_en", "title_ja", "starts_at", "ends_at", "room", "speakers"])]
+        hint = gettext("in the activity's time zone, %(tz)s") % {"tz": activity.timezone}
+        for name in ("starts_at", "ends_at"):
+            self.fields[name].help_text = hint
+            self.fields[name].widget.attrs.update(min=starts.strftime(LOCAL_MINUTE), max=ends.strftime(LOCAL_MINUTE))
+
+    def full_clean(self):
+        # the times are typed in the activity's time zone, whatever the reader's
+        with timezone.override(self.zone):
+            super().full_clean()
+
+
+class AgreementForm(FieldsetForm):
+    kind = forms.ChoiceField(choices=Agreement.Kind.choices, label=_("Kind"))
+    signed_on = forms.DateField(label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"}),
+                                error_messages={"invalid": _("use a date like 2026-03-31")})
+    signed_at = forms.CharField(max_length=200, required=False, label=_("Place of signature"))
+    term_years = forms.IntegerField(min_value=1, max_value=99, required=False, label=_("Term (years)"),
+                                    help_text=_("Leave empty for an open-ended agreement."))
+    signatories = forms.CharField(
+        required=False, label=_("Signatories, one per line"), widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Name | title | organisation, e.g. Masashi Mori | Mayor | Toyama City"))
+    document = forms.FileField(
+        required=False, label=_("Document"),
+        help_text=_("The signed text: PDF, Word (.docx), PNG or JPEG, at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.png,.jpg,.jpeg"}))
+    signed_by_both_heads = forms.BooleanField(required=False, label=_("signed by both heads"))
+    budget_approved_by_assembly = forms.BooleanField(required=False, label=_("budget approved by the assembly"))
+
+    wide = {"signatories", "document"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.groups = [(gettext("Record an agreement"), [
+            "kind", "signed_on", "signed_at", "term_years", "signatories", "document", "signed_by_both_heads",
+            "budget_approved_by_assembly"])]
