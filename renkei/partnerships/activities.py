@@ -238,15 +238,38 @@ def agenda(activity: Activity, *, viewer) -> list[AgendaDay]:
 @transaction.atomic
 def assessment_record(*, actor, participant: Participant, before: int | None, after: int | None,
                       adopted_later: str = "") -> Participant:
-    if not has_role(actor, Role.ADMINISTRATOR, Role.PROGRAMME_OFFICER, Role.FOCAL_POINT):
+    """A participant's self-assessment before and after, and what they adopted later. Only those
+    who run the activity (``can_manage_activity``) record it."""
+    if not can_manage_activity(actor, participant.activity):
         raise NotAllowed(_("You may not record assessments."))
-    for field, value in (("before_score", before), ("after_score", after)):
-        if value is not None and not 1 <= int(value) <= 5:
-            raise ApplicationError(_("must be from 1 to 5"), field=field)
+    _check_scores(before, after)
     participant.before_score, participant.after_score = before, after
     participant.adopted_later = adopted_later.strip()
     participant.save()
     return participant
+
+
+def _check_scores(before: int | None, after: int | None) -> None:
+    for field, value in (("before_score", before), ("after_score", after)):
+        if value is not None and not 1 <= int(value) <= 5:
+            raise ApplicationError(_("must be from 1 to 5"), field=field)
+
+
+@transaction.atomic
+def participant_add(*, actor, activity: Activity, name: str, attended: bool | None = None,
+                    before: int | None = None, after: int | None = None, adopted_later: str = "") -> Participant:
+    """Record a participant of an activity, with attendance and self-assessment; only those who run
+    the activity may, and bad scores leave nothing recorded."""
+    if not can_manage_activity(actor, activity):
+        raise NotAllowed(_("You may not record participants of this activity."))
+    name = (name or "").strip()
+    if not name:
+        raise ApplicationError(_("is required"), field="name")
+    if len(name) > 200:
+        raise ApplicationError(_("is longer than %(n)s characters") % {"n": 200}, field="name")
+    _check_scores(before, after)
+    return Participant.objects.create(activity=activity, name=name, attended=attended, before_score=before,
+                                      after_score=after, adopted_later=(adopted_later or "").strip())
 
 
 def learning_gain(activity: Activity) -> float | None:

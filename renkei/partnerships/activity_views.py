@@ -49,8 +49,8 @@ def _activity_page(request, activity, session_form=None):
         "agenda": activities.agenda(activity, viewer=request.user),
         "gain": activities.learning_gain(activity), "participants": activity.participants.count(),
         "description": pick_language(activity.description),
-        "participant_list": activity.participants.all() if _can_run_activities(request.user) else [],
-        "can_run": request.user.is_authenticated and _can_run_activities(request.user),
+        "participant_list": activity.participants.all() if can_manage else [],
+        "can_run": can_manage,
         "session_form": (session_form or SessionForm(activity=activity)) if can_manage else None,
     })
 
@@ -162,37 +162,25 @@ def activity_new(request):
 
 
 def participant_add(request, slug):
-    from django.contrib import messages
-    from django.core.exceptions import PermissionDenied
-    from django.shortcuts import redirect
-    from django.utils.translation import gettext as _
-
-    from renkei.core.errors import ApplicationError
-    from renkei.partnerships.models import Participant
-
-    if request.method != "POST" or not request.user.is_authenticated or not _can_run_activities(request.user):
+    if request.method != "POST" or not request.user.is_authenticated:
         raise PermissionDenied
     try:
         activity = activities.activity_get(viewer=request.user, slug=slug)
     except NotFound as exc:
         raise Http404 from exc
-    name = request.POST.get("name", "").strip()
-    if not name:
-        messages.error(request, _("name: is required"))
-        return redirect("partnerships:activity", slug=slug)
 
     def score(field):
         raw = request.POST.get(field, "").strip()
         return int(raw) if raw.isdigit() else None
 
-    participant = Participant.objects.create(activity=activity, name=name[:200],
-                                             attended=request.POST.get("attended") == "1")
     try:
-        activities.assessment_record(actor=request.user, participant=participant, before=score("before"),
-                                     after=score("after"), adopted_later=request.POST.get("adopted_later", ""))
+        activities.participant_add(actor=request.user, activity=activity, name=request.POST.get("name", ""),
+                                   attended=request.POST.get("attended") == "1", before=score("before"),
+                                   after=score("after"), adopted_later=request.POST.get("adopted_later", ""))
+    except NotAllowed as exc:
+        raise PermissionDenied from exc
     except ApplicationError as exc:
-        participant.delete()
-        messages.error(request, exc.message)
+        messages.error(request, f"{exc.field}: {exc.message}" if exc.field == "name" else exc.message)
     else:
         messages.success(request, _("The participant was recorded."))
     return redirect("partnerships:activity", slug=slug)

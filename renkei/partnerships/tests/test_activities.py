@@ -163,6 +163,47 @@ def test_activity_and_participants_in_the_browser_forms(client, demo, officer, a
     assert "Bus priority lanes" in html and "average learning gain" in html
 
 
+def test_only_those_who_run_an_activity_record_its_participants(demo, officer, secretariat):
+    from renkei.accounts.models import Role
+    from renkei.accounts.tests.factories import UserFactory
+    from renkei.places.models import Place
+
+    session = Activity.objects.get(slug="wuf11-jica-kamaishi-session")  # of the JICA–Kamaishi–Banda Aceh triangle
+    member = UserFactory(roles=[Role.FOCAL_POINT], places=[Place.objects.get(slug="kamaishi")])
+    outsider = UserFactory(roles=[Role.FOCAL_POINT], places=[Place.objects.get(slug="essen")])
+    recorded = activities.participant_add(actor=member, activity=session, name=" Kamaishi officer ", before=2,
+                                          after=4)
+    assert (recorded.name, recorded.before_score, recorded.after_score) == ("Kamaishi officer", 2, 4)
+    activities.participant_add(actor=officer, activity=session, name="JICA officer")
+    for stranger in (outsider, secretariat):
+        with pytest.raises(NotAllowed):
+            activities.participant_add(actor=stranger, activity=session, name="Someone")
+        with pytest.raises(NotAllowed):
+            activities.assessment_record(actor=stranger, participant=recorded, before=1, after=5)
+    with pytest.raises(ApplicationError) as error:
+        activities.participant_add(actor=officer, activity=session, name="Scored badly", before=6)
+    assert error.value.field == "before_score"
+    with pytest.raises(ApplicationError) as error:
+        activities.participant_add(actor=officer, activity=session, name="  ")
+    assert error.value.field == "name"
+    assert sorted(session.participants.values_list("name", flat=True)) == ["JICA officer", "Kamaishi officer"]
+
+
+def test_participant_list_is_shown_only_to_those_who_run_the_activity(client, demo, officer):
+    from renkei.accounts.models import Role
+    from renkei.accounts.tests.factories import UserFactory
+    from renkei.places.models import Place
+
+    session = Activity.objects.get(slug="wuf11-jica-kamaishi-session")
+    activities.participant_add(actor=officer, activity=session, name="Private Person")
+    outsider = UserFactory(roles=[Role.FOCAL_POINT], places=[Place.objects.get(slug="essen")])
+    client.force_login(outsider)
+    assert "Private Person" not in client.get(f"/activities/{session.slug}/").content.decode()
+    assert client.post(f"/activities/{session.slug}/participants/", {"name": "Intruder"}).status_code == 403
+    client.force_login(officer)
+    assert "Private Person" in client.get(f"/activities/{session.slug}/").content.decode()
+
+
 # --- sessions ---------------------------------------------------------------------------------------
 
 TOKYO = ZoneInfo("Asia/Tokyo")
