@@ -22,7 +22,7 @@ DOCUMENT_TYPES: dict[str, tuple[bytes, ...]] = {
     ".docx": ZIP,
     ".xlsx": ZIP,
     ".pptx": ZIP,
-    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".png": (b"\x89PNG",),
     ".jpg": (b"\xff\xd8\xff",),
     ".jpeg": (b"\xff\xd8\xff",),
 }

@@ -4,7 +4,7 @@ requests with suggestions and answers, and the index rebuild."""
 from __future__ import annotations
 
 from django.urls import reverse
-from ninja import File, Query, Router, Schema
+from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from renkei.accounts.api_auth import AUTH, OPTIONAL_AUTH
@@ -142,7 +142,7 @@ def product_create(request, payload: ProductIn):
     if data.get("themes") is None:
         data.pop("themes")
     product = services.product_create(actor=request.user, data=data)
-    return 201, _product(selectors.product_get(viewer=request.user, slug=product.slug))
+    return Status(201, _product(selectors.product_get(viewer=request.user, slug=product.slug)))
 
 
 @router.get("/knowledge/products/{slug}", response={200: ProductOut, **READ}, auth=OPTIONAL_AUTH,
@@ -173,7 +173,7 @@ def product_status(request, slug: str, payload: StatusIn):
                operation_id="knowledge_delete", summary="Delete a product (its authors while a draft; curators)")
 def product_delete(request, slug: str):
     services.product_delete(actor=request.user, product=selectors.product_get(viewer=request.user, slug=slug))
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/knowledge/products/{slug}/files", response={201: ProductOut, **WRITE}, auth=AUTH,
@@ -185,7 +185,7 @@ def files_add(request, slug: str, files: File[list[UploadedFile]]):
     product = selectors.product_get(viewer=request.user, slug=slug)
     uploads = [Upload(f.name or "file", f.read()) for f in files]
     services.files_add(actor=request.user, product=product, files=uploads)
-    return 201, _product(selectors.product_get(viewer=request.user, slug=slug))
+    return Status(201, _product(selectors.product_get(viewer=request.user, slug=slug)))
 
 
 @router.get("/knowledge/products/{slug}/similar", response={200: list[SimilarOut], **READ}, auth=OPTIONAL_AUTH,
@@ -251,7 +251,7 @@ def request_list(request, status: str = "", place: str = ""):
 def request_create(request, payload: RequestIn):
     item = services.request_create(actor=request.user, place=_place(payload.place, "place"), title=payload.title,
                                    description=payload.description, themes=payload.themes)
-    return 201, _request_detail(request, item.pk)
+    return Status(201, _request_detail(request, item.pk))
 
 
 def _request_detail(request, pk: int) -> dict:
@@ -283,7 +283,7 @@ def request_answer(request, pk: int, payload: AnswerIn):
         raise ApplicationError(f"products: unknown: {', '.join(missing)}", field="products")
     answer = services.answer_add(actor=request.user, request=item, place=_place(payload.place, "place"),
                                  text=payload.text, products=products)
-    return 201, _answer(answer)
+    return Status(201, _answer(answer))
 
 
 @router.post("/knowledge/requests/{pk}/close", response={200: RequestOut, **WRITE}, auth=AUTH,
@@ -302,7 +302,7 @@ def request_to_partnership(request, pk: int, payload: ToPartnershipIn):
     if answer is None:
         raise ApplicationError("answer: not an answer of this request", field="answer")
     services.request_to_partnership(actor=request.user, request=item, answer=answer)
-    return 201, _request(selectors.request_get(viewer=request.user, pk=pk))
+    return Status(201, _request(selectors.request_get(viewer=request.user, pk=pk)))
 
 
 @router.post("/knowledge/requests/{pk}/activity", response={201: RequestOut, **WRITE}, auth=AUTH,
@@ -313,7 +313,7 @@ def request_to_activity(request, pk: int, payload: ToActivityIn):
     services.request_to_activity(actor=request.user, request=item, kind=payload.kind, starts_at=payload.starts_at,
                                  ends_at=payload.ends_at, timezone_name=payload.timezone, venue=payload.venue,
                                  online_url=payload.online_url)
-    return 201, _request(selectors.request_get(viewer=request.user, pk=pk))
+    return Status(201, _request(selectors.request_get(viewer=request.user, pk=pk)))
 
 
 # --- index --------------------------------------------------------------------------------------
@@ -323,7 +323,7 @@ def request_to_activity(request, pk: int, payload: ToActivityIn):
 def index_rebuild(request):
     job = services.index_rebuild_enqueue(actor=request.user)
     job.refresh_from_db()
-    return 202, _job(job)
+    return Status(202, _job(job))
 
 
 @router.get("/knowledge/index/jobs/{pk}", response={200: IndexJobOut, **WRITE}, auth=AUTH,
