@@ -38,7 +38,8 @@ def application_error(request, exc: ApplicationError):
 def validation_error(request, exc: ValidationError):
     fields: dict[str, list[str]] = {}
     for item in exc.errors:
-        loc = [str(part) for part in item.get("loc", []) if part not in ("body", "query", "path", "payload")]
+        loc = [str(part) for part in item.get("loc", [])
+               if part not in ("body", "query", "path", "payload", "file", "form")]
         fields.setdefault(".".join(loc) or "body", []).append(item.get("msg", "invalid"))
     first = next(iter(fields.items()), ("body", ["invalid"]))
     return api.create_response(

@@ -32,7 +32,7 @@ from renkei.knowledge.schemas import (
     ToPartnershipIn,
 )
 from renkei.knowledge.search import service as search_service
-from renkei.places.models import Place
+from renkei.places.models import Place, Theme
 
 router = Router(tags=["knowledge"])
 READ = {404: ErrorOut, 422: ErrorOut}
@@ -93,6 +93,12 @@ def filters_from(params) -> search_service.SearchFilters:
             raise ApplicationError(f"country: {params.country!r} is not an ISO 3166-1 country", field="country")
     if params.year is not None and not 1900 <= params.year <= 2100:
         raise ApplicationError("year: must be a year like 2016", field="year")
+    if params.theme and not Theme.objects.filter(code=params.theme).exists():
+        raise ApplicationError(f"theme: no theme {params.theme!r}", field="theme")
+    if params.place and not Place.objects.filter(slug=params.place).exists():
+        raise ApplicationError(f"place: no place {params.place!r}", field="place")
+    if params.language and params.language not in services.LANGUAGE_CODES:
+        raise ApplicationError(f"language: {params.language!r} is not a language code we know", field="language")
     return search_service.SearchFilters(kind=params.kind, theme=params.theme, place=params.place, country=country,
                                         language=params.language, year=params.year)
 

@@ -51,7 +51,8 @@ def can_publish(user) -> bool:
 
 
 def can_delete(user, product) -> bool:
-    return is_curator(user) or (is_author(user, product) and product.status == product.Status.DRAFT)
+    return is_curator(user) or (has_role(user, *AUTHORING_ROLES) and is_author(user, product)
+                                and product.status == product.Status.DRAFT)
 
 
 def can_rebuild_index(user) -> bool:
@@ -66,5 +67,11 @@ def acts_for(user, place) -> bool:
 
 
 def can_manage_request(user, request) -> bool:
+    """Close a request: its place's focal points, officers, administrators and knowledge managers."""
     return has_role(user, Role.ADMINISTRATOR, Role.PROGRAMME_OFFICER, Role.KNOWLEDGE_MANAGER) or acts_for(
         user, request.place)
+
+
+def can_convert_request(user, request) -> bool:
+    """Turn a request into a partnership or an activity: those who may create them for its place."""
+    return acts_for(user, request.place)

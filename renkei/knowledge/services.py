@@ -233,8 +233,8 @@ def clean_product(data: dict[str, Any], *, instance: Product | None = None) -> t
         fields["pilot"] = _one(Pilot, pilot, "pilot", errors, key="pk")
     if "themes" in data and data["themes"] not in (None, ""):
         relations["themes"] = _refs(Theme, data["themes"], "themes", errors, key="code")
-    elif instance is None:
-        relations["themes"] = None  # suggested from the text
+    elif instance is None or "themes" in data:
+        relations["themes"] = None  # taken from the text's suggestions
     if "places" in data:
         relations["places"] = _refs(Place, data["places"], "places", errors)
     if "organisations" in data:
@@ -568,13 +568,13 @@ def request_to_partnership(*, actor, request: KnowledgeRequest, answer: RequestA
     """The asking place and an answering place become a (proposed) bilateral partnership."""
     from renkei.partnerships.services import partnership_create
 
-    if not permissions.can_manage_request(actor, request):
+    if not permissions.can_convert_request(actor, request):
         raise NotAllowed(_("You may not act on this request."))
     if answer.request_id != request.pk:
         raise ApplicationError(_("This answer belongs to another request."), field="answer")
     if request.partnership_id:
         raise ApplicationError(_("This request already became a partnership."), field="request")
-    title = f"{request.place.name_en}–{answer.place.name_en}: {request.title.get('en') or request.title_text}"
+    title = f"{request.place.name_en} – {answer.place.name_en}: {request.title.get('en') or request.title_text}"
     title_ja = f"{request.place.name_ja or request.place.name_en}–{answer.place.name_ja or answer.place.name_en}：" \
                f"{request.title.get('ja') or request.title_text}"
     partnership = partnership_create(
@@ -592,7 +592,7 @@ def request_to_activity(*, actor, request: KnowledgeRequest, kind: str, starts_a
     """The request becomes a learning activity (a webinar, a study tour…) on its topic."""
     from renkei.partnerships.activities import activity_create
 
-    if not permissions.can_manage_request(actor, request):
+    if not permissions.can_convert_request(actor, request):
         raise NotAllowed(_("You may not act on this request."))
     if request.activity_id:
         raise ApplicationError(_("This request already became an activity."), field="request")

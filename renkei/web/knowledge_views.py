@@ -20,8 +20,9 @@ from renkei.core.uploads import Upload
 from renkei.knowledge import permissions, selectors, services
 from renkei.knowledge.models import KnowledgeRequest, Product
 from renkei.knowledge.search import service as search_service
+from renkei.knowledge.services import LANGUAGE_CODES
 from renkei.knowledge.text import render_markdown
-from renkei.places.models import Place, pick_language
+from renkei.places.models import Place, Theme, pick_language
 from renkei.places.validation import country_code
 from renkei.web.forms import add_service_errors
 from renkei.web.knowledge_forms import ProductForm, RequestForm
@@ -50,8 +51,20 @@ def _filters(params) -> tuple[search_service.SearchFilters, list[str]]:
     except ValueError:
         problems.append(_("“%(v)s” is not a year and was left out.") % {"v": year})
         year_value = None
-    return search_service.SearchFilters(kind=kind, theme=params.get("theme", ""), place=params.get("place", ""),
-                                        country=country, language=params.get("language", ""), year=year_value), problems
+    theme = params.get("theme", "")
+    if theme and not Theme.objects.filter(code=theme).exists():
+        problems.append(_("Unknown theme “%(v)s” was left out.") % {"v": theme})
+        theme = ""
+    place = params.get("place", "")
+    if place and not Place.objects.filter(slug=place).exists():
+        problems.append(_("Unknown place “%(v)s” was left out.") % {"v": place})
+        place = ""
+    language = params.get("language", "")
+    if language and language not in LANGUAGE_CODES:
+        problems.append(_("Unknown language “%(v)s” was left out.") % {"v": language})
+        language = ""
+    return search_service.SearchFilters(kind=kind, theme=theme, place=place, country=country, language=language,
+                                        year=year_value), problems
 
 
 def _page_number(params) -> int:
@@ -364,6 +377,7 @@ def request_detail(request, pk):
         "r": item, "places": selectors.places_for_request(viewer=request.user, request=item),
         "products": selectors.products_for_request(viewer=request.user, request=item),
         "answer_places": answer_places, "can_manage": permissions.can_manage_request(request.user, item),
+        "can_convert": permissions.can_convert_request(request.user, item),
         "kinds": Activity.Kind.choices, "answers": item.answers.all(),
     })
 

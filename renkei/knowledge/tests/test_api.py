@@ -506,3 +506,11 @@ def test_every_endpoint_is_in_the_openapi_schema(client):
     upload_body = paths["/api/v1/knowledge/products/{slug}/files"]["post"]["requestBody"]["content"]
     assert "multipart/form-data" in upload_body
     assert "422" in paths["/api/v1/knowledge/products"]["post"]["responses"]
+
+
+@pytest.mark.parametrize("params, field", [({"theme": "no-such-theme"}, "theme"), ({"place": "atlantis"}, "place"),
+                                           ({"language": "xx"}, "language")])
+def test_search_refuses_unknown_themes_places_and_languages(client, params, field):
+    response = client.get("/api/v1/knowledge/search", params)
+    assert response.status_code == 422
+    assert field in response.json()["error"]["fields"]

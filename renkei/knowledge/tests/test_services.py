@@ -644,7 +644,7 @@ def test_who_may_turn_a_request_into_a_partnership(request, asked, helper, other
         partnership = services.request_to_partnership(actor=actor, request=asked, answer=answer)
         assert {m.place for m in partnership.members.all()} == {asked.place, other_place}
         assert partnership.kind == "bilateral" and partnership.status == "proposed"
-        assert partnership.title_en.startswith("Testville–Otherton: We need help")
+        assert partnership.title_en.startswith("Testville – Otherton: We need help")
         assert set(partnership.themes.all()) == set(asked.themes.all())
         asked.refresh_from_db()
         assert asked.partnership == partnership
@@ -701,3 +701,27 @@ def test_a_request_becomes_one_activity(asked, officer):
     error = refused(services.request_to_activity, actor=officer, request=asked, kind="webinar", starts_at=START,
                     ends_at=START + timedelta(hours=1))
     assert "request" in error.errors and Activity.objects.count() == 1
+
+
+def test_a_co_author_without_an_authoring_role_may_not_delete_the_draft(reviewer):
+    draft = product(title="Shared draft", status="draft", editors=[reviewer.username])
+    with pytest.raises(NotAllowed):
+        services.product_delete(actor=reviewer, product=draft)
+    assert Product.objects.filter(pk=draft.pk).exists()
+
+
+def test_emptying_the_themes_of_a_product_takes_the_suggested_ones(knowledge_manager):
+    item = product(title="Sorting household solid waste", themes=["compact-city"])
+    assert [t.code for t in item.themes.all()] == ["compact-city"]
+    services.product_update(actor=knowledge_manager, product=item, data={"themes": None})
+    assert "solid-waste" in {t.code for t in item.themes.all()}
+
+
+def test_knowledge_managers_close_requests_but_do_not_turn_them_into_partnerships(knowledge_manager, place,
+                                                                                   other_place, officer):
+    from renkei.knowledge import permissions
+
+    asked = services.request_create(actor=officer, place=place, title={"en": "Help with waste"})
+    assert permissions.can_manage_request(knowledge_manager, asked)
+    assert not permissions.can_convert_request(knowledge_manager, asked)
+    assert permissions.can_convert_request(officer, asked)

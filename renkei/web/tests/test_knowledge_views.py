@@ -137,9 +137,14 @@ def test_odd_parameters_never_give_a_500(client, shelf, params):
     assert client.get("/library/", params, **HTMX).status_code == 200
 
 
-def test_an_unknown_place_or_theme_finds_nothing(client, shelf):
-    assert hit_slugs(client.get("/library/", {"theme": "no-such-theme"})) == []
-    assert "Nothing found." in text(client.get("/library/", {"place": "atlantis"}))
+def test_an_unknown_place_theme_or_language_is_reported_and_left_out(client, shelf):
+    everything = sorted(hit_slugs(client.get("/library/")))
+    for params, message in (({"theme": "no-such-theme"}, "Unknown theme “no-such-theme” was left out."),
+                            ({"place": "atlantis"}, "Unknown place “atlantis” was left out."),
+                            ({"language": "xx"}, "Unknown language “xx” was left out.")):
+        response = client.get("/library/", params)
+        assert message in text(response)
+        assert sorted(hit_slugs(response)) == everything
 
 
 def test_pages_of_results(client, settings):
