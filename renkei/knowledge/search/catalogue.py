@@ -25,6 +25,31 @@ STATUS_PUBLISHED = 1
 VISIBILITY = {v: i for i, v in enumerate(Product.Visibility.values)}
 
 
+class _LanguageBits:
+    """Language codes → bit positions, first come first served, shared by every catalogue of the
+    process (so merged catalogues agree); at most 63 codes, then the last ones share a bit."""
+
+    def __init__(self):
+        self.bits: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def bit(self, code: str) -> int:
+        found = self.bits.get(code)
+        if found is None:
+            with self._lock:
+                found = self.bits.setdefault(code, min(len(self.bits), 62))
+        return found
+
+    def mask(self, codes) -> int:
+        out = 0
+        for code in codes:
+            out |= 1 << self.bit(code)
+        return out
+
+
+LANGUAGE_BITS = _LanguageBits()
+
+
 @dataclass
 class Pairs:
     """A many-to-many relation as two parallel arrays: row in the catalogue, value id."""
@@ -55,10 +80,11 @@ class Catalogue:
     vectors: np.ndarray
     kind: np.ndarray
     year: np.ndarray
+    day: np.ndarray  # publication date as a proleptic ordinal (0: none), for sorting by date
     published: np.ndarray
     visibility: np.ndarray
     creator: np.ndarray
-    languages: list[frozenset[str]]
+    languages: np.ndarray  # int64 bit sets of the product's languages (LANGUAGE_BITS)
     themes: Pairs
     places: Pairs
     countries: Pairs  # values are country codes packed into integers (see country_code)
@@ -74,7 +100,15 @@ class Catalogue:
         return len(self.ids)
 
     def language_mask(self, code: str) -> np.ndarray:
-        return np.fromiter((code in langs for langs in self.languages), dtype=bool, count=self.size)
+        if code not in LANGUAGE_BITS.bits:
+            return np.zeros(self.size, dtype=bool)
+        return (self.languages & (1 << LANGUAGE_BITS.bits[code])) != 0
+
+    def language_counts(self, rows: np.ndarray) -> dict[str, int]:
+        """How many of the selected rows (a boolean mask) are written in each language."""
+        chosen = self.languages[rows]
+        counts = {code: int(np.count_nonzero(chosen & (1 << bit))) for code, bit in LANGUAGE_BITS.bits.items()}
+        return {code: n for code, n in counts.items() if n}
 
     def rows_for(self, ids) -> np.ndarray:
         return np.asarray([self.row_of[i] for i in ids if i in self.row_of], dtype=np.int64)
@@ -89,7 +123,12 @@ def country_name(value: int) -> str:
     return chr(value // 256) + chr(value % 256)
 
 
-def _load(model: str, dim: int, ids: list[int] | None = None):
+ARRAYS = ("ids", "vectors", "kind", "year", "day", "published", "visibility", "creator", "languages")
+PAIRS = ("themes", "places", "countries")
+
+
+def _load(model: str, dim: int, ids: list[int] | None = None) -> dict:
+    """The catalogue's columns for these products (all when ``ids`` is None), by field name."""
     docs = SearchDocument.objects.filter(model=model)
     if ids is not None:
         docs = docs.filter(product_id__in=ids)
@@ -103,12 +142,7 @@ def _load(model: str, dim: int, ids: list[int] | None = None):
         if len(raw) == dim * 4:
             vectors[i] = np.frombuffer(raw, dtype=np.float32)
     index = {pk: i for i, pk in enumerate(pks)}
-    kind = np.asarray([KINDS.index(r[2]) if r[2] in KINDS else -1 for r in rows], dtype=np.int16)
-    year = np.asarray([r[3].year if r[3] else 0 for r in rows], dtype=np.int16)
-    published = np.asarray([r[4] == Product.Status.PUBLISHED for r in rows], dtype=bool)
-    visibility = np.asarray([VISIBILITY.get(r[5], 0) for r in rows], dtype=np.int8)
-    creator = np.asarray([r[6] or 0 for r in rows], dtype=np.int64)
-    languages = [frozenset((r[7] or "").split()) for r in rows]
+    kinds = {k: i for i, k in enumerate(KINDS)}
 
     def pairs(through, column: str, value=lambda v: v) -> Pairs:
         qs = through.objects.values_list("product_id", column)
@@ -120,11 +154,21 @@ def _load(model: str, dim: int, ids: list[int] | None = None):
         r, v = zip(*got, strict=True)
         return Pairs(np.asarray(r, dtype=np.int32), np.asarray(v, dtype=np.int64))
 
-    themes = pairs(Product.themes.through, "theme_id")
-    places = pairs(Product.places.through, "place_id")
     country_of = dict(Place.objects.values_list("id", "country"))
-    countries = pairs(Product.places.through, "place_id", lambda v: country_code(country_of.get(v, "")))
-    return pks, vectors, kind, year, published, visibility, creator, languages, themes, places, countries
+    return {
+        "ids": np.asarray(pks, dtype=np.int64),
+        "vectors": vectors,
+        "kind": np.asarray([kinds.get(r[2], -1) for r in rows], dtype=np.int16),
+        "year": np.asarray([r[3].year if r[3] else 0 for r in rows], dtype=np.int16),
+        "day": np.asarray([r[3].toordinal() if r[3] else 0 for r in rows], dtype=np.int32),
+        "published": np.asarray([r[4] == Product.Status.PUBLISHED for r in rows], dtype=bool),
+        "visibility": np.asarray([VISIBILITY.get(r[5], 0) for r in rows], dtype=np.int8),
+        "creator": np.asarray([r[6] or 0 for r in rows], dtype=np.int64),
+        "languages": np.asarray([LANGUAGE_BITS.mask((r[7] or "").split()) for r in rows], dtype=np.int64),
+        "themes": pairs(Product.themes.through, "theme_id"),
+        "places": pairs(Product.places.through, "place_id"),
+        "countries": pairs(Product.places.through, "place_id", lambda v: country_code(country_of.get(v, ""))),
+    }
 
 
 def _signature(model: str) -> tuple:
@@ -134,9 +178,7 @@ def _signature(model: str) -> tuple:
 
 def build(model: str, dim: int) -> Catalogue:
     signature = _signature(model)
-    pks, vectors, kind, year, published, visibility, creator, languages, themes, places, countries = _load(model, dim)
-    return Catalogue(model, dim, np.asarray(pks, dtype=np.int64), vectors, kind, year, published, visibility, creator,
-                     languages, themes, places, countries, signature=signature, latest=signature[1])
+    return Catalogue(model, dim, **_load(model, dim), signature=signature, latest=signature[1])
 
 
 def _merge(old: Catalogue, model: str, dim: int, signature: tuple) -> Catalogue | None:
@@ -145,9 +187,8 @@ def _merge(old: Catalogue, model: str, dim: int, signature: tuple) -> Catalogue 
                    .values_list("product_id", flat=True)) if old.latest else None
     if changed is None:
         return None
-    pks, vectors, kind, year, published, visibility, creator, languages, themes, places, countries = _load(
-        model, dim, changed)
-    keep = ~np.isin(old.ids, np.asarray(pks, dtype=np.int64))
+    new = _load(model, dim, changed)
+    keep = ~np.isin(old.ids, new["ids"])
     offset = int(keep.sum())
     renumber = np.cumsum(keep) - 1
 
@@ -156,14 +197,9 @@ def _merge(old: Catalogue, model: str, dim: int, signature: tuple) -> Catalogue 
         return Pairs(np.concatenate([renumber[kept.rows].astype(np.int32), (b.rows + offset).astype(np.int32)]),
                      np.concatenate([kept.values, b.values]))
 
-    catalogue = Catalogue(
-        model, dim, np.concatenate([old.ids[keep], np.asarray(pks, dtype=np.int64)]),
-        np.vstack([old.vectors[keep], vectors]), np.concatenate([old.kind[keep], kind]),
-        np.concatenate([old.year[keep], year]), np.concatenate([old.published[keep], published]),
-        np.concatenate([old.visibility[keep], visibility]), np.concatenate([old.creator[keep], creator]),
-        [lang for lang, k in zip(old.languages, keep, strict=True) if k] + languages,
-        merged_pairs(old.themes, themes), merged_pairs(old.places, places), merged_pairs(old.countries, countries),
-        signature=signature, latest=signature[1])
+    parts = {name: np.concatenate([getattr(old, name)[keep], new[name]]) for name in ARRAYS}
+    parts.update({name: merged_pairs(getattr(old, name), new[name]) for name in PAIRS})
+    catalogue = Catalogue(model, dim, **parts, signature=signature, latest=signature[1])
     if catalogue.size != signature[0]:
         return None
     return catalogue

@@ -17,6 +17,7 @@ from threading import Lock
 
 import numpy as np
 from django.db.models import Q
+from django.utils.translation import get_language
 
 from renkei.accounts.models import Role
 from renkei.accounts.permissions import has_any_role, has_role
@@ -128,22 +129,35 @@ def theme_ids(code: str) -> list[int]:
     return theme_and_descendant_ids(code)
 
 
-def filter_mask(cat: Catalogue, filters: SearchFilters) -> np.ndarray:
-    mask = np.ones(cat.size, dtype=bool)
+def filter_masks(cat: Catalogue, filters: SearchFilters) -> dict[str, np.ndarray]:
+    """One mask per active filter (so facets can leave each out in turn without recomputing)."""
+    masks = {}
     if filters.kind:
-        mask &= cat.kind == (KINDS.index(filters.kind) if filters.kind in KINDS else -2)
+        masks["kind"] = cat.kind == (KINDS.index(filters.kind) if filters.kind in KINDS else -2)
     if filters.year:
-        mask &= cat.year == int(filters.year)
+        masks["year"] = cat.year == int(filters.year)
     if filters.language:
-        mask &= cat.language_mask(filters.language)
+        masks["language"] = cat.language_mask(filters.language)
     if filters.theme:
-        mask &= cat.themes.rows_with(theme_ids(filters.theme), cat.size)
+        masks["theme"] = cat.themes.rows_with(theme_ids(filters.theme), cat.size)
     if filters.place:
         place = Place.objects.filter(slug=filters.place).values_list("pk", flat=True).first()
-        mask &= cat.places.rows_with([place or -1], cat.size)
+        masks["place"] = cat.places.rows_with([place or -1], cat.size)
     if filters.country:
-        mask &= cat.countries.rows_with([country_code(filters.country)], cat.size)
+        masks["country"] = cat.countries.rows_with([country_code(filters.country)], cat.size)
+    return masks
+
+
+def combined(cat: Catalogue, masks: dict[str, np.ndarray], without: str = "") -> np.ndarray:
+    mask = np.ones(cat.size, dtype=bool)
+    for name, m in masks.items():
+        if name != without:
+            mask &= m
     return mask
+
+
+def filter_mask(cat: Catalogue, filters: SearchFilters) -> np.ndarray:
+    return combined(cat, filter_masks(cat, filters))
 
 
 # --- the query ----------------------------------------------------------------------------------
@@ -191,7 +205,7 @@ def current_catalogue() -> Catalogue:
 
 
 def semantic_weight(cosine: float) -> float:
-    return float(np.clip((cosine - SEMANTIC_FLOOR) / (SEMANTIC_TOP - SEMANTIC_FLOOR), 0.0, 1.0))
+    return min(1.0, max(0.0, (cosine - SEMANTIC_FLOOR) / (SEMANTIC_TOP - SEMANTIC_FLOOR)))
 
 
 def fuse(fulltext: dict[int, float], semantic: dict[int, float], mode: str) -> dict[int, tuple[float, float | None,
@@ -219,18 +233,25 @@ def fuse(fulltext: dict[int, float], semantic: dict[int, float], mode: str) -> d
 
 
 def _matches(cat: Catalogue, terms: list[Term], mask: np.ndarray, mode: str, cosines: np.ndarray | None,
-             timings: dict[str, float]) -> tuple[dict[int, float], dict[int, float]]:
-    """Full-text scores and cosines of the rows in ``mask`` that the query may return."""
+             timings: dict[str, float], fetched: dict | None = None) -> tuple[dict[int, float], dict[int, float]]:
+    """Full-text scores and cosines of the rows in ``mask`` that the query may return. ``fetched``
+    remembers the backend's answers within one search: the facets' second pass over the unfiltered
+    library asks the database again only when the first pass narrowed the query itself."""
+    fetched = {} if fetched is None else fetched
     fulltext: dict[int, float] = {}
     semantic: dict[int, float] = {}
     if mode != "semantic":
         clock = time.perf_counter()
         allowed = int(mask.sum())
         ids = cat.ids[mask].tolist() if allowed < min(IDS_IN_QUERY, cat.size) else None
-        search_backend = backend()
-        found = search_backend.fulltext(terms, ids=ids, limit=FULLTEXT_LIMIT)
-        if not found and len(terms) > 1:
-            found = search_backend.fulltext(terms, any_term=True, ids=ids, limit=FULLTEXT_LIMIT)
+        key = None if ids is None else tuple(ids)
+        found = fetched.get(key)
+        if found is None:
+            search_backend = backend()
+            found = search_backend.fulltext(terms, ids=ids, limit=FULLTEXT_LIMIT)
+            if not found and len(terms) > 1:
+                found = search_backend.fulltext(terms, any_term=True, ids=ids, limit=FULLTEXT_LIMIT)
+            fetched[key] = found
         for pk, score in found:
             row = cat.row_of.get(pk)
             if row is not None and mask[row]:
@@ -259,7 +280,8 @@ def search(*, viewer, query: str = "", filters: SearchFilters | None = None, sor
     clock = time.perf_counter()
     cat = current_catalogue()
     base = visible_mask(cat, viewer)
-    mask = base & filter_mask(cat, filters)
+    masks = filter_masks(cat, filters)
+    mask = base & combined(cat, masks)
     timings["filters"] = (time.perf_counter() - clock) * 1000
     terms = parse_query(query)
     corrections: dict[str, list[str]] = {}
@@ -271,18 +293,20 @@ def search(*, viewer, query: str = "", filters: SearchFilters | None = None, sor
             clock = time.perf_counter()
             cosines = np.dot(cat.vectors, query_vector(query))
             timings["semantic"] = (time.perf_counter() - clock) * 1000
-        scored = fuse(*_matches(cat, terms, mask, mode, cosines, timings), mode)
+        fetched: dict = {}
+        scored = fuse(*_matches(cat, terms, mask, mode, cosines, timings, fetched), mode)
         matching = np.zeros(cat.size, dtype=bool)
         matching[list(scored)] = True
-        if filters.active():  # facets also count what the other filters leave out
-            matching[list(fuse(*_matches(cat, terms, base, mode, cosines, timings), mode))] = True
+        if masks:  # facets also count what the other filters leave out
+            matching[list(fuse(*_matches(cat, terms, base, mode, cosines, timings, fetched), mode))] = True
     else:
         scored = {int(row): (0.0, None, None) for row in np.flatnonzero(mask)}
         matching = base.copy()
         if sort == "relevance":
             sort = "newest"
     clock = time.perf_counter()
-    facets = {name: _facet(cat, name, matching & base & filter_mask(cat, filters.without(name)),
+    counted = matching & base
+    facets = {name: _facet(cat, name, counted & combined(cat, masks, without=name) if masks else counted,
                            getattr(filters, name)) for name in FACETS}
     order = _order(cat, scored, sort)
     page = max(1, page)
@@ -297,12 +321,9 @@ def _order(cat: Catalogue, scored: dict, sort: str) -> list[int]:
     if sort == "relevance":
         return sorted(rows, key=lambda r: (-scored[r][0], -int(cat.ids[r])))
     if sort in ("newest", "oldest"):
-        published = dict(Product.objects.filter(pk__in=cat.ids[rows].tolist()).values_list("pk", "published_on")
-                         ) if len(rows) <= 20000 else {}
-        def key(r):
-            day = published.get(int(cat.ids[r]))
-            return (day.toordinal() if day else 0, int(cat.ids[r]))
-        return sorted(rows, key=key, reverse=sort == "newest")
+        chosen = np.asarray(rows, dtype=np.int64)
+        order = chosen[np.lexsort((cat.ids[chosen], cat.day[chosen]))]  # by date, then by id
+        return (order[::-1] if sort == "newest" else order).tolist()
     titles = dict(Product.objects.filter(pk__in=cat.ids[rows].tolist()).values_list("pk", "title"))
     return sorted(rows, key=lambda r: (pick_language(titles.get(int(cat.ids[r]), {})).casefold(), int(cat.ids[r])))
 
@@ -313,7 +334,7 @@ def _needles(terms: list[Term]) -> list[str]:
 
 def _hits(cat: Catalogue, rows: list[int], scored: dict, terms: list[Term]) -> list[Hit]:
     pks = [int(cat.ids[r]) for r in rows]
-    products = Product.objects.in_bulk(pks)
+    products = Product.objects.prefetch_related("files").in_bulk(pks)  # snippets may come from files
     needles = _needles(terms)
     hits = []
     for row, pk in zip(rows, pks, strict=True):
@@ -349,6 +370,7 @@ FACETS = ("kind", "theme", "place", "country", "language", "year")
 
 def _facet(cat: Catalogue, name: str, rows: np.ndarray, chosen) -> list[FacetValue]:
     chosen = "" if chosen in (None, "") else str(chosen)
+    japanese = (get_language() or "en").startswith("ja")  # names as Place.name and Theme.name give them
     if name == "kind":
         values, counts = np.unique(cat.kind[rows], return_counts=True)
         labels = dict(Product.Kind.choices)
@@ -360,20 +382,18 @@ def _facet(cat: Catalogue, name: str, rows: np.ndarray, chosen) -> list[FacetVal
         items.sort(key=lambda i: i[0], reverse=True)
         return [FacetValue(v, label, c, v == chosen) for v, label, c in items]
     elif name == "language":
-        from collections import Counter
-
-        counter = Counter(code for langs, keep in zip(cat.languages, rows.tolist(), strict=True) if keep
-                          for code in langs)
         names = {"en": "English", "ja": "日本語"}
-        items = [(code, names.get(code, code), n) for code, n in counter.items()]
+        items = [(code, names.get(code, code), n) for code, n in cat.language_counts(rows).items()]
     elif name == "theme":
         counts = cat.themes.counts(rows)
-        themes = Theme.objects.in_bulk(list(counts))
-        items = [(themes[t].code, themes[t].name, n) for t, n in counts.items() if t in themes]
+        themes = {pk: (code, ja if japanese and ja else en) for pk, code, en, ja in Theme.objects.filter(
+            pk__in=list(counts)).values_list("pk", "code", "name_en", "name_ja")}
+        items = [(*themes[t], n) for t, n in counts.items() if t in themes]
     elif name == "place":
         counts = cat.places.counts(rows)
-        places = Place.objects.in_bulk(list(counts))
-        items = [(places[p].slug, places[p].name, n) for p, n in counts.items() if p in places]
+        places = {pk: (slug, ja if japanese and ja else en) for pk, slug, en, ja in Place.objects.filter(
+            pk__in=list(counts)).values_list("pk", "slug", "name_en", "name_ja")}
+        items = [(*places[p], n) for p, n in counts.items() if p in places]
     else:
         from renkei.places.validation import country_label
 

@@ -52,3 +52,24 @@ def test_drafts_are_hidden_from_visitors(anonymous, knowledge_manager):
     product(title="Compact city draft", status="draft", slug="draft")
     assert slugs(search(viewer=anonymous, query="compact", mode="fulltext")) == []
     assert slugs(search(viewer=knowledge_manager, query="compact", mode="fulltext")) == ["draft"]
+
+
+def test_browsing_sorts_by_publication_date(anonymous):
+    product(title="Middle", slug="middle", published_on="2019-05-01")
+    product(title="Oldest", slug="oldest", published_on="2008-01-15")
+    product(title="Newest", slug="newest", published_on="2024-10-30")
+    assert slugs(search(viewer=anonymous, sort="newest")) == ["newest", "middle", "oldest"]
+    assert slugs(search(viewer=anonymous, sort="oldest")) == ["oldest", "middle", "newest"]
+    assert slugs(search(viewer=anonymous, query="middle oldest newest", sort="newest", mode="fulltext")) == [
+        "newest", "middle", "oldest"]
+
+
+def test_language_filter_and_facet(anonymous):
+    product(title={"en": "Flood maps"}, slug="en")
+    product(title={"ja": "洪水ハザードマップ"}, slug="ja")
+    product(title={"en": "Flood drills", "ja": "洪水の避難訓練"}, slug="both")
+    result = search(viewer=anonymous, filters=SearchFilters(language="ja"))
+    assert sorted(slugs(result)) == ["both", "ja"]
+    assert {f.value: f.count for f in result.facets["language"]} == {"en": 2, "ja": 2}  # the others left in
+    assert slugs(search(viewer=anonymous, filters=SearchFilters(language="fr"))) == []
+
