@@ -57,7 +57,9 @@ class SQLiteBackend:
         sql = f"SELECT rowid, bm25(knowledge_fts, {weights}) AS r FROM knowledge_fts WHERE knowledge_fts MATCH %s"  # noqa: S608 - constants only
         params: list = [self.match_expression(terms, any_term)]
         if ids is not None:
-            sql += " AND rowid IN (SELECT value FROM json_each(%s))"
+            # "+rowid": a filter on the matches, not a look-up per id (FTS5 would run the MATCH once
+            # for every id in the list)
+            sql += " AND +rowid IN (SELECT value FROM json_each(%s))"
             params.append(json.dumps(list(ids)))
         sql += " ORDER BY r LIMIT %s"
         params.append(limit)
