@@ -172,7 +172,9 @@ def _load(model: str, dim: int, ids: list[int] | None = None) -> dict:
 
 
 def _signature(model: str) -> tuple:
-    agg = SearchDocument.objects.filter(model=model).aggregate(n=Count("pk"), t=Max("indexed_at"))
+    # COUNT(*), not COUNT(product_id): the (model, indexed_at) index answers it without reading the
+    # documents themselves (on SQLite product_id is not the rowid)
+    agg = SearchDocument.objects.filter(model=model).aggregate(n=Count("*"), t=Max("indexed_at"))
     return agg["n"], agg["t"]
 
 
