@@ -91,6 +91,10 @@ class Catalogue:
     signature: tuple = ()
     latest: object = None
     row_of: dict[int, int] = field(default_factory=dict)
+    #: large catalogues: the vectors projected onto their top principal directions (unit rows),
+    #: for choosing semantic candidates quickly; the full vectors still give the exact cosines
+    projection: np.ndarray | None = None
+    reduced: np.ndarray | None = None
 
     def __post_init__(self):
         self.row_of = {int(pk): i for i, pk in enumerate(self.ids.tolist())}
@@ -112,6 +116,55 @@ class Catalogue:
 
     def rows_for(self, ids) -> np.ndarray:
         return np.asarray([self.row_of[i] for i in ids if i in self.row_of], dtype=np.int64)
+
+
+_VECDOT = getattr(np, "vecdot", None) or (lambda m, v: np.matmul(m, v))  # numpy < 2
+
+
+def dot_all(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
+    """Every row of ``matrix`` · ``vector`` with numpy's own loop: a threaded BLAS matrix–vector
+    product can take several times as long when another process holds a core (bench/README.md)."""
+    return _VECDOT(matrix, vector)
+
+
+def _unit_rows(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return np.ascontiguousarray(matrix / norms, dtype=np.float32)
+
+
+def principal_directions(vectors: np.ndarray, k: int, sample: int = 5000, seed: int = 0) -> np.ndarray:
+    """The top-k right singular vectors of (a sample of) the non-zero rows: uncentred PCA, as
+    cosines are, from the eigenvectors of the d × d Gram matrix."""
+    rows = vectors[np.linalg.norm(vectors, axis=1) > 0]
+    if len(rows) > sample:
+        rows = rows[np.random.default_rng(seed).choice(len(rows), sample, replace=False)]
+    rows = rows.astype(np.float64)
+    values, directions = np.linalg.eigh(rows.T @ rows)
+    directions = directions[:, np.argsort(-values, kind="stable")[:k]]
+    directions *= np.where(directions.sum(axis=0) < 0, -1.0, 1.0)  # a fixed sign, for reproducibility
+    return np.ascontiguousarray(directions, dtype=np.float32)
+
+
+def project(vectors: np.ndarray, projection: np.ndarray) -> np.ndarray:
+    """Vectors (rows, or one vector) in the reduced space, unit length again (zero stays zero)."""
+    if vectors.ndim == 1:
+        return project(vectors[None, :], projection)[0]
+    return _unit_rows(vectors @ projection)
+
+
+def with_reduction(catalogue: Catalogue) -> Catalogue:
+    """Give a catalogue above ``RENKEI_TEXT_DIM_ABOVE`` products its reduced vectors (as the
+    matching does with its text vectors), keeping a projection it already has."""
+    k = settings.RENKEI_TEXT_DIM
+    if catalogue.size <= settings.RENKEI_TEXT_DIM_ABOVE or not 0 < k < catalogue.dim:
+        catalogue.projection = catalogue.reduced = None
+        return catalogue
+    if catalogue.projection is None:
+        catalogue.projection = principal_directions(catalogue.vectors, k)
+    if catalogue.reduced is None or len(catalogue.reduced) != catalogue.size:
+        catalogue.reduced = project(catalogue.vectors, catalogue.projection)
+    return catalogue
 
 
 def country_code(code: str) -> int:
@@ -180,7 +233,7 @@ def _signature(model: str) -> tuple:
 
 def build(model: str, dim: int) -> Catalogue:
     signature = _signature(model)
-    return Catalogue(model, dim, **_load(model, dim), signature=signature, latest=signature[1])
+    return with_reduction(Catalogue(model, dim, **_load(model, dim), signature=signature, latest=signature[1]))
 
 
 def _merge(old: Catalogue, model: str, dim: int, signature: tuple) -> Catalogue | None:
@@ -204,7 +257,10 @@ def _merge(old: Catalogue, model: str, dim: int, signature: tuple) -> Catalogue 
     catalogue = Catalogue(model, dim, **parts, signature=signature, latest=signature[1])
     if catalogue.size != signature[0]:
         return None
-    return catalogue
+    if old.reduced is not None:  # the projection stays; only the new rows are projected
+        catalogue.projection = old.projection
+        catalogue.reduced = np.concatenate([old.reduced[keep], project(new["vectors"], old.projection)])
+    return with_reduction(catalogue)
 
 
 _lock = threading.Lock()

@@ -25,7 +25,15 @@ from renkei.knowledge.models import Product, SearchTerm
 from renkei.knowledge.search import catalogue as catalogue_module
 from renkei.knowledge.search.analysis import Term, best_corrections, highlight, parse_query
 from renkei.knowledge.search.backends import backend
-from renkei.knowledge.search.catalogue import KINDS, VISIBILITY, Catalogue, country_code, country_name
+from renkei.knowledge.search.catalogue import (
+    KINDS,
+    VISIBILITY,
+    Catalogue,
+    country_code,
+    country_name,
+    dot_all,
+    project,
+)
 from renkei.knowledge.search.indexing import encoder
 from renkei.knowledge.text import markdown_text
 from renkei.places.models import Place, Theme, pick_language
@@ -232,7 +240,46 @@ def fuse(fulltext: dict[int, float], semantic: dict[int, float], mode: str) -> d
     return out
 
 
-def _matches(cat: Catalogue, terms: list[Term], mask: np.ndarray, mode: str, cosines: np.ndarray | None,
+class Cosines:
+    """The query's cosine with the catalogue's products. Small catalogues: every cosine, exact, in
+    one pass. Large ones (with reduced vectors): the pass runs over the reduced vectors, which only
+    chooses the semantic candidates (``OVERSAMPLE`` times as many as needed); every cosine that is
+    used is then computed exactly from the full vectors."""
+
+    OVERSAMPLE = 5
+
+    def __init__(self, cat: Catalogue, vector: np.ndarray):
+        self.cat = cat
+        self.vector = np.ascontiguousarray(vector, dtype=np.float32)
+        if cat.reduced is None:
+            self.approximate = dot_all(cat.vectors, self.vector)
+            self.all_exact = True
+        else:
+            self.approximate = dot_all(cat.reduced, project(self.vector, cat.projection))
+            self.all_exact = False
+
+    def exact(self, rows) -> np.ndarray:
+        rows = np.asarray(rows, dtype=np.int64)
+        if self.all_exact or not len(rows):
+            return self.approximate[rows]
+        return dot_all(self.cat.vectors[rows], self.vector)
+
+    def top(self, mask: np.ndarray, k: int) -> dict[int, float]:
+        """The ``k`` rows of ``mask`` with the highest cosine → their cosine."""
+        masked = np.where(mask, self.approximate, np.float32(-1.0))
+        wanted = min(k if self.all_exact else k * self.OVERSAMPLE, self.cat.size)
+        if wanted <= 0:
+            return {}
+        rows = np.argpartition(-masked, wanted - 1)[:wanted]
+        rows = rows[masked[rows] > -1.0]
+        values = self.exact(rows)
+        if len(rows) > k:
+            best = np.argpartition(-values, k - 1)[:k]
+            rows, values = rows[best], values[best]
+        return dict(zip(rows.tolist(), values.tolist(), strict=True))
+
+
+def _matches(cat: Catalogue, terms: list[Term], mask: np.ndarray, mode: str, cosines: Cosines | None,
              timings: dict[str, float], fetched: dict | None = None) -> tuple[dict[int, float], dict[int, float]]:
     """Full-text scores and cosines of the rows in ``mask`` that the query may return. ``fetched``
     remembers the backend's answers within one search: the facets' second pass over the unfiltered
@@ -259,12 +306,9 @@ def _matches(cat: Catalogue, terms: list[Term], mask: np.ndarray, mode: str, cos
         timings["fulltext"] = timings.get("fulltext", 0.0) + (time.perf_counter() - clock) * 1000
     if cosines is not None:
         clock = time.perf_counter()
-        masked = np.where(mask, cosines, -1.0)
-        k = min(SEMANTIC_CANDIDATES, cat.size)
-        rows = np.argpartition(-masked, k - 1)[:k] if k else np.zeros(0, dtype=np.int64)
-        semantic = {int(r): float(masked[r]) for r in rows if masked[r] > -1.0}
-        for row in fulltext:  # every full-text match gets its cosine too
-            semantic.setdefault(row, float(cosines[row]))
+        semantic = cosines.top(mask, SEMANTIC_CANDIDATES)
+        rest = [row for row in fulltext if row not in semantic]  # every full-text match gets its cosine too
+        semantic.update(zip(rest, cosines.exact(rest).tolist(), strict=True))
         timings["semantic"] = timings.get("semantic", 0.0) + (time.perf_counter() - clock) * 1000
     return fulltext, semantic
 
@@ -291,7 +335,7 @@ def search(*, viewer, query: str = "", filters: SearchFilters | None = None, sor
         cosines = None
         if mode != "fulltext" and cat.size:
             clock = time.perf_counter()
-            cosines = np.dot(cat.vectors, query_vector(query))
+            cosines = Cosines(cat, query_vector(query))
             timings["semantic"] = (time.perf_counter() - clock) * 1000
         fetched: dict = {}
         scored = fuse(*_matches(cat, terms, mask, mode, cosines, timings, fetched), mode)
@@ -413,7 +457,7 @@ def similar_products(*, viewer, product: Product, limit: int = 5) -> list[tuple[
         return []
     mask = visible_mask(cat, viewer)
     mask[row] = False
-    cosines = np.dot(cat.vectors, cat.vectors[row])
+    cosines = dot_all(cat.vectors, cat.vectors[row])
     own_themes = set(cat.themes.values[cat.themes.rows == row].tolist())
     if own_themes:
         shared = cat.themes.rows_with(own_themes, cat.size)

@@ -73,3 +73,38 @@ def test_language_filter_and_facet(anonymous):
     assert {f.value: f.count for f in result.facets["language"]} == {"en": 2, "ja": 2}  # the others left in
     assert slugs(search(viewer=anonymous, filters=SearchFilters(language="fr"))) == []
 
+
+def test_reduced_vectors_give_the_same_results(anonymous, settings):
+    """Above RENKEI_TEXT_DIM_ABOVE products the semantic candidates come from reduced vectors;
+    the cosines that are reported are still the exact ones."""
+    from renkei.knowledge.search import catalogue
+
+    for i, (title, summary) in enumerate([("Tsunami recovery", "Seawalls and relocation to higher ground"),
+                                          ("Compact city", "Homes along tram lines"),
+                                          ("Waste sorting", "Household recycling in ten categories"),
+                                          ("Flood maps", "Hazard maps and evacuation drills")]):
+        product(title=title, summary=summary, slug=f"p{i}")
+
+    def answer():
+        result = search(viewer=anonymous, query="tsunami seawalls")
+        return [(h.product.slug, h.score, h.semantic) for h in result.hits]
+
+    exact = answer()
+    settings.RENKEI_TEXT_DIM_ABOVE, settings.RENKEI_TEXT_DIM = 2, 8
+    catalogue.forget()
+    assert answer() == exact
+    cat = catalogue.current(*_model())
+    assert cat.reduced.shape == (4, 8) and cat.projection is not None
+    product(title="Tsunami drills", slug="p4")  # merged in: the new row is projected with the same directions
+    settings.RENKEI_INDEX_CHECK_SECONDS = 0
+    merged = catalogue.current(*_model())
+    assert merged.size == 5 and merged.reduced.shape == (5, 8)
+    assert merged.projection is cat.projection
+
+
+def _model():
+    from renkei.knowledge.search.indexing import encoder
+
+    model, embedder = encoder()
+    return model, embedder.dim
+
