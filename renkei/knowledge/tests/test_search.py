@@ -2,6 +2,8 @@
 
 import pytest
 
+from renkei.knowledge.models import Product
+from renkei.knowledge.search.analysis import parse_query
 from renkei.knowledge.search.service import SearchFilters, search
 from renkei.knowledge.tests.factories import product
 
@@ -36,6 +38,21 @@ def test_a_typo_is_corrected(anonymous):
     result = search(viewer=anonymous, query="tsunammi", mode="fulltext")
     assert slugs(result) == ["aceh"]
     assert result.corrections == {"tsunammi": ["tsunami"]}
+
+
+def test_english_words_match_whole_words(anonymous):
+    product(title="Capacity building for city officials", slug="officials")
+    product(title="Capacity building for engineers", slug="engineers")
+    assert slugs(search(viewer=anonymous, query="city", mode="fulltext")) == ["officials"]
+
+
+def test_english_and_japanese_terms_together(anonymous):
+    product(title={"en": "Kamaishi after the tsunami", "ja": "釜石市の津波からの復興"}, slug="both")
+    product(title={"en": "Kamaishi steelworks"}, slug="english")
+    product(title={"ja": "気仙沼の津波"}, slug="japanese")
+    assert slugs(search(viewer=anonymous, query="Kamaishi 津波", mode="fulltext")) == ["both"]
+    either = search(viewer=anonymous, query="steelworks 気仙沼", mode="fulltext")  # nothing has both
+    assert sorted(slugs(either)) == ["english", "japanese"]
 
 
 def test_filters_combine_with_the_query_and_facets_count(anonymous):
@@ -108,3 +125,17 @@ def _model():
     model, embedder = encoder()
     return model, embedder.dim
 
+
+def test_a_very_common_word_ranks_only_the_newest_matches(anonymous, monkeypatch):
+    from django.db import connection
+
+    from renkei.knowledge.search.backends import SQLiteBackend, backend
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the cap is the SQLite backend's")
+    monkeypatch.setattr(SQLiteBackend, "RANK_AT_MOST", 3)
+    for i in range(5):
+        product(title=f"Water note {i}", slug=f"w{i}")
+    found = backend().fulltext(parse_query("water"))
+    ids = {p.pk for p in Product.objects.filter(slug__in=["w2", "w3", "w4"])}
+    assert {pk for pk, _score in found} == ids
