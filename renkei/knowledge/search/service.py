@@ -21,7 +21,7 @@ from django.utils.translation import get_language
 
 from renkei.accounts.models import Role
 from renkei.accounts.permissions import has_any_role, has_role
-from renkei.knowledge.models import Product, SearchTerm
+from renkei.knowledge.models import Product, ProductFile, SearchTerm
 from renkei.knowledge.search import catalogue as catalogue_module
 from renkei.knowledge.search.analysis import Term, best_corrections, highlight, parse_query
 from renkei.knowledge.search.backends import backend
@@ -378,34 +378,46 @@ def _needles(terms: list[Term]) -> list[str]:
 
 def _hits(cat: Catalogue, rows: list[int], scored: dict, terms: list[Term]) -> list[Hit]:
     pks = [int(cat.ids[r]) for r in rows]
-    products = Product.objects.prefetch_related("files").in_bulk(pks)  # snippets may come from files
+    products = Product.objects.in_bulk(pks)
     needles = _needles(terms)
-    hits = []
+    found_hits: list[tuple[Product, tuple, str, bool, str, bool]] = []
     for row, pk in zip(rows, pks, strict=True):
         product = products.get(pk)
         if product is None:
             continue
-        score, f, s = scored[row]
-        title_html, _found = highlight(product.title_text, needles, width=400)
-        snippet = ""
-        for text in _snippet_sources(product):
+        title_html, in_title = highlight(product.title_text, needles, width=400)
+        snippet, found = "", False
+        for text in _text_sources(product):
             snippet, found = highlight(text, needles)
             if found or not needles:
                 break
-        if needles and not _found and not found:
-            snippet, _ = highlight(product.summary_text or markdown_text(pick_language(product.body)), [])
+        found_hits.append((product, scored[row], title_html, in_title, snippet, found))
+    # the files' text only for the products whose summary and body did not show a needle (one query)
+    waiting = [h[0].pk for h in found_hits if needles and not h[5]]
+    file_texts: dict[int, list[str]] = {}
+    if waiting:
+        for product_id, text in ProductFile.objects.filter(product_id__in=waiting).order_by(
+                "uploaded_at", "id").values_list("product_id", "text"):
+            file_texts.setdefault(product_id, []).append(text)
+    hits = []
+    for product, (score, f, s), title_html, in_title, snippet, found in found_hits:
+        if needles and not found:
+            for text in file_texts.get(product.pk, ()):
+                snippet, found = highlight(text, needles)
+                if found:
+                    break
+            if not in_title and not found:
+                snippet, _ = highlight(product.summary_text or markdown_text(pick_language(product.body)), [])
         hits.append(Hit(product=product, score=round(score, 4), fulltext=None if f is None else round(f, 4),
                         semantic=None if s is None else round(s, 4), title_html=title_html, snippet_html=snippet))
     return hits
 
 
-def _snippet_sources(product: Product):
+def _text_sources(product: Product):
     yield product.summary_text
     for language in dict.fromkeys([*product.summary, *product.body]):
         yield product.summary.get(language, "")
         yield markdown_text(product.body.get(language, ""))
-    for f in product.files.all():
-        yield f.text
 
 
 # --- facets -------------------------------------------------------------------------------------

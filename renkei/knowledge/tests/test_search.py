@@ -139,3 +139,15 @@ def test_a_very_common_word_ranks_only_the_newest_matches(anonymous, monkeypatch
     found = backend().fulltext(parse_query("water"))
     ids = {p.pk for p in Product.objects.filter(slug__in=["w2", "w3", "w4"])}
     assert {pk for pk, _score in found} == ids
+
+
+def test_the_snippet_comes_from_a_file_when_summary_and_body_lack_the_words(anonymous):
+    from renkei.knowledge.models import ProductFile
+
+    product(title="Water safety plans", summary="Plans for utilities.", slug="plain")
+    with_file = product(title="Water audits", summary="Audits for utilities.", slug="with-file")
+    ProductFile.objects.create(product=with_file, file="knowledge/a.pdf", name="a.pdf", kind="pdf", size=10,
+                               text="Chapter 2: the night-flow water balance of district meters.")
+    hits = {h.product.slug: h for h in search(viewer=anonymous, query="water", mode="fulltext").hits}
+    assert "<mark>water</mark> balance" in hits["with-file"].snippet_html
+    assert "<mark>" not in hits["plain"].snippet_html
