@@ -165,6 +165,8 @@ class SearchDocument(models.Model):
     class Meta:
         verbose_name = _("search document")
         verbose_name_plural = _("search documents")
+        # the catalogue's change check (count and latest time per model) reads only this index
+        indexes = [models.Index(fields=["model", "indexed_at"], name="knowledge_search_model_time")]
 
     def __str__(self) -> str:
         return f"search document of #{self.product_id}"

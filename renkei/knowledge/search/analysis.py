@@ -1,12 +1,15 @@
 """Text analysis for the library's search, shared by both database backends. Pure Python.
 
 Documents are stored normalised (NFKC, lower case). A trigram index finds any substring of three
-characters or more, in any script, so 「コンパクトシティ」 or "resilien" need no word segmenter; what
+characters or more, in any script, so 「コンパクトシティ」 needs no word segmenter; what
 it cannot find are the one- and two-character words Japanese is full of (津波, 防災, 水) and short
 Latin words (EV, 3R). Those are stored a second time as *grams* — every CJK bigram in text order,
 each distinct CJK character, every Latin word of one or two characters — each wrapped in
 underscores (``_津波_``), so a trigram index finds them as ``_津波`` + ``津波_`` and PostgreSQL's
 parser reads them as words in order (a phrase of bigrams finds a longer Japanese word).
+
+On SQLite, queries in Latin script are answered by a second FTS5 table tokenised into words (see
+``backends.SQLiteBackend``), so they match whole words, as PostgreSQL's tsvector does.
 
 Queries are split into terms (quoted phrases kept whole); English words also match their plural or
 singular; a Latin word the library does not contain is corrected against its vocabulary (edit

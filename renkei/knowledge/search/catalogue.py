@@ -25,6 +25,31 @@ STATUS_PUBLISHED = 1
 VISIBILITY = {v: i for i, v in enumerate(Product.Visibility.values)}
 
 
+class _LanguageBits:
+    """Language codes → bit positions, first come first served, shared by every catalogue of the
+    process (so merged catalogues agree); at most 63 codes, then the last ones share a bit."""
+
+    def __init__(self):
+        self.bits: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def bit(self, code: str) -> int:
+        found = self.bits.get(code)
+        if found is None:
+            with self._lock:
+                found = self.bits.setdefault(code, min(len(self.bits), 62))
+        return found
+
+    def mask(self, codes) -> int:
+        out = 0
+        for code in codes:
+            out |= 1 << self.bit(code)
+        return out
+
+
+LANGUAGE_BITS = _LanguageBits()
+
+
 @dataclass
 class Pairs:
     """A many-to-many relation as two parallel arrays: row in the catalogue, value id."""
@@ -55,16 +80,21 @@ class Catalogue:
     vectors: np.ndarray
     kind: np.ndarray
     year: np.ndarray
+    day: np.ndarray  # publication date as a proleptic ordinal (0: none), for sorting by date
     published: np.ndarray
     visibility: np.ndarray
     creator: np.ndarray
-    languages: list[frozenset[str]]
+    languages: np.ndarray  # int64 bit sets of the product's languages (LANGUAGE_BITS)
     themes: Pairs
     places: Pairs
     countries: Pairs  # values are country codes packed into integers (see country_code)
     signature: tuple = ()
     latest: object = None
     row_of: dict[int, int] = field(default_factory=dict)
+    #: large catalogues: the vectors projected onto their top principal directions (unit rows),
+    #: for choosing semantic candidates quickly; the full vectors still give the exact cosines
+    projection: np.ndarray | None = None
+    reduced: np.ndarray | None = None
 
     def __post_init__(self):
         self.row_of = {int(pk): i for i, pk in enumerate(self.ids.tolist())}
@@ -74,10 +104,67 @@ class Catalogue:
         return len(self.ids)
 
     def language_mask(self, code: str) -> np.ndarray:
-        return np.fromiter((code in langs for langs in self.languages), dtype=bool, count=self.size)
+        if code not in LANGUAGE_BITS.bits:
+            return np.zeros(self.size, dtype=bool)
+        return (self.languages & (1 << LANGUAGE_BITS.bits[code])) != 0
+
+    def language_counts(self, rows: np.ndarray) -> dict[str, int]:
+        """How many of the selected rows (a boolean mask) are written in each language."""
+        chosen = self.languages[rows]
+        counts = {code: int(np.count_nonzero(chosen & (1 << bit))) for code, bit in LANGUAGE_BITS.bits.items()}
+        return {code: n for code, n in counts.items() if n}
 
     def rows_for(self, ids) -> np.ndarray:
         return np.asarray([self.row_of[i] for i in ids if i in self.row_of], dtype=np.int64)
+
+
+_VECDOT = getattr(np, "vecdot", None) or (lambda m, v: np.matmul(m, v))  # numpy < 2
+
+
+def dot_all(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
+    """Every row of ``matrix`` · ``vector`` with numpy's own loop: a threaded BLAS matrix–vector
+    product can take several times as long when another process holds a core (bench/README.md)."""
+    return _VECDOT(matrix, vector)
+
+
+def _unit_rows(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return np.ascontiguousarray(matrix / norms, dtype=np.float32)
+
+
+def principal_directions(vectors: np.ndarray, k: int, sample: int = 5000, seed: int = 0) -> np.ndarray:
+    """The top-k right singular vectors of (a sample of) the non-zero rows: uncentred PCA, as
+    cosines are, from the eigenvectors of the d × d Gram matrix."""
+    rows = vectors[np.linalg.norm(vectors, axis=1) > 0]
+    if len(rows) > sample:
+        rows = rows[np.random.default_rng(seed).choice(len(rows), sample, replace=False)]
+    rows = rows.astype(np.float64)
+    values, directions = np.linalg.eigh(rows.T @ rows)
+    directions = directions[:, np.argsort(-values, kind="stable")[:k]]
+    directions *= np.where(directions.sum(axis=0) < 0, -1.0, 1.0)  # a fixed sign, for reproducibility
+    return np.ascontiguousarray(directions, dtype=np.float32)
+
+
+def project(vectors: np.ndarray, projection: np.ndarray) -> np.ndarray:
+    """Vectors (rows, or one vector) in the reduced space, unit length again (zero stays zero)."""
+    if vectors.ndim == 1:
+        return project(vectors[None, :], projection)[0]
+    return _unit_rows(vectors @ projection)
+
+
+def with_reduction(catalogue: Catalogue) -> Catalogue:
+    """Give a catalogue above ``RENKEI_TEXT_DIM_ABOVE`` products its reduced vectors (as the
+    matching does with its text vectors), keeping a projection it already has."""
+    k = settings.RENKEI_TEXT_DIM
+    if catalogue.size <= settings.RENKEI_TEXT_DIM_ABOVE or not 0 < k < catalogue.dim:
+        catalogue.projection = catalogue.reduced = None
+        return catalogue
+    if catalogue.projection is None:
+        catalogue.projection = principal_directions(catalogue.vectors, k)
+    if catalogue.reduced is None or len(catalogue.reduced) != catalogue.size:
+        catalogue.reduced = project(catalogue.vectors, catalogue.projection)
+    return catalogue
 
 
 def country_code(code: str) -> int:
@@ -89,7 +176,12 @@ def country_name(value: int) -> str:
     return chr(value // 256) + chr(value % 256)
 
 
-def _load(model: str, dim: int, ids: list[int] | None = None):
+ARRAYS = ("ids", "vectors", "kind", "year", "day", "published", "visibility", "creator", "languages")
+PAIRS = ("themes", "places", "countries")
+
+
+def _load(model: str, dim: int, ids: list[int] | None = None) -> dict:
+    """The catalogue's columns for these products (all when ``ids`` is None), by field name."""
     docs = SearchDocument.objects.filter(model=model)
     if ids is not None:
         docs = docs.filter(product_id__in=ids)
@@ -103,12 +195,7 @@ def _load(model: str, dim: int, ids: list[int] | None = None):
         if len(raw) == dim * 4:
             vectors[i] = np.frombuffer(raw, dtype=np.float32)
     index = {pk: i for i, pk in enumerate(pks)}
-    kind = np.asarray([KINDS.index(r[2]) if r[2] in KINDS else -1 for r in rows], dtype=np.int16)
-    year = np.asarray([r[3].year if r[3] else 0 for r in rows], dtype=np.int16)
-    published = np.asarray([r[4] == Product.Status.PUBLISHED for r in rows], dtype=bool)
-    visibility = np.asarray([VISIBILITY.get(r[5], 0) for r in rows], dtype=np.int8)
-    creator = np.asarray([r[6] or 0 for r in rows], dtype=np.int64)
-    languages = [frozenset((r[7] or "").split()) for r in rows]
+    kinds = {k: i for i, k in enumerate(KINDS)}
 
     def pairs(through, column: str, value=lambda v: v) -> Pairs:
         qs = through.objects.values_list("product_id", column)
@@ -120,23 +207,33 @@ def _load(model: str, dim: int, ids: list[int] | None = None):
         r, v = zip(*got, strict=True)
         return Pairs(np.asarray(r, dtype=np.int32), np.asarray(v, dtype=np.int64))
 
-    themes = pairs(Product.themes.through, "theme_id")
-    places = pairs(Product.places.through, "place_id")
     country_of = dict(Place.objects.values_list("id", "country"))
-    countries = pairs(Product.places.through, "place_id", lambda v: country_code(country_of.get(v, "")))
-    return pks, vectors, kind, year, published, visibility, creator, languages, themes, places, countries
+    return {
+        "ids": np.asarray(pks, dtype=np.int64),
+        "vectors": vectors,
+        "kind": np.asarray([kinds.get(r[2], -1) for r in rows], dtype=np.int16),
+        "year": np.asarray([r[3].year if r[3] else 0 for r in rows], dtype=np.int16),
+        "day": np.asarray([r[3].toordinal() if r[3] else 0 for r in rows], dtype=np.int32),
+        "published": np.asarray([r[4] == Product.Status.PUBLISHED for r in rows], dtype=bool),
+        "visibility": np.asarray([VISIBILITY.get(r[5], 0) for r in rows], dtype=np.int8),
+        "creator": np.asarray([r[6] or 0 for r in rows], dtype=np.int64),
+        "languages": np.asarray([LANGUAGE_BITS.mask((r[7] or "").split()) for r in rows], dtype=np.int64),
+        "themes": pairs(Product.themes.through, "theme_id"),
+        "places": pairs(Product.places.through, "place_id"),
+        "countries": pairs(Product.places.through, "place_id", lambda v: country_code(country_of.get(v, ""))),
+    }
 
 
 def _signature(model: str) -> tuple:
-    agg = SearchDocument.objects.filter(model=model).aggregate(n=Count("pk"), t=Max("indexed_at"))
+    # COUNT(*), not COUNT(product_id): the (model, indexed_at) index answers it without reading the
+    # documents themselves (on SQLite product_id is not the rowid)
+    agg = SearchDocument.objects.filter(model=model).aggregate(n=Count("*"), t=Max("indexed_at"))
     return agg["n"], agg["t"]
 
 
 def build(model: str, dim: int) -> Catalogue:
     signature = _signature(model)
-    pks, vectors, kind, year, published, visibility, creator, languages, themes, places, countries = _load(model, dim)
-    return Catalogue(model, dim, np.asarray(pks, dtype=np.int64), vectors, kind, year, published, visibility, creator,
-                     languages, themes, places, countries, signature=signature, latest=signature[1])
+    return with_reduction(Catalogue(model, dim, **_load(model, dim), signature=signature, latest=signature[1]))
 
 
 def _merge(old: Catalogue, model: str, dim: int, signature: tuple) -> Catalogue | None:
@@ -145,9 +242,8 @@ def _merge(old: Catalogue, model: str, dim: int, signature: tuple) -> Catalogue 
                    .values_list("product_id", flat=True)) if old.latest else None
     if changed is None:
         return None
-    pks, vectors, kind, year, published, visibility, creator, languages, themes, places, countries = _load(
-        model, dim, changed)
-    keep = ~np.isin(old.ids, np.asarray(pks, dtype=np.int64))
+    new = _load(model, dim, changed)
+    keep = ~np.isin(old.ids, new["ids"])
     offset = int(keep.sum())
     renumber = np.cumsum(keep) - 1
 
@@ -156,17 +252,15 @@ def _merge(old: Catalogue, model: str, dim: int, signature: tuple) -> Catalogue 
         return Pairs(np.concatenate([renumber[kept.rows].astype(np.int32), (b.rows + offset).astype(np.int32)]),
                      np.concatenate([kept.values, b.values]))
 
-    catalogue = Catalogue(
-        model, dim, np.concatenate([old.ids[keep], np.asarray(pks, dtype=np.int64)]),
-        np.vstack([old.vectors[keep], vectors]), np.concatenate([old.kind[keep], kind]),
-        np.concatenate([old.year[keep], year]), np.concatenate([old.published[keep], published]),
-        np.concatenate([old.visibility[keep], visibility]), np.concatenate([old.creator[keep], creator]),
-        [lang for lang, k in zip(old.languages, keep, strict=True) if k] + languages,
-        merged_pairs(old.themes, themes), merged_pairs(old.places, places), merged_pairs(old.countries, countries),
-        signature=signature, latest=signature[1])
+    parts = {name: np.concatenate([getattr(old, name)[keep], new[name]]) for name in ARRAYS}
+    parts.update({name: merged_pairs(getattr(old, name), new[name]) for name in PAIRS})
+    catalogue = Catalogue(model, dim, **parts, signature=signature, latest=signature[1])
     if catalogue.size != signature[0]:
         return None
-    return catalogue
+    if old.reduced is not None:  # the projection stays; only the new rows are projected
+        catalogue.projection = old.projection
+        catalogue.reduced = np.concatenate([old.reduced[keep], project(new["vectors"], old.projection)])
+    return with_reduction(catalogue)
 
 
 _lock = threading.Lock()

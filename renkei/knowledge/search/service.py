@@ -17,14 +17,23 @@ from threading import Lock
 
 import numpy as np
 from django.db.models import Q
+from django.utils.translation import get_language
 
 from renkei.accounts.models import Role
 from renkei.accounts.permissions import has_any_role, has_role
-from renkei.knowledge.models import Product, SearchTerm
+from renkei.knowledge.models import Product, ProductFile, SearchTerm
 from renkei.knowledge.search import catalogue as catalogue_module
 from renkei.knowledge.search.analysis import Term, best_corrections, highlight, parse_query
 from renkei.knowledge.search.backends import backend
-from renkei.knowledge.search.catalogue import KINDS, VISIBILITY, Catalogue, country_code, country_name
+from renkei.knowledge.search.catalogue import (
+    KINDS,
+    VISIBILITY,
+    Catalogue,
+    country_code,
+    country_name,
+    dot_all,
+    project,
+)
 from renkei.knowledge.search.expansion import Expansion, expand
 from renkei.knowledge.search.indexing import encoder
 from renkei.knowledge.text import markdown_text
@@ -140,22 +149,35 @@ def theme_ids(code: str) -> list[int]:
     return theme_and_descendant_ids(code)
 
 
-def filter_mask(cat: Catalogue, filters: SearchFilters) -> np.ndarray:
-    mask = np.ones(cat.size, dtype=bool)
+def filter_masks(cat: Catalogue, filters: SearchFilters) -> dict[str, np.ndarray]:
+    """One mask per active filter (so facets can leave each out in turn without recomputing)."""
+    masks = {}
     if filters.kind:
-        mask &= cat.kind == (KINDS.index(filters.kind) if filters.kind in KINDS else -2)
+        masks["kind"] = cat.kind == (KINDS.index(filters.kind) if filters.kind in KINDS else -2)
     if filters.year:
-        mask &= cat.year == int(filters.year)
+        masks["year"] = cat.year == int(filters.year)
     if filters.language:
-        mask &= cat.language_mask(filters.language)
+        masks["language"] = cat.language_mask(filters.language)
     if filters.theme:
-        mask &= cat.themes.rows_with(theme_ids(filters.theme), cat.size)
+        masks["theme"] = cat.themes.rows_with(theme_ids(filters.theme), cat.size)
     if filters.place:
         place = Place.objects.filter(slug=filters.place).values_list("pk", flat=True).first()
-        mask &= cat.places.rows_with([place or -1], cat.size)
+        masks["place"] = cat.places.rows_with([place or -1], cat.size)
     if filters.country:
-        mask &= cat.countries.rows_with([country_code(filters.country)], cat.size)
+        masks["country"] = cat.countries.rows_with([country_code(filters.country)], cat.size)
+    return masks
+
+
+def combined(cat: Catalogue, masks: dict[str, np.ndarray], without: str = "") -> np.ndarray:
+    mask = np.ones(cat.size, dtype=bool)
+    for name, m in masks.items():
+        if name != without:
+            mask &= m
     return mask
+
+
+def filter_mask(cat: Catalogue, filters: SearchFilters) -> np.ndarray:
+    return combined(cat, filter_masks(cat, filters))
 
 
 # --- the query ----------------------------------------------------------------------------------
@@ -203,7 +225,7 @@ def current_catalogue() -> Catalogue:
 
 
 def semantic_weight(cosine: float) -> float:
-    return float(np.clip((cosine - SEMANTIC_FLOOR) / (SEMANTIC_TOP - SEMANTIC_FLOOR), 0.0, 1.0))
+    return min(1.0, max(0.0, (cosine - SEMANTIC_FLOOR) / (SEMANTIC_TOP - SEMANTIC_FLOOR)))
 
 
 @dataclass
@@ -217,11 +239,10 @@ class Signals:
     semantic: dict[int, float] = field(default_factory=dict)  # cosines
 
 
-def _fulltext(cat: Catalogue, terms: list[Term], mask: np.ndarray, ids, any_term: bool
-              ) -> tuple[dict[int, float], dict[int, float]]:
-    """Full-text scores of the rows in ``mask``, and — when no product matched every term and any
-    of them was accepted instead — the share of the terms each row matched: a product found by
-    one word of three counts for a third of a full match, not for all of it."""
+def _fulltext(cat: Catalogue, terms: list[Term], ids, any_term: bool) -> tuple[dict[int, float], dict[int, float]]:
+    """Full-text scores by catalogue row (of the products ``ids``, or all), and — when no product
+    matched every term and any of them was accepted instead — the share of the terms each row
+    matched: a product found by one word of three counts for a third of a full match, not all of it."""
     search_backend = backend()
     found = search_backend.fulltext(terms, any_term=any_term, ids=ids, limit=FULLTEXT_LIMIT)
     partial = not found and not any_term and len(terms) > 1
@@ -230,7 +251,7 @@ def _fulltext(cat: Catalogue, terms: list[Term], mask: np.ndarray, ids, any_term
     out = {}
     for pk, score in found:
         row = cat.row_of.get(pk)
-        if row is not None and mask[row]:
+        if row is not None:
             out[row] = score
     coverage: dict[int, float] = {}
     if partial and out:
@@ -241,29 +262,76 @@ def _fulltext(cat: Catalogue, terms: list[Term], mask: np.ndarray, ids, any_term
     return out, coverage
 
 
+class Cosines:
+    """The query's cosine with the catalogue's products. Small catalogues: every cosine, exact, in
+    one pass. Large ones (with reduced vectors): the pass runs over the reduced vectors, which only
+    chooses the semantic candidates (``OVERSAMPLE`` times as many as needed); every cosine that is
+    used is then computed exactly from the full vectors."""
+
+    OVERSAMPLE = 5
+
+    def __init__(self, cat: Catalogue, vector: np.ndarray):
+        self.cat = cat
+        self.vector = np.ascontiguousarray(vector, dtype=np.float32)
+        if cat.reduced is None:
+            self.approximate = dot_all(cat.vectors, self.vector)
+            self.all_exact = True
+        else:
+            self.approximate = dot_all(cat.reduced, project(self.vector, cat.projection))
+            self.all_exact = False
+
+    def exact(self, rows) -> np.ndarray:
+        rows = np.asarray(rows, dtype=np.int64)
+        if self.all_exact or not len(rows):
+            return self.approximate[rows]
+        return dot_all(self.cat.vectors[rows], self.vector)
+
+    def top(self, mask: np.ndarray, k: int) -> dict[int, float]:
+        """The ``k`` rows of ``mask`` with the highest cosine → their cosine."""
+        masked = np.where(mask, self.approximate, np.float32(-1.0))
+        wanted = min(k if self.all_exact else k * self.OVERSAMPLE, self.cat.size)
+        if wanted <= 0:
+            return {}
+        rows = np.argpartition(-masked, wanted - 1)[:wanted]
+        rows = rows[masked[rows] > -1.0]
+        values = self.exact(rows)
+        if len(rows) > k:
+            best = np.argpartition(-values, k - 1)[:k]
+            rows, values = rows[best], values[best]
+        return dict(zip(rows.tolist(), values.tolist(), strict=True))
+
+
 def _matches(cat: Catalogue, terms: list[Term], expansion: Expansion, mask: np.ndarray, mode: str,
-             cosines: np.ndarray | None, timings: dict[str, float]) -> Signals:
-    """The signals for the rows in ``mask`` that the query may return."""
+             cosines: Cosines | None, timings: dict[str, float], fetched: dict | None = None) -> Signals:
+    """The signals for the rows in ``mask`` that the query may return. ``fetched`` remembers the
+    backend's answers within one search: the facets' second pass over the unfiltered library asks
+    the database again only when the first pass narrowed the query itself."""
+    fetched = {} if fetched is None else fetched
     signals = Signals()
     if mode != "semantic":
         clock = time.perf_counter()
         allowed = int(mask.sum())
         ids = cat.ids[mask].tolist() if allowed < min(IDS_IN_QUERY, cat.size) else None
-        signals.fulltext, signals.coverage = _fulltext(cat, terms, mask, ids, any_term=False)
+        key = None if ids is None else tuple(ids)
+        if ("words", key) not in fetched:
+            fetched[("words", key)] = _fulltext(cat, terms, ids, any_term=False)
+        signals.fulltext, signals.coverage = (
+            {r: v for r, v in d.items() if mask[r]} for d in fetched[("words", key)])
         if mode == "hybrid" and expansion.terms:
-            signals.translated, _coverage = _fulltext(cat, list(expansion.terms), mask, ids, any_term=True)
+            if ("taxonomy", key) not in fetched:
+                fetched[("taxonomy", key)] = _fulltext(cat, list(expansion.terms), ids, any_term=True)[0]
+            signals.translated = {r: v for r, v in fetched[("taxonomy", key)].items() if mask[r]}
         timings["fulltext"] = timings.get("fulltext", 0.0) + (time.perf_counter() - clock) * 1000
     if mode == "hybrid" and expansion.theme_ids:
         themed = cat.themes.rows_with(expansion.theme_ids, cat.size) & mask
         signals.themed = set(np.flatnonzero(themed).tolist())
     if cosines is not None:
         clock = time.perf_counter()
-        masked = np.where(mask, cosines, -1.0)
-        k = min(SEMANTIC_CANDIDATES, cat.size)
-        rows = np.argpartition(-masked, k - 1)[:k] if k else np.zeros(0, dtype=np.int64)
-        signals.semantic = {int(r): float(masked[r]) for r in rows if masked[r] > -1.0}
-        for row in (*signals.fulltext, *signals.translated, *signals.themed):  # every match gets its cosine too
-            signals.semantic.setdefault(row, float(cosines[row]))
+        signals.semantic = cosines.top(mask, SEMANTIC_CANDIDATES)
+        rest = [row for row in (*signals.fulltext, *signals.translated, *signals.themed)
+                if row not in signals.semantic]  # every match gets its cosine too
+        rest = list(dict.fromkeys(rest))
+        signals.semantic.update(zip(rest, cosines.exact(rest).tolist(), strict=True))
         timings["semantic"] = timings.get("semantic", 0.0) + (time.perf_counter() - clock) * 1000
     return signals
 
@@ -317,7 +385,8 @@ def search(*, viewer, query: str = "", filters: SearchFilters | None = None, sor
     clock = time.perf_counter()
     cat = current_catalogue()
     base = visible_mask(cat, viewer)
-    mask = base & filter_mask(cat, filters)
+    masks = filter_masks(cat, filters)
+    mask = base & combined(cat, masks)
     timings["filters"] = (time.perf_counter() - clock) * 1000
     terms = parse_query(query)
     corrections: dict[str, list[str]] = {}
@@ -330,20 +399,22 @@ def search(*, viewer, query: str = "", filters: SearchFilters | None = None, sor
         cosines = None
         if mode != "fulltext" and cat.size:
             clock = time.perf_counter()
-            cosines = np.dot(cat.vectors, query_vector(query))
+            cosines = Cosines(cat, query_vector(query))
             timings["semantic"] = (time.perf_counter() - clock) * 1000
-        scored = fuse(_matches(cat, terms, expansion, mask, mode, cosines, timings), mode)
+        fetched: dict = {}
+        scored = fuse(_matches(cat, terms, expansion, mask, mode, cosines, timings, fetched), mode)
         matching = np.zeros(cat.size, dtype=bool)
         matching[list(scored)] = True
-        if filters.active():  # facets also count what the other filters leave out
-            matching[list(fuse(_matches(cat, terms, expansion, base, mode, cosines, timings), mode))] = True
+        if masks:  # facets also count what the other filters leave out
+            matching[list(fuse(_matches(cat, terms, expansion, base, mode, cosines, timings, fetched), mode))] = True
     else:
         scored = {int(row): (0.0, None, None) for row in np.flatnonzero(mask)}
         matching = base.copy()
         if sort == "relevance":
             sort = "newest"
     clock = time.perf_counter()
-    facets = {name: _facet(cat, name, matching & base & filter_mask(cat, filters.without(name)),
+    counted = matching & base
+    facets = {name: _facet(cat, name, counted & combined(cat, masks, without=name) if masks else counted,
                            getattr(filters, name)) for name in FACETS}
     order = _order(cat, scored, sort)
     page = max(1, page)
@@ -359,12 +430,9 @@ def _order(cat: Catalogue, scored: dict, sort: str) -> list[int]:
     if sort == "relevance":
         return sorted(rows, key=lambda r: (-scored[r][0], -int(cat.ids[r])))
     if sort in ("newest", "oldest"):
-        published = dict(Product.objects.filter(pk__in=cat.ids[rows].tolist()).values_list("pk", "published_on")
-                         ) if len(rows) <= 20000 else {}
-        def key(r):
-            day = published.get(int(cat.ids[r]))
-            return (day.toordinal() if day else 0, int(cat.ids[r]))
-        return sorted(rows, key=key, reverse=sort == "newest")
+        chosen = np.asarray(rows, dtype=np.int64)
+        order = chosen[np.lexsort((cat.ids[chosen], cat.day[chosen]))]  # by date, then by id
+        return (order[::-1] if sort == "newest" else order).tolist()
     titles = dict(Product.objects.filter(pk__in=cat.ids[rows].tolist()).values_list("pk", "title"))
     return sorted(rows, key=lambda r: (pick_language(titles.get(int(cat.ids[r]), {})).casefold(), int(cat.ids[r])))
 
@@ -377,18 +445,32 @@ def _hits(cat: Catalogue, rows: list[int], scored: dict, terms: list[Term], expa
     pks = [int(cat.ids[r]) for r in rows]
     products = Product.objects.in_bulk(pks)
     needles = _needles(terms, expansion)
-    hits = []
+    found_hits: list[tuple[Product, tuple, str, bool, str, bool]] = []
     for row, pk in zip(rows, pks, strict=True):
         product = products.get(pk)
         if product is None:
             continue
-        score, f, s = scored[row]
-        title_html, _found = highlight(product.title_text, needles, width=400)
-        snippet = ""
-        for text in _snippet_sources(product):
+        title_html, in_title = highlight(product.title_text, needles, width=400)
+        snippet, found = "", False
+        for text in _text_sources(product):
             snippet, found = highlight(text, needles)
             if found or not needles:
                 break
+        found_hits.append((product, scored[row], title_html, in_title, snippet, found))
+    # the files' text only for the products whose summary and body did not show a needle (one query)
+    waiting = [h[0].pk for h in found_hits if needles and not h[5]]
+    file_texts: dict[int, list[str]] = {}
+    if waiting:
+        for product_id, text in ProductFile.objects.filter(product_id__in=waiting).order_by(
+                "uploaded_at", "id").values_list("product_id", "text"):
+            file_texts.setdefault(product_id, []).append(text)
+    hits = []
+    for product, (score, f, s), title_html, _in_title, snippet, found in found_hits:
+        if needles and not found:
+            for text in file_texts.get(product.pk, ()):
+                snippet, found = highlight(text, needles)
+                if found:
+                    break
         if needles and not found:  # the words are only in the title (or the match is in meaning)
             snippet, _ = highlight(product.summary_text or markdown_text(pick_language(product.body)), [])
         hits.append(Hit(product=product, score=round(score, 4), fulltext=None if f is None else round(f, 4),
@@ -396,13 +478,11 @@ def _hits(cat: Catalogue, rows: list[int], scored: dict, terms: list[Term], expa
     return hits
 
 
-def _snippet_sources(product: Product):
+def _text_sources(product: Product):
     yield product.summary_text
     for language in dict.fromkeys([*product.summary, *product.body]):
         yield product.summary.get(language, "")
         yield markdown_text(product.body.get(language, ""))
-    for f in product.files.all():
-        yield f.text
 
 
 # --- facets -------------------------------------------------------------------------------------
@@ -411,6 +491,7 @@ FACETS = ("kind", "theme", "place", "country", "language", "year")
 
 def _facet(cat: Catalogue, name: str, rows: np.ndarray, chosen) -> list[FacetValue]:
     chosen = "" if chosen in (None, "") else str(chosen)
+    japanese = (get_language() or "en").startswith("ja")  # names as Place.name and Theme.name give them
     if name == "kind":
         values, counts = np.unique(cat.kind[rows], return_counts=True)
         labels = dict(Product.Kind.choices)
@@ -422,20 +503,18 @@ def _facet(cat: Catalogue, name: str, rows: np.ndarray, chosen) -> list[FacetVal
         items.sort(key=lambda i: i[0], reverse=True)
         return [FacetValue(v, label, c, v == chosen) for v, label, c in items]
     elif name == "language":
-        from collections import Counter
-
-        counter = Counter(code for langs, keep in zip(cat.languages, rows.tolist(), strict=True) if keep
-                          for code in langs)
         names = {"en": "English", "ja": "日本語"}
-        items = [(code, names.get(code, code), n) for code, n in counter.items()]
+        items = [(code, names.get(code, code), n) for code, n in cat.language_counts(rows).items()]
     elif name == "theme":
         counts = cat.themes.counts(rows)
-        themes = Theme.objects.in_bulk(list(counts))
-        items = [(themes[t].code, themes[t].name, n) for t, n in counts.items() if t in themes]
+        themes = {pk: (code, ja if japanese and ja else en) for pk, code, en, ja in Theme.objects.filter(
+            pk__in=list(counts)).values_list("pk", "code", "name_en", "name_ja")}
+        items = [(*themes[t], n) for t, n in counts.items() if t in themes]
     elif name == "place":
         counts = cat.places.counts(rows)
-        places = Place.objects.in_bulk(list(counts))
-        items = [(places[p].slug, places[p].name, n) for p, n in counts.items() if p in places]
+        places = {pk: (slug, ja if japanese and ja else en) for pk, slug, en, ja in Place.objects.filter(
+            pk__in=list(counts)).values_list("pk", "slug", "name_en", "name_ja")}
+        items = [(*places[p], n) for p, n in counts.items() if p in places]
     else:
         from renkei.places.validation import country_label
 
@@ -455,7 +534,7 @@ def similar_products(*, viewer, product: Product, limit: int = 5) -> list[tuple[
         return []
     mask = visible_mask(cat, viewer)
     mask[row] = False
-    cosines = np.dot(cat.vectors, cat.vectors[row])
+    cosines = dot_all(cat.vectors, cat.vectors[row])
     own_themes = set(cat.themes.values[cat.themes.rows == row].tolist())
     if own_themes:
         shared = cat.themes.rows_with(own_themes, cat.size)

@@ -2,6 +2,8 @@
 
 import pytest
 
+from renkei.knowledge.models import Product
+from renkei.knowledge.search.analysis import parse_query
 from renkei.knowledge.search.service import SearchFilters, search
 from renkei.knowledge.tests.factories import product
 
@@ -38,6 +40,21 @@ def test_a_typo_is_corrected(anonymous):
     assert result.corrections == {"tsunammi": ["tsunami"]}
 
 
+def test_english_words_match_whole_words(anonymous):
+    product(title="Capacity building for city officials", slug="officials")
+    product(title="Capacity building for engineers", slug="engineers")
+    assert slugs(search(viewer=anonymous, query="city", mode="fulltext")) == ["officials"]
+
+
+def test_english_and_japanese_terms_together(anonymous):
+    product(title={"en": "Kamaishi after the tsunami", "ja": "釜石市の津波からの復興"}, slug="both")
+    product(title={"en": "Kamaishi steelworks"}, slug="english")
+    product(title={"ja": "気仙沼の津波"}, slug="japanese")
+    assert slugs(search(viewer=anonymous, query="Kamaishi 津波", mode="fulltext")) == ["both"]
+    either = search(viewer=anonymous, query="steelworks 気仙沼", mode="fulltext")  # nothing has both
+    assert sorted(slugs(either)) == ["english", "japanese"]
+
+
 def test_filters_combine_with_the_query_and_facets_count(anonymous):
     product(title="Compact city guide", kind="guide", slug="guide")
     product(title="Compact city case", kind="case_study", slug="case")
@@ -66,3 +83,85 @@ def test_products_matching_only_some_words_count_for_that_share(anonymous):
     assert scores["small"] <= 1 / 3 + 1e-3
     hybrid = search(viewer=anonymous, query="small hydropower irrigation", mode="hybrid")
     assert {h.product.slug: h.fulltext for h in hybrid.hits}["small"] <= 1 / 3 + 1e-3
+
+
+def test_browsing_sorts_by_publication_date(anonymous):
+    product(title="Middle", slug="middle", published_on="2019-05-01")
+    product(title="Oldest", slug="oldest", published_on="2008-01-15")
+    product(title="Newest", slug="newest", published_on="2024-10-30")
+    assert slugs(search(viewer=anonymous, sort="newest")) == ["newest", "middle", "oldest"]
+    assert slugs(search(viewer=anonymous, sort="oldest")) == ["oldest", "middle", "newest"]
+    assert slugs(search(viewer=anonymous, query="middle oldest newest", sort="newest", mode="fulltext")) == [
+        "newest", "middle", "oldest"]
+
+
+def test_language_filter_and_facet(anonymous):
+    product(title={"en": "Flood maps"}, slug="en")
+    product(title={"ja": "洪水ハザードマップ"}, slug="ja")
+    product(title={"en": "Flood drills", "ja": "洪水の避難訓練"}, slug="both")
+    result = search(viewer=anonymous, filters=SearchFilters(language="ja"))
+    assert sorted(slugs(result)) == ["both", "ja"]
+    assert {f.value: f.count for f in result.facets["language"]} == {"en": 2, "ja": 2}  # the others left in
+    assert slugs(search(viewer=anonymous, filters=SearchFilters(language="fr"))) == []
+
+
+def test_reduced_vectors_give_the_same_results(anonymous, settings):
+    """Above RENKEI_TEXT_DIM_ABOVE products the semantic candidates come from reduced vectors;
+    the cosines that are reported are still the exact ones."""
+    from renkei.knowledge.search import catalogue
+
+    for i, (title, summary) in enumerate([("Tsunami recovery", "Seawalls and relocation to higher ground"),
+                                          ("Compact city", "Homes along tram lines"),
+                                          ("Waste sorting", "Household recycling in ten categories"),
+                                          ("Flood maps", "Hazard maps and evacuation drills")]):
+        product(title=title, summary=summary, slug=f"p{i}")
+
+    def answer():
+        result = search(viewer=anonymous, query="tsunami seawalls")
+        return [(h.product.slug, h.score, h.semantic) for h in result.hits]
+
+    exact = answer()
+    settings.RENKEI_TEXT_DIM_ABOVE, settings.RENKEI_TEXT_DIM = 2, 8
+    catalogue.forget()
+    assert answer() == exact
+    cat = catalogue.current(*_model())
+    assert cat.reduced.shape == (4, 8) and cat.projection is not None
+    product(title="Tsunami drills", slug="p4")  # merged in: the new row is projected with the same directions
+    settings.RENKEI_INDEX_CHECK_SECONDS = 0
+    merged = catalogue.current(*_model())
+    assert merged.size == 5 and merged.reduced.shape == (5, 8)
+    assert merged.projection is cat.projection
+
+
+def _model():
+    from renkei.knowledge.search.indexing import encoder
+
+    model, embedder = encoder()
+    return model, embedder.dim
+
+
+def test_a_very_common_word_ranks_only_the_newest_matches(anonymous, monkeypatch):
+    from django.db import connection
+
+    from renkei.knowledge.search.backends import SQLiteBackend, backend
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the cap is the SQLite backend's")
+    monkeypatch.setattr(SQLiteBackend, "RANK_AT_MOST", 3)
+    for i in range(5):
+        product(title=f"Water note {i}", slug=f"w{i}")
+    found = backend().fulltext(parse_query("water"))
+    ids = {p.pk for p in Product.objects.filter(slug__in=["w2", "w3", "w4"])}
+    assert {pk for pk, _score in found} == ids
+
+
+def test_the_snippet_comes_from_a_file_when_summary_and_body_lack_the_words(anonymous):
+    from renkei.knowledge.models import ProductFile
+
+    product(title="Water safety plans", summary="Plans for utilities.", slug="plain")
+    with_file = product(title="Water audits", summary="Audits for utilities.", slug="with-file")
+    ProductFile.objects.create(product=with_file, file="knowledge/a.pdf", name="a.pdf", kind="pdf", size=10,
+                               text="Chapter 2: the night-flow water balance of district meters.")
+    hits = {h.product.slug: h for h in search(viewer=anonymous, query="water", mode="fulltext").hits}
+    assert "<mark>water</mark> balance" in hits["with-file"].snippet_html
+    assert "<mark>" not in hits["plain"].snippet_html
