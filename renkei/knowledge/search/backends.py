@@ -136,18 +136,13 @@ class SQLiteBackend:
         if within is not None:
             where += f" AND +rowid IN (SELECT rowid FROM {within[0]} WHERE {within[0]} MATCH %s)"  # noqa: S608
             params.append(within[1])
+        # bm25 is computed for the rows the query returns: the newest RANK_AT_MOST matches
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT rowid FROM {table} WHERE {where} ORDER BY rowid DESC LIMIT %s",  # noqa: S608
-                           [*params, self.RANK_AT_MOST])
-            newest = cursor.fetchall()
-            if not newest:
-                return []
-            if len(newest) == self.RANK_AT_MOST:  # rank only the newest RANK_AT_MOST matches
-                where += " AND rowid >= %s"
-                params.append(newest[-1][0])
-            cursor.execute(f"SELECT rowid, bm25({table}, {', '.join(str(w) for w in weights)}) AS r "  # noqa: S608
-                           f"FROM {table} WHERE {where} ORDER BY r LIMIT %s", [*params, limit])
-            return [(int(pk), -float(rank)) for pk, rank in cursor.fetchall()]
+            cursor.execute(f"SELECT rowid, bm25({table}, {', '.join(str(w) for w in weights)}) "  # noqa: S608
+                           f"FROM {table} WHERE {where} ORDER BY rowid DESC LIMIT %s", [*params, self.RANK_AT_MOST])
+            found = [(int(pk), -float(rank)) for pk, rank in cursor.fetchall()]
+        found.sort(key=lambda item: (-item[1], item[0]))
+        return found[:limit]
 
     def similar_words(self, word, limit=40):
         pieces = list(dict.fromkeys(word[i : i + 3] for i in range(len(word) - 2)))
