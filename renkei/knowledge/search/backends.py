@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Sequence
 from typing import Protocol
 
-from django.db import connection
+from django.db import connection, transaction
 
 from renkei.knowledge.search.analysis import Term, cjk_bigrams, is_cjk, split_scripts
 
@@ -29,6 +30,7 @@ class Backend(Protocol):
 
 
 _WORD = re.compile(r"[^\W_]", re.UNICODE)
+_WORD_RUN = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 def _fts5_string(text: str) -> str:
@@ -49,14 +51,15 @@ class SQLiteBackend:
     Ranking is bm25. A query that matches more than ``RANK_AT_MOST`` products ranks only the
     ``RANK_AT_MOST`` most recently added of them: bm25 costs a few microseconds per matching row,
     which for a word in most of the library is hundreds of milliseconds, and such a query says
-    little that the semantic ranking does not refine anyway."""
+    little that the semantic ranking does not refine anyway (the service keeps at most 1,000
+    full-text matches either way)."""
 
     vendor = "sqlite"
     #: bm25 weights of title, summary, body, files, grams_head, grams_body
     WEIGHTS = (10.0, 5.0, 1.0, 0.5, 5.0, 1.0)
     #: bm25 weights of title, summary, body, files (the word table)
     WORD_WEIGHTS = (10.0, 5.0, 1.0, 0.5)
-    RANK_AT_MOST = 2000
+    RANK_AT_MOST = 1000
 
     @staticmethod
     def in_words(term: Term) -> bool:
@@ -133,18 +136,13 @@ class SQLiteBackend:
         if within is not None:
             where += f" AND +rowid IN (SELECT rowid FROM {within[0]} WHERE {within[0]} MATCH %s)"  # noqa: S608
             params.append(within[1])
+        # bm25 is computed for the rows the query returns: the newest RANK_AT_MOST matches
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT rowid FROM {table} WHERE {where} ORDER BY rowid DESC LIMIT %s",  # noqa: S608
-                           [*params, self.RANK_AT_MOST])
-            newest = cursor.fetchall()
-            if not newest:
-                return []
-            if len(newest) == self.RANK_AT_MOST:  # rank only the newest RANK_AT_MOST matches
-                where += " AND rowid >= %s"
-                params.append(newest[-1][0])
-            cursor.execute(f"SELECT rowid, bm25({table}, {', '.join(str(w) for w in weights)}) AS r "  # noqa: S608
-                           f"FROM {table} WHERE {where} ORDER BY r LIMIT %s", [*params, limit])
-            return [(int(pk), -float(rank)) for pk, rank in cursor.fetchall()]
+            cursor.execute(f"SELECT rowid, bm25({table}, {', '.join(str(w) for w in weights)}) "  # noqa: S608
+                           f"FROM {table} WHERE {where} ORDER BY rowid DESC LIMIT %s", [*params, self.RANK_AT_MOST])
+            found = [(int(pk), -float(rank)) for pk, rank in cursor.fetchall()]
+        found.sort(key=lambda item: (-item[1], item[0]))
+        return found[:limit]
 
     def similar_words(self, word, limit=40):
         pieces = list(dict.fromkeys(word[i : i + 3] for i in range(len(word) - 2)))
@@ -157,11 +155,49 @@ class SQLiteBackend:
             return [row[0] for row in cursor.fetchall()]
 
 
+_SCANS = "SELECT set_config('enable_indexscan', %s, true), set_config('enable_seqscan', %s, true)"
+_STATISTICS_SECONDS = 300.0
+_statistics: dict[str, tuple[float, dict[str, float]]] = {}
+
+
+def _common_lexemes(cursor) -> dict[str, float]:
+    """lexeme → share of products, for the lexemes ANALYZE found most often in the tsvector
+    (read again every five minutes)."""
+    now = time.monotonic()
+    known = _statistics.get(connection.alias)
+    if known is not None and now - known[0] < _STATISTICS_SECONDS:
+        return known[1]
+    cursor.execute("SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+                   "WHERE tablename = 'knowledge_searchdocument' AND attname = 'document'")
+    row = cursor.fetchone()
+    common = dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}  # the freqs end with min, max, nulls
+    _statistics[connection.alias] = (now, common)
+    return common
+
+
+def _lexemes(text: str) -> list[str]:
+    """The lexemes PostgreSQL's 'simple' parser makes of an alternative, near enough to estimate."""
+    out: list[str] = []
+    for part in split_scripts(text):
+        out.extend(cjk_bigrams(part) if is_cjk(part) else _WORD_RUN.findall(part.lower()))
+    return out
+
+
+
 class PostgresBackend:
     """A weighted tsvector (title A; summary and its grams B; body and its grams C; files D) with a
-    GIN index; Japanese terms become phrases of bigrams; pg_trgm finds look-alike words."""
+    GIN index; Japanese terms become phrases of bigrams; pg_trgm finds look-alike words.
+
+    Ranking is ts_rank, which reads each product's whole tsvector (kilobytes, stored out of line,
+    ~8 µs each); so, as on SQLite, a query that matches more than ``RANK_AT_MOST`` products ranks
+    the ``RANK_AT_MOST`` most recently added of them. The matches come from the GIN index alone
+    (bitmap scans: the planner, which does not count the cost of reading a tsvector, would
+    otherwise check products one by one), from a window of the newest ids that should hold about
+    1.5 × ``RANK_AT_MOST`` of them, widened by the density it showed while it holds fewer."""
 
     vendor = "postgresql"
+    RANK_AT_MOST = 1000
+    WINDOW_MARGIN = 1.5
 
     def _alternative(self, text: str) -> tuple[str, list[str]]:
         parts, params = [], []
@@ -191,17 +227,73 @@ class PostgresBackend:
         if not terms:
             return []
         expression, params = self.tsquery(terms, any_term)
-        # the expression is made of fixed function calls; every value in it is a parameter
-        sql = (f"SELECT product_id, ts_rank(document, q, 1) AS r FROM knowledge_searchdocument, "  # noqa: S608
-               f"(SELECT {expression} AS q) AS query WHERE document @@ q")
+        # the expressions are made of fixed function calls; every value in them is a parameter
+        match, match_params = f"document @@ ({expression})", list(params)
         if ids is not None:
-            sql += " AND product_id = ANY(%s)"
-            params.append(list(ids))
-        sql += " ORDER BY r DESC, product_id LIMIT %s"
-        params.append(limit)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return [(int(pk), float(rank)) for pk, rank in cursor.fetchall()]
+            match += " AND product_id = ANY(%s)"
+            match_params.append(list(ids))
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+            window = None if ids is not None else self._window(cursor, terms, any_term)
+            cursor.execute("SELECT current_setting('enable_indexscan'), current_setting('enable_seqscan')")
+            saved = cursor.fetchone()
+            # bitmap scans only, until the end of this (sub)transaction: an error rolls it back
+            cursor.execute(_SCANS, ["off", "off"])
+            found = self._newest_ranked(cursor, expression, params, match, match_params, window, limit)
+            cursor.execute(_SCANS, list(saved))
+        return found
+
+    def _newest_ranked(self, cursor, expression, params, match, match_params, window, limit):
+        lowest, highest = window if window is not None else (None, None)
+        while True:
+            where, where_params = match, list(match_params)
+            if lowest is not None:
+                where += " AND product_id >= %s"
+                where_params.append(lowest)
+            # the tsvectors travel as references: only the newest RANK_AT_MOST are read, to rank them
+            cursor.execute(
+                f"WITH newest AS (SELECT product_id, document FROM knowledge_searchdocument "  # noqa: S608
+                f"WHERE {where} ORDER BY product_id DESC LIMIT %s) "
+                f"SELECT product_id, r, count(*) OVER () FROM (SELECT product_id, "
+                f"ts_rank(document, ({expression}), 1) AS r FROM newest) AS ranked "
+                "ORDER BY r DESC, product_id LIMIT %s",
+                [*where_params, self.RANK_AT_MOST, *params, limit])
+            rows = cursor.fetchall()
+            found = rows[0][2] if rows else 0
+            if lowest is None or found >= self.RANK_AT_MOST:
+                return [(int(pk), float(rank)) for pk, rank, _n in rows]
+            # too few: a window sized by the density just seen, at least twice as wide
+            span = highest - lowest + 1
+            wanted = self.WINDOW_MARGIN * self.RANK_AT_MOST
+            wider = max(2 * span, wanted * span / found) if found else 2 * span
+            lowest = int(highest - wider) if highest - wider > 0 else None
+
+    def _window(self, cursor, terms: Sequence[Term], any_term: bool) -> tuple[int, int] | None:
+        """(lowest, highest) id of the newest products that should hold WINDOW_MARGIN ×
+        RANK_AT_MOST matches; None for the whole library (a small one, or a query expected in
+        fewer products)."""
+        share = self.expected_share(cursor, terms, any_term)
+        cursor.execute("SELECT reltuples, (SELECT max(product_id) FROM knowledge_searchdocument) FROM pg_class "
+                       "WHERE oid = 'knowledge_searchdocument'::regclass")
+        products, highest = cursor.fetchone()
+        wanted = self.WINDOW_MARGIN * self.RANK_AT_MOST
+        if highest is None or share * float(products) <= wanted:
+            return None
+        return int(highest - wanted / share * float(highest) / float(products)), int(highest)
+
+    def expected_share(self, cursor, terms: Sequence[Term], any_term: bool) -> float:
+        """The share of products the query should match, from the column's statistics (the
+        lexemes in at least ~5 % of products and how many have each): a phrase or a word in no
+        more products than its rarest lexeme, a term in at least as many as its commonest form,
+        all terms in no more than the rarest. A lexeme outside the statistics counts as rare (0):
+        too low an estimate only costs a wider window. The planner's own estimate
+        multiplies the shares of a phrase's lexemes as if they were independent, which for the
+        bigrams of one Japanese word is several times too low."""
+        common = _common_lexemes(cursor)
+        shares = [max(min((common.get(x, 0.0) for x in _lexemes(a)), default=0.0) for a in term.alternatives)
+                  for term in terms]
+        if not shares:
+            return 0.0
+        return min(sum(shares), 1.0) if any_term else min(shares)
 
     def similar_words(self, word, limit=40):
         with connection.cursor() as cursor:

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db.models import Count, Max
 
 from renkei.knowledge.models import Product, SearchDocument
-from renkei.places.models import Place
+from renkei.places.models import Place, Theme
 
 KINDS = list(Product.Kind.values)
 STATUS_PUBLISHED = 1
@@ -62,10 +62,17 @@ class Pairs:
         mask[self.rows[np.isin(self.values, np.asarray(list(values), dtype=np.int64))]] = True
         return mask
 
+    _distinct: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
+    _codes: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
+
     def counts(self, selected: np.ndarray) -> dict[int, int]:
-        chosen = self.values[selected[self.rows]]
-        values, counts = np.unique(chosen, return_counts=True)
-        return dict(zip(values.tolist(), counts.tolist(), strict=True))
+        """value → how many selected rows have it (a count per distinct value, no sorting)."""
+        if self._codes is None:
+            self._distinct, codes = np.unique(self.values, return_inverse=True)
+            self._codes = codes.astype(np.int32)
+        counts = np.bincount(self._codes[selected[self.rows]], minlength=len(self._distinct))
+        present = np.flatnonzero(counts)
+        return dict(zip(self._distinct[present].tolist(), counts[present].tolist(), strict=True))
 
     def without(self, keep_rows: np.ndarray) -> Pairs:
         keep = keep_rows[self.rows]
@@ -289,3 +296,30 @@ def forget() -> None:
     with _lock:
         _cache.clear()
         _checked.clear()
+    with _name_lock:
+        _name_cache.clear()
+
+
+_name_cache: dict[str, tuple[float, dict[int, tuple[str, str, str]]]] = {}
+_name_lock = threading.Lock()
+
+
+def names(model, ids: list[int]) -> dict[int, tuple[str, str, str]]:
+    """id → (code or slug, English name, Japanese name) of themes or places, remembered for
+    RENKEI_INDEX_CHECK_SECONDS (as long as the catalogue goes unchecked), so the facets of one
+    search after another do not ask the database again."""
+    key_field = "code" if model is Theme else "slug"
+    now = time.monotonic()
+    with _name_lock:
+        since, known = _name_cache.get(model.__name__, (now, {}))
+        if now - since > settings.RENKEI_INDEX_CHECK_SECONDS:
+            since, known = now, {}
+        missing = [i for i in ids if i not in known]
+    if missing:
+        found = {pk: (key, en, ja) for pk, key, en, ja in model.objects.filter(pk__in=missing).values_list(
+            "pk", key_field, "name_en", "name_ja")}
+        with _name_lock:
+            known = {**known, **found}
+            _name_cache[model.__name__] = (since, known)
+    return {i: known[i] for i in ids if i in known}
+

@@ -428,7 +428,9 @@ def search(*, viewer, query: str = "", filters: SearchFilters | None = None, sor
 def _order(cat: Catalogue, scored: dict, sort: str) -> list[int]:
     rows = list(scored)
     if sort == "relevance":
-        return sorted(rows, key=lambda r: (-scored[r][0], -int(cat.ids[r])))
+        chosen = np.asarray(rows, dtype=np.int64)
+        scores = np.fromiter((scored[r][0] for r in rows), dtype=np.float64, count=len(rows))
+        return chosen[np.lexsort((-cat.ids[chosen], -scores))].tolist()  # best first, then the newest id
     if sort in ("newest", "oldest"):
         chosen = np.asarray(rows, dtype=np.int64)
         order = chosen[np.lexsort((cat.ids[chosen], cat.day[chosen]))]  # by date, then by id
@@ -487,6 +489,7 @@ def _text_sources(product: Product):
 
 # --- facets -------------------------------------------------------------------------------------
 
+
 FACETS = ("kind", "theme", "place", "country", "language", "year")
 
 def _facet(cat: Catalogue, name: str, rows: np.ndarray, chosen) -> list[FacetValue]:
@@ -505,16 +508,11 @@ def _facet(cat: Catalogue, name: str, rows: np.ndarray, chosen) -> list[FacetVal
     elif name == "language":
         names = {"en": "English", "ja": "日本語"}
         items = [(code, names.get(code, code), n) for code, n in cat.language_counts(rows).items()]
-    elif name == "theme":
-        counts = cat.themes.counts(rows)
-        themes = {pk: (code, ja if japanese and ja else en) for pk, code, en, ja in Theme.objects.filter(
-            pk__in=list(counts)).values_list("pk", "code", "name_en", "name_ja")}
-        items = [(*themes[t], n) for t, n in counts.items() if t in themes]
-    elif name == "place":
-        counts = cat.places.counts(rows)
-        places = {pk: (slug, ja if japanese and ja else en) for pk, slug, en, ja in Place.objects.filter(
-            pk__in=list(counts)).values_list("pk", "slug", "name_en", "name_ja")}
-        items = [(*places[p], n) for p, n in counts.items() if p in places]
+    elif name in ("theme", "place"):
+        counts = (cat.themes if name == "theme" else cat.places).counts(rows)
+        names = catalogue_module.names(Theme if name == "theme" else Place, list(counts))
+        items = [(names[v][0], names[v][2] if japanese and names[v][2] else names[v][1], n)
+                 for v, n in counts.items() if v in names]
     else:
         from renkei.places.validation import country_label
 
