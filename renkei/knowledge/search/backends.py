@@ -26,6 +26,9 @@ class Backend(Protocol):
     def fulltext(self, terms: Sequence[Term], *, any_term: bool = False, ids: Sequence[int] | None = None,
                  limit: int = 1000) -> list[tuple[int, float]]: ...
 
+    def matches(self, terms: Sequence[Term], *, any_term: bool = False, ids: Sequence[int] | None = None,
+                limit: int = 1000) -> list[int]: ...
+
     def similar_words(self, word: str, limit: int = 40) -> list[str]: ...
 
 
@@ -91,9 +94,8 @@ class SQLiteBackend:
                 return None
         return (" OR " if any_term else " AND ").join(clauses) or None
 
-    def fulltext(self, terms, *, any_term=False, ids=None, limit=1000):
-        if not terms:
-            return []
+    def _sides(self, terms, any_term: bool) -> list[tuple[str, Sequence[float], str]]:
+        """(table, bm25 weights, MATCH expression) for the Latin-script and the other terms."""
         sides = []
         words = [t for t in terms if self.in_words(t)]
         grams = [t for t in terms if not self.in_words(t)]
@@ -105,6 +107,25 @@ class SQLiteBackend:
                 sides.append(("knowledge_words", self.WORD_WEIGHTS, expression))
         if grams:
             sides.append(("knowledge_fts", self.WEIGHTS, self.match_expression(grams, any_term)))
+        return sides
+
+    def matches(self, terms, *, any_term=False, ids=None, limit=1000):
+        """The products ``fulltext`` returns, unranked: the newest RANK_AT_MOST matches."""
+        sides = self._sides(terms, any_term) if terms else []
+        if len(sides) != 1 or limit < self.RANK_AT_MOST:
+            return [pk for pk, _score in self.fulltext(terms, any_term=any_term, ids=ids, limit=limit)]
+        where, params = self._where(sides[0][0], sides[0][2], ids, None)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT rowid FROM {sides[0][0]} WHERE {where} ORDER BY rowid DESC LIMIT %s",  # noqa: S608
+                           [*params, self.RANK_AT_MOST])
+            return [int(pk) for (pk,) in cursor.fetchall()]
+
+    def fulltext(self, terms, *, any_term=False, ids=None, limit=1000):
+        if not terms:
+            return []
+        sides = self._sides(terms, any_term)
+        if not sides:
+            return []
         if len(sides) == 1:
             return self._ranked(*sides[0], ids=ids, limit=limit)
         # Latin and Japanese terms together: each table ranks its own terms (restricted, for "all
@@ -125,7 +146,18 @@ class SQLiteBackend:
                 within: tuple[str, str] | None = None) -> list[tuple[int, float]]:
         """(product id, bm25 score) of the matches, best first; ``within`` = (table, expression)
         keeps only the products that that match too."""
-        # table names and weights are constants of this class; every value is a parameter
+        where, params = self._where(table, expression, ids, within)
+        # bm25 is computed for the rows the query returns: the newest RANK_AT_MOST matches
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT rowid, bm25({table}, {', '.join(str(w) for w in weights)}) "  # noqa: S608
+                           f"FROM {table} WHERE {where} ORDER BY rowid DESC LIMIT %s", [*params, self.RANK_AT_MOST])
+            found = [(int(pk), -float(rank)) for pk, rank in cursor.fetchall()]
+        found.sort(key=lambda item: (-item[1], item[0]))
+        return found[:limit]
+
+    @staticmethod
+    def _where(table: str, expression: str, ids, within) -> tuple[str, list]:
+        # table names are constants of this class; every value is a parameter
         where = f"{table} MATCH %s"
         params: list = [expression]
         if ids is not None:
@@ -136,13 +168,7 @@ class SQLiteBackend:
         if within is not None:
             where += f" AND +rowid IN (SELECT rowid FROM {within[0]} WHERE {within[0]} MATCH %s)"  # noqa: S608
             params.append(within[1])
-        # bm25 is computed for the rows the query returns: the newest RANK_AT_MOST matches
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT rowid, bm25({table}, {', '.join(str(w) for w in weights)}) "  # noqa: S608
-                           f"FROM {table} WHERE {where} ORDER BY rowid DESC LIMIT %s", [*params, self.RANK_AT_MOST])
-            found = [(int(pk), -float(rank)) for pk, rank in cursor.fetchall()]
-        found.sort(key=lambda item: (-item[1], item[0]))
-        return found[:limit]
+        return where, params
 
     def similar_words(self, word, limit=40):
         pieces = list(dict.fromkeys(word[i : i + 3] for i in range(len(word) - 2)))
@@ -224,6 +250,15 @@ class PostgresBackend:
         return (" || " if any_term else " && ").join(clauses), params
 
     def fulltext(self, terms, *, any_term=False, ids=None, limit=1000):
+        return self._search(terms, any_term, ids, limit, rank=True)
+
+    def matches(self, terms, *, any_term=False, ids=None, limit=1000):
+        """The products ``fulltext`` returns, unranked: the newest RANK_AT_MOST matches."""
+        if limit < self.RANK_AT_MOST:
+            return [pk for pk, _score in self.fulltext(terms, any_term=any_term, ids=ids, limit=limit)]
+        return [pk for pk, _score in self._search(terms, any_term, ids, limit, rank=False)]
+
+    def _search(self, terms, any_term: bool, ids, limit: int, *, rank: bool) -> list[tuple[int, float]]:
         if not terms:
             return []
         expression, params = self.tsquery(terms, any_term)
@@ -238,25 +273,32 @@ class PostgresBackend:
             saved = cursor.fetchone()
             # bitmap scans only, until the end of this (sub)transaction: an error rolls it back
             cursor.execute(_SCANS, ["off", "off"])
-            found = self._newest_ranked(cursor, expression, params, match, match_params, window, limit)
+            found = self._newest(cursor, expression if rank else None, params, match, match_params, window, limit)
             cursor.execute(_SCANS, list(saved))
         return found
 
-    def _newest_ranked(self, cursor, expression, params, match, match_params, window, limit):
+    def _newest(self, cursor, expression, params, match, match_params, window, limit):
+        """The newest RANK_AT_MOST matches, ranked by ts_rank (best ``limit``) unless ``expression``
+        is None; within ``window``, widened while it holds fewer."""
         lowest, highest = window if window is not None else (None, None)
         while True:
             where, where_params = match, list(match_params)
             if lowest is not None:
                 where += " AND product_id >= %s"
                 where_params.append(lowest)
-            # the tsvectors travel as references: only the newest RANK_AT_MOST are read, to rank them
-            cursor.execute(
-                f"WITH newest AS (SELECT product_id, document FROM knowledge_searchdocument "  # noqa: S608
-                f"WHERE {where} ORDER BY product_id DESC LIMIT %s) "
-                f"SELECT product_id, r, count(*) OVER () FROM (SELECT product_id, "
-                f"ts_rank(document, ({expression}), 1) AS r FROM newest) AS ranked "
-                "ORDER BY r DESC, product_id LIMIT %s",
-                [*where_params, self.RANK_AT_MOST, *params, limit])
+            if expression is None:
+                cursor.execute(f"SELECT product_id, 0.0, count(*) OVER () FROM (SELECT product_id "  # noqa: S608
+                               f"FROM knowledge_searchdocument WHERE {where} ORDER BY product_id DESC "
+                               "LIMIT %s) AS newest", [*where_params, self.RANK_AT_MOST])
+            else:
+                # the tsvectors travel as references: only the newest RANK_AT_MOST are read, to rank
+                cursor.execute(
+                    f"WITH newest AS (SELECT product_id, document FROM knowledge_searchdocument "  # noqa: S608
+                    f"WHERE {where} ORDER BY product_id DESC LIMIT %s) "
+                    f"SELECT product_id, r, count(*) OVER () FROM (SELECT product_id, "
+                    f"ts_rank(document, ({expression}), 1) AS r FROM newest) AS ranked "
+                    "ORDER BY r DESC, product_id LIMIT %s",
+                    [*where_params, self.RANK_AT_MOST, *params, limit])
             rows = cursor.fetchall()
             found = rows[0][2] if rows else 0
             if lowest is None or found >= self.RANK_AT_MOST:

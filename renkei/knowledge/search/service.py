@@ -281,10 +281,12 @@ class Cosines:
 
 
 def _matches(cat: Catalogue, terms: list[Term], mask: np.ndarray, mode: str, cosines: Cosines | None,
-             timings: dict[str, float], fetched: dict | None = None) -> tuple[dict[int, float], dict[int, float]]:
+             timings: dict[str, float], fetched: dict | None = None,
+             ranked: bool = True) -> tuple[dict[int, float], dict[int, float]]:
     """Full-text scores and cosines of the rows in ``mask`` that the query may return. ``fetched``
     remembers the backend's answers within one search: the facets' second pass over the unfiltered
-    library asks the database again only when the first pass narrowed the query itself."""
+    library asks the database again only when the first pass narrowed the query itself, and then
+    (``ranked=False``) only which products match: the facets count them, they are not ordered."""
     fetched = {} if fetched is None else fetched
     fulltext: dict[int, float] = {}
     semantic: dict[int, float] = {}
@@ -296,10 +298,17 @@ def _matches(cat: Catalogue, terms: list[Term], mask: np.ndarray, mode: str, cos
         found = fetched.get(key)
         if found is None:
             search_backend = backend()
-            found = search_backend.fulltext(terms, ids=ids, limit=FULLTEXT_LIMIT)
-            if not found and len(terms) > 1:
-                found = search_backend.fulltext(terms, any_term=True, ids=ids, limit=FULLTEXT_LIMIT)
-            fetched[key] = found
+            if ranked:
+                found = search_backend.fulltext(terms, ids=ids, limit=FULLTEXT_LIMIT)
+                if not found and len(terms) > 1:
+                    found = search_backend.fulltext(terms, any_term=True, ids=ids, limit=FULLTEXT_LIMIT)
+            else:
+                found = [(pk, 0.0) for pk in search_backend.matches(terms, ids=ids, limit=FULLTEXT_LIMIT)]
+                if not found and len(terms) > 1:
+                    found = [(pk, 0.0) for pk in search_backend.matches(terms, any_term=True, ids=ids,
+                                                                        limit=FULLTEXT_LIMIT)]
+            if ranked:
+                fetched[key] = found
         for pk, score in found:
             row = cat.row_of.get(pk)
             if row is not None and mask[row]:
@@ -308,8 +317,9 @@ def _matches(cat: Catalogue, terms: list[Term], mask: np.ndarray, mode: str, cos
     if cosines is not None:
         clock = time.perf_counter()
         semantic = cosines.top(mask, SEMANTIC_CANDIDATES)
-        rest = [row for row in fulltext if row not in semantic]  # every full-text match gets its cosine too
-        semantic.update(zip(rest, cosines.exact(rest).tolist(), strict=True))
+        if ranked:  # every full-text match gets its cosine too
+            rest = [row for row in fulltext if row not in semantic]
+            semantic.update(zip(rest, cosines.exact(rest).tolist(), strict=True))
         timings["semantic"] = timings.get("semantic", 0.0) + (time.perf_counter() - clock) * 1000
     return fulltext, semantic
 
@@ -343,7 +353,8 @@ def search(*, viewer, query: str = "", filters: SearchFilters | None = None, sor
         matching = np.zeros(cat.size, dtype=bool)
         matching[list(scored)] = True
         if masks:  # facets also count what the other filters leave out
-            matching[list(fuse(*_matches(cat, terms, base, mode, cosines, timings, fetched), mode))] = True
+            others = _matches(cat, terms, base, mode, cosines, timings, fetched, ranked=False)
+            matching[list(fuse(*others, mode))] = True
     else:
         scored = {int(row): (0.0, None, None) for row in np.flatnonzero(mask)}
         matching = base.copy()
