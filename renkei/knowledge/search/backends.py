@@ -183,22 +183,38 @@ class SQLiteBackend:
 
 _SCANS = "SELECT set_config('enable_indexscan', %s, true), set_config('enable_seqscan', %s, true)"
 _STATISTICS_SECONDS = 300.0
+_SIZE_SECONDS = 5.0
 _statistics: dict[str, tuple[float, dict[str, float]]] = {}
+_sizes: dict[str, tuple[float, tuple[float, int | None]]] = {}
 
 
 def _common_lexemes(cursor) -> dict[str, float]:
-    """lexeme → share of products, for the lexemes ANALYZE found most often in the tsvector
-    (read again every five minutes)."""
+    """lexeme → share of products, for the lexemes ANALYZE found most often in the tsvector (read
+    again every five minutes)."""
     now = time.monotonic()
     known = _statistics.get(connection.alias)
-    if known is not None and now - known[0] < _STATISTICS_SECONDS:
-        return known[1]
-    cursor.execute("SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
-                   "WHERE tablename = 'knowledge_searchdocument' AND attname = 'document'")
-    row = cursor.fetchone()
-    common = dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}  # the freqs end with min, max, nulls
-    _statistics[connection.alias] = (now, common)
-    return common
+    if known is None or now - known[0] >= _STATISTICS_SECONDS:
+        cursor.execute("SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+                       "WHERE tablename = 'knowledge_searchdocument' AND attname = 'document'")
+        row = cursor.fetchone()
+        # the frequencies end with their minimum, maximum and the share of nulls
+        known = (now, dict(zip(row[0], row[1], strict=False)) if row and row[0] else {})
+        _statistics[connection.alias] = known
+    return known[1]
+
+
+def _size(cursor) -> tuple[float, int | None]:
+    """(about how many documents, highest product id), read again every few seconds: a window
+    sized from slightly old figures is only a little too wide, as it is open upwards."""
+    now = time.monotonic()
+    known = _sizes.get(connection.alias)
+    if known is None or now - known[0] >= _SIZE_SECONDS:
+        cursor.execute("SELECT reltuples, (SELECT max(product_id) FROM knowledge_searchdocument) FROM pg_class "
+                       "WHERE oid = 'knowledge_searchdocument'::regclass")
+        products, highest = cursor.fetchone()
+        known = (now, (float(products), highest))
+        _sizes[connection.alias] = known
+    return known[1]
 
 
 def _lexemes(text: str) -> list[str]:
@@ -269,10 +285,10 @@ class PostgresBackend:
             match_params.append(list(ids))
         with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
             window = None if ids is not None else self._window(cursor, terms, any_term)
-            cursor.execute("SELECT current_setting('enable_indexscan'), current_setting('enable_seqscan')")
-            saved = cursor.fetchone()
             # bitmap scans only, until the end of this (sub)transaction: an error rolls it back
-            cursor.execute(_SCANS, ["off", "off"])
+            cursor.execute("SELECT current_setting('enable_indexscan'), current_setting('enable_seqscan'), "
+                           "set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true)")
+            saved = cursor.fetchone()[:2]
             found = self._newest(cursor, expression if rank else None, params, match, match_params, window, limit)
             cursor.execute(_SCANS, list(saved))
         return found
@@ -314,13 +330,11 @@ class PostgresBackend:
         RANK_AT_MOST matches; None for the whole library (a small one, or a query expected in
         fewer products)."""
         share = self.expected_share(cursor, terms, any_term)
-        cursor.execute("SELECT reltuples, (SELECT max(product_id) FROM knowledge_searchdocument) FROM pg_class "
-                       "WHERE oid = 'knowledge_searchdocument'::regclass")
-        products, highest = cursor.fetchone()
+        products, highest = _size(cursor)
         wanted = self.WINDOW_MARGIN * self.RANK_AT_MOST
-        if highest is None or share * float(products) <= wanted:
+        if highest is None or share * products <= wanted:
             return None
-        return int(highest - wanted / share * float(highest) / float(products)), int(highest)
+        return int(highest - wanted / share * highest / products), int(highest)
 
     def expected_share(self, cursor, terms: Sequence[Term], any_term: bool) -> float:
         """The share of products the query should match, from the column's statistics (the

@@ -146,6 +146,7 @@ def test_a_very_common_word_ranks_only_the_newest_matches(anonymous, monkeypatch
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE knowledge_searchdocument")
         backends._statistics.clear()
+        backends._sizes.clear()
         monkeypatch.setattr(backends.PostgresBackend, "WINDOW_MARGIN", 0.5)
         windows = []
         window = backends.PostgresBackend._window
