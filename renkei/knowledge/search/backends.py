@@ -26,6 +26,9 @@ class Backend(Protocol):
     def fulltext(self, terms: Sequence[Term], *, any_term: bool = False, ids: Sequence[int] | None = None,
                  limit: int = 1000) -> list[tuple[int, float]]: ...
 
+    def matches(self, terms: Sequence[Term], *, any_term: bool = False, ids: Sequence[int] | None = None,
+                limit: int = 1000) -> list[int]: ...
+
     def similar_words(self, word: str, limit: int = 40) -> list[str]: ...
 
 
@@ -91,9 +94,8 @@ class SQLiteBackend:
                 return None
         return (" OR " if any_term else " AND ").join(clauses) or None
 
-    def fulltext(self, terms, *, any_term=False, ids=None, limit=1000):
-        if not terms:
-            return []
+    def _sides(self, terms, any_term: bool) -> list[tuple[str, Sequence[float], str]]:
+        """(table, bm25 weights, MATCH expression) for the Latin-script and the other terms."""
         sides = []
         words = [t for t in terms if self.in_words(t)]
         grams = [t for t in terms if not self.in_words(t)]
@@ -105,6 +107,25 @@ class SQLiteBackend:
                 sides.append(("knowledge_words", self.WORD_WEIGHTS, expression))
         if grams:
             sides.append(("knowledge_fts", self.WEIGHTS, self.match_expression(grams, any_term)))
+        return sides
+
+    def matches(self, terms, *, any_term=False, ids=None, limit=1000):
+        """The products ``fulltext`` returns, unranked: the newest RANK_AT_MOST matches."""
+        sides = self._sides(terms, any_term) if terms else []
+        if len(sides) != 1 or limit < self.RANK_AT_MOST:
+            return [pk for pk, _score in self.fulltext(terms, any_term=any_term, ids=ids, limit=limit)]
+        where, params = self._where(sides[0][0], sides[0][2], ids, None)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT rowid FROM {sides[0][0]} WHERE {where} ORDER BY rowid DESC LIMIT %s",  # noqa: S608
+                           [*params, self.RANK_AT_MOST])
+            return [int(pk) for (pk,) in cursor.fetchall()]
+
+    def fulltext(self, terms, *, any_term=False, ids=None, limit=1000):
+        if not terms:
+            return []
+        sides = self._sides(terms, any_term)
+        if not sides:
+            return []
         if len(sides) == 1:
             return self._ranked(*sides[0], ids=ids, limit=limit)
         # Latin and Japanese terms together: each table ranks its own terms (restricted, for "all
@@ -125,7 +146,18 @@ class SQLiteBackend:
                 within: tuple[str, str] | None = None) -> list[tuple[int, float]]:
         """(product id, bm25 score) of the matches, best first; ``within`` = (table, expression)
         keeps only the products that that match too."""
-        # table names and weights are constants of this class; every value is a parameter
+        where, params = self._where(table, expression, ids, within)
+        # bm25 is computed for the rows the query returns: the newest RANK_AT_MOST matches
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT rowid, bm25({table}, {', '.join(str(w) for w in weights)}) "  # noqa: S608
+                           f"FROM {table} WHERE {where} ORDER BY rowid DESC LIMIT %s", [*params, self.RANK_AT_MOST])
+            found = [(int(pk), -float(rank)) for pk, rank in cursor.fetchall()]
+        found.sort(key=lambda item: (-item[1], item[0]))
+        return found[:limit]
+
+    @staticmethod
+    def _where(table: str, expression: str, ids, within) -> tuple[str, list]:
+        # table names are constants of this class; every value is a parameter
         where = f"{table} MATCH %s"
         params: list = [expression]
         if ids is not None:
@@ -136,13 +168,7 @@ class SQLiteBackend:
         if within is not None:
             where += f" AND +rowid IN (SELECT rowid FROM {within[0]} WHERE {within[0]} MATCH %s)"  # noqa: S608
             params.append(within[1])
-        # bm25 is computed for the rows the query returns: the newest RANK_AT_MOST matches
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT rowid, bm25({table}, {', '.join(str(w) for w in weights)}) "  # noqa: S608
-                           f"FROM {table} WHERE {where} ORDER BY rowid DESC LIMIT %s", [*params, self.RANK_AT_MOST])
-            found = [(int(pk), -float(rank)) for pk, rank in cursor.fetchall()]
-        found.sort(key=lambda item: (-item[1], item[0]))
-        return found[:limit]
+        return where, params
 
     def similar_words(self, word, limit=40):
         pieces = list(dict.fromkeys(word[i : i + 3] for i in range(len(word) - 2)))
@@ -157,22 +183,38 @@ class SQLiteBackend:
 
 _SCANS = "SELECT set_config('enable_indexscan', %s, true), set_config('enable_seqscan', %s, true)"
 _STATISTICS_SECONDS = 300.0
+_SIZE_SECONDS = 5.0
 _statistics: dict[str, tuple[float, dict[str, float]]] = {}
+_sizes: dict[str, tuple[float, tuple[float, int | None]]] = {}
 
 
 def _common_lexemes(cursor) -> dict[str, float]:
-    """lexeme → share of products, for the lexemes ANALYZE found most often in the tsvector
-    (read again every five minutes)."""
+    """lexeme → share of products, for the lexemes ANALYZE found most often in the tsvector (read
+    again every five minutes)."""
     now = time.monotonic()
     known = _statistics.get(connection.alias)
-    if known is not None and now - known[0] < _STATISTICS_SECONDS:
-        return known[1]
-    cursor.execute("SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
-                   "WHERE tablename = 'knowledge_searchdocument' AND attname = 'document'")
-    row = cursor.fetchone()
-    common = dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}  # the freqs end with min, max, nulls
-    _statistics[connection.alias] = (now, common)
-    return common
+    if known is None or now - known[0] >= _STATISTICS_SECONDS:
+        cursor.execute("SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+                       "WHERE tablename = 'knowledge_searchdocument' AND attname = 'document'")
+        row = cursor.fetchone()
+        # the frequencies end with their minimum, maximum and the share of nulls
+        known = (now, dict(zip(row[0], row[1], strict=False)) if row and row[0] else {})
+        _statistics[connection.alias] = known
+    return known[1]
+
+
+def _size(cursor) -> tuple[float, int | None]:
+    """(about how many documents, highest product id), read again every few seconds: a window
+    sized from slightly old figures is only a little too wide, as it is open upwards."""
+    now = time.monotonic()
+    known = _sizes.get(connection.alias)
+    if known is None or now - known[0] >= _SIZE_SECONDS:
+        cursor.execute("SELECT reltuples, (SELECT max(product_id) FROM knowledge_searchdocument) FROM pg_class "
+                       "WHERE oid = 'knowledge_searchdocument'::regclass")
+        products, highest = cursor.fetchone()
+        known = (now, (float(products), highest))
+        _sizes[connection.alias] = known
+    return known[1]
 
 
 def _lexemes(text: str) -> list[str]:
@@ -224,6 +266,15 @@ class PostgresBackend:
         return (" || " if any_term else " && ").join(clauses), params
 
     def fulltext(self, terms, *, any_term=False, ids=None, limit=1000):
+        return self._search(terms, any_term, ids, limit, rank=True)
+
+    def matches(self, terms, *, any_term=False, ids=None, limit=1000):
+        """The products ``fulltext`` returns, unranked: the newest RANK_AT_MOST matches."""
+        if limit < self.RANK_AT_MOST:
+            return [pk for pk, _score in self.fulltext(terms, any_term=any_term, ids=ids, limit=limit)]
+        return [pk for pk, _score in self._search(terms, any_term, ids, limit, rank=False)]
+
+    def _search(self, terms, any_term: bool, ids, limit: int, *, rank: bool) -> list[tuple[int, float]]:
         if not terms:
             return []
         expression, params = self.tsquery(terms, any_term)
@@ -234,29 +285,36 @@ class PostgresBackend:
             match_params.append(list(ids))
         with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
             window = None if ids is not None else self._window(cursor, terms, any_term)
-            cursor.execute("SELECT current_setting('enable_indexscan'), current_setting('enable_seqscan')")
-            saved = cursor.fetchone()
             # bitmap scans only, until the end of this (sub)transaction: an error rolls it back
-            cursor.execute(_SCANS, ["off", "off"])
-            found = self._newest_ranked(cursor, expression, params, match, match_params, window, limit)
+            cursor.execute("SELECT current_setting('enable_indexscan'), current_setting('enable_seqscan'), "
+                           "set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true)")
+            saved = cursor.fetchone()[:2]
+            found = self._newest(cursor, expression if rank else None, params, match, match_params, window, limit)
             cursor.execute(_SCANS, list(saved))
         return found
 
-    def _newest_ranked(self, cursor, expression, params, match, match_params, window, limit):
+    def _newest(self, cursor, expression, params, match, match_params, window, limit):
+        """The newest RANK_AT_MOST matches, ranked by ts_rank (best ``limit``) unless ``expression``
+        is None; within ``window``, widened while it holds fewer."""
         lowest, highest = window if window is not None else (None, None)
         while True:
             where, where_params = match, list(match_params)
             if lowest is not None:
                 where += " AND product_id >= %s"
                 where_params.append(lowest)
-            # the tsvectors travel as references: only the newest RANK_AT_MOST are read, to rank them
-            cursor.execute(
-                f"WITH newest AS (SELECT product_id, document FROM knowledge_searchdocument "  # noqa: S608
-                f"WHERE {where} ORDER BY product_id DESC LIMIT %s) "
-                f"SELECT product_id, r, count(*) OVER () FROM (SELECT product_id, "
-                f"ts_rank(document, ({expression}), 1) AS r FROM newest) AS ranked "
-                "ORDER BY r DESC, product_id LIMIT %s",
-                [*where_params, self.RANK_AT_MOST, *params, limit])
+            if expression is None:
+                cursor.execute(f"SELECT product_id, 0.0, count(*) OVER () FROM (SELECT product_id "  # noqa: S608
+                               f"FROM knowledge_searchdocument WHERE {where} ORDER BY product_id DESC "
+                               "LIMIT %s) AS newest", [*where_params, self.RANK_AT_MOST])
+            else:
+                # the tsvectors travel as references: only the newest RANK_AT_MOST are read, to rank
+                cursor.execute(
+                    f"WITH newest AS (SELECT product_id, document FROM knowledge_searchdocument "  # noqa: S608
+                    f"WHERE {where} ORDER BY product_id DESC LIMIT %s) "
+                    f"SELECT product_id, r, count(*) OVER () FROM (SELECT product_id, "
+                    f"ts_rank(document, ({expression}), 1) AS r FROM newest) AS ranked "
+                    "ORDER BY r DESC, product_id LIMIT %s",
+                    [*where_params, self.RANK_AT_MOST, *params, limit])
             rows = cursor.fetchall()
             found = rows[0][2] if rows else 0
             if lowest is None or found >= self.RANK_AT_MOST:
@@ -272,13 +330,11 @@ class PostgresBackend:
         RANK_AT_MOST matches; None for the whole library (a small one, or a query expected in
         fewer products)."""
         share = self.expected_share(cursor, terms, any_term)
-        cursor.execute("SELECT reltuples, (SELECT max(product_id) FROM knowledge_searchdocument) FROM pg_class "
-                       "WHERE oid = 'knowledge_searchdocument'::regclass")
-        products, highest = cursor.fetchone()
+        products, highest = _size(cursor)
         wanted = self.WINDOW_MARGIN * self.RANK_AT_MOST
-        if highest is None or share * float(products) <= wanted:
+        if highest is None or share * products <= wanted:
             return None
-        return int(highest - wanted / share * float(highest) / float(products)), int(highest)
+        return int(highest - wanted / share * highest / products), int(highest)
 
     def expected_share(self, cursor, terms: Sequence[Term], any_term: bool) -> float:
         """The share of products the query should match, from the column's statistics (the

@@ -239,11 +239,19 @@ class Signals:
     semantic: dict[int, float] = field(default_factory=dict)  # cosines
 
 
-def _fulltext(cat: Catalogue, terms: list[Term], ids, any_term: bool) -> tuple[dict[int, float], dict[int, float]]:
+def _fulltext(cat: Catalogue, terms: list[Term], ids, any_term: bool, ranked: bool = True
+              ) -> tuple[dict[int, float], dict[int, float]]:
     """Full-text scores by catalogue row (of the products ``ids``, or all), and — when no product
     matched every term and any of them was accepted instead — the share of the terms each row
-    matched: a product found by one word of three counts for a third of a full match, not all of it."""
+    matched: a product found by one word of three counts for a third of a full match, not all of it.
+    Unranked (``ranked=False``), only which products match, each scored 0."""
     search_backend = backend()
+    if not ranked:
+        found = search_backend.matches(terms, any_term=any_term, ids=ids, limit=FULLTEXT_LIMIT)
+        if not found and not any_term and len(terms) > 1:
+            found = search_backend.matches(terms, any_term=True, ids=ids, limit=FULLTEXT_LIMIT)
+        rows = (cat.row_of.get(pk) for pk in found)
+        return {row: 0.0 for row in rows if row is not None}, {}
     found = search_backend.fulltext(terms, any_term=any_term, ids=ids, limit=FULLTEXT_LIMIT)
     partial = not found and not any_term and len(terms) > 1
     if partial:
@@ -302,10 +310,12 @@ class Cosines:
 
 
 def _matches(cat: Catalogue, terms: list[Term], expansion: Expansion, mask: np.ndarray, mode: str,
-             cosines: Cosines | None, timings: dict[str, float], fetched: dict | None = None) -> Signals:
+             cosines: Cosines | None, timings: dict[str, float], fetched: dict | None = None,
+             ranked: bool = True) -> Signals:
     """The signals for the rows in ``mask`` that the query may return. ``fetched`` remembers the
     backend's answers within one search: the facets' second pass over the unfiltered library asks
-    the database again only when the first pass narrowed the query itself."""
+    the database again only when the first pass narrowed the query itself, and then
+    (``ranked=False``) only which products match: the facets count them, they are not ordered."""
     fetched = {} if fetched is None else fetched
     signals = Signals()
     if mode != "semantic":
@@ -313,14 +323,19 @@ def _matches(cat: Catalogue, terms: list[Term], expansion: Expansion, mask: np.n
         allowed = int(mask.sum())
         ids = cat.ids[mask].tolist() if allowed < min(IDS_IN_QUERY, cat.size) else None
         key = None if ids is None else tuple(ids)
-        if ("words", key) not in fetched:
-            fetched[("words", key)] = _fulltext(cat, terms, ids, any_term=False)
-        signals.fulltext, signals.coverage = (
-            {r: v for r, v in d.items() if mask[r]} for d in fetched[("words", key)])
-        if mode == "hybrid" and expansion.terms:
-            if ("taxonomy", key) not in fetched:
-                fetched[("taxonomy", key)] = _fulltext(cat, list(expansion.terms), ids, any_term=True)[0]
-            signals.translated = {r: v for r, v in fetched[("taxonomy", key)].items() if mask[r]}
+        for name, query_terms, any_term in (("words", terms, False), ("taxonomy", list(expansion.terms), True)):
+            if name == "taxonomy" and (mode != "hybrid" or not query_terms):
+                continue
+            found = fetched.get((name, key))
+            if found is None:
+                found = _fulltext(cat, query_terms, ids, any_term=any_term, ranked=ranked)
+                if ranked:
+                    fetched[(name, key)] = found
+            scores, coverage = ({r: v for r, v in d.items() if mask[r]} for d in found)
+            if name == "words":
+                signals.fulltext, signals.coverage = scores, coverage
+            else:
+                signals.translated = scores
         timings["fulltext"] = timings.get("fulltext", 0.0) + (time.perf_counter() - clock) * 1000
     if mode == "hybrid" and expansion.theme_ids:
         themed = cat.themes.rows_with(expansion.theme_ids, cat.size) & mask
@@ -328,10 +343,10 @@ def _matches(cat: Catalogue, terms: list[Term], expansion: Expansion, mask: np.n
     if cosines is not None:
         clock = time.perf_counter()
         signals.semantic = cosines.top(mask, SEMANTIC_CANDIDATES)
-        rest = [row for row in (*signals.fulltext, *signals.translated, *signals.themed)
-                if row not in signals.semantic]  # every match gets its cosine too
-        rest = list(dict.fromkeys(rest))
-        signals.semantic.update(zip(rest, cosines.exact(rest).tolist(), strict=True))
+        if ranked:  # every match gets its cosine too
+            rest = list(dict.fromkeys(row for row in (*signals.fulltext, *signals.translated, *signals.themed)
+                                      if row not in signals.semantic))
+            signals.semantic.update(zip(rest, cosines.exact(rest).tolist(), strict=True))
         timings["semantic"] = timings.get("semantic", 0.0) + (time.perf_counter() - clock) * 1000
     return signals
 
@@ -406,7 +421,8 @@ def search(*, viewer, query: str = "", filters: SearchFilters | None = None, sor
         matching = np.zeros(cat.size, dtype=bool)
         matching[list(scored)] = True
         if masks:  # facets also count what the other filters leave out
-            matching[list(fuse(_matches(cat, terms, expansion, base, mode, cosines, timings, fetched), mode))] = True
+            others = _matches(cat, terms, expansion, base, mode, cosines, timings, fetched, ranked=False)
+            matching[list(fuse(others, mode))] = True
     else:
         scored = {int(row): (0.0, None, None) for row in np.flatnonzero(mask)}
         matching = base.copy()

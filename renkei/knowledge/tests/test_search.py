@@ -153,12 +153,14 @@ def test_a_very_common_word_ranks_only_the_newest_matches(anonymous, monkeypatch
         product(title=f"Water note {i}", slug=f"w{i}")
     newest = {p.pk for p in Product.objects.filter(slug__in=["w5", "w6", "w7"])}
     assert {pk for pk, _score in backend().fulltext(parse_query("water"))} == newest
+    assert set(backend().matches(parse_query("water"), limit=3)) == newest  # the same, unranked
     if connection.vendor == "postgresql":  # with statistics: from a window of the newest ids, widened if short
         from renkei.knowledge.search import backends
 
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE knowledge_searchdocument")
         backends._statistics.clear()
+        backends._sizes.clear()
         monkeypatch.setattr(backends.PostgresBackend, "WINDOW_MARGIN", 0.5)
         windows = []
         window = backends.PostgresBackend._window
@@ -170,6 +172,7 @@ def test_a_very_common_word_ranks_only_the_newest_matches(anonymous, monkeypatch
         assert windows[0] is not None and windows[1] is not None
     monkeypatch.setattr(type(backend()), "RANK_AT_MOST", 100)
     everything = backend().fulltext(parse_query("water"))
+    assert set(backend().matches(parse_query("water"), limit=100)) == {pk for pk, _score in everything}
     assert len(everything) == 9 and [s for _pk, s in everything] == sorted((s for _pk, s in everything), reverse=True)
 
 
