@@ -48,8 +48,10 @@ messages: install
 	cd renkei && ../$(BIN)/renkei makemessages -l ja --no-obsolete --add-location file
 	cd renkei && ../$(BIN)/renkei compilemessages
 
+# Every benchmark in turn, each printing JSON (an hour or more; see bench/README.md).
+BENCHMARKS := engine_match engine_pairing engine_embedding api_match knowledge_quality knowledge_search
 bench: install
-	$(BIN)/python bench/run_all.py
+	@for b in $(BENCHMARKS); do echo "== bench/$$b.py" >&2; $(BIN)/python bench/$$b.py || exit 1; done
 
 clean:
 	rm -rf $(VENV) .tools var/static
