@@ -46,12 +46,18 @@ def index_jobs(limit: int = 5) -> list[IndexJob]:
 
 
 def index_status() -> dict:
+    """How much of the library the index holds. ``stale`` counts products embedded by another
+    encoder than the configured one (after a change of RENKEI_EMBEDDER): search finds them only
+    once the index is rebuilt."""
     from renkei.knowledge.models import SearchDocument
+    from renkei.knowledge.search.indexing import encoder_name
 
     products = Product.objects.count()
     indexed = SearchDocument.objects.count()
+    stale = SearchDocument.objects.exclude(model=encoder_name()).count()
     jobs = index_jobs()
-    return {"products": products, "indexed": indexed, "missing": max(0, products - indexed), "jobs": jobs,
+    return {"products": products, "indexed": indexed, "missing": max(0, products - indexed), "stale": stale,
+            "jobs": jobs,
             "running": any(j.status in (IndexJob.Status.QUEUED, IndexJob.Status.RUNNING) for j in jobs)}
 
 

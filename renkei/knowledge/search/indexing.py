@@ -30,6 +30,13 @@ def encoder() -> tuple[str, Embedder]:
     return shared_model()
 
 
+def encoder_name() -> str:
+    """The configured encoder's name, without loading it."""
+    from renkei.matching.fetch import base_embedder
+
+    return base_embedder()[0]
+
+
 def embedding_texts(product: Product) -> list[str]:
     """What the vector is made of: per language, the title with the summary (or, without a
     summary, the start of the body). The encoder is multilingual, so the languages agree."""

@@ -118,6 +118,17 @@ def test_index_status_counts_what_is_missing(knowledge_manager):
     services.product_create(actor=knowledge_manager, data={"kind": "toolkit", "title": {"en": "Not yet indexed"}})
     status = selectors.index_status()
     assert (status["products"], status["indexed"], status["missing"], status["running"]) == (2, 1, 1, False)
+    assert status["stale"] == 0
+
+
+def test_index_status_counts_products_embedded_by_another_encoder(knowledge_manager):
+    from renkei.knowledge.models import SearchDocument
+
+    kept, other = product(title="Kept"), product(title="Other encoder")
+    SearchDocument.objects.filter(product=other).update(model="some-older-encoder")
+    status = selectors.index_status()
+    assert (status["indexed"], status["missing"], status["stale"]) == (2, 0, 1)
+    assert SearchDocument.objects.get(product=kept).model != "some-older-encoder"
 
 
 # --- recommendations ----------------------------------------------------------------------------

@@ -528,6 +528,14 @@ def test_the_index_page_is_for_curators(client, shelf, focal_point, knowledge_ma
     assert client.post("/library/index/").status_code == 403
     page = text(login(client, knowledge_manager).get("/library/index/"))
     assert "5 of 5 products are in the index." in page and "No rebuild yet." in page
+    assert "another encoder" not in page
+
+
+def test_the_index_page_says_when_products_wait_for_a_rebuild_after_an_encoder_change(client, shelf,
+                                                                                       knowledge_manager):
+    SearchDocument.objects.filter(product__slug="toyama").update(model="some-older-encoder")
+    page = text(login(client, knowledge_manager).get("/library/index/"))
+    assert "1 embedded by another encoder: search finds it after a rebuild" in page
 
 
 def test_a_rebuild_is_queued_from_the_page_and_its_status_polled(client, shelf, knowledge_manager):
