@@ -144,6 +144,10 @@ class SearchOut(Schema):
     results: list[HitOut]
     facets: dict[str, list[FacetOut]]
     corrections: dict[str, list[str]] = Field(description="query words the library lacks → the words searched too")
+    themes: list[str] = Field(description="codes of the themes the query names: their names and synonyms in both "
+                              "languages were searched too")
+    places: list[str] = Field(description="URL names of the places the query names: their names in every script "
+                              "were searched too")
     timings_ms: dict[str, float]
 
 

@@ -43,7 +43,7 @@ MODES = ("hybrid", "fulltext", "semantic")
 SORTS = ("relevance", "newest", "oldest", "title")
 W_FULLTEXT = 0.5
 W_SEMANTIC = 0.35
-W_THEME = 0.15  # the product is tagged with a theme the query names
+W_THEME = 0.15  # the product is tagged with a theme, or tied to a place, that the query names
 W_TRANSLATED = 0.7  # a match through the taxonomy's other names, against one of the query's own words
 # The semantic scale, from query–product cosines of the labelled set (renkei/knowledge/tests/
 # relevance.py; docs/benchmarks.md): a search query is short, so its cosine with a relevant
@@ -108,6 +108,7 @@ class SearchResult:
     corrections: dict[str, list[str]] = field(default_factory=dict)
     timings_ms: dict[str, float] = field(default_factory=dict)
     themes: list[Theme] = field(default_factory=list)  # themes the query names (searched in both languages)
+    places: list[Place] = field(default_factory=list)  # places the query names (searched by all their names)
 
     @property
     def pages(self) -> int:
@@ -234,8 +235,8 @@ class Signals:
 
     fulltext: dict[int, float] = field(default_factory=dict)  # the query's own words
     coverage: dict[int, float] = field(default_factory=dict)  # share of the words matched (partial matches)
-    translated: dict[int, float] = field(default_factory=dict)  # the other names of the themes it names
-    themed: set[int] = field(default_factory=set)  # rows tagged with those themes
+    translated: dict[int, float] = field(default_factory=dict)  # the other names of the themes and places it names
+    themed: set[int] = field(default_factory=set)  # rows tagged with those themes or tied to those places
     semantic: dict[int, float] = field(default_factory=dict)  # cosines
 
 
@@ -337,9 +338,13 @@ def _matches(cat: Catalogue, terms: list[Term], expansion: Expansion, mask: np.n
             else:
                 signals.translated = scores
         timings["fulltext"] = timings.get("fulltext", 0.0) + (time.perf_counter() - clock) * 1000
-    if mode == "hybrid" and expansion.theme_ids:
-        themed = cat.themes.rows_with(expansion.theme_ids, cat.size) & mask
-        signals.themed = set(np.flatnonzero(themed).tolist())
+    if mode == "hybrid" and (expansion.theme_ids or expansion.place_ids):
+        themed = np.zeros(cat.size, dtype=bool)
+        if expansion.theme_ids:
+            themed |= cat.themes.rows_with(expansion.theme_ids, cat.size)
+        if expansion.place_ids:
+            themed |= cat.places.rows_with(expansion.place_ids, cat.size)
+        signals.themed = set(np.flatnonzero(themed & mask).tolist())
     if cosines is not None:
         clock = time.perf_counter()
         signals.semantic = cosines.top(mask, SEMANTIC_CANDIDATES)
@@ -355,10 +360,11 @@ def fuse(signals: Signals, mode: str) -> dict[int, tuple[float, float | None, fl
     """row → (score, text part in [0, 1] or None, cosine or None).
 
     Hybrid: W_FULLTEXT · text + W_SEMANTIC · meaning + W_THEME · on-theme, where text is the
-    full-text score scaled by the best one (a match through the taxonomy's other-language names
-    counts W_TRANSLATED of it), meaning is the cosine rescaled from the floor to the top, and
-    on-theme is 1 for a product tagged with a theme the query names. A product that matches no
-    word and no theme must be close in meaning (SEMANTIC_INCLUDE) to be returned."""
+    full-text score scaled by the best one (a match through the other names of the themes and
+    places the query names counts W_TRANSLATED of it), meaning is the cosine rescaled from the
+    floor to the top, and on-theme is 1 for a product tagged with a theme, or tied to a place,
+    that the query names. A product that matches no word, theme or place must be close in
+    meaning (SEMANTIC_INCLUDE) to be returned."""
     best = max(signals.fulltext.values(), default=0.0) or 1.0
     best_translated = max(signals.translated.values(), default=0.0) or 1.0
     out = {}
@@ -438,7 +444,9 @@ def search(*, viewer, query: str = "", filters: SearchFilters | None = None, sor
     timings["facets_and_page"] = (time.perf_counter() - clock) * 1000
     return SearchResult(query=query, mode=mode, sort=sort, total=len(scored), page=page, page_size=page_size,
                         hits=hits, facets=facets, corrections=corrections, timings_ms=timings,
-                        themes=list(Theme.objects.filter(pk__in=expansion.theme_ids)))
+                        themes=list(Theme.objects.filter(pk__in=expansion.theme_ids)),
+                        places=sorted(Place.objects.filter(pk__in=expansion.place_ids),
+                                      key=lambda p: expansion.place_ids.index(p.pk)))
 
 
 def _order(cat: Catalogue, scored: dict, sort: str) -> list[int]:

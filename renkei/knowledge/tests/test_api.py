@@ -85,6 +85,14 @@ def test_search_returns_ranked_hits_with_snippets_and_facets(client, shelf):
     assert "fulltext" in body["timings_ms"]
 
 
+def test_search_names_the_themes_and_places_it_searched_in_both_languages(client, shelf, place):
+    body = client.get(f"{API}/knowledge/search", {"q": "compact city Testville"}).json()
+    assert body["themes"] == ["compact-city"] and body["places"] == ["testville"]
+    assert [r["slug"] for r in body["results"]][:1] == ["toyama"]
+    body = client.get(f"{API}/knowledge/search", {"q": "toolkit", "mode": "fulltext"}).json()
+    assert body["themes"] == [] and body["places"] == []
+
+
 def test_search_without_words_lists_the_visible_library_newest_first(client, shelf, focal_point):
     body = client.get(f"{API}/knowledge/search").json()
     assert [r["slug"] for r in body["results"]] == ["waste", "toyama"] and body["sort"] == "newest"

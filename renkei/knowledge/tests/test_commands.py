@@ -287,6 +287,18 @@ def test_search_says_what_it_corrected(shelf):
     assert "toyama" in out.splitlines()[2]
 
 
+def test_search_says_which_places_it_searched_by_their_other_names(shelf):
+    from renkei.places.tests.factories import PlaceFactory
+
+    PlaceFactory(slug="kamaishi", name_en="Kamaishi", name_ja="釜石市")
+    status, out, _err = run("library", "search", "Kamaishi")
+    assert status == 0
+    assert out.splitlines()[0] == "Searched in both languages: Kamaishi (釜石市)"
+    assert "kamaishi" in out.splitlines()[2]
+    status, out, _err = run("library", "search", "Kamaishi", "--json")
+    assert json.loads(out)["places"] == ["kamaishi"]
+
+
 def test_search_limits(shelf):
     status, _out, err = run("library", "search", "compact", "--limit", "0")
     assert status == 1 and "--limit must be from 1 to 100" in err

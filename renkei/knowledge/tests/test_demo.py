@@ -42,6 +42,13 @@ def test_compact_city_in_japanese_finds_toyamas_english_case_study(library, anon
     assert toyama.product.language_list == ["en"]
 
 
+def test_a_city_named_in_latin_letters_finds_its_material_written_in_kanji(library, anonymous):
+    japanese = [h for h in search(viewer=anonymous, query="Kamaishi").hits if h.product.language_list == ["ja"]]
+    assert "kamaishi-open-city-reconstruction" in [h.product.slug for h in japanese]
+    assert all("kamaishi" not in str(h.product.title).lower() for h in japanese)
+    assert any("<mark>釜石" in h.title_html + h.snippet_html for h in japanese)
+
+
 def test_the_embedding_alone_crosses_languages_too(library, anonymous):
     """Without the taxonomy and without shared words: meaning only."""
     result = search(viewer=anonymous, query="disaster education in schools", mode="semantic")

@@ -186,3 +186,57 @@ def test_the_snippet_comes_from_a_file_when_summary_and_body_lack_the_words(anon
     hits = {h.product.slug: h for h in search(viewer=anonymous, query="water", mode="fulltext").hits}
     assert "<mark>water</mark> balance" in hits["with-file"].snippet_html
     assert "<mark>" not in hits["plain"].snippet_html
+
+
+# --- place names across scripts -------------------------------------------------------------------
+
+def test_a_place_named_in_one_script_finds_products_that_name_it_in_the_other(anonymous):
+    from renkei.places.tests.factories import PlaceFactory
+
+    PlaceFactory(slug="kamaishi", name_en="Kamaishi", name_ja="釜石市", name_local="釜石市")
+    product(title={"ja": "釜石市の津波からの復興"}, summary={"ja": "防災教育と高台移転"}, slug="japanese")
+    product(title="Kamaishi steelworks and the port", slug="english")
+    product(title="Evacuation drills in primary schools", places=["kamaishi"], slug="tied")
+    product(title="Compact city planning in Toyama", slug="unrelated")
+    found = slugs(search(viewer=anonymous, query="Kamaishi"))
+    assert found[0] == "english" and set(found[1:3]) == {"japanese", "tied"}
+    assert "unrelated" not in found
+    found = slugs(search(viewer=anonymous, query="釜石"))
+    assert found[0] == "japanese" and set(found[1:3]) == {"english", "tied"}
+    assert "unrelated" not in found
+    # full text alone keeps to the query's own words
+    assert slugs(search(viewer=anonymous, query="Kamaishi", mode="fulltext")) == ["english"]
+
+
+def test_the_places_a_query_names():
+    from renkei.knowledge.search.expansion import named_places, place_names
+    from renkei.places.tests.factories import PlaceFactory
+
+    cebu = PlaceFactory(name_en="Cebu City", name_ja="セブ市", name_local="Dakbayan sa Sugbo")
+    toyama = PlaceFactory(name_en="Toyama", name_ja="富山市")
+    prefecture = PlaceFactory(name_en="Toyama Prefecture", name_ja="富山県", level="region")
+    PlaceFactory(name_en="Hidden Town", name_ja="隠町", is_published=False)
+    PlaceFactory(name_en="Japan", name_ja="日本", level="country")
+    PlaceFactory(name_en="Of", name_ja="")
+    names = place_names()
+    assert named_places("waste in Cebu", names) == [cebu.pk]
+    assert named_places("cebu city waste", names) == [cebu.pk]
+    assert named_places("セブのごみ", names) == [cebu.pk]
+    assert named_places("富山のコンパクトシティ", names) == [toyama.pk, prefecture.pk]
+    assert named_places("Toyama Prefecture", names) == [prefecture.pk, toyama.pk]
+    assert named_places("hidden town 隠町", names) == []  # not published
+    assert named_places("日本 japan", names) == []  # countries are filters, not names to search for
+    assert named_places("cities of Japan", names) == []  # too short to be told from a word
+    assert set(names.names[cebu.pk]) == {"cebu city", "cebu", "セブ市", "セブ", "dakbayan sa sugbo"}
+
+
+def test_renamed_places_are_picked_up():
+    from renkei.knowledge.search.expansion import named_places, place_names
+    from renkei.places.tests.factories import PlaceFactory
+
+    place = PlaceFactory(name_en="Newtown", name_ja="")
+    assert named_places("Newtown", place_names()) == [place.pk]
+    place.name_en = "Oldbury"
+    place.save()
+    assert named_places("Newtown", place_names()) == []
+    assert named_places("Oldbury", place_names()) == [place.pk]

@@ -88,6 +88,7 @@ class Command(BaseCommand):
         if as_json:
             self.stdout.write(json.dumps({
                 "total": result.total, "corrections": result.corrections,
+                "themes": [t.code for t in result.themes], "places": [p.slug for p in result.places],
                 "results": [{"slug": h.product.slug, "title": h.product.title, "score": h.score,
                              "fulltext": h.fulltext, "semantic": h.semantic} for h in result.hits]},
                 ensure_ascii=False, indent=2))
@@ -95,6 +96,10 @@ class Command(BaseCommand):
         if result.corrections:
             self.stdout.write("Also searched for: " + "; ".join(f"{w} → {', '.join(c)}"
                                                                for w, c in result.corrections.items()))
+        if result.themes or result.places:
+            self.stdout.write("Searched in both languages: " + ", ".join(
+                [*(f"{t.name_en} ({t.name_ja})" for t in result.themes),
+                 *(f"{p.name_en} ({p.name_ja})" if p.name_ja else p.name_en for p in result.places)]))
         self.stdout.write(f"{result.total} products")
         for hit in result.hits:
             self.stdout.write(f"{hit.score:6.3f}  {hit.product.slug}  {hit.product.title_text}")
