@@ -126,7 +126,8 @@ def knowledge_search(request, params: Query[SearchQuery]):
             "page": result.page, "pages": result.pages, "results": [_hit(h) for h in result.hits],
             "facets": {k: [v.__dict__ for v in values] for k, values in result.facets.items()},
             "corrections": result.corrections, "themes": [t.code for t in result.themes],
-            "places": [p.slug for p in result.places], "timings_ms": {k: round(v, 2) for k, v in result.timings_ms.items()}}
+            "places": [p.slug for p in result.places],
+            "timings_ms": {k: round(v, 2) for k, v in result.timings_ms.items()}}
 
 
 @router.get("/knowledge/products", response=list[ProductOut], auth=OPTIONAL_AUTH, operation_id="knowledge_list",
