@@ -75,8 +75,10 @@ def _key(name: str) -> str:
 
 def place_names() -> PlaceNames:
     """The names of the published cities and regions, in every script they are recorded in (with
-    and without a Japanese administrative suffix). Reloaded when places change, checked at most
-    every RENKEI_INDEX_CHECK_SECONDS."""
+    and without an administrative suffix). Only places recorded under more than one name count: a
+    place known by one name has nothing to add to the query, and an imported world gazetteer holds
+    cities called Mobile, Normal or Reading. Reloaded when places change, checked at most every
+    RENKEI_INDEX_CHECK_SECONDS."""
     now = time.monotonic()
     with _lock:
         cached = _places.get("names")
@@ -91,6 +93,8 @@ def place_names() -> PlaceNames:
         by_name: dict[str, list[int]] = {}
         names: dict[int, tuple[str, ...]] = {}
         for pk, *raw in rows.values_list("pk", "name_en", "name_ja", "name_local"):
+            if len({_key(name) for name in raw} - {""}) < 2:
+                continue
             forms: dict[str, None] = {}
             for name in raw:
                 key = _key(name)

@@ -217,7 +217,8 @@ def test_the_places_a_query_names():
     prefecture = PlaceFactory(name_en="Toyama Prefecture", name_ja="富山県", level="region")
     PlaceFactory(name_en="Hidden Town", name_ja="隠町", is_published=False)
     PlaceFactory(name_en="Japan", name_ja="日本", level="country")
-    PlaceFactory(name_en="Of", name_ja="")
+    PlaceFactory(name_en="Of", name_ja="オフ")
+    PlaceFactory(name_en="Mobile", name_ja="", name_local="mobile")  # one name: nothing to add
     names = place_names()
     assert named_places("waste in Cebu", names) == [cebu.pk]
     assert named_places("cebu city waste", names) == [cebu.pk]
@@ -227,6 +228,7 @@ def test_the_places_a_query_names():
     assert named_places("hidden town 隠町", names) == []  # not published
     assert named_places("日本 japan", names) == []  # countries are filters, not names to search for
     assert named_places("cities of Japan", names) == []  # too short to be told from a word
+    assert named_places("mobile health", names) == []
     assert set(names.names[cebu.pk]) == {"cebu city", "cebu", "セブ市", "セブ", "dakbayan sa sugbo"}
 
 
@@ -234,7 +236,7 @@ def test_renamed_places_are_picked_up():
     from renkei.knowledge.search.expansion import named_places, place_names
     from renkei.places.tests.factories import PlaceFactory
 
-    place = PlaceFactory(name_en="Newtown", name_ja="")
+    place = PlaceFactory(name_en="Newtown", name_ja="ニュータウン")
     assert named_places("Newtown", place_names()) == [place.pk]
     place.name_en = "Oldbury"
     place.save()
