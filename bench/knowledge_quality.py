@@ -138,17 +138,19 @@ def run(args) -> dict:
 def tune(viewer, *, tuned_on, held_out) -> dict:
     """Grid search over the fusion constants. Each query is searched once to record what the
     fusion is given (full-text scores and cosines); every setting then re-fuses those."""
+    import numpy as np
+
     from renkei.knowledge.models import Product
     from renkei.knowledge.search import service
     from renkei.knowledge.tests import relevance
 
-    inputs: dict[str, tuple[dict, dict]] = {}
+    inputs: dict[str, service.Signals] = {}
     original = service.fuse
     current = {}
 
-    def spy(fulltext, semantic, mode, coverage=None):
-        inputs.setdefault(current["q"], (dict(fulltext), dict(semantic), dict(coverage or {})))
-        return original(fulltext, semantic, mode, coverage)
+    def spy(signals, mode):
+        inputs.setdefault(current["q"], signals)
+        return original(signals, mode)
 
     service.fuse = spy
     try:
@@ -161,9 +163,9 @@ def tune(viewer, *, tuned_on, held_out) -> dict:
     slug_of = dict(Product.objects.values_list("pk", "slug"))
 
     def ranker(text, mode):
-        scored = service.fuse(*inputs[text][:2], mode, inputs[text][2])
-        rows = sorted(scored, key=lambda r: (-scored[r][0], -int(cat.ids[r])))[: relevance.K]
-        return [slug_of[int(cat.ids[r])] for r in rows]
+        scored = service.fuse(inputs[text], mode)
+        order = scored.rows[np.lexsort((-cat.ids[scored.rows], -scored.score))][: relevance.K]
+        return [slug_of[int(cat.ids[r])] for r in order]
 
     def score(queries, values):
         saved = {name: getattr(service, name) for name in values}

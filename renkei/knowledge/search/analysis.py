@@ -21,6 +21,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 CJK_CLASS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\uac00-\ud7af"
@@ -200,6 +201,9 @@ def _spans(text: str, needles: list[str]) -> list[tuple[int, int]]:
     return merged
 
 
+MAX_SNIPPET_STARTS = 100  # a snippet starts at one of the first matches: a long text's later ones are not tried
+
+
 def highlight(text: str, needles: list[str], width: int = 220) -> tuple[str, bool]:
     """An HTML snippet of ``text`` around the densest cluster of ``needles``, each found needle
     wrapped in ``<mark>``; returns (html, whether anything was found). Everything is escaped."""
@@ -209,8 +213,9 @@ def highlight(text: str, needles: list[str], width: int = 220) -> tuple[str, boo
         cut = text[:width]
         return html.escape(cut + ("…" if len(text) > width else "")), False
     best_start, best_score = 0, -1
-    for start, _end in spans:
-        window = [s for s in spans if start <= s[0] < start + width]
+    starts = [s[0] for s in spans]
+    for i, (start, _end) in enumerate(spans[:MAX_SNIPPET_STARTS]):
+        window = spans[i:bisect_left(starts, start + width, lo=i)]
         score = len({text[s[0]:s[1]].lower() for s in window}) * 100 + len(window)
         if score > best_score:
             best_start, best_score = start, score

@@ -62,7 +62,7 @@ class SQLiteBackend:
     WEIGHTS = (10.0, 5.0, 1.0, 0.5, 5.0, 1.0)
     #: bm25 weights of title, summary, body, files (the word table)
     WORD_WEIGHTS = (10.0, 5.0, 1.0, 0.5)
-    RANK_AT_MOST = 1000
+    RANK_AT_MOST = 500
 
     @staticmethod
     def in_words(term: Term) -> bool:
@@ -238,7 +238,7 @@ class PostgresBackend:
     1.5 × ``RANK_AT_MOST`` of them, widened by the density it showed while it holds fewer."""
 
     vendor = "postgresql"
-    RANK_AT_MOST = 1000
+    RANK_AT_MOST = 500
     WINDOW_MARGIN = 1.5
 
     def _alternative(self, text: str) -> tuple[str, list[str]]:

@@ -42,6 +42,7 @@ class Expansion:
     theme_ids: tuple[int, ...]
     terms: tuple[Term, ...]  # the other names of those themes and places, each an optional phrase
     place_ids: tuple[int, ...] = ()
+    searched: tuple[Term, ...] = ()  # those of them searched in the full text: the places' names
 
 
 _lock = threading.Lock()
@@ -162,9 +163,11 @@ def expand(query: str, already: set[str]) -> Expansion:
         node = by_id[tid]
         for name in (node.name_en, node.name_ja, *node.synonyms_en, *node.synonyms_ja):
             add(name)
+    theme_names = len(phrases)
     names = place_names()
     places = tuple(named_places(query, names)[:MAX_PLACES])
     for pk in places:
         for name in names.names[pk]:
             add(name)
-    return Expansion(ids, tuple(Term(text=p, phrase=" " in p) for p in phrases), places)
+    terms = tuple(Term(text=p, phrase=" " in p) for p in phrases)
+    return Expansion(ids, terms, places, searched=terms[theme_names:])

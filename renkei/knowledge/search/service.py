@@ -225,17 +225,13 @@ def current_catalogue() -> Catalogue:
     return catalogue_module.current(model, embedder.dim)
 
 
-def semantic_weight(cosine: float) -> float:
-    return min(1.0, max(0.0, (cosine - SEMANTIC_FLOOR) / (SEMANTIC_TOP - SEMANTIC_FLOOR)))
-
-
 @dataclass
 class Signals:
     """What each source says about the rows a query may return."""
 
     fulltext: dict[int, float] = field(default_factory=dict)  # the query's own words
     coverage: dict[int, float] = field(default_factory=dict)  # share of the words matched (partial matches)
-    translated: dict[int, float] = field(default_factory=dict)  # the other names of the themes and places it names
+    translated: dict[int, float] = field(default_factory=dict)  # the other names of the places it names
     themed: set[int] = field(default_factory=set)  # rows tagged with those themes or tied to those places
     semantic: dict[int, float] = field(default_factory=dict)  # cosines
 
@@ -324,7 +320,7 @@ def _matches(cat: Catalogue, terms: list[Term], expansion: Expansion, mask: np.n
         allowed = int(mask.sum())
         ids = cat.ids[mask].tolist() if allowed < min(IDS_IN_QUERY, cat.size) else None
         key = None if ids is None else tuple(ids)
-        for name, query_terms, any_term in (("words", terms, False), ("taxonomy", list(expansion.terms), True)):
+        for name, query_terms, any_term in (("words", terms, False), ("taxonomy", list(expansion.searched), True)):
             if name == "taxonomy" and (mode != "hybrid" or not query_terms):
                 continue
             found = fetched.get((name, key))
@@ -356,43 +352,77 @@ def _matches(cat: Catalogue, terms: list[Term], expansion: Expansion, mask: np.n
     return signals
 
 
-def fuse(signals: Signals, mode: str) -> dict[int, tuple[float, float | None, float | None]]:
-    """row → (score, text part in [0, 1] or None, cosine or None).
+@dataclass
+class Scored:
+    """The rows a query returns (ascending) with their score, text part in [0, 1] and cosine (NaN
+    where there is none): arrays, since a common query returns thousands of rows."""
+
+    rows: np.ndarray
+    score: np.ndarray
+    text: np.ndarray
+    cosine: np.ndarray
+
+    @classmethod
+    def unranked(cls, rows: np.ndarray) -> Scored:
+        rows = np.asarray(rows, dtype=np.int64)
+        nothing = np.full(len(rows), np.nan)
+        return cls(rows, np.zeros(len(rows)), nothing, nothing.copy())
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def get(self, row: int) -> tuple[float, float | None, float | None]:
+        """(score, text part or None, cosine or None) of one returned row."""
+        i = int(np.searchsorted(self.rows, row))
+        text, cosine = float(self.text[i]), float(self.cosine[i])
+        return float(self.score[i]), None if np.isnan(text) else text, None if np.isnan(cosine) else cosine
+
+
+def _arrays(values: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
+    return (np.fromiter(values.keys(), dtype=np.int64, count=len(values)),
+            np.fromiter(values.values(), dtype=np.float64, count=len(values)))
+
+
+def fuse(signals: Signals, mode: str) -> Scored:
+    """The rows returned, with their scores.
 
     Hybrid: W_FULLTEXT · text + W_SEMANTIC · meaning + W_THEME · on-theme, where text is the
-    full-text score scaled by the best one (a match through the other names of the themes and
-    places the query names counts W_TRANSLATED of it), meaning is the cosine rescaled from the
-    floor to the top, and on-theme is 1 for a product tagged with a theme, or tied to a place,
-    that the query names. A product that matches no word, theme or place must be close in
-    meaning (SEMANTIC_INCLUDE) to be returned."""
-    best = max(signals.fulltext.values(), default=0.0) or 1.0
-    best_translated = max(signals.translated.values(), default=0.0) or 1.0
-    out = {}
-    rows = set(signals.fulltext) | set(signals.translated) | signals.themed | set(signals.semantic)
-    for row in rows:
-        f = signals.fulltext.get(row)
-        if f is not None:
-            f = f / best * signals.coverage.get(row, 1.0)
-        t = signals.translated.get(row)
-        s = signals.semantic.get(row)
-        text = max(f or 0.0, W_TRANSLATED * (t or 0.0) / best_translated)
-        matched = f is not None or t is not None
-        if mode == "fulltext":
-            if f is None:
-                continue
-            score = f
-        elif mode == "semantic":
-            if s is None or s < SEMANTIC_FLOOR:
-                continue
-            score = s
-        else:
-            on_theme = row in signals.themed
-            if not matched and not on_theme and (s is None or s < SEMANTIC_INCLUDE):
-                continue
-            score = (W_FULLTEXT * text + W_SEMANTIC * semantic_weight(s if s is not None else 0.0)
-                     + W_THEME * on_theme)
-        out[row] = (score, text if matched else None, s)
-    return out
+    full-text score scaled by the best one (a match through the other names of the places the
+    query names counts W_TRANSLATED of it), meaning is the cosine rescaled from the floor to the
+    top, and on-theme is 1 for a product tagged with a theme, or tied to a place, that the query
+    names. A product that matches no word, theme or place must be close in meaning
+    (SEMANTIC_INCLUDE) to be returned."""
+    fk, fv = _arrays(signals.fulltext)
+    ck, cv = _arrays(signals.coverage)
+    tk, tv = _arrays(signals.translated)
+    sk, sv = _arrays(signals.semantic)
+    hk = np.fromiter(signals.themed, dtype=np.int64, count=len(signals.themed))
+    rows = np.unique(np.concatenate([fk, tk, hk, sk]))
+
+    def spread(keys: np.ndarray, values, fill=np.nan) -> np.ndarray:
+        out = np.full(len(rows), fill, dtype=np.float64)
+        out[np.searchsorted(rows, keys)] = values
+        return out
+
+    f = spread(fk, fv / (fv.max() if len(fv) and fv.max() else 1.0)) * spread(ck, cv, 1.0)
+    t = spread(tk, tv / (tv.max() if len(tv) and tv.max() else 1.0))
+    s = spread(sk, sv)
+    has_f, has_t, has_s = ~np.isnan(f), ~np.isnan(t), ~np.isnan(s)
+    matched = has_f | has_t
+    text = np.maximum(np.where(has_f, f, 0.0), W_TRANSLATED * np.where(has_t, t, 0.0))
+    if mode == "fulltext":
+        keep = has_f
+        score = np.where(has_f, f, 0.0)
+    elif mode == "semantic":
+        keep = has_s & (np.where(has_s, s, -1.0) >= SEMANTIC_FLOOR)
+        score = np.where(has_s, s, 0.0)
+    else:
+        on_theme = spread(hk, 1.0, 0.0)
+        cosine = np.where(has_s, s, 0.0)
+        keep = matched | (on_theme > 0) | (cosine >= SEMANTIC_INCLUDE)
+        meaning = np.clip((cosine - SEMANTIC_FLOOR) / (SEMANTIC_TOP - SEMANTIC_FLOOR), 0.0, 1.0)
+        score = W_FULLTEXT * text + W_SEMANTIC * meaning + W_THEME * on_theme
+    return Scored(rows[keep], score[keep], np.where(matched, text, np.nan)[keep], s[keep])
 
 
 def search(*, viewer, query: str = "", filters: SearchFilters | None = None, sort: str = "relevance",
@@ -425,12 +455,12 @@ def search(*, viewer, query: str = "", filters: SearchFilters | None = None, sor
         fetched: dict = {}
         scored = fuse(_matches(cat, terms, expansion, mask, mode, cosines, timings, fetched), mode)
         matching = np.zeros(cat.size, dtype=bool)
-        matching[list(scored)] = True
+        matching[scored.rows] = True
         if masks:  # facets also count what the other filters leave out
             others = _matches(cat, terms, expansion, base, mode, cosines, timings, fetched, ranked=False)
-            matching[list(fuse(others, mode))] = True
+            matching[fuse(others, mode).rows] = True
     else:
-        scored = {int(row): (0.0, None, None) for row in np.flatnonzero(mask)}
+        scored = Scored.unranked(np.flatnonzero(mask))
         matching = base.copy()
         if sort == "relevance":
             sort = "newest"
@@ -449,17 +479,15 @@ def search(*, viewer, query: str = "", filters: SearchFilters | None = None, sor
                                       key=lambda p: expansion.place_ids.index(p.pk)))
 
 
-def _order(cat: Catalogue, scored: dict, sort: str) -> list[int]:
-    rows = list(scored)
+def _order(cat: Catalogue, scored: Scored, sort: str) -> list[int]:
+    chosen = scored.rows
     if sort == "relevance":
-        chosen = np.asarray(rows, dtype=np.int64)
-        scores = np.fromiter((scored[r][0] for r in rows), dtype=np.float64, count=len(rows))
-        return chosen[np.lexsort((-cat.ids[chosen], -scores))].tolist()  # best first, then the newest id
+        return chosen[np.lexsort((-cat.ids[chosen], -scored.score))].tolist()  # best first, then the newest id
     if sort in ("newest", "oldest"):
-        chosen = np.asarray(rows, dtype=np.int64)
         order = chosen[np.lexsort((cat.ids[chosen], cat.day[chosen]))]  # by date, then by id
         return (order[::-1] if sort == "newest" else order).tolist()
-    titles = dict(Product.objects.filter(pk__in=cat.ids[rows].tolist()).values_list("pk", "title"))
+    rows = chosen.tolist()
+    titles = dict(Product.objects.filter(pk__in=cat.ids[chosen].tolist()).values_list("pk", "title"))
     return sorted(rows, key=lambda r: (pick_language(titles.get(int(cat.ids[r]), {})).casefold(), int(cat.ids[r])))
 
 
@@ -467,7 +495,7 @@ def _needles(terms: list[Term], expansion: Expansion) -> list[str]:
     return [alt for t in (*terms, *expansion.terms) for alt in t.alternatives]
 
 
-def _hits(cat: Catalogue, rows: list[int], scored: dict, terms: list[Term], expansion: Expansion) -> list[Hit]:
+def _hits(cat: Catalogue, rows: list[int], scored: Scored, terms: list[Term], expansion: Expansion) -> list[Hit]:
     pks = [int(cat.ids[r]) for r in rows]
     products = Product.objects.in_bulk(pks)
     needles = _needles(terms, expansion)
@@ -482,7 +510,7 @@ def _hits(cat: Catalogue, rows: list[int], scored: dict, terms: list[Term], expa
             snippet, found = highlight(text, needles)
             if found or not needles:
                 break
-        found_hits.append((product, scored[row], title_html, in_title, snippet, found))
+        found_hits.append((product, scored.get(row), title_html, in_title, snippet, found))
     # the files' text only for the products whose summary and body did not show a needle (one query)
     waiting = [h[0].pk for h in found_hits if needles and not h[5]]
     file_texts: dict[int, list[str]] = {}
