@@ -47,12 +47,20 @@ class Expansion:
 
 _lock = threading.Lock()
 _cache: dict[tuple, list[ThemeNode]] = {}
+_checked: dict[str, float] = {}
 
 
 def _nodes() -> list[ThemeNode]:
+    """The taxonomy, reloaded when themes are added or removed, checked at most every
+    RENKEI_INDEX_CHECK_SECONDS."""
+    now = time.monotonic()
+    with _lock:
+        if _cache and now - _checked.get("themes", -1e9) < settings.RENKEI_INDEX_CHECK_SECONDS:
+            return next(iter(_cache.values()))
     agg = Theme.objects.aggregate(n=Count("id"), last=Max("id"))
     key = (agg["n"], agg["last"])
     with _lock:
+        _checked["themes"] = now
         if key not in _cache:
             _cache.clear()
             _cache[key] = [ThemeNode(id=t.pk, code=t.code, parent_id=t.parent_id, name_en=t.name_en,

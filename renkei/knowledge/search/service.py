@@ -495,9 +495,14 @@ def _needles(terms: list[Term], expansion: Expansion) -> list[str]:
     return [alt for t in (*terms, *expansion.terms) for alt in t.alternatives]
 
 
+#: what a result shows (the page, the API, the command) and its snippet is cut from
+HIT_FIELDS = ("id", "slug", "kind", "title", "summary", "body", "languages", "published_on", "status", "visibility",
+              "created_by")
+
+
 def _hits(cat: Catalogue, rows: list[int], scored: Scored, terms: list[Term], expansion: Expansion) -> list[Hit]:
     pks = [int(cat.ids[r]) for r in rows]
-    products = Product.objects.in_bulk(pks)
+    products = Product.objects.only(*HIT_FIELDS).in_bulk(pks)
     needles = _needles(terms, expansion)
     found_hits: list[tuple[Product, tuple, str, bool, str, bool]] = []
     for row, pk in zip(rows, pks, strict=True):
