@@ -151,11 +151,15 @@ def named_places(query: str, names: PlaceNames) -> list[int]:
     return list(found)
 
 
-def expand(query: str, already: set[str]) -> Expansion:
+def expand(query: str, terms: list[Term]) -> Expansion:
     """Themes the query names (by a name or a synonym, in either language) and places it names,
-    and their other names as extra terms (those already in the query left out)."""
+    and their other names as extra terms (those already in the query left out). A query term that
+    is a place's name ("kamaishi") takes the place's other names as alternatives (釜石市, 釜石), so
+    the query's own full-text search finds them; only the names of places named inside a longer
+    term or across terms (富山のまちづくり, "banda aceh") are searched on their own."""
     if not query.strip():
         return Expansion((), ())
+    already = {a for t in terms for a in t.alternatives}
     nodes = _nodes()
     found = tag_text(query, nodes, None, limit=MAX_THEMES, min_confidence=0.9)
     by_id = {n.id: n for n in nodes}
@@ -175,7 +179,14 @@ def expand(query: str, already: set[str]) -> Expansion:
     names = place_names()
     places = tuple(named_places(query, names)[:MAX_PLACES])
     for pk in places:
-        for name in names.names[pk]:
-            add(name)
-    terms = tuple(Term(text=p, phrase=" " in p) for p in phrases)
-    return Expansion(ids, terms, places, searched=terms[theme_names:])
+        forms = names.names[pk]
+        named_by = [t for t in terms if not t.phrase and t.text in forms]
+        for term in named_by:
+            term.variants.extend(f for f in forms if f not in term.alternatives)
+        for name in forms:
+            if named_by:
+                already.add(name)
+            else:
+                add(name)
+    expanded = tuple(Term(text=p, phrase=" " in p) for p in phrases)
+    return Expansion(ids, expanded, places, searched=expanded[theme_names:])

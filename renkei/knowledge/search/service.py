@@ -446,7 +446,7 @@ def search(*, viewer, query: str = "", filters: SearchFilters | None = None, sor
         if mode != "semantic":
             corrections = correct(terms)
         if mode == "hybrid":
-            expansion = expand(query, {a for t in terms for a in t.alternatives})
+            expansion = expand(query, terms)
         cosines = None
         if mode != "fulltext" and cat.size:
             clock = time.perf_counter()
