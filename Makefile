@@ -32,10 +32,10 @@ check: install
 	$(BIN)/renkei makemigrations --check --dry-run
 	$(BIN)/renkei check
 
-# Headless Chromium for the browser tests (Debian's package; Playwright drives it).
+# Headless Chromium for the browser tests (Debian's package; Playwright drives it), with a Japanese font for screenshots.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null; \
 	  else echo "Browser tests need Chromium: sudo apt-get install chromium chromium-driver"; exit 1; fi; }
 
 test: check browser
