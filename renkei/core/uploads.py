@@ -81,3 +81,17 @@ def check_upload(upload: Upload, field: str, *, types: dict[str, tuple[bytes, ..
         raise ApplicationError(_("%(name)s is not really a %(ext)s file.") % {"name": upload.name,
                                                                              "ext": extension[1:].upper()},
                                field=field)
+
+
+def stored_file_response(stored, filename: str, *, inline: bool = False):
+    """A stored file (a FieldFile) streamed back, or None when there is none: no file recorded, or
+    gone from storage. The caller answers None with its own 404."""
+    from django.http import FileResponse
+
+    if not stored:
+        return None
+    try:
+        handle = stored.open("rb")
+    except OSError:  # FileNotFoundError included
+        return None
+    return FileResponse(handle, as_attachment=not inline, filename=filename)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from django.http import FileResponse
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 
 from renkei.accounts.api_auth import AUTH, OPTIONAL_AUTH
 from renkei.core.errors import NotFound
+from renkei.core.uploads import stored_file_response
 from renkei.partnerships import activities, selectors, services
 from renkei.programmes.services import MAX_FILE_BYTES, Upload
 
@@ -222,13 +222,11 @@ def agreement_add(request, slug: str, payload: Form[AgreementIn], document: File
             url_name="agreement_document")
 def agreement_document(request, slug: str, pk: int):
     agreement = _get(request, slug).agreements.filter(pk=pk).first()
-    if agreement is None or not agreement.document:
+    response = (stored_file_response(agreement.document, services.agreement_document_name(agreement))
+                if agreement is not None else None)
+    if response is None:
         raise NotFound("This agreement has no document.", field="pk")
-    try:
-        handle = agreement.document.open("rb")
-    except FileNotFoundError as exc:
-        raise NotFound("This agreement has no document.", field="pk") from exc
-    return FileResponse(handle, as_attachment=True, filename=services.agreement_document_name(agreement))
+    return response
 
 
 @router.get("/programmes/{slug}/health", response={200: ProgrammeHealthOut, 401: ErrorOut, 403: ErrorOut,

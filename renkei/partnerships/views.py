@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from renkei.core.errors import ApplicationError, NotAllowed, NotFound
+from renkei.core.uploads import stored_file_response
 from renkei.partnerships import selectors, services
 from renkei.partnerships.forms import AgreementForm
 from renkei.partnerships.models import Partnership
@@ -151,13 +152,11 @@ def agreement_document(request, slug, pk):
     """The signed document, for whoever may see the partnership (a 404 for anyone else)."""
     p = _partnership(request, slug)
     agreement = p.agreements.filter(pk=pk).first()
-    if agreement is None or not agreement.document:
+    response = (stored_file_response(agreement.document, services.agreement_document_name(agreement))
+                if agreement is not None else None)
+    if response is None:
         raise Http404
-    try:
-        handle = agreement.document.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    return FileResponse(handle, as_attachment=True, filename=services.agreement_document_name(agreement))
+    return response
 
 
 @login_required

@@ -9,14 +9,14 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from renkei.core.errors import ApplicationError, Conflict, NotAllowed, NotFound
-from renkei.core.uploads import Upload
+from renkei.core.uploads import Upload, stored_file_response
 from renkei.knowledge import permissions, selectors, services
 from renkei.knowledge.models import KnowledgeRequest, Product
 from renkei.knowledge.search import service as search_service
@@ -260,14 +260,11 @@ def files_add(request, slug):
 def file_download(request, slug, pk):
     product = _product_or_404(request, slug)
     item = product.files.filter(pk=pk).first()
-    if item is None or not item.file:
+    inline = item is not None and item.kind in ("pdf", "image") and request.GET.get("download") != "1"
+    response = stored_file_response(item.file, item.name, inline=inline) if item is not None else None
+    if response is None:
         raise Http404
-    try:
-        handle = item.file.open("rb")
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404 from exc
-    inline = item.kind in ("pdf", "image") and request.GET.get("download") != "1"
-    return FileResponse(handle, as_attachment=not inline, filename=item.name)
+    return response
 
 
 @login_required
