@@ -13,17 +13,15 @@ cross-language retrieval; the embedding covers what the dictionaries do not.
 from __future__ import annotations
 
 import re
-import threading
-import time
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Count, Max
 
 from renkei.engine.tagging import tag_text
-from renkei.engine.types import ThemeNode
 from renkei.knowledge.search.analysis import CJK_CLASS, STOPWORDS, Term, normalise
-from renkei.places.models import Level, Place, Theme
+from renkei.knowledge.search.refresh import refreshed
+from renkei.knowledge.search.tagging import theme_nodes
+from renkei.places.models import Level, Place
 
 MAX_THEMES = 3
 MAX_PLACES = 3
@@ -45,84 +43,56 @@ class Expansion:
     searched: tuple[Term, ...] = ()  # those of them searched in the full text: the places' names
 
 
-_lock = threading.Lock()
-_cache: dict[tuple, list[ThemeNode]] = {}
-_checked: dict[str, float] = {}
-
-
-def _nodes() -> list[ThemeNode]:
-    """The taxonomy, reloaded when themes are added or removed, checked at most every
-    RENKEI_INDEX_CHECK_SECONDS."""
-    now = time.monotonic()
-    with _lock:
-        if _cache and now - _checked.get("themes", -1e9) < settings.RENKEI_INDEX_CHECK_SECONDS:
-            return next(iter(_cache.values()))
-    agg = Theme.objects.aggregate(n=Count("id"), last=Max("id"))
-    key = (agg["n"], agg["last"])
-    with _lock:
-        _checked["themes"] = now
-        if key not in _cache:
-            _cache.clear()
-            _cache[key] = [ThemeNode(id=t.pk, code=t.code, parent_id=t.parent_id, name_en=t.name_en,
-                                     name_ja=t.name_ja, synonyms_en=tuple(t.synonyms_en),
-                                     synonyms_ja=tuple(t.synonyms_ja)) for t in Theme.objects.order_by("id")]
-        return _cache[key]
-
-
 @dataclass(frozen=True)
 class PlaceNames:
     by_name: dict[str, tuple[int, ...]]  # a normalised name → the places called so
     names: dict[int, tuple[str, ...]]  # a place → all its names, normalised
 
 
-_places: dict[str, object] = {}
-
-
 def _key(name: str) -> str:
     return " ".join(normalise(name).split())
+
+
+def _places():
+    return Place.objects.filter(is_published=True, level__in=(Level.CITY, Level.REGION))
+
+
+def _place_signature() -> tuple:
+    agg = _places().aggregate(n=Count("id"), t=Max("updated_at"))
+    return agg["n"], agg["t"]
 
 
 def place_names() -> PlaceNames:
     """The names of the published cities and regions, in every script they are recorded in (with
     and without an administrative suffix). Only places recorded under more than one name count: a
     place known by one name has nothing to add to the query, and an imported world gazetteer holds
-    cities called Mobile, Normal or Reading. Reloaded when places change, checked at most every
-    RENKEI_INDEX_CHECK_SECONDS."""
-    now = time.monotonic()
-    with _lock:
-        cached = _places.get("names")
-        if cached is not None and now - _places["checked"] < settings.RENKEI_INDEX_CHECK_SECONDS:
-            return cached
-        rows = Place.objects.filter(is_published=True, level__in=(Level.CITY, Level.REGION))
-        agg = rows.aggregate(n=Count("id"), t=Max("updated_at"))
-        signature = (agg["n"], agg["t"])
-        _places["checked"] = now
-        if cached is not None and _places["signature"] == signature:
-            return cached
-        by_name: dict[str, list[int]] = {}
-        names: dict[int, tuple[str, ...]] = {}
-        for pk, *raw in rows.values_list("pk", "name_en", "name_ja", "name_local"):
-            if len({_key(name) for name in raw} - {""}) < 2:
+    cities called Mobile, Normal or Reading. Reloaded when places change."""
+    return refreshed("place names", _place_signature, _build_place_names)
+
+
+def _build_place_names() -> PlaceNames:
+    by_name: dict[str, list[int]] = {}
+    names: dict[int, tuple[str, ...]] = {}
+    for pk, *raw in _places().values_list("pk", "name_en", "name_ja", "name_local"):
+        if len({_key(name) for name in raw} - {""}) < 2:
+            continue
+        forms: dict[str, None] = {}
+        for name in raw:
+            key = _key(name)
+            if not key:
                 continue
-            forms: dict[str, None] = {}
-            for name in raw:
-                key = _key(name)
-                if not key:
-                    continue
-                forms.setdefault(key, None)
-                if key.endswith(SUFFIXES) and len(key) >= 3 and _CJK_RUNS.fullmatch(key):
-                    forms.setdefault(key[:-1], None)
-                for suffix in LATIN_SUFFIXES:
-                    if key.endswith(suffix) and len(key) > len(suffix):
-                        forms.setdefault(key[: -len(suffix)], None)
-            usable = tuple(f for f in forms if _usable(f))
-            if usable:
-                names[pk] = usable
-                for form in usable:
-                    by_name.setdefault(form, []).append(pk)
-        cached = PlaceNames({k: tuple(v) for k, v in by_name.items()}, names)
-        _places.update(names=cached, signature=signature)
-        return cached
+            forms.setdefault(key, None)
+            if key.endswith(SUFFIXES) and len(key) >= 3 and _CJK_RUNS.fullmatch(key):
+                forms.setdefault(key[:-1], None)
+            for suffix in LATIN_SUFFIXES:
+                if key.endswith(suffix) and len(key) > len(suffix):
+                    forms.setdefault(key[: -len(suffix)], None)
+        usable = tuple(f for f in forms if _usable(f))
+        if usable:
+            names[pk] = usable
+            for form in usable:
+                by_name.setdefault(form, []).append(pk)
+    return PlaceNames({k: tuple(v) for k, v in by_name.items()}, names)
 
 
 def _usable(name: str) -> bool:
@@ -160,7 +130,7 @@ def expand(query: str, terms: list[Term]) -> Expansion:
     if not query.strip():
         return Expansion((), ())
     already = {a for t in terms for a in t.alternatives}
-    nodes = _nodes()
+    nodes = theme_nodes()
     found = tag_text(query, nodes, None, limit=MAX_THEMES, min_confidence=0.9)
     by_id = {n.id: n for n in nodes}
     ids = tuple(tid for tid, _confidence in found)

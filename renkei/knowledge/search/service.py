@@ -320,8 +320,8 @@ def _matches(cat: Catalogue, terms: list[Term], expansion: Expansion, mask: np.n
         allowed = int(mask.sum())
         ids = cat.ids[mask].tolist() if allowed < min(IDS_IN_QUERY, cat.size) else None
         key = None if ids is None else tuple(ids)
-        for name, query_terms, any_term in (("words", terms, False), ("taxonomy", list(expansion.searched), True)):
-            if name == "taxonomy" and (mode != "hybrid" or not query_terms):
+        for name, query_terms, any_term in (("words", terms, False), ("place names", list(expansion.searched), True)):
+            if name == "place names" and (mode != "hybrid" or not query_terms):
                 continue
             found = fetched.get((name, key))
             if found is None:

@@ -11,29 +11,35 @@ from django.db.models import Count, Max
 from renkei.engine.tagging import tag_text, theme_embeddings
 from renkei.engine.types import ThemeNode
 from renkei.knowledge.search.indexing import encoder
+from renkei.knowledge.search.refresh import refreshed
 from renkei.places.models import Theme
 
 _lock = threading.Lock()
-_cache: dict[tuple, tuple[list[ThemeNode], np.ndarray]] = {}
+_vectors: list[tuple] = []  # (encoder name, the theme nodes they were computed for, vectors)
 
 
-def _nodes() -> list[ThemeNode]:
-    return [ThemeNode(id=t.pk, code=t.code, parent_id=t.parent_id, name_en=t.name_en, name_ja=t.name_ja,
-                      synonyms_en=tuple(t.synonyms_en), synonyms_ja=tuple(t.synonyms_ja),
-                      description=t.description_en, description_ja=t.description_ja)
-            for t in Theme.objects.order_by("id")]
+def _theme_signature() -> tuple:
+    agg = Theme.objects.aggregate(n=Count("id"), last=Max("id"))
+    return agg["n"], agg["last"]
+
+
+def theme_nodes() -> list[ThemeNode]:
+    """The taxonomy as the engine's tagger reads it, reloaded when themes are added or removed."""
+    return refreshed("themes", _theme_signature, lambda: [
+        ThemeNode(id=t.pk, code=t.code, parent_id=t.parent_id, name_en=t.name_en, name_ja=t.name_ja,
+                  synonyms_en=tuple(t.synonyms_en), synonyms_ja=tuple(t.synonyms_ja),
+                  description=t.description_en, description_ja=t.description_ja)
+        for t in Theme.objects.order_by("id")])
 
 
 def _themes() -> tuple[list[ThemeNode], np.ndarray, object]:
     model, embedder = encoder()
-    agg = Theme.objects.aggregate(n=Count("id"), last=Max("id"))
-    key = (model, agg["n"], agg["last"])
+    nodes = theme_nodes()
     with _lock:
-        if key not in _cache:
-            nodes = _nodes()
-            _cache.clear()
-            _cache[key] = (nodes, theme_embeddings(nodes, embedder) if nodes else np.zeros((0, embedder.dim)))
-        nodes, vectors = _cache[key]
+        if not _vectors or _vectors[0][0] != model or _vectors[0][1] is not nodes:
+            vectors = theme_embeddings(nodes, embedder) if nodes else np.zeros((0, embedder.dim))
+            _vectors[:] = [(model, nodes, vectors)]
+        vectors = _vectors[0][2]
     return nodes, vectors, embedder
 
 
