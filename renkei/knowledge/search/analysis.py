@@ -23,6 +23,7 @@ import re
 import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 CJK_CLASS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\uac00-\ud7af"
 _CJK_RUN = re.compile(f"[{CJK_CLASS}]+")
@@ -181,19 +182,24 @@ def best_corrections(word: str, candidates: list[str], limit: int = 3) -> list[s
 
 # --- snippets ---------------------------------------------------------------------------------
 
+@lru_cache(maxsize=256)
+def _needle_pattern(needles: tuple[str, ...]) -> re.Pattern | None:
+    """One pattern for all the needles, tried at every position (a lookahead, so matches that
+    overlap are all found), longest needle first; Latin words only at the start of a word."""
+    options = []
+    for needle in sorted({n.lower() for n in needles if n}, key=lambda n: (-len(n), n)):
+        pattern = re.escape(needle)
+        options.append(rf"(?<![a-z0-9]){pattern}" if not is_cjk(needle) and needle.isascii() else pattern)
+    return re.compile("(?=(" + "|".join(options) + "))") if options else None
+
+
 def _spans(text: str, needles: list[str]) -> list[tuple[int, int]]:
-    folded = text.lower()
-    spans = []
-    for needle in needles:
-        if not needle:
-            continue
-        pattern = re.escape(needle.lower())
-        if not is_cjk(needle) and needle.isascii():
-            pattern = rf"(?<![a-z0-9]){pattern}"
-        spans.extend(m.span() for m in re.finditer(pattern, folded))
-    spans.sort()
+    pattern = _needle_pattern(tuple(needles))
+    if pattern is None:
+        return []
     merged: list[tuple[int, int]] = []
-    for start, end in spans:
+    for match in pattern.finditer(text.lower()):
+        start, end = match.start(), match.start() + len(match.group(1))
         if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
         else:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import time
 from collections import Counter, OrderedDict
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from threading import Lock
 
@@ -306,8 +308,35 @@ class Cosines:
         return dict(zip(rows.tolist(), values.tolist(), strict=True))
 
 
+_BACKGROUND = ThreadPoolExecutor(max_workers=2, thread_name_prefix="renkei-search")
+
+
+def _semantic_candidates(cat: Catalogue, query: str, masks: list[np.ndarray]
+                         ) -> tuple[Cosines, list[dict[int, float]], float]:
+    """The query's cosines and its SEMANTIC_CANDIDATES nearest products within each mask, with the
+    time it took (ms). Pure numpy and the encoder: no database, so it may run in another thread."""
+    clock = time.perf_counter()
+    cosines = Cosines(cat, query_vector(query))
+    tops = [cosines.top(m, SEMANTIC_CANDIDATES) for m in masks]
+    return cosines, tops, (time.perf_counter() - clock) * 1000
+
+
+def _awaited(pending: Future | None, i: int, timings: dict[str, float]
+             ) -> Callable[[], tuple[Cosines, dict[int, float]]] | None:
+    """What ``_matches`` calls for the semantic candidates of the ``i``-th mask (waiting for them)."""
+    if pending is None:
+        return None
+
+    def get() -> tuple[Cosines, dict[int, float]]:
+        cosines, tops, elapsed = pending.result()
+        timings.setdefault("semantic", elapsed)
+        return cosines, tops[i]
+    return get
+
+
 def _matches(cat: Catalogue, terms: list[Term], expansion: Expansion, mask: np.ndarray, mode: str,
-             cosines: Cosines | None, timings: dict[str, float], fetched: dict | None = None,
+             semantic: Callable[[], tuple[Cosines, dict[int, float]]] | None, timings: dict[str, float],
+             fetched: dict | None = None,
              ranked: bool = True) -> Signals:
     """The signals for the rows in ``mask`` that the query may return. ``fetched`` remembers the
     backend's answers within one search: the facets' second pass over the unfiltered library asks
@@ -341,9 +370,10 @@ def _matches(cat: Catalogue, terms: list[Term], expansion: Expansion, mask: np.n
         if expansion.place_ids:
             themed |= cat.places.rows_with(expansion.place_ids, cat.size)
         signals.themed = set(np.flatnonzero(themed & mask).tolist())
-    if cosines is not None:
+    if semantic is not None:
+        cosines, top = semantic()  # the candidates, chosen in the background meanwhile
         clock = time.perf_counter()
-        signals.semantic = cosines.top(mask, SEMANTIC_CANDIDATES)
+        signals.semantic = dict(top)
         if ranked:  # every match gets its cosine too
             rest = list(dict.fromkeys(row for row in (*signals.fulltext, *signals.translated, *signals.themed)
                                       if row not in signals.semantic))
@@ -443,21 +473,22 @@ def search(*, viewer, query: str = "", filters: SearchFilters | None = None, sor
     corrections: dict[str, list[str]] = {}
     expansion = Expansion((), ())
     if terms:
+        # the query's vector and its nearest products are computed in the background while the
+        # database answers the full-text query (numpy and the database both let go of the GIL)
+        pending = _BACKGROUND.submit(_semantic_candidates, cat, query, [mask, base] if masks else [mask]) \
+            if mode != "fulltext" and cat.size else None
         if mode != "semantic":
             corrections = correct(terms)
         if mode == "hybrid":
             expansion = expand(query, terms)
-        cosines = None
-        if mode != "fulltext" and cat.size:
-            clock = time.perf_counter()
-            cosines = Cosines(cat, query_vector(query))
-            timings["semantic"] = (time.perf_counter() - clock) * 1000
         fetched: dict = {}
-        scored = fuse(_matches(cat, terms, expansion, mask, mode, cosines, timings, fetched), mode)
+        scored = fuse(_matches(cat, terms, expansion, mask, mode, _awaited(pending, 0, timings), timings, fetched),
+                      mode)
         matching = np.zeros(cat.size, dtype=bool)
         matching[scored.rows] = True
         if masks:  # facets also count what the other filters leave out
-            others = _matches(cat, terms, expansion, base, mode, cosines, timings, fetched, ranked=False)
+            others = _matches(cat, terms, expansion, base, mode, _awaited(pending, 1, timings), timings, fetched,
+                              ranked=False)
             matching[fuse(others, mode).rows] = True
     else:
         scored = Scored.unranked(np.flatnonzero(mask))
@@ -466,11 +497,13 @@ def search(*, viewer, query: str = "", filters: SearchFilters | None = None, sor
             sort = "newest"
     clock = time.perf_counter()
     counted = matching & base
-    facets = {name: _facet(cat, name, counted & combined(cat, masks, without=name) if masks else counted,
-                           getattr(filters, name)) for name in FACETS}
+    # the facets are counted in the background while the page's products are read
+    counting = _BACKGROUND.submit(_facet_counts, cat, {
+        name: counted & combined(cat, masks, without=name) if masks else counted for name in FACETS})
     order = _order(cat, scored, sort)
     page = max(1, page)
     hits = _hits(cat, order[(page - 1) * page_size : page * page_size], scored, terms, expansion)
+    facets = {name: _facet(name, found, getattr(filters, name)) for name, found in counting.result().items()}
     timings["facets_and_page"] = (time.perf_counter() - clock) * 1000
     return SearchResult(query=query, mode=mode, sort=sort, total=len(scored), page=page, page_size=page_size,
                         hits=hits, facets=facets, corrections=corrections, timings_ms=timings,
@@ -495,8 +528,9 @@ def _needles(terms: list[Term], expansion: Expansion) -> list[str]:
     return [alt for t in (*terms, *expansion.terms) for alt in t.alternatives]
 
 
-#: what a result shows (the page, the API, the command) and its snippet is cut from
-HIT_FIELDS = ("id", "slug", "kind", "title", "summary", "body", "languages", "published_on", "status", "visibility",
+#: what a result shows (the page, the API, the command) and its snippet is cut from first; the body
+#: is read only for the results whose summaries do not show a searched word
+HIT_FIELDS = ("id", "slug", "kind", "title", "summary", "languages", "published_on", "status", "visibility",
               "created_by")
 
 
@@ -504,44 +538,45 @@ def _hits(cat: Catalogue, rows: list[int], scored: Scored, terms: list[Term], ex
     pks = [int(cat.ids[r]) for r in rows]
     products = Product.objects.only(*HIT_FIELDS).in_bulk(pks)
     needles = _needles(terms, expansion)
-    found_hits: list[tuple[Product, tuple, str, bool, str, bool]] = []
+    found_hits: list[list] = []  # product, (score, text part, cosine), title, snippet, found
     for row, pk in zip(rows, pks, strict=True):
         product = products.get(pk)
         if product is None:
             continue
-        title_html, in_title = highlight(product.title_text, needles, width=400)
+        title_html, _in_title = highlight(product.title_text, needles, width=400)
         snippet, found = "", False
-        for text in _text_sources(product):
+        for text in dict.fromkeys([product.summary_text, *product.summary.values()]):
             snippet, found = highlight(text, needles)
             if found or not needles:
                 break
-        found_hits.append((product, scored.get(row), title_html, in_title, snippet, found))
-    # the files' text only for the products whose summary and body did not show a needle (one query)
-    waiting = [h[0].pk for h in found_hits if needles and not h[5]]
+        found_hits.append([product, scored.get(row), title_html, snippet, found])
+    # then the bodies and the files' text, each in one query, for those whose summary showed no needle
+    waiting = [h[0].pk for h in found_hits if needles and not h[4]]
+    bodies = dict(Product.objects.filter(pk__in=waiting).values_list("pk", "body")) if waiting else {}
+    for hit in found_hits:
+        for text in (bodies.get(hit[0].pk) or {}).values() if needles and not hit[4] else ():
+            hit[3], hit[4] = highlight(markdown_text(text), needles)
+            if hit[4]:
+                break
+    waiting = [h[0].pk for h in found_hits if needles and not h[4]]
     file_texts: dict[int, list[str]] = {}
     if waiting:
         for product_id, text in ProductFile.objects.filter(product_id__in=waiting).order_by(
                 "uploaded_at", "id").values_list("product_id", "text"):
             file_texts.setdefault(product_id, []).append(text)
     hits = []
-    for product, (score, f, s), title_html, _in_title, snippet, found in found_hits:
+    for product, (score, f, s), title_html, snippet, found in found_hits:
         if needles and not found:
             for text in file_texts.get(product.pk, ()):
                 snippet, found = highlight(text, needles)
                 if found:
                     break
         if needles and not found:  # the words are only in the title (or the match is in meaning)
-            snippet, _ = highlight(product.summary_text or markdown_text(pick_language(product.body)), [])
+            body = pick_language(bodies.get(product.pk) or {})
+            snippet, _ = highlight(product.summary_text or markdown_text(body), [])
         hits.append(Hit(product=product, score=round(score, 4), fulltext=None if f is None else round(f, 4),
                         semantic=None if s is None else round(s, 4), title_html=title_html, snippet_html=snippet))
     return hits
-
-
-def _text_sources(product: Product):
-    yield product.summary_text
-    for language in dict.fromkeys([*product.summary, *product.body]):
-        yield product.summary.get(language, "")
-        yield markdown_text(product.body.get(language, ""))
 
 
 # --- facets -------------------------------------------------------------------------------------
@@ -549,31 +584,50 @@ def _text_sources(product: Product):
 
 FACETS = ("kind", "theme", "place", "country", "language", "year")
 
-def _facet(cat: Catalogue, name: str, rows: np.ndarray, chosen) -> list[FacetValue]:
+
+def _bincount(values: np.ndarray, offset: int = 0) -> dict[int, int]:
+    counts = np.bincount(values.astype(np.int64) + offset) if len(values) else np.zeros(0, dtype=np.int64)
+    present = np.flatnonzero(counts)
+    return dict(zip((present - offset).tolist(), counts[present].tolist(), strict=True))
+
+
+def _facet_counts(cat: Catalogue, rows: dict[str, np.ndarray]) -> dict[str, dict]:
+    """value → how many of the selected rows have it, for each facet (``rows``: a mask per facet).
+    Pure numpy: no database and no translation, so it may run in another thread."""
+    out: dict[str, dict] = {}
+    for name, selected in rows.items():
+        if name == "kind":
+            out[name] = _bincount(cat.kind[selected], offset=1)  # -1: a kind no longer known
+        elif name == "year":
+            out[name] = _bincount(cat.year[selected])
+        elif name == "language":
+            out[name] = cat.language_counts(selected)
+        else:
+            out[name] = {"theme": cat.themes, "place": cat.places, "country": cat.countries}[name].counts(selected)
+    return out
+
+
+def _facet(name: str, counts: dict, chosen) -> list[FacetValue]:
+    """The facet's values with their labels in the active language, most frequent first (years:
+    newest first)."""
     chosen = "" if chosen in (None, "") else str(chosen)
     japanese = (get_language() or "en").startswith("ja")  # names as Place.name and Theme.name give them
     if name == "kind":
-        values, counts = np.unique(cat.kind[rows], return_counts=True)
         labels = dict(Product.Kind.choices)
-        items = [(KINDS[v], str(labels[KINDS[v]]), c) for v, c in zip(values.tolist(), counts.tolist(), strict=True)
-                 if v >= 0]
+        items = [(KINDS[v], str(labels[KINDS[v]]), c) for v, c in counts.items() if 0 <= v < len(KINDS)]
     elif name == "year":
-        values, counts = np.unique(cat.year[rows], return_counts=True)
-        items = [(str(v), str(v), c) for v, c in zip(values.tolist(), counts.tolist(), strict=True) if v]
-        items.sort(key=lambda i: i[0], reverse=True)
+        items = sorted(((str(v), str(v), c) for v, c in counts.items() if v), key=lambda i: i[0], reverse=True)
         return [FacetValue(v, label, c, v == chosen) for v, label, c in items]
     elif name == "language":
         names = {"en": "English", "ja": "日本語"}
-        items = [(code, names.get(code, code), n) for code, n in cat.language_counts(rows).items()]
+        items = [(code, names.get(code, code), n) for code, n in counts.items()]
     elif name in ("theme", "place"):
-        counts = (cat.themes if name == "theme" else cat.places).counts(rows)
         names = catalogue_module.names(Theme if name == "theme" else Place, list(counts))
         items = [(names[v][0], names[v][2] if japanese and names[v][2] else names[v][1], n)
                  for v, n in counts.items() if v in names]
     else:
         from renkei.places.validation import country_label
 
-        counts = cat.countries.counts(rows)
         items = [(country_name(c), country_label(country_name(c)), n) for c, n in counts.items()]
     items.sort(key=lambda i: (-i[2], i[1]))
     return [FacetValue(v, label, c, v == chosen) for v, label, c in items]
