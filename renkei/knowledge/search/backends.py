@@ -241,18 +241,31 @@ class PostgresBackend:
     RANK_AT_MOST = 500
     WINDOW_MARGIN = 1.5
 
+    #: a Japanese word of at least this many bigrams is matched by all of them, in any order
+    BIGRAMS_IN_ANY_ORDER = 3
+
     def _alternative(self, text: str) -> tuple[str, list[str]]:
-        parts, params = [], []
+        """One alternative of a term as a tsquery. A Japanese word is a sequence of bigrams: a
+        phrase when it has one or two (下水道: 下水 <-> 水道), or all its bigrams when it has
+        BIGRAMS_IN_ANY_ORDER or more (コンパクトシティ), which the GIN index answers on its own, where
+        a phrase makes PostgreSQL read every candidate's tsvector to check the positions; three
+        bigrams or more are almost never all in a product without the word."""
+        parts, params, in_any_order = [], [], False
         for part in split_scripts(text):
             if is_cjk(part):
-                parts.append("phraseto_tsquery('simple', %s)")
-                params.append(" ".join(cjk_bigrams(part)))
+                bigrams = cjk_bigrams(part)
+                loose = len(bigrams) >= self.BIGRAMS_IN_ANY_ORDER
+                in_any_order |= loose
+                parts.append("plainto_tsquery('simple', %s)" if loose else "phraseto_tsquery('simple', %s)")
+                params.append(" ".join(bigrams))
             else:
                 parts.append("phraseto_tsquery('simple', %s)" if " " in part else "plainto_tsquery('simple', %s)")
                 params.append(part)
         if not parts:
             return "''::tsquery", []
-        return "(" + " <-> ".join(parts) + ")" if len(parts) > 1 else parts[0], params
+        if len(parts) == 1:
+            return parts[0], params
+        return "(" + (" && " if in_any_order else " <-> ").join(parts) + ")", params
 
     def tsquery(self, terms: Sequence[Term], any_term: bool = False) -> tuple[str, list[str]]:
         clauses, params = [], []
@@ -283,14 +296,20 @@ class PostgresBackend:
         if ids is not None:
             match += " AND product_id = ANY(%s)"
             match_params.append(list(ids))
+        outermost = not connection.in_atomic_block
         with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
             window = None if ids is not None else self._window(cursor, terms, any_term)
-            # bitmap scans only, until the end of this (sub)transaction: an error rolls it back
-            cursor.execute("SELECT current_setting('enable_indexscan'), current_setting('enable_seqscan'), "
-                           "set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true)")
-            saved = cursor.fetchone()[:2]
+            # bitmap scans only, until the end of this transaction, or of this savepoint inside an
+            # outer one (the settings are put back then; an error rolls them back either way)
+            if outermost:
+                cursor.execute(_SCANS, ["off", "off"])
+            else:
+                cursor.execute("SELECT current_setting('enable_indexscan'), current_setting('enable_seqscan'), "
+                               "set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true)")
+                saved = cursor.fetchone()[:2]
             found = self._newest(cursor, expression if rank else None, params, match, match_params, window, limit)
-            cursor.execute(_SCANS, list(saved))
+            if not outermost:
+                cursor.execute(_SCANS, list(saved))
         return found
 
     def _newest(self, cursor, expression, params, match, match_params, window, limit):

@@ -64,13 +64,27 @@ class Pairs:
 
     _distinct: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
     _codes: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
+    _by_row: tuple[np.ndarray, np.ndarray] | None = field(default=None, init=False, repr=False, compare=False)
 
     def counts(self, selected: np.ndarray) -> dict[int, int]:
-        """value → how many selected rows have it (a count per distinct value, no sorting)."""
+        """value → how many selected rows (a boolean mask over the catalogue) have it: a count
+        per distinct value, no sorting. A selection of a few rows reads only their pairs, through
+        an index of the pairs by row."""
         if self._codes is None:
             self._distinct, codes = np.unique(self.values, return_inverse=True)
             self._codes = codes.astype(np.int32)
-        counts = np.bincount(self._codes[selected[self.rows]], minlength=len(self._distinct))
+        chosen = np.flatnonzero(selected)
+        if len(chosen) * 8 < len(selected):
+            if self._by_row is None or len(self._by_row[1]) != len(selected) + 1:
+                order = np.argsort(self.rows, kind="stable")
+                self._by_row = (self._codes[order], np.searchsorted(self.rows[order], np.arange(len(selected) + 1)))
+            codes_by_row, starts = self._by_row
+            begin, lengths = starts[chosen], starts[chosen + 1] - starts[chosen]
+            offsets = np.repeat(begin - (np.cumsum(lengths) - lengths), lengths)
+            codes = codes_by_row[offsets + np.arange(int(lengths.sum()))]
+        else:
+            codes = self._codes[selected[self.rows]]
+        counts = np.bincount(codes, minlength=len(self._distinct))
         present = np.flatnonzero(counts)
         return dict(zip(self._distinct[present].tolist(), counts[present].tolist(), strict=True))
 
