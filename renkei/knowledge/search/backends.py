@@ -265,7 +265,13 @@ class PostgresBackend:
             return "''::tsquery", []
         if len(parts) == 1:
             return parts[0], params
-        return "(" + (" && " if in_any_order else " <-> ").join(parts) + ")", params
+        sql = "(" + (" && " if in_any_order else " <-> ").join(parts) + ")"
+        if _WORD_RUN.fullmatch(text):
+            # PostgreSQL's parser reads Latin letters and Japanese written together (SDGs未来都市の取組)
+            # as one word: the term as the start of such a word
+            sql = f"({sql} || to_tsquery('simple', %s))"
+            params.append(f"'{text}':*")  # word characters only: nothing to quote
+        return sql, params
 
     def tsquery(self, terms: Sequence[Term], any_term: bool = False) -> tuple[str, list[str]]:
         clauses, params = [], []

@@ -239,3 +239,54 @@ def test_renamed_places_are_picked_up():
     place.save()
     assert named_places("Newtown", place_names()) == []
     assert named_places("Oldbury", place_names()) == [place.pk]
+
+
+def test_japanese_words_of_every_length_are_found_and_a_three_character_word_stays_whole(anonymous):
+    product(title={"ja": "下水道の老朽化対策"}, slug="sewers")
+    product(title={"ja": "下水処理場と水道の料金"}, slug="apart")  # 下水 and 水道, but not 下水道
+    product(title={"ja": "再生可能エネルギーの導入"}, slug="renewables")
+    assert slugs(search(viewer=anonymous, query="下水道", mode="fulltext")) == ["sewers"]
+    assert slugs(search(viewer=anonymous, query="再生可能エネルギー", mode="fulltext")) == ["renewables"]
+    assert slugs(search(viewer=anonymous, query="エネルギー導入", mode="fulltext")) == []
+    assert set(slugs(search(viewer=anonymous, query="水道", mode="fulltext"))) == {"sewers", "apart"}
+
+
+def test_facet_counts_agree_for_a_few_rows_and_for_many():
+    import numpy as np
+
+    from renkei.knowledge.search.catalogue import Pairs
+
+    rng = np.random.default_rng(7)
+    rows = rng.integers(0, 1000, 2500).astype(np.int32)
+    values = rng.integers(1, 40, 2500).astype(np.int64)
+    pairs = Pairs(rows, values)
+    for size in (0, 1, 30, 120, 900):
+        selected = np.zeros(1000, dtype=bool)
+        selected[rng.choice(1000, size, replace=False)] = True
+        expected: dict[int, int] = {}
+        for row, value in zip(rows.tolist(), values.tolist(), strict=True):
+            if selected[row]:
+                expected[value] = expected.get(value, 0) + 1
+        assert pairs.counts(selected) == expected
+
+
+def test_postgres_matches_a_long_japanese_word_by_its_bigrams_and_a_short_one_as_a_phrase():
+    from renkei.knowledge.search.analysis import Term
+    from renkei.knowledge.search.backends import PostgresBackend
+
+    postgres = PostgresBackend()
+    sql, params = postgres.tsquery([Term("コンパクトシティ")])
+    assert sql == "(plainto_tsquery('simple', %s))" and params == ["コン ンパ パク クト トシ シテ ティ"]
+    sql, params = postgres.tsquery([Term("下水道")])
+    assert sql == "(phraseto_tsquery('simple', %s))" and params == ["下水 水道"]
+    sql, params = postgres.tsquery([Term("sdgs未来都市")])  # apart, or written together as one word
+    assert " && " in sql and "to_tsquery" in sql and params == ["sdgs", "未来 来都 都市", "'sdgs未来都市':*"]
+    sql, _params = postgres.tsquery([Term("kobe防災")])
+    assert " <-> " in sql
+
+
+def test_latin_letters_and_japanese_written_together_are_found(anonymous):
+    product(title={"ja": "SDGs未来都市の取組"}, slug="together")
+    product(title={"ja": "CO2削減の目標"}, slug="co2")
+    assert slugs(search(viewer=anonymous, query="SDGs未来都市", mode="fulltext")) == ["together"]
+    assert slugs(search(viewer=anonymous, query="CO2削減", mode="fulltext")) == ["co2"]
