@@ -446,8 +446,11 @@ def main() -> None:
                                                            stdout=subprocess.PIPE, text=True).stdout)
         summary = {db: {"search_p50_ms": r["search_ms"]["p50"], "search_p95_ms": r["search_ms"]["p95"],
                         "fulltext_raw_p50_ms": r["fulltext_raw_ms"]["p50"],
-                        "fulltext_raw_p95_ms": r["fulltext_raw_ms"]["p95"],
-                        "index_products_per_s": r["index"]["products_per_s"]} for db, r in results.items()}
+                        "fulltext_raw_p95_ms": r["fulltext_raw_ms"]["p95"]} if "search_ms" in r else {}
+                   for db, r in results.items()}  # no searches with --build-only
+        for db, r in results.items():
+            if "index" in r:
+                summary[db]["index_products_per_s"] = r["index"]["products_per_s"]
         print(json.dumps({"summary": summary, **results}, indent=2, ensure_ascii=False))
         return
     if args.threads:
