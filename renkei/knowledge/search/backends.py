@@ -305,14 +305,11 @@ class PostgresBackend:
         outermost = not connection.in_atomic_block
         with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
             window = None if ids is not None else self._window(cursor, terms, any_term)
-            # bitmap scans only, until the end of this transaction, or of this savepoint inside an
-            # outer one (the settings are put back then; an error rolls them back either way)
-            if outermost:
-                cursor.execute(_SCANS, ["off", "off"])
-            else:
-                cursor.execute("SELECT current_setting('enable_indexscan'), current_setting('enable_seqscan'), "
-                               "set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true)")
-                saved = cursor.fetchone()[:2]
+            # bitmap scans only: until this transaction ends or, inside an outer one, until they are
+            # put back below (an error rolls them back either way)
+            cursor.execute("SELECT current_setting('enable_indexscan'), current_setting('enable_seqscan'), "
+                           "set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true)")
+            saved = cursor.fetchone()[:2]
             found = self._newest(cursor, expression if rank else None, params, match, match_params, window, limit)
             if not outermost:
                 cursor.execute(_SCANS, list(saved))

@@ -534,48 +534,50 @@ HIT_FIELDS = ("id", "slug", "kind", "title", "summary", "languages", "published_
               "created_by")
 
 
+def _first_snippet(texts, needles: list[str]) -> str | None:
+    """The highlighted snippet of the first of ``texts`` that shows a needle, if any does."""
+    for text in texts:
+        snippet, found = highlight(text, needles)
+        if found:
+            return snippet
+    return None
+
+
 def _hits(cat: Catalogue, rows: list[int], scored: Scored, terms: list[Term], expansion: Expansion) -> list[Hit]:
     pks = [int(cat.ids[r]) for r in rows]
     products = Product.objects.only(*HIT_FIELDS).in_bulk(pks)
+    listed = [(row, products[pk]) for row, pk in zip(rows, pks, strict=True) if pk in products]
     needles = _needles(terms, expansion)
-    found_hits: list[list] = []  # product, (score, text part, cosine), title, snippet, found
-    for row, pk in zip(rows, pks, strict=True):
-        product = products.get(pk)
-        if product is None:
-            continue
-        title_html, _in_title = highlight(product.title_text, needles, width=400)
-        snippet, found = "", False
-        for text in dict.fromkeys([product.summary_text, *product.summary.values()]):
-            snippet, found = highlight(text, needles)
-            if found or not needles:
-                break
-        found_hits.append([product, scored.get(row), title_html, snippet, found])
-    # then the bodies and the files' text, each in one query, for those whose summary showed no needle
-    waiting = [h[0].pk for h in found_hits if needles and not h[4]]
-    bodies = dict(Product.objects.filter(pk__in=waiting).values_list("pk", "body")) if waiting else {}
-    for hit in found_hits:
-        for text in (bodies.get(hit[0].pk) or {}).values() if needles and not hit[4] else ():
-            hit[3], hit[4] = highlight(markdown_text(text), needles)
-            if hit[4]:
-                break
-    waiting = [h[0].pk for h in found_hits if needles and not h[4]]
-    file_texts: dict[int, list[str]] = {}
-    if waiting:
-        for product_id, text in ProductFile.objects.filter(product_id__in=waiting).order_by(
-                "uploaded_at", "id").values_list("product_id", "text"):
-            file_texts.setdefault(product_id, []).append(text)
+    if not needles:
+        snippets = {p.pk: highlight(p.summary_text, [])[0] for _row, p in listed}
+    else:
+        snippets = {p.pk: _first_snippet(dict.fromkeys([p.summary_text, *p.summary.values()]), needles)
+                    for _row, p in listed}
+        # then, for the products whose summary shows no needle, the bodies and then the files' text
+        # (one query each)
+        waiting = [pk for pk, snippet in snippets.items() if snippet is None]
+        bodies = dict(Product.objects.filter(pk__in=waiting).values_list("pk", "body")) if waiting else {}
+        for pk in waiting:
+            snippets[pk] = _first_snippet((markdown_text(t) for t in (bodies.get(pk) or {}).values()), needles)
+        waiting = [pk for pk in waiting if snippets[pk] is None]
+        file_texts: dict[int, list[str]] = {}
+        if waiting:
+            for product_id, text in ProductFile.objects.filter(product_id__in=waiting).order_by(
+                    "uploaded_at", "id").values_list("product_id", "text"):
+                file_texts.setdefault(product_id, []).append(text)
+        for pk in waiting:
+            snippets[pk] = _first_snippet(file_texts.get(pk, ()), needles)
+        for _row, p in listed:  # the words are only in the title (or the match is in meaning)
+            if snippets[p.pk] is None:
+                snippets[p.pk] = highlight(p.summary_text or markdown_text(pick_language(bodies.get(p.pk) or {})),
+                                           [])[0]
     hits = []
-    for product, (score, f, s), title_html, snippet, found in found_hits:
-        if needles and not found:
-            for text in file_texts.get(product.pk, ()):
-                snippet, found = highlight(text, needles)
-                if found:
-                    break
-        if needles and not found:  # the words are only in the title (or the match is in meaning)
-            body = pick_language(bodies.get(product.pk) or {})
-            snippet, _ = highlight(product.summary_text or markdown_text(body), [])
+    for row, product in listed:
+        score, f, s = scored.get(row)
         hits.append(Hit(product=product, score=round(score, 4), fulltext=None if f is None else round(f, 4),
-                        semantic=None if s is None else round(s, 4), title_html=title_html, snippet_html=snippet))
+                        semantic=None if s is None else round(s, 4),
+                        title_html=highlight(product.title_text, needles, width=400)[0],
+                        snippet_html=snippets[product.pk]))
     return hits
 
 
