@@ -111,11 +111,12 @@ def embedder() -> CachedEmbedder:
 
 
 def signature() -> tuple:
-    """Changes whenever a place, need or expertise is added, edited or removed."""
+    """Changes whenever a place, need, expertise or theme is added, edited or removed."""
     places = Place.objects.aggregate(n=Count("id"), t=Max("updated_at"))
     needs = Need.objects.aggregate(n=Count("id"), t=Max("updated_at"))
     offers = Expertise.objects.aggregate(n=Count("id"), t=Max("updated_at"))
-    return (places["n"], places["t"], needs["n"], needs["t"], offers["n"], offers["t"], Theme.objects.count())
+    themes = Theme.objects.aggregate(n=Count("id"), t=Max("updated_at"))
+    return (places["n"], places["t"], needs["n"], needs["t"], offers["n"], offers["t"], themes["n"], themes["t"])
 
 
 _lock = threading.Lock()

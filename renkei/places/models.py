@@ -59,6 +59,8 @@ class Theme(models.Model):
     description_ja = models.TextField(_("description (Japanese)"), blank=True)
     related = models.ManyToManyField("self", verbose_name=_("related themes"), blank=True, symmetrical=True)
     position = models.PositiveIntegerField(_("position"), default=0)
+    # search, theme suggestions and matching rebuild their copies of the taxonomy when it changes
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["position", "code"]

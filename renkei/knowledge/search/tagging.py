@@ -19,12 +19,12 @@ _vectors: list[tuple] = []  # (encoder name, the theme nodes they were computed 
 
 
 def _theme_signature() -> tuple:
-    agg = Theme.objects.aggregate(n=Count("id"), last=Max("id"))
-    return agg["n"], agg["last"]
+    agg = Theme.objects.aggregate(n=Count("id"), last=Max("id"), edited=Max("updated_at"))
+    return agg["n"], agg["last"], agg["edited"]
 
 
 def theme_nodes() -> list[ThemeNode]:
-    """The taxonomy as the engine's tagger reads it, reloaded when themes are added or removed."""
+    """The taxonomy as the engine's tagger reads it, reloaded when a theme is added, edited or removed."""
     return refreshed("themes", _theme_signature, lambda: [
         ThemeNode(id=t.pk, code=t.code, parent_id=t.parent_id, name_en=t.name_en, name_ja=t.name_ja,
                   synonyms_en=tuple(t.synonyms_en), synonyms_ja=tuple(t.synonyms_ja),

@@ -290,3 +290,20 @@ def test_latin_letters_and_japanese_written_together_are_found(anonymous):
     product(title={"ja": "CO2削減の目標"}, slug="co2")
     assert slugs(search(viewer=anonymous, query="SDGs未来都市", mode="fulltext")) == ["together"]
     assert slugs(search(viewer=anonymous, query="CO2削減", mode="fulltext")) == ["co2"]
+
+
+def test_a_synonym_added_to_a_theme_reaches_the_search_and_the_theme_suggestions(anonymous, admin_user):
+    """The search and the suggestions keep a copy of the taxonomy: an edit, not only a new theme,
+    replaces it."""
+    from renkei.knowledge.search.tagging import theme_nodes
+    from renkei.places.models import Theme
+    from renkei.places.services import theme_update
+
+    product(title="Household sorting in Kitakyushu", slug="sorting", themes=["solid-waste"])
+    assert search(viewer=anonymous, query="gomi").themes == []
+    theme = Theme.objects.get(code="solid-waste")
+    theme_update(actor=admin_user, theme=theme, data={"synonyms_en": [*theme.synonyms_en, "gomi"]})
+    result = search(viewer=anonymous, query="gomi")
+    assert [t.code for t in result.themes] == ["solid-waste"]
+    assert slugs(result) == ["sorting"]  # found through the theme it is tagged with
+    assert "gomi" in next(n for n in theme_nodes() if n.code == "solid-waste").synonyms_en

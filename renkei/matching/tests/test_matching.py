@@ -240,3 +240,16 @@ def test_profile_edit_embeds_the_new_text_in_the_background(client, demo, django
                                                                "description_en": "A brand new text about landfill"})
     assert response.status_code == 302 and len(callbacks) == 1
     assert TextEmbedding.objects.filter(key=key, model="hashing-256").exists()
+
+
+@pytest.mark.django_db
+def test_editing_a_theme_changes_the_index_signature(admin_user):
+    """The matching index holds the taxonomy (names, synonyms, related themes): an edit rebuilds it."""
+    from renkei.matching.fetch import signature
+    from renkei.places.models import Theme
+    from renkei.places.services import theme_update
+
+    before = signature()
+    theme = Theme.objects.get(code="compact-city")
+    theme_update(actor=admin_user, theme=theme, data={"related": ["mobility"]})
+    assert signature() != before
