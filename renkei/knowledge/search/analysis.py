@@ -30,6 +30,9 @@ _CJK_RUN = re.compile(f"[{CJK_CLASS}]+")
 _CJK = re.compile(f"[{CJK_CLASS}]")
 _LATIN_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _WORD_OR_CJK = re.compile(f"[{CJK_CLASS}]+|[^\\W_{CJK_CLASS}]+", re.UNICODE)
+# where a CJK character meets a Latin letter or a digit, in either order ("sdgs未来都市", "本市はdx")
+_SCRIPTS_MEET = re.compile(f"(?<=[{CJK_CLASS}])(?=[^\\W_{CJK_CLASS}])|(?<=[^\\W_{CJK_CLASS}])(?=[{CJK_CLASS}])",
+                           re.UNICODE)
 _QUERY_PART = re.compile(r'"([^"]*)"|(\S+)')
 _EDGE_PUNCT = re.compile(r"^[^\w\u3040-\uffff]+|[^\w\u3040-\uffff]+$")
 VOCABULARY_MIN = 4
@@ -43,6 +46,14 @@ VOCABULARY_MAX = 40
 def normalise(text: str) -> str:
     """NFKC (full-width Latin and half-width kana folded) and lower case."""
     return unicodedata.normalize("NFKC", text or "").lower()
+
+
+def spaced_scripts(text: str) -> str:
+    """A space wherever CJK and Latin script (or digits) meet: Japanese writes Latin words and
+    acronyms into its text without spaces (本市はSDGs未来都市に選定), and both databases' word
+    parsers would read such a run as one word, so "SDGs" alone would not find it. The documents'
+    text columns are stored so; a query term written the same way also looks for this form."""
+    return _SCRIPTS_MEET.sub(" ", text)
 
 
 def is_cjk(text: str) -> bool:
@@ -121,17 +132,23 @@ def parse_query(query: str, max_terms: int = 12) -> list[Term]:
     for quoted, word in _QUERY_PART.findall(normalise(query)):
         if quoted.strip():
             text = " ".join(quoted.split())
-            terms.append(Term(text=text, phrase=True))
+            terms.append(Term(text=text, phrase=True, variants=_spaced_variant(text)))
             continue
         text = _EDGE_PUNCT.sub("", word)
         if not text:
             continue
-        terms.append(Term(text=text, variants=english_variants(text)[1:] if text.isascii() else []))
+        terms.append(Term(text=text, variants=english_variants(text)[1:] if text.isascii() else _spaced_variant(text)))
     unique: dict[str, Term] = {}
     for term in terms:
         unique.setdefault(term.text, term)
     kept = [t for t in unique.values() if t.phrase or t.text not in STOPWORDS]
     return (kept or list(unique.values()))[:max_terms]
+
+
+def _spaced_variant(text: str) -> list[str]:
+    """The term as the documents store it, when that differs: "sdgs未来都市" → ["sdgs 未来都市"]."""
+    spaced = spaced_scripts(text)
+    return [spaced] if spaced != text else []
 
 
 def wrapped_grams(piece: str) -> list[str]:

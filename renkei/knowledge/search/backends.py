@@ -251,7 +251,8 @@ class PostgresBackend:
         a phrase makes PostgreSQL read every candidate's tsvector to check the positions; three
         bigrams or more are almost never all in a product without the word."""
         parts, params, in_any_order = [], [], False
-        for part in split_scripts(text):
+        pieces = split_scripts(text)
+        for part in pieces:
             if is_cjk(part):
                 bigrams = cjk_bigrams(part)
                 loose = len(bigrams) >= self.BIGRAMS_IN_ANY_ORDER
@@ -265,23 +266,28 @@ class PostgresBackend:
             return "''::tsquery", []
         if len(parts) == 1:
             return parts[0], params
-        sql = "(" + (" && " if in_any_order else " <-> ").join(parts) + ")"
-        if _WORD_RUN.fullmatch(text):
-            # PostgreSQL's parser reads Latin letters and Japanese written together (SDGs未来都市の取組)
-            # as one word: the term as the start of such a word
+        # Latin and Japanese in one term (sdgs未来都市): the documents store a space where the
+        # scripts meet, so the Latin word is a word of the text, while the Japanese one is found
+        # by its bigrams, which come later in the tsvector: both, in any order
+        mixed = any(is_cjk(p) for p in pieces) and not all(is_cjk(p) for p in pieces)
+        sql = "(" + (" && " if in_any_order or mixed else " <-> ").join(parts) + ")"
+        together = text.replace(" ", "")
+        if mixed and _WORD_RUN.fullmatch(together):
+            # a document indexed before the scripts were spaced holds such a run as one word
+            # (SDGs未来都市の取組): the term as the start of such a word
             sql = f"({sql} || to_tsquery('simple', %s))"
-            params.append(f"'{text}':*")  # word characters only: nothing to quote
+            params.append(f"'{together}':*")  # word characters only: nothing to quote
         return sql, params
 
     def tsquery(self, terms: Sequence[Term], any_term: bool = False) -> tuple[str, list[str]]:
         clauses, params = [], []
         for term in terms:
-            options = []
+            options: dict[tuple[str, tuple[str, ...]], None] = {}  # "sdgs 未来都市" reads as "sdgs未来都市"
             for alternative in term.alternatives:
                 sql, p = self._alternative(alternative)
-                options.append(sql)
-                params.extend(p)
-            clauses.append("(" + " || ".join(options) + ")")
+                options.setdefault((sql, tuple(p)), None)
+            clauses.append("(" + " || ".join(sql for sql, _p in options) + ")")
+            params.extend(p for _sql, ps in options for p in ps)
         return (" || " if any_term else " && ").join(clauses), params
 
     def fulltext(self, terms, *, any_term=False, ids=None, limit=1000):

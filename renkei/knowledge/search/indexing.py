@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from renkei.engine.embedding import Embedder, normalise, pool, text_key
 from renkei.knowledge.models import Product, SearchDocument, SearchTerm
-from renkei.knowledge.search.analysis import grams, vocabulary
+from renkei.knowledge.search.analysis import grams, spaced_scripts, vocabulary
 from renkei.knowledge.search.analysis import normalise as norm_text
 from renkei.knowledge.text import markdown_text
 
@@ -50,13 +50,19 @@ def embedding_texts(product: Product) -> list[str]:
     return texts
 
 
+def stored_text(text: str) -> str:
+    """A text column as the full-text indexes read it: normalised, a space where scripts meet."""
+    return spaced_scripts(norm_text(text))
+
+
 def document_columns(product: Product) -> dict[str, str]:
     title = " ".join(v for v in product.title.values() if v)
     summary = " ".join(v for v in product.summary.values() if v)
     body = " ".join(markdown_text(v) for v in product.body.values() if v)
     files = " ".join(f.text for f in product.files.all() if f.text)[:MAX_FILE_TEXT]
     return {
-        "title": norm_text(title), "summary": norm_text(summary), "body": norm_text(body), "files": norm_text(files),
+        "title": stored_text(title), "summary": stored_text(summary), "body": stored_text(body),
+        "files": stored_text(files),
         "grams_head": grams(f"{title} {summary}"), "grams_body": grams(f"{body} {files}"),
     }
 

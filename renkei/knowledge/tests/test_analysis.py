@@ -8,6 +8,7 @@ from renkei.knowledge.search.analysis import (
     highlight,
     normalise,
     parse_query,
+    spaced_scripts,
     vocabulary,
 )
 
@@ -74,3 +75,18 @@ def test_highlight_finds_japanese_inside_words_and_cuts_long_texts():
     assert len(html) < 200
     plain, found = highlight("No match here", ["tsunami"])
     assert not found and plain == "No match here"
+
+
+def test_a_space_where_japanese_and_latin_script_meet():
+    assert spaced_scripts("本市はsdgs未来都市に選定") == "本市は sdgs 未来都市に選定"
+    assert spaced_scripts("co2削減、dx推進") == "co2 削減、dx 推進"
+    assert spaced_scripts("kobe 防災") == "kobe 防災"  # a space already there stays one
+    assert spaced_scripts("non-revenue water") == "non-revenue water"
+    assert spaced_scripts("津波からの復興") == "津波からの復興"
+
+
+def test_a_term_written_in_both_scripts_also_looks_for_its_spaced_form():
+    together, phrase = parse_query('SDGs未来都市 "CO2削減の目標"')
+    assert together.alternatives == ["sdgs未来都市", "sdgs 未来都市"]
+    assert phrase.phrase and phrase.alternatives == ["co2削減の目標", "co2 削減の目標"]
+    assert parse_query("津波")[0].alternatives == ["津波"]

@@ -281,8 +281,12 @@ def test_postgres_matches_a_long_japanese_word_by_its_bigrams_and_a_short_one_as
     assert sql == "(phraseto_tsquery('simple', %s))" and params == ["下水 水道"]
     sql, params = postgres.tsquery([Term("sdgs未来都市")])  # apart, or written together as one word
     assert " && " in sql and "to_tsquery" in sql and params == ["sdgs", "未来 来都 都市", "'sdgs未来都市':*"]
-    sql, _params = postgres.tsquery([Term("kobe防災")])
+    sql, _params = postgres.tsquery([Term("kobe防災")])  # the Latin word in the text, the Japanese in its bigrams
+    assert " && " in sql and " <-> " not in sql
+    sql, _params = postgres.tsquery([Term("地域 包括", phrase=True)])  # a phrase in one script keeps its order
     assert " <-> " in sql
+    sql, params = postgres.tsquery(parse_query("SDGs未来都市"))  # its spaced variant reads the same: once
+    assert sql.count("&&") == 1 and params == ["sdgs", "未来 来都 都市", "'sdgs未来都市':*"]
 
 
 def test_latin_letters_and_japanese_written_together_are_found(anonymous):
@@ -290,6 +294,37 @@ def test_latin_letters_and_japanese_written_together_are_found(anonymous):
     product(title={"ja": "CO2削減の目標"}, slug="co2")
     assert slugs(search(viewer=anonymous, query="SDGs未来都市", mode="fulltext")) == ["together"]
     assert slugs(search(viewer=anonymous, query="CO2削減", mode="fulltext")) == ["co2"]
+
+
+def test_latin_words_written_into_japanese_text_are_words_of_it(anonymous):
+    """Japanese writes acronyms into its text without spaces; the acronym alone finds them."""
+    product(title={"ja": "本市はSDGs未来都市に選定された"}, summary={"ja": "DX推進とCO2削減の計画"}, slug="glued")
+    product(title={"en": "SDGs in Toyama"}, slug="english")
+    product(title={"ja": "未来都市の構想"}, slug="japanese")
+    assert sorted(slugs(search(viewer=anonymous, query="SDGs", mode="fulltext"))) == ["english", "glued"]
+    assert slugs(search(viewer=anonymous, query="SDGs未来都市", mode="fulltext")) == ["glued"]
+    assert slugs(search(viewer=anonymous, query="SDGs 未来都市", mode="fulltext")) == ["glued"]
+    assert slugs(search(viewer=anonymous, query="dx", mode="fulltext")) == ["glued"]
+    hit = search(viewer=anonymous, query="co2", mode="fulltext").hits[0]
+    assert hit.product.slug == "glued" and "<mark>CO2</mark>削減" in hit.snippet_html
+    titles = {h.product.slug: h.title_html for h in search(viewer=anonymous, query="sdgs", mode="fulltext").hits}
+    assert "本市は<mark>SDGs</mark>未来都市" in titles["glued"]  # shown as written
+
+
+def test_documents_indexed_before_the_scripts_were_spaced_are_spaced_by_the_migration(anonymous):
+    import importlib
+
+    from django.apps import apps
+
+    from renkei.knowledge.models import SearchDocument
+
+    glued = product(title={"ja": "SDGs未来都市の取組"}, slug="glued")
+    SearchDocument.objects.filter(product=glued).update(title="sdgs未来都市の取組")  # as indexed before
+    assert slugs(search(viewer=anonymous, query="SDGs", mode="fulltext")) == []
+    assert slugs(search(viewer=anonymous, query="SDGs未来都市", mode="fulltext")) == ["glued"]  # the old form too
+    importlib.import_module("renkei.knowledge.migrations.0006_spaced_scripts").forwards(apps, None)
+    assert SearchDocument.objects.get(product=glued).title == "sdgs 未来都市の取組"
+    assert slugs(search(viewer=anonymous, query="SDGs", mode="fulltext")) == ["glued"]
 
 
 def test_a_synonym_added_to_a_theme_reaches_the_search_and_the_theme_suggestions(anonymous, admin_user):
