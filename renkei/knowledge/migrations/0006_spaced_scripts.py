@@ -14,18 +14,19 @@ def forwards(apps, schema_editor):
     from renkei.knowledge.search.analysis import spaced_scripts
 
     documents = apps.get_model("knowledge", "SearchDocument")
-    changed = []
-    for row in documents.objects.only("product_id", *COLUMNS).order_by("product_id").iterator(chunk_size=BATCH):
-        spaced = {c: spaced_scripts(getattr(row, c)) for c in COLUMNS}
-        if any(spaced[c] != getattr(row, c) for c in COLUMNS):
-            for c in COLUMNS:
-                setattr(row, c, spaced[c])
-            changed.append(row)
-        if len(changed) >= BATCH:
+    # the ids first, then each batch read and written: SQLite does not isolate a read in progress
+    # from writes to the same table on its connection
+    ids = list(documents.objects.order_by("product_id").values_list("product_id", flat=True))
+    for start in range(0, len(ids), BATCH):
+        changed = []
+        for row in documents.objects.filter(product_id__in=ids[start : start + BATCH]).only("product_id", *COLUMNS):
+            spaced = {c: spaced_scripts(getattr(row, c)) for c in COLUMNS}
+            if any(spaced[c] != getattr(row, c) for c in COLUMNS):
+                for c in COLUMNS:
+                    setattr(row, c, spaced[c])
+                changed.append(row)
+        if changed:
             documents.objects.bulk_update(changed, COLUMNS)
-            changed = []
-    if changed:
-        documents.objects.bulk_update(changed, COLUMNS)
 
 
 class Migration(migrations.Migration):
