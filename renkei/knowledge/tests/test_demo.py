@@ -49,6 +49,14 @@ def test_a_city_named_in_latin_letters_finds_its_material_written_in_kanji(libra
     assert any("<mark>釜石" in h.title_html + h.snippet_html for h in japanese)
 
 
+def test_an_acronym_finds_the_japanese_text_that_writes_it_in(library, anonymous):
+    """「JICAとの連携により」: the acronym is a word of the Japanese text, found by words alone."""
+    hits = {h.product.slug: h for h in search(viewer=anonymous, query="JICA", mode="fulltext").hits}
+    kamaishi = hits["kamaishi-open-city-reconstruction"]
+    assert kamaishi.product.language_list == ["ja"]
+    assert "<mark>JICA</mark>との連携" in kamaishi.snippet_html
+
+
 def test_the_embedding_alone_crosses_languages_too(library, anonymous):
     """Without the taxonomy and without shared words: meaning only."""
     result = search(viewer=anonymous, query="disaster education in schools", mode="semantic")
