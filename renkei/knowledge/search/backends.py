@@ -128,16 +128,24 @@ class SQLiteBackend:
             return []
         if len(sides) == 1:
             return self._ranked(*sides[0], ids=ids, limit=limit)
-        # Latin and Japanese terms together: each table ranks its own terms (restricted, for "all
-        # terms", to the products the other table matches too), and the two bm25 scores add up, as
-        # bm25 itself adds up its terms.
+        # Latin and Japanese terms together: each table ranks its own terms, and the two bm25
+        # scores add up, as bm25 itself adds up its terms. For "all terms", the trigram table ranks
+        # the newest RANK_AT_MOST products that the word table matches too, and the word table then
+        # ranks just those: the same products either way round, and the trigram table, the slower
+        # of the two, is searched once.
         (word_table, word_weights, word_match), (gram_table, gram_weights, gram_match) = sides
         scores: dict[int, list[float]] = {}
-        for table, weights, match, other in ((word_table, word_weights, word_match, (gram_table, gram_match)),
-                                             (gram_table, gram_weights, gram_match, (word_table, word_match))):
-            for pk, score in self._ranked(table, weights, match, ids=ids, limit=self.RANK_AT_MOST,
-                                          within=None if any_term else other):
-                scores.setdefault(pk, []).append(score)
+        if any_term:
+            found = [*self._ranked(word_table, word_weights, word_match, ids=ids, limit=self.RANK_AT_MOST),
+                     *self._ranked(gram_table, gram_weights, gram_match, ids=ids, limit=self.RANK_AT_MOST)]
+        else:
+            grams = self._ranked(gram_table, gram_weights, gram_match, ids=ids, limit=self.RANK_AT_MOST,
+                                 within=(word_table, word_match))
+            words = self._ranked(word_table, word_weights, word_match, ids=[pk for pk, _score in grams],
+                                 limit=self.RANK_AT_MOST) if grams else []
+            found = [*grams, *words]
+        for pk, score in found:
+            scores.setdefault(pk, []).append(score)
         combined = [(pk, sum(parts)) for pk, parts in scores.items() if any_term or len(parts) == 2]
         combined.sort(key=lambda item: (-item[1], item[0]))
         return combined[:limit]
