@@ -12,7 +12,8 @@ from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from renkei.core.errors import ApplicationError
+from renkei.core.errors import ApplicationError, ErrorCollector
+from renkei.core.inputs import field_name, message
 
 api = NinjaAPI(
     title="Renkei API",
@@ -36,15 +37,11 @@ def application_error(request, exc: ApplicationError):
 
 @api.exception_handler(ValidationError)
 def validation_error(request, exc: ValidationError):
-    fields: dict[str, list[str]] = {}
+    """Schema errors name the field, in the reader's language, like a service's own errors."""
+    fields = ErrorCollector()
     for item in exc.errors:
-        loc = [str(part) for part in item.get("loc", [])
-               if part not in ("body", "query", "path", "payload", "file", "form")]
-        fields.setdefault(".".join(loc) or "body", []).append(item.get("msg", "invalid"))
-    first = next(iter(fields.items()), ("body", ["invalid"]))
-    return api.create_response(
-        request, error_body("invalid", f"{first[0]}: {first[1][0]}", fields), status=422
-    )
+        fields.add(field_name(item) or "body", message(item))
+    return api.create_response(request, fields.error().as_dict(), status=422)
 
 
 @api.exception_handler(AuthenticationError)

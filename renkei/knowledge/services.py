@@ -23,12 +23,12 @@ from renkei.accounts.models import User
 from renkei.core.audit import audit_record, diff, snapshot
 from renkei.core.errors import ApplicationError, Conflict, NotAllowed
 from renkei.core.models import AuditEntry
+from renkei.core.slugs import unique_slug
 from renkei.core.uploads import IMAGE_EXTENSIONS, LIBRARY_TYPES, Upload, check_upload
 from renkei.knowledge import permissions
 from renkei.knowledge.models import KnowledgeRequest, Product, ProductFile, RequestAnswer
 from renkei.knowledge.text import markdown_text, pdf_text
 from renkei.places.models import Organisation, Place, Theme
-from renkei.places.services import unique_slug
 
 MAX_LIBRARY_FILE_BYTES = 50 * 1024 * 1024
 MAX_FILES_PER_PRODUCT = 20

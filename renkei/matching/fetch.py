@@ -9,12 +9,13 @@ import numpy as np
 from django.conf import settings
 from django.db.models import Count, Max
 
+from renkei.core.text import pick_language
 from renkei.engine.embedding import CachedEmbedder, Embedder, HashingEmbedder, UsemEmbedder
 from renkei.engine.index import MatchIndex
 from renkei.engine.themes import ThemeSpace
 from renkei.engine.types import PlaceProfile, Statement, ThemeNode
 from renkei.matching.models import TextEmbedding
-from renkei.places.models import Expertise, Need, Place, Theme, pick_language
+from renkei.places.models import Expertise, Need, Place, Theme
 
 # The language a place's officials work in, for the "shared language" factor.
 COUNTRY_LANGUAGE = {"JP": "ja", "ID": "id", "DE": "de", "FI": "fi", "SE": "sv", "FR": "fr", "ES": "es", "IT": "it",

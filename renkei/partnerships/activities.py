@@ -18,10 +18,10 @@ from renkei.accounts.permissions import has_role
 from renkei.core.audit import audit_record
 from renkei.core.errors import ApplicationError, NotAllowed, NotFound
 from renkei.core.models import AuditEntry
+from renkei.core.slugs import unique_slug
 from renkei.partnerships.models import Activity, Participant, Session, Speaker
 from renkei.places.models import Contact
 from renkei.places.permissions import can_see_private_contacts
-from renkei.places.services import unique_slug
 
 
 def activity_list(*, viewer, start: datetime | None = None, end: datetime | None = None) -> QuerySet[Activity]:

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from renkei.core.errors import ApplicationError, NotAllowed, NotFound
+from renkei.core.text import pick_language
 from renkei.partnerships import activities
 from renkei.partnerships.forms import SessionForm
-from renkei.places.models import pick_language
 
 
 def calendar(request):

@@ -18,8 +18,8 @@ from renkei.accounts.permissions import has_role, represented_place_ids
 from renkei.core.audit import audit_record
 from renkei.core.errors import ApplicationError, NotAllowed
 from renkei.core.models import AuditEntry
+from renkei.core.slugs import unique_slug
 from renkei.partnerships.models import Action, Agreement, Member, Objective, Partnership, Pilot, StatusChange
-from renkei.places.services import unique_slug
 from renkei.programmes.services import Upload, check_upload
 
 S = Partnership.Status

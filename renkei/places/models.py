@@ -1,20 +1,9 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from renkei.core.models import TimeStampedModel, localized
-
-
-def pick_language(texts: dict | None, language: str | None = None) -> str:
-    """The text in the reader's language, else English, else any language we have."""
-    if not texts:
-        return ""
-    language = (language or get_language() or "en")[:2]
-    for key in (language, "en", "ja"):
-        if texts.get(key):
-            return texts[key]
-    return next((value for value in texts.values() if value), "")
+from renkei.core.text import pick_language
 
 
 class Level(models.TextChoices):

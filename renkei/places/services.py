@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from renkei.core.audit import audit_record, diff, snapshot
 from renkei.core.errors import ApplicationError, Conflict, NotAllowed
 from renkei.core.models import AuditEntry
+from renkei.core.slugs import unique_slug
 from renkei.places import permissions
 from renkei.places.models import Contact, Expertise, Need, Organisation, Place, Theme
 from renkei.places.validation import clean_place, country_code
@@ -27,16 +28,6 @@ def _raise_if(errors: dict[str, list[str]]) -> None:
     if errors:
         field, messages = next(iter(errors.items()))
         raise ApplicationError(f"{field}: {messages[0]}", errors=errors)
-
-
-def unique_slug(model, base: str, *, exclude_pk=None, fallback: str = "item") -> str:
-    base = (slugify(base) or fallback)[:110].strip("-") or fallback
-    candidate, n = base, 1
-    qs = model.objects.all() if exclude_pk is None else model.objects.exclude(pk=exclude_pk)
-    while qs.filter(slug=candidate).exists():
-        n += 1
-        candidate = f"{base}-{n}"
-    return candidate
 
 
 def resolve_place_ref(ref: str) -> Place | None:

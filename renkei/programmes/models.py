@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from renkei.core.models import TimeStampedModel, localized
-from renkei.places.models import pick_language
+from renkei.core.text import pick_language
 
 
 class Programme(TimeStampedModel):

@@ -340,7 +340,7 @@ def programme_create(*, actor, data: dict) -> Programme:
     title = str(data.get("title_en") or "").strip()
     if not title:
         raise ApplicationError(_("is required"), field="title_en")
-    from renkei.places.services import unique_slug
+    from renkei.core.slugs import unique_slug
 
     programme = Programme.objects.create(
         slug=data.get("slug") or unique_slug(Programme, title, fallback="programme"), title_en=title,
@@ -368,7 +368,7 @@ def call_create(*, actor, programme: Programme, data: dict, questions: list[dict
     title = str(data.get("title_en") or "").strip()
     if not title:
         raise ApplicationError(_("is required"), field="title_en")
-    from renkei.places.services import unique_slug
+    from renkei.core.slugs import unique_slug
 
     call = Call.objects.create(
         programme=programme, slug=data.get("slug") or unique_slug(Call, title, fallback="call"), title_en=title,

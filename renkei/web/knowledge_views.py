@@ -16,13 +16,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from renkei.core.errors import ApplicationError, Conflict, NotAllowed, NotFound
+from renkei.core.text import pick_language
 from renkei.core.uploads import Upload, stored_file_response
 from renkei.knowledge import permissions, selectors, services
 from renkei.knowledge.models import KnowledgeRequest, Product
 from renkei.knowledge.search import service as search_service
 from renkei.knowledge.services import LANGUAGE_CODES
 from renkei.knowledge.text import render_markdown
-from renkei.places.models import Place, Theme, pick_language
+from renkei.places.models import Place, Theme
 from renkei.places.validation import country_code
 from renkei.web.forms import add_service_errors
 from renkei.web.knowledge_forms import ProductForm, RequestForm

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max
 
+from renkei.core.cache import refreshed
 from renkei.engine.tagging import tag_text
 from renkei.knowledge.search.analysis import CJK_CLASS, STOPWORDS, Term, normalise
-from renkei.knowledge.search.refresh import refreshed
 from renkei.knowledge.search.tagging import theme_nodes
 from renkei.places.models import Level, Place
 

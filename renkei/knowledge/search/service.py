@@ -23,6 +23,7 @@ from django.utils.translation import get_language
 
 from renkei.accounts.models import Role
 from renkei.accounts.permissions import has_any_role, has_role
+from renkei.core.text import pick_language
 from renkei.knowledge.models import Product, ProductFile, SearchTerm
 from renkei.knowledge.search import catalogue as catalogue_module
 from renkei.knowledge.search.analysis import Term, best_corrections, highlight, parse_query
@@ -39,7 +40,7 @@ from renkei.knowledge.search.catalogue import (
 from renkei.knowledge.search.expansion import Expansion, expand
 from renkei.knowledge.search.indexing import encoder
 from renkei.knowledge.text import markdown_text
-from renkei.places.models import Place, Theme, pick_language
+from renkei.places.models import Place, Theme
 
 MODES = ("hybrid", "fulltext", "semantic")
 SORTS = ("relevance", "newest", "oldest", "title")

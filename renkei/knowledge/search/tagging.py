@@ -8,10 +8,10 @@ import threading
 import numpy as np
 from django.db.models import Count, Max
 
+from renkei.core.cache import refreshed
 from renkei.engine.tagging import tag_text, theme_embeddings
 from renkei.engine.types import ThemeNode
 from renkei.knowledge.search.indexing import encoder
-from renkei.knowledge.search.refresh import refreshed
 from renkei.places.models import Theme
 
 _lock = threading.Lock()

@@ -47,7 +47,7 @@ def scale(value) -> range:
 
 @register.filter
 def lang_text(texts: dict) -> str:
-    from renkei.places.models import pick_language
+    from renkei.core.text import pick_language
 
     return pick_language(texts)
 
