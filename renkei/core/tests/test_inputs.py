@@ -1,0 +1,63 @@
+from typing import Annotated, Literal
+
+import pytest
+from django.utils import translation
+from pydantic import AfterValidator, Field
+
+from renkei.core.errors import ApplicationError, ErrorCollector
+from renkei.core.inputs import Input, parse, reject_nul
+
+
+class NeedIn(Input):
+    theme: str
+    priority: int = Field(3, ge=1, le=5)
+    kind: Literal["need", "expertise"] = "need"
+    description: Annotated[str, AfterValidator(reject_nul)] = Field("", max_length=20)
+
+
+def test_parse_gives_the_model_and_knows_which_fields_were_given():
+    need = parse(NeedIn, {"theme": "water", "priority": "4"})
+    assert need.priority == 4
+    assert need.given() == {"theme": "water", "priority": 4}
+
+
+def test_every_bad_field_is_named_at_once():
+    with pytest.raises(ApplicationError) as caught:
+        parse(NeedIn, {"priority": 9, "kind": "wish", "colour": "red", "description": "x" * 21})
+    fields = caught.value.errors
+    assert set(fields) == {"theme", "priority", "kind", "colour", "description"}
+    assert fields["theme"] == ["is required"]
+    assert fields["priority"] == ["must be at most 5"]
+    assert fields["colour"] == ["is not a known field"]
+    assert fields["description"] == ["must be at most 20 characters"]
+    assert caught.value.message == "theme: is required"
+
+
+def test_nul_characters_are_refused_with_a_message():
+    with pytest.raises(ApplicationError) as caught:
+        parse(NeedIn, {"theme": "water", "description": "a\x00b"})
+    assert caught.value.errors == {"description": ["must not contain NUL characters"]}
+
+
+def test_messages_follow_the_readers_language():
+    with translation.override("ja"), pytest.raises(ApplicationError) as caught:
+        parse(NeedIn, {"priority": "many"})
+    assert caught.value.errors["theme"] == ["必須です"]
+    assert caught.value.errors["priority"] == ["整数で入力してください"]
+
+
+def test_prefix_names_nested_rows():
+    with pytest.raises(ApplicationError) as caught:
+        parse(NeedIn, {"priority": 0, "theme": "x"}, prefix="needs.2.")
+    assert caught.value.errors == {"needs.2.priority": ["must be at least 1"]}
+
+
+def test_error_collector_raises_everything_it_found():
+    errors = ErrorCollector()
+    errors.raise_if_any()  # nothing found, nothing raised
+    errors.add("name", "is required")
+    errors.absorb(ApplicationError("bad", errors={"theme": ["unknown"]}), prefix="needs.0.")
+    with pytest.raises(ApplicationError) as caught:
+        errors.raise_if_any()
+    assert caught.value.errors == {"name": ["is required"], "needs.0.theme": ["unknown"]}
+    assert caught.value.message == "name: is required"
