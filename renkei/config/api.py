@@ -7,7 +7,11 @@ admin) or the browser session (with CSRF) for the web UI's own calls.
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -42,6 +46,22 @@ def validation_error(request, exc: ValidationError):
     for item in exc.errors:
         fields.add(field_name(item) or "body", message(item))
     return api.create_response(request, fields.error().as_dict(), status=422)
+
+
+@api.exception_handler(RequestDataTooBig)
+def body_too_big(request, exc):
+    return api.create_response(
+        request, error_body("too_large", _("The request body is larger than this server accepts (%(mb)s MB).")
+                            % {"mb": round(settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 2**20, 1)}), status=413
+    )
+
+
+@api.exception_handler(MultiPartParserError)
+def unreadable_form(request, exc):
+    return api.create_response(
+        request, error_body("invalid", _("The form data cannot be read: send it as multipart/form-data "
+                                         "with a boundary.")), status=400
+    )
 
 
 @api.exception_handler(AuthenticationError)
