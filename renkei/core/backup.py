@@ -241,6 +241,14 @@ def _check_archive(archive: zipfile.ZipFile, manifest: dict) -> None:
                                    % {"part": f"media/{name}"})
 
 
+def _seeded(model) -> bool:
+    """Loaded by a migration: the model itself, or the table of one of its many-to-many relations."""
+    if model._meta.label_lower in SEEDED_BY_MIGRATIONS:
+        return True
+    return bool(model._meta.auto_created) and any(
+        f.related_model._meta.label_lower in SEEDED_BY_MIGRATIONS for f in model._meta.fields if f.is_relation)
+
+
 def _check_target(manifest: dict, using: str) -> list:
     here = _migrations(using)
     if here != manifest["migrations"]:
@@ -261,7 +269,7 @@ def _check_target(manifest: dict, using: str) -> list:
         raise ApplicationError(_("The backup holds data this Renkei does not know: %(models)s")
                                % {"models": ", ".join(unknown)})
     occupied = [model._meta.label_lower for model in models
-                if model._meta.label_lower not in SEEDED_BY_MIGRATIONS and model._base_manager.using(using).exists()]
+                if not _seeded(model) and model._base_manager.using(using).exists()]
     if occupied:
         raise ApplicationError(
             _("Restore needs an empty database, and this one holds data (%(models)s). Create a new database, "
@@ -294,10 +302,13 @@ def restore(source: Path | str, *, progress: Progress | None = None, using: str 
         _check_media(manifest, media_root)
         connection = connections[using]
         with transaction.atomic(using=using):
-            for label in SEEDED_BY_MIGRATIONS & set(manifest["models"]):
-                apps.get_model(label)._base_manager.using(using).all().delete()
             deferred = []
             with connection.constraint_checks_disabled():
+                # The taxonomy a migration loaded makes way for the archive's (foreign keys are checked below).
+                seeded = [model for model in models if _seeded(model) and model._meta.label_lower in manifest["models"]]
+                with connection.cursor() as cursor:
+                    for model in sorted(seeded, key=lambda m: not m._meta.auto_created):
+                        cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608
                 for model in models:
                     label = model._meta.label_lower
                     if label not in manifest["models"]:

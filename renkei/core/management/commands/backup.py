@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from tqdm import tqdm
 
 from renkei.core.backup import backed_up_models, backup
@@ -16,7 +17,7 @@ class Command(BaseCommand):
         bar = tqdm(total=len(backed_up_models()), unit="part", disable=no_progress, file=self.stderr._out)
         try:
             summary = backup(file, progress=lambda label, n: bar.update(1 if not label.startswith("media/") else 0))
-        except (ApplicationError, OSError) as exc:
+        except (ApplicationError, OSError, DatabaseError) as exc:
             raise CommandError(str(exc)) from exc
         finally:
             bar.close()

@@ -1,5 +1,6 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from tqdm import tqdm
 
 from renkei.core.backup import restore
@@ -20,7 +21,7 @@ class Command(BaseCommand):
         bar = tqdm(unit="part", disable=no_progress, file=self.stderr._out)
         try:
             summary = restore(file, progress=lambda label, n: bar.update(1))
-        except (ApplicationError, OSError) as exc:
+        except (ApplicationError, OSError, DatabaseError) as exc:
             raise CommandError(str(exc)) from exc
         finally:
             bar.close()
