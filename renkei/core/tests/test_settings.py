@@ -53,3 +53,10 @@ def test_console_command_is_installed():
     result = subprocess.run([str(script), "help", "demo"], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0
     assert "demo data" in result.stdout
+
+
+def test_production_refuses_a_short_secret(tmp_path):
+    result = _run({"RENKEI_ENV": "production", "SECRET_KEY": "short", "ALLOWED_HOSTS": "renkei.example.org",
+                   "RENKEI_VAR_DIR": str(tmp_path)}, "check")
+    assert result.returncode != 0
+    assert "at least 50 characters" in result.stderr
