@@ -18,8 +18,46 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from renkei.core.errors import ApplicationError, ErrorCollector
 from renkei.core.inputs import field_name, message
+from renkei.core.schemas import ErrorOut
 
-api = NinjaAPI(
+
+class RenkeiAPI(NinjaAPI):
+    """The NinjaAPI whose OpenAPI document also lists the errors any operation can answer with.
+
+    Whatever an operation declares, a request can be refused before its handler runs: 400 for a
+    body that cannot be parsed, 413 for one that is too large, 422 for a parameter of the wrong
+    type, and 401 for a token that does not authenticate (even where anonymous reading is
+    allowed: a client that believes it is signed in must learn that it is not)."""
+
+    COMMON_ERRORS = {
+        "400": "The request body or its form data cannot be read.",
+        "413": "The request body is larger than the server accepts.",
+        "422": "A parameter or field is invalid; `fields` names each one.",
+    }
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        if "ErrorOut" not in components:
+            components["ErrorOut"] = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+            components.update(components["ErrorOut"].pop("$defs", {}))
+        error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                if not isinstance(operation, dict) or "responses" not in operation:
+                    continue
+                responses = operation["responses"]
+                extra = dict(self.COMMON_ERRORS)
+                if operation.get("security"):
+                    extra["401"] = "The token sent does not authenticate, or the operation needs one."
+                    extra["403"] = "The user may not do this, or a browser session sent no valid CSRF token."
+                for status, description in extra.items():
+                    if status not in responses and int(status) not in responses:
+                        responses[status] = {"description": description, **error}
+        return schema
+
+
+api = RenkeiAPI(
     title="Renkei API",
     version="1",
     description="International city-to-city cooperation: places, organisations, themes, needs, expertise, "
