@@ -3,6 +3,7 @@ Never created in production (the demo command refuses)."""
 
 from renkei.accounts.models import Role, User
 from renkei.accounts.services import user_create
+from renkei.places.models import Place
 
 DEMO_PASSWORD = "renkei-demo"  # noqa: S105 - documented demo password, never used in production
 
@@ -17,8 +18,6 @@ DEMO_USERS = [
 
 
 def demo_users() -> list[str]:
-    from renkei.places.models import Place
-
     created = []
     for username, display, roles, places in DEMO_USERS:
         if User.objects.filter(username=username).exists():

@@ -8,8 +8,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from renkei.knowledge.models import Product
+from renkei.places.forms import theme_choices
 from renkei.places.models import Organisation, Place
-from renkei.web.forms import theme_choices
 
 TEXTS = ("title", "summary", "body", "preconditions")
 
@@ -83,7 +83,7 @@ class ProductForm(forms.Form):
     ]
     wide = {"summary_en", "summary_ja", "body_en", "body_ja", "video_url", "files", "themes", "preconditions_en",
             "preconditions_ja", "places"}
-    after_field = ("themes", "web/knowledge/_suggest_box.html")  # the "suggest themes" button
+    after_field = ("themes", "knowledge/_suggest_box.html")  # the "suggest themes" button
 
     def __init__(self, *args, viewer=None, editing: bool = False, **kwargs):
         from renkei.partnerships.models import Pilot

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from renkei.web import knowledge_views as views
+from renkei.knowledge import views
 
 app_name = "knowledge"
 

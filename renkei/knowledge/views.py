@@ -19,14 +19,14 @@ from renkei.core.errors import ApplicationError, Conflict, NotAllowed, NotFound
 from renkei.core.text import pick_language
 from renkei.core.uploads import Upload, stored_file_response
 from renkei.knowledge import permissions, selectors, services
+from renkei.knowledge.forms import ProductForm, RequestForm
 from renkei.knowledge.models import KnowledgeRequest, Product
 from renkei.knowledge.search import service as search_service
 from renkei.knowledge.services import LANGUAGE_CODES
 from renkei.knowledge.text import render_markdown
 from renkei.places.models import Place, Theme
 from renkei.places.validation import country_code
-from renkei.web.forms import add_service_errors
-from renkei.web.knowledge_forms import ProductForm, RequestForm
+from renkei.ui.forms import add_service_errors
 
 FILTERS = ("kind", "theme", "place", "country", "language", "year")
 FACET_TITLES = {"kind": gettext_lazy("Type"), "theme": gettext_lazy("Theme"), "place": gettext_lazy("Place"),
@@ -113,7 +113,7 @@ def library(request):
         "can_rebuild": permissions.can_rebuild_index(request.user),
     }
     partial = request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request
-    return render(request, "web/knowledge/_results.html" if partial else "web/knowledge/library.html", context)
+    return render(request, "knowledge/_results.html" if partial else "knowledge/library.html", context)
 
 
 def _product_or_404(request, slug) -> Product:
@@ -128,7 +128,7 @@ def product_detail(request, slug):
     bodies = [(lang, render_markdown(text)) for lang, text in product.body.items() if text]
     language = request.LANGUAGE_CODE[:2]
     bodies.sort(key=lambda item: item[0] != language)
-    return render(request, "web/knowledge/product.html", {
+    return render(request, "knowledge/product.html", {
         "p": product, "bodies": bodies, "summary": pick_language(product.summary),
         "similar": search_service.similar_products(viewer=request.user, product=product),
         "can_edit": permissions.can_edit(request.user, product),
@@ -176,7 +176,7 @@ def product_new(request):
                 return redirect("knowledge:product", slug=product.slug)
     else:
         form = ProductForm(initial=initial, viewer=request.user)
-    return render(request, "web/knowledge/product_form.html", {"form": form, "product": None})
+    return render(request, "knowledge/product_form.html", {"form": form, "product": None})
 
 
 def _form_errors(errors: dict) -> dict:
@@ -211,7 +211,7 @@ def product_edit(request, slug):
                 return redirect("knowledge:product", slug=product.slug)
     else:
         form = ProductForm(initial=ProductForm.initial_for(product), viewer=request.user, editing=True)
-    return render(request, "web/knowledge/product_form.html", {"form": form, "product": product})
+    return render(request, "knowledge/product_form.html", {"form": form, "product": product})
 
 
 @login_required
@@ -289,7 +289,7 @@ def suggest_themes(request):
     text = "\n".join(request.POST.get(name, "") for name in ("title_en", "title_ja", "summary_en", "summary_ja",
                                                                "body_en", "body_ja", "title", "description_en",
                                                                "description_ja"))
-    return render(request, "web/knowledge/_theme_suggestions.html",
+    return render(request, "knowledge/_theme_suggestions.html",
                   {"suggestions": services.suggest_themes(text[:20000]) if text.strip() else []})
 
 
@@ -305,7 +305,7 @@ def place_knowledge(request, slug):
     context = {"place": place, "own": selectors.products_of_place(viewer=request.user, place=place),
                "recommended": selectors.used_by_cities_like(viewer=request.user, place=place),
                "requests": selectors.request_list(viewer=request.user, place=place.slug)[:5]}
-    template = "web/knowledge/_place.html" if request.htmx else "web/knowledge/place.html"
+    template = "knowledge/_place.html" if request.htmx else "knowledge/place.html"
     return render(request, template, context)
 
 
@@ -315,7 +315,7 @@ def requests_list(request):
     status = request.GET.get("status", "")
     if status not in KnowledgeRequest.Status.values:
         status = ""
-    return render(request, "web/knowledge/requests.html", {
+    return render(request, "knowledge/requests.html", {
         "requests": selectors.request_list(viewer=request.user, status=status), "status": status,
         "statuses": KnowledgeRequest.Status.choices, "can_ask": bool(_own_places(request.user)),
     })
@@ -356,7 +356,7 @@ def request_new(request):
                 return redirect("knowledge:request", pk=item.pk)
     else:
         form = RequestForm(places=places)
-    return render(request, "web/knowledge/request_form.html", {"form": form})
+    return render(request, "knowledge/request_form.html", {"form": form})
 
 
 def _request_or_404(request, pk) -> KnowledgeRequest:
@@ -371,7 +371,7 @@ def request_detail(request, pk):
     from renkei.partnerships.models import Activity
 
     answer_places = [p for p in _own_places(request.user) if p.pk != item.place_id]
-    return render(request, "web/knowledge/request.html", {
+    return render(request, "knowledge/request.html", {
         "r": item, "places": selectors.places_for_request(viewer=request.user, request=item),
         "products": selectors.products_for_request(viewer=request.user, request=item),
         "answer_places": answer_places, "can_manage": permissions.can_manage_request(request.user, item),
@@ -459,5 +459,5 @@ def index_page(request):
         else:
             messages.success(request, _("The rebuild is queued; this page shows its progress."))
         return redirect("knowledge:index")
-    template = "web/knowledge/_index_status.html" if request.htmx else "web/knowledge/index.html"
+    template = "knowledge/_index_status.html" if request.htmx else "knowledge/index.html"
     return render(request, template, {"status": selectors.index_status()})

@@ -1,5 +1,6 @@
-"""HTML forms. They collect strings; the services validate (one validator for forms, API and
-imports), and ApplicationError.errors is put back onto the fields."""
+"""Forms of the place, theme and organisation pages. They collect strings; the places services
+validate (one validator for forms, API and imports), and ApplicationError.errors is put back onto
+the fields (renkei.ui.forms.add_service_errors)."""
 
 from __future__ import annotations
 
@@ -7,30 +8,11 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from renkei.places.labels import all_country_choices
 from renkei.places.models import Hazard, IncomeGroup, Level, Theme
-from renkei.web.labels import all_country_choices
 
 # Service field names that a form shows under another name.
 STATEMENT_FIELD_MAP = {"priority": "scale", "maturity": "scale", "description": "description_en"}
-
-
-def add_service_errors(form: forms.Form, errors: dict[str, list[str]], message: str = "",
-                       field_map: dict[str, str] | None = None) -> None:
-    """Attach a service's field errors to the form fields; errors for fields the form does not
-    show go to the top of the form, named, so nothing is lost."""
-    field_map = field_map or {}
-    placed = False
-    for field, messages in errors.items():
-        target = field_map.get(field, field)
-        for text in messages:
-            text = gettext(text)
-            if target in form.fields:
-                form.add_error(target, text)
-            else:
-                form.add_error(None, f"{field}: {text}")
-            placed = True
-    if not placed and message:
-        form.add_error(None, gettext(message))
 
 
 def theme_choices(*, blank_label=None, branch_suffix: bool = False) -> list:

@@ -1,4 +1,5 @@
-"""HTML pages. Each view parses the request, calls a selector or a service, and renders.
+"""Pages of places, their needs and expertise, themes and organisations. Each view parses the
+request, calls a selector or a service, and renders.
 
 Pages work as plain GET/POST + redirect; with htmx (django-htmx sets ``request.htmx``) the place
 list swaps only its results and needs/expertise are added and edited inline.
@@ -11,13 +12,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Q
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template import loader
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
@@ -27,89 +26,28 @@ from renkei.core.audit import audit_history
 from renkei.core.errors import ApplicationError, Conflict, NotAllowed, NotFound
 from renkei.core.models import AuditEntry
 from renkei.core.pagination import paginate
-from renkei.matching.services import place_refresh_enqueue
 from renkei.places import permissions, selectors, services
-from renkei.places.models import Expertise, Level, Need, Theme
-from renkei.places.validation import country_label
-from renkei.web import worldmap
-from renkei.web.forms import (
+from renkei.places.forms import (
     STATEMENT_FIELD_MAP,
     OrganisationFilterForm,
     PlaceFilterForm,
     PlaceForm,
     StatementForm,
-    add_service_errors,
 )
-from renkei.web.labels import country_numeric, organisation_type_choices, organisation_type_label
-from renkei.web.templatetags.renkei import audit_value
+from renkei.places.labels import country_numeric, organisation_type_choices, organisation_type_label
+from renkei.places.maps import markers
+from renkei.places.models import Expertise, Level, Need
+from renkei.places.validation import country_label
+from renkei.ui import worldmap
+from renkei.ui.forms import add_service_errors
+from renkei.ui.templatetags.renkei import audit_value
 
-MARKER_RADIUS = {Level.CITY: 6.0, Level.REGION: 4.0}
-MAP_MARKER_LIMIT = 1500  # the home map stays light with a national-scale data set: the largest places
-
-
-# --- maps -------------------------------------------------------------------------------------
-
-def _markers(places, *, radius: dict | None = None) -> list[dict]:
-    radius = radius or MARKER_RADIUS
-    out = []
-    for place in places:
-        if place.latitude is None or place.longitude is None:
-            continue
-        x, y = worldmap.project(place.longitude, place.latitude)
-        out.append({"place": place, "x": round(x, 1), "y": round(y, 1), "r": radius.get(place.level, 3.0)})
-    # regions first, so the smaller-area city markers are drawn on top of them
-    out.sort(key=lambda m: (m["place"].level == Level.CITY, m["place"].name_en))
-    return out
-
-
-def _world_viewbox() -> str:
-    """The whole world without Antarctica: the land people live on fills the frame."""
-    _x, top = worldmap.project(0, 84)
-    _x, bottom = worldmap.project(0, -57)
-    width = float(worldmap.VIEWBOX.split()[2])
-    return f"0 {top - 4:.1f} {width:g} {bottom - top + 8:.1f}"
-
+# --- places -----------------------------------------------------------------------------------
 
 def _region_viewbox(x: float, y: float, *, width: float = 110.0, ratio: float = 0.6) -> str:
     height = width * ratio
     return f"{x - width / 2:.1f} {y - height / 2:.1f} {width:.1f} {height:.1f}"
 
-
-# --- home -------------------------------------------------------------------------------------
-
-def home(request):
-    published = selectors.visible_places(request.user).filter(is_published=True).exclude(level=Level.COUNTRY)
-    on_map = published.filter(latitude__isnull=False, longitude__isnull=False)
-    on_map_count = on_map.count()
-    on_map = (on_map.order_by(F("population").desc(nulls_last=True), "name_en")
-              .only("slug", "name_en", "name_ja", "level", "latitude", "longitude")[:MAP_MARKER_LIMIT])
-    in_use = Q(needs__place__is_published=True)
-    offered = Q(expertise__place__is_published=True)
-    top_themes = (
-        Theme.objects.annotate(need_n=Count("needs", filter=in_use, distinct=True),
-                               expertise_n=Count("expertise", filter=offered, distinct=True))
-        .filter(Q(need_n__gt=0) | Q(expertise_n__gt=0))
-    )
-    top_themes = sorted(top_themes, key=lambda t: (-(t.need_n + t.expertise_n), t.position))[:10]
-    by_country = list(published.values("country").annotate(n=Count("id")).order_by("-n", "country")[:8])
-    most = max((row["n"] for row in by_country), default=1)
-    for row in by_country:
-        row["name"] = country_label(row["country"])
-        row["share"] = round(100 * row["n"] / most)
-    return render(request, "web/home.html", {
-        "counts": selectors.dashboard_counts(viewer=request.user),
-        "paths": worldmap.country_paths(),
-        "viewbox": _world_viewbox(),
-        "markers": _markers(on_map),
-        "on_map_count": on_map_count,
-        "map_limited": on_map_count > MAP_MARKER_LIMIT,
-        "recent": published.select_related("parent").order_by("-updated_at", "name_en")[:6],
-        "top_themes": top_themes,
-        "by_country": by_country,
-    })
-
-
-# --- places -----------------------------------------------------------------------------------
 
 def _query_without_page(request) -> str:
     """The current filters for pagination links: set values only, without the page number."""
@@ -147,14 +85,14 @@ def place_list(request):
         "filtered": bool(valid),
     }
     partial = request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request
-    response = render(request, "web/places/_results.html" if partial else "web/places/list.html", context)
+    response = render(request, "places/_results.html" if partial else "places/list.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response
 
 
 def place_detail(request, slug):
     place = _place_or_404(request, slug)
-    marker = (_markers([place], radius={Level.CITY: 3.2, Level.REGION: 3.2, Level.COUNTRY: 3.2}) or [None])[0]
+    marker = (markers([place], radius={Level.CITY: 3.2, Level.REGION: 3.2, Level.COUNTRY: 3.2}) or [None])[0]
     nearby = []
     if marker:
         nearby_places = (
@@ -164,8 +102,8 @@ def place_detail(request, slug):
                     longitude__range=(place.longitude - 20, place.longitude + 20))
             .only("slug", "name_en", "name_ja", "level", "latitude", "longitude")[:80]
         )
-        nearby = _markers(nearby_places, radius={Level.CITY: 1.8, Level.REGION: 1.4})
-    return render(request, "web/places/detail.html", {
+        nearby = markers(nearby_places, radius={Level.CITY: 1.8, Level.REGION: 1.4})
+    return render(request, "places/detail.html", {
         "place": place,
         "country": country_label(place.country),
         "needs": place.needs.all(),
@@ -205,12 +143,11 @@ def place_edit(request, slug):
             except ApplicationError as exc:
                 add_service_errors(form, exc.errors, exc.message)
             else:
-                place_refresh_enqueue(place.pk)
                 messages.success(request, _("The profile was saved."))
-                return redirect("web:place", slug=place.slug)
+                return redirect("places:place", slug=place.slug)
     else:
         form = PlaceForm(initial=PlaceForm.initial_for(place), can_publish=can_publish)
-    return render(request, "web/places/edit.html", {"place": place, "form": form, "conflict": conflict})
+    return render(request, "places/edit.html", {"place": place, "form": form, "conflict": conflict})
 
 
 # --- needs and expertise ----------------------------------------------------------------------
@@ -226,7 +163,7 @@ def _statement(place, kind, pk):
 def _section(request, place, kind, notice: str = "") -> HttpResponse:
     """The needs or expertise card of a place page, for an htmx swap after a change."""
     model = Need if kind == "need" else Expertise
-    response = render(request, "web/places/_statement_section.html", {
+    response = render(request, "places/_statement_section.html", {
         "place": place, "kind": kind, "items": model.objects.filter(place=place).select_related("theme"),
         "can_edit": permissions.can_edit_place(request.user, place), "notice": notice,
     })
@@ -248,7 +185,7 @@ def statement_section(request, slug, kind):
     place = _place_or_404(request, slug)
     if request.htmx:
         return _section(request, place, kind)
-    return redirect(reverse("web:place", args=[place.slug]) + f"#{kind}")
+    return redirect(reverse("places:place", args=[place.slug]) + f"#{kind}")
 
 
 @login_required
@@ -270,18 +207,17 @@ def statement_edit(request, slug, kind, pk=None):
             except ApplicationError as exc:
                 add_service_errors(form, exc.errors, exc.message, field_map=STATEMENT_FIELD_MAP)
             else:
-                place_refresh_enqueue(place.pk)
                 notice = _notice(kind, "create" if obj is None else "update")
                 if request.htmx:
                     return _section(request, place, kind, notice)
                 messages.success(request, notice)
-                return redirect(reverse("web:place", args=[place.slug]) + f"#{kind}")
+                return redirect(reverse("places:place", args=[place.slug]) + f"#{kind}")
     else:
         form = StatementForm(initial=StatementForm.initial_for(obj) if obj else None, kind=kind)
     context = {"place": place, "form": form, "kind": kind, "obj": obj, "inline": bool(request.htmx)}
     if request.htmx:
-        return render(request, "web/places/_statement_form.html", context)
-    return render(request, "web/places/statement_form.html", context)
+        return render(request, "places/_statement_form.html", context)
+    return render(request, "places/statement_form.html", context)
 
 
 @login_required
@@ -293,12 +229,11 @@ def statement_delete(request, slug, kind, pk):
         services.statement_delete(actor=request.user, obj=obj)
     except NotAllowed as exc:
         raise PermissionDenied from exc
-    place_refresh_enqueue(place.pk)
     notice = _notice(kind, "delete")
     if request.htmx:
         return _section(request, place, kind, notice)
     messages.success(request, notice)
-    return redirect(reverse("web:place", args=[place.slug]) + f"#{kind}")
+    return redirect(reverse("places:place", args=[place.slug]) + f"#{kind}")
 
 
 # --- history ----------------------------------------------------------------------------------
@@ -348,14 +283,14 @@ def place_history(request, slug):
                       if audit_value(old) != audit_value(new)]  # "none" and "empty list" read the same
         entry.kind = ("need" if entry.content_type_id == need_type.pk
                       else "expertise" if entry.content_type_id == expertise_type.pk else "place")
-    return render(request, "web/places/history.html", {"place": place, "page": page})
+    return render(request, "places/history.html", {"place": place, "page": page})
 
 
 # --- themes -----------------------------------------------------------------------------------
 
 def theme_list(request):
     tree = selectors.theme_tree()
-    return render(request, "web/themes/list.html", {
+    return render(request, "places/themes/list.html", {
         "tree": tree,
         "theme_count": sum(1 + len(descendants) for _root, descendants in tree),
     })
@@ -366,7 +301,7 @@ def theme_detail(request, code):
         theme = selectors.theme_get(code=code)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    return render(request, "web/themes/detail.html", {
+    return render(request, "places/themes/detail.html", {
         "theme": theme,
         "needs": selectors.need_list(viewer=request.user, theme=theme.code)[:200],
         "expertise": selectors.expertise_list(viewer=request.user, theme=theme.code)[:200],
@@ -386,7 +321,7 @@ def organisation_list(request):
     qs = selectors.organisation_list(viewer=request.user, q=valid.get("q", "").strip(),
                                      org_type=valid.get("type", ""), country=valid.get("country", ""))
     page = paginate(qs, page=request.GET.get("page"), page_size=50)
-    return render(request, "web/organisations/list.html", {"page": page, "form": form,
+    return render(request, "places/organisations/list.html", {"page": page, "form": form,
                                                            "query": _query_without_page(request),
                                                            "filtered": bool(valid)})
 
@@ -396,7 +331,7 @@ def organisation_detail(request, slug):
         org = selectors.organisation_get(viewer=request.user, slug=slug)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    return render(request, "web/organisations/detail.html", {
+    return render(request, "places/organisations/detail.html", {
         "org": org,
         "type_name": organisation_type_label(org.org_type),
         "country": country_label(org.country) if org.country else "",
@@ -404,19 +339,3 @@ def organisation_detail(request, slug):
         "children": org.children.all(),
         "place_visible": org.place is not None and permissions.can_view_place(request.user, org.place),
     })
-
-
-# --- errors -----------------------------------------------------------------------------------
-
-def error_403(request, exception=None):
-    return render(request, "403.html", status=403)
-
-
-def error_404(request, exception=None):
-    return render(request, "404.html", status=404)
-
-
-def error_500(request):
-    # No request context: the page must render even when the database or the session is the problem.
-    html = loader.get_template("500.html").render({"LANGUAGE_CODE": get_language() or "en"})
-    return HttpResponse(html, status=500)

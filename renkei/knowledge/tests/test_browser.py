@@ -2,10 +2,12 @@
 facets; a focal point writes a product with a file and asks for themes; the knowledge manager
 publishes it and a visitor finds it. RENKEI_SCREENSHOTS=1 refreshes docs/screenshots/."""
 
+import io
 import os
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
@@ -20,24 +22,14 @@ def shot(page, name: str) -> None:
 
 @pytest.fixture
 def library(transactional_db, settings):
-    from renkei.accounts.demo import demo_users
-    from renkei.knowledge.demo import knowledge_demo_load
     from renkei.knowledge.search import catalogue
-    from renkei.partnerships.demo import activities_demo_load, partnerships_demo_load
-    from renkei.places.demo import demo_load
     from renkei.places.models import Theme
     from renkei.places.taxonomy import load_taxonomy
-    from renkei.programmes.demo import programmes_demo_load
 
     settings.RENKEI_EMBEDDER = "usem"
     catalogue.forget()
     load_taxonomy(Theme)  # transactional tests flush the tables, data migrations included
-    demo_load()
-    programmes_demo_load()
-    partnerships_demo_load()
-    activities_demo_load()
-    knowledge_demo_load()
-    demo_users()
+    call_command("demo", stdout=io.StringIO())  # every app's demo data and the demo accounts
     yield
     catalogue.forget()
 

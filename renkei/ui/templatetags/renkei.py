@@ -1,30 +1,12 @@
+"""Template filters every app's pages may use ({% load renkei %}); filters about places are in
+the places app ({% load places %})."""
+
 from django import template
 from django.utils.translation import get_language
 
-from renkei.places.models import Hazard, IncomeGroup, Level
-from renkei.places.validation import country_label as _country_name
+from renkei.core.text import pick_language
 
 register = template.Library()
-
-
-@register.filter
-def country_name(code: str) -> str:
-    return _country_name(code) if code else ""
-
-
-@register.filter
-def hazard_label(code: str) -> str:
-    return dict(Hazard.choices).get(code, code)
-
-
-@register.filter
-def level_label(code: str) -> str:
-    return dict(Level.choices).get(code, code)
-
-
-@register.filter
-def income_label(code: str) -> str:
-    return dict(IncomeGroup.choices).get(code, code)
 
 
 @register.filter
@@ -47,8 +29,6 @@ def scale(value) -> range:
 
 @register.filter
 def lang_text(texts: dict) -> str:
-    from renkei.core.text import pick_language
-
     return pick_language(texts)
 
 
@@ -64,13 +44,6 @@ def other_name(obj) -> str:
     japanese = (get_language() or "en").startswith("ja")
     other = getattr(obj, "name_en", "") if japanese else getattr(obj, "name_ja", "")
     return other if other and other != getattr(obj, "name", "") else ""
-
-
-@register.filter
-def org_type(code: str) -> str:
-    from renkei.web.labels import organisation_type_label
-
-    return organisation_type_label(code)
 
 
 @register.filter

@@ -1,6 +1,6 @@
 import re
 
-from renkei.web import worldmap
+from renkei.ui import worldmap
 
 NUM = re.compile(r"[ML](-?[\d.]+),(-?[\d.]+)")
 
