@@ -15,7 +15,8 @@ urlpatterns = [
     path("", include("renkei.matching.urls")),
     path("", include("renkei.programmes.urls")),
     path("", include("renkei.partnerships.urls")),
-    path("", include("renkei.web.knowledge_urls")),
+    path("", include("renkei.knowledge.urls")),
+    path("", include("renkei.places.urls")),
     path("", include("renkei.web.urls")),
 ]
 

@@ -18,7 +18,7 @@ from renkei.matching.models import MatchRun
 from renkei.places.models import Place
 from renkei.places.selectors import PlaceFilters, country_choices, place_get, place_list, visible_places
 from renkei.places.validation import country_label as country_name
-from renkei.web import worldmap
+from renkei.ui import worldmap
 
 COMPONENT_LABELS = {
     "expertise": gettext_lazy("Their expertise for your needs"),

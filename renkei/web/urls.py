@@ -1,22 +1,7 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, register_converter
+from django.urls import path
 
 from renkei.web import views
-
-
-class StatementKind:
-    """"need" or "expertise" in a URL; anything else does not match (a 404)."""
-
-    regex = "need|expertise"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
-
-
-register_converter(StatementKind, "kind")
 
 app_name = "web"
 
@@ -25,16 +10,4 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True),
          name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("places/", views.place_list, name="places"),
-    path("places/<slug:slug>/", views.place_detail, name="place"),
-    path("places/<slug:slug>/edit/", views.place_edit, name="place-edit"),
-    path("places/<slug:slug>/history/", views.place_history, name="place-history"),
-    path("places/<slug:slug>/<kind:kind>/", views.statement_section, name="statement-section"),
-    path("places/<slug:slug>/<kind:kind>/add/", views.statement_edit, name="statement-add"),
-    path("places/<slug:slug>/<kind:kind>/<int:pk>/edit/", views.statement_edit, name="statement-edit"),
-    path("places/<slug:slug>/<kind:kind>/<int:pk>/delete/", views.statement_delete, name="statement-delete"),
-    path("themes/", views.theme_list, name="themes"),
-    path("themes/<slug:code>/", views.theme_detail, name="theme"),
-    path("organisations/", views.organisation_list, name="organisations"),
-    path("organisations/<slug:slug>/", views.organisation_detail, name="organisation"),
 ]

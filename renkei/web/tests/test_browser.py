@@ -15,7 +15,7 @@ SHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 
 @pytest.fixture
 def demo(transactional_db):
-    from renkei.accounts.demo import demo_users
+    from renkei.demo.accounts import demo_users
     from renkei.places.demo import demo_load
     from renkei.places.models import Theme
     from renkei.places.taxonomy import load_taxonomy

@@ -1,0 +1,115 @@
+"""The knowledge library in headless Chromium: a visitor searches across languages and narrows by
+facets; a focal point writes a product with a file and asks for themes; the knowledge manager
+publishes it and a visitor finds it. RENKEI_SCREENSHOTS=1 refreshes docs/screenshots/."""
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
+PDF = Path(__file__).resolve().parents[2] / "knowledge" / "tests"
+
+
+def shot(page, name: str) -> None:
+    if os.environ.get("RENKEI_SCREENSHOTS"):
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def library(transactional_db, settings):
+    from renkei.knowledge.search import catalogue
+    from renkei.places.models import Theme
+    from renkei.places.taxonomy import load_taxonomy
+
+    settings.RENKEI_EMBEDDER = "usem"
+    catalogue.forget()
+    load_taxonomy(Theme)  # transactional tests flush the tables, data migrations included
+    call_command("demo", stdout=io.StringIO())  # every app's demo data and the demo accounts
+    yield
+    catalogue.forget()
+
+
+def sign_in(page, base, username, next_url):
+    page.goto(f"{base}/login/?next={next_url}")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "renkei-demo")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def test_visitor_searches_across_languages_and_narrows_by_facet(browser, live_server, library):
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    outside = []
+    page.on("request", lambda r: r.url.startswith(live_server.url) or outside.append(r.url))
+    page.goto(live_server.url + "/library/")
+    page.fill("input[name=q]", "tsunami")
+    page.locator("form[role=search] button[type=submit]").click()
+    page.wait_for_selector("text=釜石市の復興")
+    page.wait_for_url("**/library/?q=tsunami*")  # htmx pushed the address, so the result can be shared
+    assert page.locator(".hit mark", has_text="津波").count() >= 1
+    shot(page, "library-search")
+    page.locator(".facet a", has_text="日本語").click()
+    page.wait_for_selector(".chip-selected")
+    titles = page.locator(".hit-title").all_inner_texts()
+    assert titles and all("Banda Aceh" not in t for t in titles)
+    page.locator("[data-language-switch] button[value=ja]").click()
+    page.wait_for_load_state()
+    page.goto(live_server.url + "/library/?q=コンパクトシティ")
+    assert page.locator("html").get_attribute("lang") == "ja"
+    assert page.locator(".hit-title", has_text="Toyama: building a compact city").count() == 1
+    assert "絞り込み" in page.locator("body").inner_text()
+    shot(page, "library-search-ja")
+    page.locator(".hit-title a", has_text="Toyama: building a compact city").click()
+    page.wait_for_load_state()
+    assert page.locator("h2", has_text="似ている資料").count() == 1
+    shot(page, "library-product-ja")
+    assert outside == []
+
+
+def test_focal_point_writes_a_product_and_the_librarian_publishes_it(browser, live_server, library, tmp_path):
+    from renkei.knowledge.models import Product
+    from renkei.knowledge.tests.pdfs import pdf_with_text
+
+    good = tmp_path / "flood-drills.pdf"
+    good.write_bytes(pdf_with_text("Evacuation drills for riverside neighbourhoods in Kamaishi"))
+    bad = tmp_path / "virus.pdf"
+    bad.write_bytes(b"MZ this is not a PDF")
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    sign_in(page, live_server.url, "kamaishi", "/library/new/")
+    assert "/library/new/" in page.url
+    page.select_option("select[name=kind]", "lesson")
+    page.fill("input[name=title_en]", "Evacuation drills that neighbourhoods keep running")
+    page.fill("textarea[name=summary_en]", "How Kamaishi's neighbourhoods run evacuation drills with schools "
+                                           "every year, and keep disaster memory alive.")
+    page.fill("input[name=places]", "Kamaishi")
+    page.locator("button", has_text="Suggest themes").click()
+    page.wait_for_selector("[data-theme-code]")
+    page.locator("[data-theme-code]").first.click()
+    page.set_input_files("input[name=files]", str(bad))
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_load_state()
+    assert "is not really a PDF file" in page.locator(".error-summary").inner_text()
+    assert not Product.objects.filter(title__en="Evacuation drills that neighbourhoods keep running").exists()
+    shot(page, "library-form-error")
+    page.set_input_files("input[name=files]", str(good))
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_load_state()
+    assert "/library/evacuation-drills" in page.url
+    assert "Draft" in page.locator("body").inner_text()
+    product = Product.objects.get(title__en="Evacuation drills that neighbourhoods keep running")
+    assert product.status == "draft" and product.themes.exists()
+    assert product.files.get().text_status == "extracted"
+    page.context.clear_cookies()
+    sign_in(page, live_server.url, "librarian", f"/library/{product.slug}/")
+    page.locator("button", has_text="Publish").click()
+    page.wait_for_load_state()
+    product.refresh_from_db()
+    assert product.status == "published"
+    page.context.clear_cookies()
+    page.goto(live_server.url + "/library/?q=riverside")  # a word only in the PDF
+    assert page.locator(".hit-title", has_text="Evacuation drills").count() == 1

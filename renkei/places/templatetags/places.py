@@ -1,0 +1,35 @@
+"""Template filters naming the codes of places and organisations in the reader's language
+({% load places %})."""
+
+from django import template
+
+from renkei.places.labels import organisation_type_label
+from renkei.places.models import Hazard, IncomeGroup, Level
+from renkei.places.validation import country_label
+
+register = template.Library()
+
+
+@register.filter
+def country_name(code: str) -> str:
+    return country_label(code) if code else ""
+
+
+@register.filter
+def hazard_label(code: str) -> str:
+    return dict(Hazard.choices).get(code, code)
+
+
+@register.filter
+def level_label(code: str) -> str:
+    return dict(Level.choices).get(code, code)
+
+
+@register.filter
+def income_label(code: str) -> str:
+    return dict(IncomeGroup.choices).get(code, code)
+
+
+@register.filter
+def org_type(code: str) -> str:
+    return organisation_type_label(code)
