@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves Swagger UI for /api/v1/docs from its bundled static files, not a CDN
     "django_tasks",
     "django_tasks_db",
     "renkei.core",

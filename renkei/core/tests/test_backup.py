@@ -64,14 +64,12 @@ def test_a_restore_gives_back_every_row_and_file(demo, tmp_path, settings):
 
 
 def test_new_rows_after_a_restore_get_fresh_ids(demo, tmp_path):
-    from renkei.places.models import Place
-
     archive = tmp_path / "backup.zip"
     backup(archive)
-    highest = Place.objects.order_by("-pk").values_list("pk", flat=True).first()
+    highest = apps.get_model("places.Place").objects.order_by("-pk").values_list("pk", flat=True).first()
     empty_the_database()
     restore(archive)
-    place = Place.objects.create(name_en="Newtown", slug="newtown", country="JP", level="city")
+    place = apps.get_model("places.Place").objects.create(name_en="Newtown", slug="newtown", country="JP", level="city")
     assert place.pk > highest
 
 
@@ -95,9 +93,7 @@ def test_restore_refuses_a_damaged_or_foreign_file_before_writing(demo, tmp_path
     empty_the_database()
     with pytest.raises(ApplicationError, match="damaged"):
         restore(damaged)
-    from renkei.places.models import Place
-
-    assert not Place.objects.exists()  # nothing half written
+    assert not apps.get_model("places.Place").objects.exists()  # nothing half written
     not_a_backup = tmp_path / "notes.zip"
     with zipfile.ZipFile(not_a_backup, "w") as target:
         target.writestr("readme.txt", "hello")
