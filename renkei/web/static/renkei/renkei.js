@@ -22,6 +22,20 @@
       focus.focus({ preventScroll: false });
     }
   });
+  // A form that destroys something asks first (the question is in its data-confirm attribute).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.matches && form.matches("form[data-confirm]") && !window.confirm(form.getAttribute("data-confirm"))) {
+      event.preventDefault();
+    }
+  });
+  // A slider shows its value in the <output> beside it.
+  document.addEventListener("input", function (event) {
+    var slider = event.target;
+    if (!slider.matches || !slider.matches("input[type=range]")) return;
+    var output = slider.nextElementSibling;
+    if (output && output.tagName === "OUTPUT") output.value = slider.value;
+  });
   // A theme suggested from the text is added to the product's themes with one click.
   document.addEventListener("click", function (event) {
     var chip = event.target.closest && event.target.closest("[data-theme-code]");
