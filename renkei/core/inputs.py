@@ -51,6 +51,11 @@ def message(error: Mapping[str, Any]) -> str:
         "float_parsing": _("must be a number"),
         "float_type": _("must be a number"),
         "decimal_parsing": _("must be a number"),
+        "decimal_type": _("must be a number"),
+        "decimal_max_digits": _("must have at most %(n)s digits") % {"n": ctx.get("max_digits")},
+        "decimal_max_places": _("must have at most %(n)s decimal places") % {"n": ctx.get("decimal_places")},
+        "decimal_whole_digits": _("must have at most %(n)s digits before the decimal point")
+        % {"n": ctx.get("whole_digits")},
         "finite_number": _("must be a finite number"),
         "bool_parsing": _("must be true or false"),
         "bool_type": _("must be true or false"),
