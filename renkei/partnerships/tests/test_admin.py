@@ -67,9 +67,9 @@ def test_admin_refuses_a_session_outside_its_activity(staff, settings):
 
 
 def _partnership_form(p, document):
-    data = {"slug": p.slug, "title_en": p.title_en, "title_ja": p.title_ja, "kind": p.kind, "programme": "",
-            "application": "", "description": "{}", "starts_on": "", "ends_on": "", "last_activity_on": "",
-            "is_published": "on"}
+    data = {"slug": p.slug, "title_en": p.title["en"], "title_ja": p.title.get("ja", ""), "kind": p.kind,
+            "programme": "", "application": "", "description": "{}", "starts_on": "", "ends_on": "",
+            "last_activity_on": "", "is_published": "on"}
     members = list(p.members.all())
     data.update(_management("members", len(members), len(members)))
     for n, m in enumerate(members):

@@ -18,8 +18,9 @@ def demo():
 
 def test_partnerships_and_activities_in_the_api(client, demo, officer, focal_point):
     body = client.get("/api/v1/partnerships", {"kind": "triangular"}).json()
-    assert [p["slug"] for p in body] == ["jica-kamaishi-banda-aceh"]
-    assert {m["role"] for m in body[0]["members"]} == {"1", "4"}
+    assert body["count"] == 1 and [p["slug"] for p in body["results"]] == ["jica-kamaishi-banda-aceh"]
+    assert {m["role"] for m in body["results"][0]["members"]} == {"1", "4"}
+    assert body["results"][0]["title"] == {"en": "JICA — Kamaishi — Banda Aceh", "ja": "JICA — 釜石市 — バンダアチェ市"}
     toyama = client.get("/api/v1/partnerships/toyama-world-bank-cpp").json()
     assert toyama["agreements"][0]["signed_on"] == "2016-11-03"
     assert client.get("/api/v1/partnerships/nowhere").json()["error"]["code"] == "not_found"
