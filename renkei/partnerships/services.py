@@ -178,7 +178,7 @@ def partnership_update(*, actor: User | AnonymousUser, partnership: Partnership,
             values["application"] = _application(value, errors, exclude=locked.pk)
         elif name == "slug":
             if value != locked.slug and Partnership.objects.filter(slug=value).exclude(pk=locked.pk).exists():
-                errors.add("slug", _("is taken"))
+                errors.add("slug", _("another partnership already has this URL name"))
             values["slug"] = value
         elif name == "themes":
             themes = _themes(value, errors)

@@ -229,3 +229,92 @@ def test_health_counts_focal_points_with_or_without_prefetching(pair, officer):
     assert services.health(p).focal_points == 1
     prefetched = Partnership.objects.prefetch_related("members__focal_points").get(pk=p.pk)
     assert services.health(prefetched) == services.health(p)
+
+
+# --- edits: only the given fields, on the row as it is now; events after the commit -----------------
+
+def test_two_interleaved_edits_of_different_fields_both_survive(pair, officer):
+    p, fp = pair
+    first, second = Partnership.objects.get(pk=p.pk), Partnership.objects.get(pk=p.pk)  # both read before either writes
+    services.partnership_update(actor=officer, partnership=first,
+                                data={"title": {"en": "Koriyama–Essen energy", "ja": "郡山市–エッセン市"}})
+    services.partnership_update(actor=fp, partnership=second, data={"starts_on": "2017-01-01"})
+    services.status_change(actor=officer, partnership=second, to="agreed", reason="Plan signed")
+    stored = Partnership.objects.get(pk=p.pk)
+    assert stored.title == {"en": "Koriyama–Essen energy", "ja": "郡山市–エッセン市"}
+    assert stored.starts_on == date(2017, 1, 1) and stored.status == "agreed"
+    assert stored.version == p.version + 3
+    assert second.status == "agreed" and second.starts_on == date(2017, 1, 1)  # the caller's copy follows
+
+
+def test_an_edit_against_a_stale_version_is_a_conflict(pair, officer):
+    from renkei.core.errors import Conflict
+
+    p, _fp = pair
+    services.partnership_update(actor=officer, partnership=p, data={"is_published": False},
+                                expected_version=p.version)
+    with pytest.raises(Conflict):
+        services.partnership_update(actor=officer, partnership=p, data={"is_published": True},
+                                    expected_version=p.version - 1)
+    assert not Partnership.objects.get(pk=p.pk).is_published
+
+
+def test_edits_are_checked_and_audited(pair, officer):
+    from renkei.core.audit import audit_history
+
+    p, fp = pair
+    stranger = UserFactory(roles=[Role.FOCAL_POINT], places=[PlaceFactory()])
+    with pytest.raises(NotAllowed):
+        services.partnership_update(actor=stranger, partnership=p, data={"is_published": False})
+    with pytest.raises(ApplicationError) as caught:
+        services.partnership_update(actor=officer, partnership=p, data={
+            "title": {"en": " ", "fr": "x"}, "kind": "friendship", "themes": ["no-such-theme"], "programme": "nowhere"})
+    assert set(caught.value.errors) == {"title.en", "title.fr", "kind"}
+    with pytest.raises(ApplicationError) as caught:
+        services.partnership_update(actor=officer, partnership=p, data={"themes": ["no-such-theme"],
+                                                                         "programme": "nowhere"})
+    assert set(caught.value.errors) == {"themes", "programme"}
+    services.partnership_update(actor=fp, partnership=p, data={"themes": ["renewable-energy"]})
+    assert [t.code for t in Partnership.objects.get(pk=p.pk).themes.all()] == ["renewable-energy"]
+    assert audit_history(p).first().changes == {"themes": [["energy-storage", "renewable-energy"],
+                                                           ["renewable-energy"]]}
+
+
+def test_writes_emit_their_events_after_commit(pair, officer):
+    from renkei.core import hooks
+    from renkei.partnerships import events
+
+    p, fp = pair
+    with hooks.recorded() as emitted:
+        services.status_change(actor=officer, partnership=p, to="agreed", reason="ok")
+        services.partnership_update(actor=officer, partnership=p, data={"starts_on": date(2017, 1, 1)})
+        agreement = services.agreement_add(actor=fp, partnership=p, data={"kind": "mou", "signed_on": date(2018, 5, 1)})
+        services.pilot_add(actor=fp, partnership=p, data={"title": {"ja": "蓄電の実証"}})
+        with pytest.raises(ApplicationError):
+            services.status_change(actor=officer, partnership=p, to="proposed", reason="back")
+    assert emitted == [
+        (events.STATUS_CHANGED, {"partnership_id": p.pk, "from_status": "proposed", "to_status": "agreed"}),
+        (events.PARTNERSHIP_CHANGED, {"partnership_id": p.pk, "fields": ["starts_on"]}),
+        (events.AGREEMENT_ADDED, {"partnership_id": p.pk, "agreement_id": agreement.pk}),
+        (events.PLAN_CHANGED, {"partnership_id": p.pk}),
+    ]
+
+
+def test_inputs_name_every_bad_field_in_the_readers_language(officer):
+    from django.utils import translation
+
+    with pytest.raises(ApplicationError) as caught:
+        services.partnership_create(actor=officer, data={"title": {"ja": "名前だけ"}, "kind": "alliance",
+                                                         "members": [{"place": "nowhere"}, {}], "colour": "red"})
+    assert caught.value.errors == {"title.en": ["is required"], "kind": ["choose one of: 'bilateral', 'triangular' "
+                                                                         "or 'network'"],
+                                   "colour": ["is not a known field"]}
+    with pytest.raises(ApplicationError) as caught:
+        services.partnership_create(actor=officer, data={"title": {"en": "x"}, "kind": "bilateral",
+                                                         "members": [{"place": "nowhere"}, {}]})
+    assert caught.value.errors == {"members.0.place": ["no place has this URL name"],
+                                   "members.1": ["name either a place or an organisation"]}
+    with translation.override("ja"), pytest.raises(ApplicationError) as caught:
+        services.partnership_create(actor=officer, data={"title": {"en": "x"}, "kind": "bilateral",
+                                                         "members": [{"place": "nowhere"}, {}]})
+    assert caught.value.errors["members.0.place"] == ["このURL名の地域はありません"]
