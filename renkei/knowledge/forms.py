@@ -93,12 +93,12 @@ class ProductForm(forms.Form):
         self.fields["themes"].choices = theme_choices()
         self.fields["organisations"].choices = [(o.slug, o.name) for o in Organisation.objects.order_by("name_en")]
         partnerships = list(partnership_list(viewer=viewer))
-        self.fields["partnership"].choices = [("", "—"), *[(p.slug, p.title) for p in partnerships]]
+        self.fields["partnership"].choices = [("", "—"), *[(p.slug, p.title_text) for p in partnerships]]
         from renkei.partnerships.activities import activity_list
 
         self.fields["activity"].choices = [("", "—"), *[(a.slug, a.title) for a in activity_list(viewer=viewer)]]
         pilots = Pilot.objects.filter(partnership__in=partnerships).select_related("partnership")
-        self.fields["pilot"].choices = [("", "—"), *[(str(p.pk), f"{p.partnership.title}: {p}") for p in pilots]]
+        self.fields["pilot"].choices = [("", "—"), *[(str(p.pk), f"{p.partnership.title_text}: {p}") for p in pilots]]
         if editing:
             del self.fields["files"]  # files are added and removed on the product page
 

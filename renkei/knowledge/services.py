@@ -577,10 +577,10 @@ def request_to_partnership(*, actor, request: KnowledgeRequest, answer: RequestA
     title = f"{request.place.name_en} – {answer.place.name_en}: {request.title.get('en') or request.title_text}"
     title_ja = f"{request.place.name_ja or request.place.name_en}–{answer.place.name_ja or answer.place.name_en}：" \
                f"{request.title.get('ja') or request.title_text}"
-    partnership = partnership_create(
-        actor=actor, title_en=title[:255], title_ja=title_ja[:255], kind="bilateral",
-        members=[{"place": request.place}, {"place": answer.place}], themes=list(request.themes.all()),
-        description={k: v for k, v in request.description.items()})
+    partnership = partnership_create(actor=actor, data={
+        "title": {"en": title[:255], "ja": title_ja[:255]}, "kind": "bilateral",
+        "members": [{"place": request.place}, {"place": answer.place}], "themes": list(request.themes.all()),
+        "description": {k: v for k, v in request.description.items()}})
     request.partnership = partnership
     request.save(update_fields=["partnership", "updated_at"])
     return partnership

@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
+from pydantic import field_validator
 
 from renkei.accounts.api_auth import AUTH, OPTIONAL_AUTH
 from renkei.core.errors import NotFound
-from renkei.core.uploads import stored_file_response
+from renkei.core.schemas import ERRORS, ErrorOut, PageQuery, page_of
+from renkei.core.uploads import MAX_FILE_BYTES, Upload, stored_file_response
 from renkei.partnerships import activities, selectors, services
-from renkei.programmes.services import MAX_FILE_BYTES, Upload
+from renkei.partnerships.inputs import PartnershipKind, PartnershipStatus, StatusIn
 
 router = Router(tags=["partnerships"])
 
 
-class ErrorOut(Schema):
-    error: dict
+class TitleOut(Schema):
+    en: str = ""
+    ja: str = ""
 
 
 class MemberOut(Schema):
@@ -46,8 +51,10 @@ class AgreementOut(Schema):
     document: str | None = Field(None, description="where to download the signed document, when there is one")
 
 
-class AgreementIn(Schema):
-    kind: str = Field(description="mou, loi or sister")
+class AgreementForm(Schema):
+    """The multipart form of a new agreement; the signatories are lines, read into the service's input."""
+
+    kind: Literal["mou", "loi", "sister"] = Field(description="mou, loi or sister")
     signed_on: date
     signed_at: str = ""
     signatories: str = Field("", description="one per line: Name | title | organisation")
@@ -58,8 +65,7 @@ class AgreementIn(Schema):
 
 class PartnershipOut(Schema):
     slug: str
-    title_en: str
-    title_ja: str
+    title: TitleOut
     kind: str
     status: str
     programme: str | None
@@ -70,9 +76,26 @@ class PartnershipOut(Schema):
     single_focal_point: bool
 
 
-class StatusIn(Schema):
-    to: str
-    reason: str
+class PartnershipPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[PartnershipOut]
+
+
+class PartnershipFilters(PageQuery):
+    status: PartnershipStatus | None = Field(None, description="only partnerships with this status")
+    kind: PartnershipKind | None = Field(None, description="only partnerships of this kind")
+
+    @field_validator("status", "kind", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value):
+        return value or None
+
+
+class HealthFilters(Schema):
+    dormant: bool = Field(False, description="only the dormant ones")
+    single_focal_point: bool = Field(False, description="only those that hang on one person")
 
 
 class SpeakerOut(Schema):
@@ -124,8 +147,7 @@ class SessionIn(Schema):
 
 class HealthRowOut(Schema):
     slug: str
-    title_en: str
-    title_ja: str
+    title: TitleOut
     kind: str
     status: str
     last_activity_on: date | None
@@ -160,7 +182,7 @@ def _agreement(p, a) -> dict:
 def _partnership(p) -> dict:
     health = services.health(p)
     return {
-        "slug": p.slug, "title_en": p.title_en, "title_ja": p.title_ja, "kind": p.kind, "status": p.status,
+        "slug": p.slug, "title": p.title, "kind": p.kind, "status": p.status,
         "programme": p.programme.slug if p.programme else None, "themes": [t.code for t in p.themes.all()],
         "members": [{"place": m.place.slug if m.place else None,
                      "organisation": m.organisation.slug if m.organisation else None, "role": m.role}
@@ -170,15 +192,12 @@ def _partnership(p) -> dict:
     }
 
 
-@router.get("/partnerships", response=list[PartnershipOut], auth=OPTIONAL_AUTH, summary="Partnerships",
-            operation_id="partnership_list")
-def partnership_list(request, status: str = "", kind: str = ""):
-    qs = selectors.partnership_list(viewer=request.user)
-    if status:
-        qs = qs.filter(status=status)
-    if kind:
-        qs = qs.filter(kind=kind)
-    return [_partnership(p) for p in qs]
+@router.get("/partnerships", response={200: PartnershipPage, 422: ErrorOut}, auth=OPTIONAL_AUTH,
+            summary="Partnerships, a page at a time", operation_id="partnership_list")
+def partnership_list(request, filters: Query[PartnershipFilters]):
+    qs = selectors.partnership_list(viewer=request.user, status=filters.status, kind=filters.kind)
+    return page_of(qs.prefetch_related("themes", "agreements__themes"), filters,
+                   results=lambda page: [_partnership(p) for p in page])
 
 
 def _get(request, slug):
@@ -191,8 +210,7 @@ def partnership_get(request, slug: str):
     return _partnership(_get(request, slug))
 
 
-@router.post("/partnerships/{slug}/status", response={200: PartnershipOut, 401: ErrorOut, 403: ErrorOut,
-                                                      404: ErrorOut, 422: ErrorOut},
+@router.post("/partnerships/{slug}/status", response={200: PartnershipOut, **ERRORS},
              auth=AUTH, summary="Change a partnership's status (legal steps only, with a reason)",
              operation_id="partnership_status")
 def partnership_status(request, slug: str, payload: StatusIn):
@@ -200,19 +218,18 @@ def partnership_status(request, slug: str, payload: StatusIn):
                                                to=payload.to, reason=payload.reason))
 
 
-@router.post("/partnerships/{slug}/agreements", response={201: AgreementOut, 401: ErrorOut, 403: ErrorOut,
-                                                          404: ErrorOut, 422: ErrorOut},
+@router.post("/partnerships/{slug}/agreements", response={201: AgreementOut, **ERRORS},
              auth=AUTH, summary="Record an agreement, with its signed document (multipart form)",
              description="The document may be a PDF, Word (.docx), PNG or JPEG file of at most 10 MB; its type is "
                          "checked by its name and its first bytes. A refused agreement saves nothing.",
              operation_id="agreement_add")
-def agreement_add(request, slug: str, payload: Form[AgreementIn], document: File[UploadedFile] = None):
+def agreement_add(request, slug: str, payload: Form[AgreementForm], document: File[UploadedFile] = None):
     p = _get(request, slug)
+    data = payload.model_dump()
+    data["signatories"] = services.signatories_from_lines(payload.signatories)
+    data["themes"] = list(p.themes.all())
     agreement = services.agreement_add(
-        actor=request.user, partnership=p, kind=payload.kind, signed_on=payload.signed_on,
-        signed_at=payload.signed_at, signatories=services.signatories_from_lines(payload.signatories),
-        term_years=payload.term_years, signed_by_both_heads=payload.signed_by_both_heads,
-        budget_approved_by_assembly=payload.budget_approved_by_assembly, themes=p.themes.all(),
+        actor=request.user, partnership=p, data=data,
         document=Upload(document.name, document.read(MAX_FILE_BYTES + 1)) if document is not None else None)
     return Status(201, _agreement(p, agreement))
 
@@ -221,27 +238,24 @@ def agreement_add(request, slug: str, payload: Form[AgreementIn], document: File
             auth=OPTIONAL_AUTH, summary="Download an agreement's signed document", operation_id="agreement_document",
             url_name="agreement_document")
 def agreement_document(request, slug: str, pk: int):
-    agreement = _get(request, slug).agreements.filter(pk=pk).first()
-    response = (stored_file_response(agreement.document, services.agreement_document_name(agreement))
-                if agreement is not None else None)
+    agreement = selectors.agreement_get(viewer=request.user, slug=slug, pk=pk)
+    response = stored_file_response(agreement.document, services.agreement_document_name(agreement))
     if response is None:
-        raise NotFound("This agreement has no document.", field="pk")
+        raise NotFound(_("This agreement has no document."), field="pk")
     return response
 
 
-@router.get("/programmes/{slug}/health", response={200: ProgrammeHealthOut, 401: ErrorOut, 403: ErrorOut,
-                                                   404: ErrorOut},
+@router.get("/programmes/{slug}/health", response={200: ProgrammeHealthOut, **ERRORS},
             auth=AUTH, summary="A programme's partnerships with their health flags (its officers and administrators)",
             operation_id="programme_health", tags=["programmes"])
-def programme_health(request, slug: str, dormant: bool = False, single_focal_point: bool = False):
-    report = selectors.programme_health(viewer=request.user, slug=slug, dormant_only=dormant,
-                                        single_only=single_focal_point)
+def programme_health(request, slug: str, filters: Query[HealthFilters]):
+    report = selectors.programme_health(viewer=request.user, slug=slug, dormant_only=filters.dormant,
+                                        single_only=filters.single_focal_point)
     return {
         "programme": report.programme.slug, "dormant_months": report.dormant_months,
         "counts": {"partnerships": report.total, "live": report.live, "dormant": report.dormant,
                    "single_focal_point": report.single_focal_point, "by_status": report.by_status},
-        "partnerships": [{"slug": r.partnership.slug, "title_en": r.partnership.title_en,
-                          "title_ja": r.partnership.title_ja, "kind": r.partnership.kind,
+        "partnerships": [{"slug": r.partnership.slug, "title": r.partnership.title, "kind": r.partnership.kind,
                           "status": r.partnership.status, "last_activity_on": r.partnership.last_activity_on,
                           "months_quiet": r.health.months_quiet, "focal_points": r.health.focal_points,
                           "dormant": r.health.dormant, "single_focal_point": r.health.single_focal_point}

@@ -13,8 +13,9 @@ from renkei.partnerships.models import Action, Agreement, Member, Objective, Par
 from renkei.places.models import Organisation, Place, Theme
 
 PARTNERSHIPS = [
-    {"slug": "toyama-world-bank-cpp", "title_en": "Toyama — World Bank City Partnership Program",
-     "title_ja": "富山市 — 世界銀行シティ・パートナーシップ・プログラム", "kind": "network", "status": "active",
+    {"slug": "toyama-world-bank-cpp", "title": {"en": "Toyama — World Bank City Partnership Program",
+                                                "ja": "富山市 — 世界銀行シティ・パートナーシップ・プログラム"},
+     "kind": "network", "status": "active",
      "programme": "world-bank-city-partnership-program", "starts_on": date(2016, 11, 3),
      "last_activity_on": date(2016, 11, 4),
      "members": [("org", "world-bank", "2"), ("org", "tdlc", "3"), ("place", "toyama", "4")],
@@ -25,7 +26,7 @@ PARTNERSHIPS = [
                            "グッドプラクティスの共有、学習活動。"},
      "agreement": {"kind": "mou", "signed_on": date(2016, 11, 3), "signed_at": "Toyama",
                    "themes": ["compact-city", "disaster-risk", "ageing-accessibility", "solid-waste"]}},
-    {"slug": "koriyama-essen", "title_en": "Koriyama — Essen (IUC)", "title_ja": "郡山市 — エッセン市（IUC）",
+    {"slug": "koriyama-essen", "title": {"en": "Koriyama — Essen (IUC)", "ja": "郡山市 — エッセン市（IUC）"},
      "kind": "bilateral", "status": "completed", "programme": "eu-international-urban-cooperation",
      "starts_on": date(2017, 1, 1), "last_activity_on": date(2020, 12, 31),
      "members": [("place", "koriyama", "4"), ("place", "essen", "4")],
@@ -37,8 +38,9 @@ PARTNERSHIPS = [
      "plan": [("Scale up renewable energy and its storage", "Exchange on storage solutions for renewables")],
      "pilot": {"en": "Exploring energy storage for local renewable sources",
                "ja": "地域の再生可能エネルギーの蓄電の検討"}},
-    {"slug": "nagano-obuse-turku", "title_en": "Nagano and Obuse — Turku (IUC)",
-     "title_ja": "長野市・小布施町 — トゥルク市（IUC）", "kind": "network", "status": "completed",
+    {"slug": "nagano-obuse-turku", "title": {"en": "Nagano and Obuse — Turku (IUC)",
+                                             "ja": "長野市・小布施町 — トゥルク市（IUC）"},
+     "kind": "network", "status": "completed",
      "programme": "eu-international-urban-cooperation", "starts_on": date(2017, 1, 1),
      "last_activity_on": date(2020, 12, 31),
      "members": [("place", "nagano", "4"), ("place", "obuse", "4"), ("place", "turku", "4")],
@@ -48,7 +50,7 @@ PARTNERSHIPS = [
                      "ja": "都市と農村の結びつきに重点を置き、分野を横断して"
                            "持続可能な生産と消費、循環経済に取り組みます。"},
      "plan": [("Strengthen the circular economy", "Compare sustainable production and consumption across sectors")]},
-    {"slug": "kamakura-umea", "title_en": "Kamakura — Umeå (IUC)", "title_ja": "鎌倉市 — ウメオ市（IUC）",
+    {"slug": "kamakura-umea", "title": {"en": "Kamakura — Umeå (IUC)", "ja": "鎌倉市 — ウメオ市（IUC）"},
      "kind": "bilateral", "status": "completed", "programme": "eu-international-urban-cooperation",
      "starts_on": date(2017, 1, 1), "last_activity_on": date(2020, 12, 31),
      "members": [("place", "kamakura", "4"), ("place", "umea", "4")],
@@ -60,8 +62,9 @@ PARTNERSHIPS = [
      "plan": [("Bring citizens and companies together to solve local challenges", "Hold Umecon town meetings")],
      "pilot": {"en": "Umecons: town meetings for creative local solutions",
                "ja": "ウメコン：地域課題の解決策を生み出すタウンミーティング"}},
-    {"slug": "jica-kamaishi-banda-aceh", "title_en": "JICA — Kamaishi — Banda Aceh",
-     "title_ja": "JICA — 釜石市 — バンダアチェ市", "kind": "triangular", "status": "active",
+    {"slug": "jica-kamaishi-banda-aceh", "title": {"en": "JICA — Kamaishi — Banda Aceh",
+                                                   "ja": "JICA — 釜石市 — バンダアチェ市"},
+     "kind": "triangular", "status": "active",
      "starts_on": date(2019, 1, 1), "last_activity_on": date(2022, 6, 29),
      "members": [("org", "jica", "1"), ("place", "kamaishi", "4"), ("place", "banda-aceh", "4")],
      "themes": ["tsunami-reconstruction", "city-revitalisation", "relationship-population", "human-resources"],
@@ -94,7 +97,7 @@ def partnerships_demo_load() -> int:
     for row in PARTNERSHIPS:
         programme = Programme.objects.filter(slug=row.get("programme")).first() if row.get("programme") else None
         p, state = _sync(Partnership, {"slug": row["slug"]}, {
-            "title_en": row["title_en"], "title_ja": row["title_ja"], "kind": row["kind"], "status": row["status"],
+            "title": row["title"], "kind": row["kind"], "status": row["status"],
             "programme": programme, "description": row["description"], "starts_on": row["starts_on"],
             "last_activity_on": row["last_activity_on"]})
         changed += bool(state)

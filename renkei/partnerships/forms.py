@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from renkei.core.text import LANGUAGES
 from renkei.partnerships.models import Agreement
 
 LOCAL_MINUTE = "%Y-%m-%dT%H:%M"
@@ -74,6 +75,30 @@ class SessionForm(FieldsetForm):
             super().full_clean()
 
 
+class ActionForm(forms.Form):
+    """The one-line form under the action plan."""
+
+    objective = forms.CharField(max_length=500, required=False, label=_("Objective"))
+    action = forms.CharField(max_length=500, required=False, label=_("Action"))
+    due_on = forms.DateField(required=False, label=_("Due"),
+                             error_messages={"invalid": _("use a date like 2026-03-31")})
+
+    def input(self) -> dict:
+        """The service's input (``renkei.partnerships.inputs.ActionIn``)."""
+        return dict(self.cleaned_data)
+
+
+class PilotForm(forms.Form):
+    """The one-line form under the pilots: a title in the reader's language."""
+
+    title = forms.CharField(max_length=500, required=False, label=_("Pilot project"))
+
+    def input(self) -> dict:
+        """The service's input (``renkei.partnerships.inputs.PilotIn``)."""
+        language = (get_language() or "en")[:2]
+        return {"title": {language if language in LANGUAGES else "en": self.cleaned_data["title"]}}
+
+
 class AgreementForm(FieldsetForm):
     kind = forms.ChoiceField(choices=Agreement.Kind.choices, label=_("Kind"))
     signed_on = forms.DateField(label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"}),
@@ -98,3 +123,13 @@ class AgreementForm(FieldsetForm):
         self.groups = [(gettext("Record an agreement"), [
             "kind", "signed_on", "signed_at", "term_years", "signatories", "document", "signed_by_both_heads",
             "budget_approved_by_assembly"])]
+
+    def input(self, themes=()) -> dict:
+        """The service's input (``renkei.partnerships.inputs.AgreementIn``): the signatory lines read
+        into signatories (an ApplicationError naming the bad lines), the partnership's themes."""
+        from renkei.partnerships.services import signatories_from_lines
+
+        data = {name: value for name, value in self.cleaned_data.items() if name != "document"}
+        data["signatories"] = signatories_from_lines(data["signatories"])
+        data["themes"] = list(themes)
+        return data

@@ -21,8 +21,7 @@ class Partnership(TimeStampedModel):
         CLOSED = "closed", _("Closed")
 
     slug = models.SlugField(_("URL name"), max_length=120, unique=True)
-    title_en = models.CharField(_("title (English)"), max_length=255)
-    title_ja = models.CharField(_("title (Japanese)"), max_length=255, blank=True)
+    title = models.JSONField(_("title"), default=dict, help_text=_("text per language"))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.BILATERAL)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PROPOSED)
     programme = models.ForeignKey("programmes.Programme", null=True, blank=True, on_delete=models.SET_NULL,
@@ -38,16 +37,16 @@ class Partnership(TimeStampedModel):
     is_published = models.BooleanField(_("published"), default=True)
 
     class Meta:
-        ordering = ["title_en"]
+        ordering = ["title__en", "id"]
         verbose_name = _("partnership")
         verbose_name_plural = _("partnerships")
 
     def __str__(self) -> str:
-        return self.title
+        return self.title_text
 
     @property
-    def title(self) -> str:
-        return localized(self.title_en, self.title_ja)
+    def title_text(self) -> str:
+        return pick_language(self.title)
 
     @property
     def description_text(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -12,27 +13,63 @@ from django.utils.translation import gettext as _
 from renkei.accounts.models import Role
 from renkei.accounts.permissions import has_role, represented_place_ids
 from renkei.core.errors import NotAllowed, NotFound
-from renkei.partnerships.models import Partnership
+from renkei.partnerships.models import Agreement, Partnership
 from renkei.partnerships.services import Health, health
 from renkei.programmes.permissions import can_manage_programme
-from renkei.programmes.selectors import programme_list
+from renkei.programmes.selectors import application_list, programme_list
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from renkei.accounts.models import User
+    from renkei.programmes.models import Application, Programme
 
 
-def partnership_list(*, viewer) -> QuerySet[Partnership]:
+def partnership_list(*, viewer: User | AnonymousUser, status: str | None = None,
+                     kind: str | None = None) -> QuerySet[Partnership]:
     """Visitors see published partnerships; officers all; focal points also their own places'."""
     qs = Partnership.objects.select_related("programme").prefetch_related(
         "members__place", "members__organisation", "members__focal_points")
+    if status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
     if has_role(viewer, Role.ADMINISTRATOR, Role.PROGRAMME_OFFICER):
         return qs
     own = represented_place_ids(viewer)
-    return qs.filter(Q(is_published=True) | Q(members__place_id__in=own)).distinct()
+    visible = Partnership.objects.filter(Q(is_published=True) | Q(members__place_id__in=own)).values("pk")
+    return qs.filter(pk__in=visible)
 
 
-def partnership_get(*, viewer, slug: str) -> Partnership:
+def partnership_get(*, viewer: User | AnonymousUser, slug: str) -> Partnership:
     p = partnership_list(viewer=viewer).filter(slug=slug).first()
     if p is None:
-        raise NotFound("No such partnership.", field="slug")
+        raise NotFound(_("No such partnership."), field="slug")
     return p
+
+
+def agreement_get(*, viewer: User | AnonymousUser, slug: str, pk: int) -> Agreement:
+    """An agreement of a partnership the viewer may see (else NotFound, as for a missing one)."""
+    agreement = Agreement.objects.filter(partnership=partnership_get(viewer=viewer, slug=slug), pk=pk).first()
+    if agreement is None:
+        raise NotFound(_("No such agreement."), field="pk")
+    return agreement
+
+
+def programme_get(*, viewer: User | AnonymousUser, slug: str) -> Programme:
+    """A programme the viewer may see (partnership pages link to their programme)."""
+    programme = programme_list(viewer=viewer).filter(slug=slug).first()
+    if programme is None:
+        raise NotFound(_("No such programme."), field="slug")
+    return programme
+
+
+def application_get(*, viewer: User | AnonymousUser, pk: int) -> Application:
+    """An application the viewer may see, to turn into a partnership."""
+    application = application_list(viewer=viewer).filter(pk=pk).first()
+    if application is None:
+        raise NotFound(_("No such application."), field="pk")
+    return application
 
 
 @dataclass(frozen=True)
@@ -43,7 +80,7 @@ class HealthRow:
 
 @dataclass(frozen=True)
 class ProgrammeHealth:
-    programme: object
+    programme: Programme
     rows: list[HealthRow]  # after the filters
     total: int  # before the filters, like the counts below
     live: int
@@ -53,13 +90,11 @@ class ProgrammeHealth:
     by_status: dict[str, int] = field(default_factory=dict)
 
 
-def programme_health(*, viewer, slug: str, dormant_only: bool = False, single_only: bool = False,
+def programme_health(*, viewer: User | AnonymousUser, slug: str, dormant_only: bool = False, single_only: bool = False,
                      today: date | None = None) -> ProgrammeHealth:
     """A programme's partnerships with their health flags, for its officers and administrators:
     flagged ones first, the quietest first among them."""
-    programme = programme_list(viewer=viewer).filter(slug=slug).first()
-    if programme is None:
-        raise NotFound(_("No such programme."), field="slug")
+    programme = programme_get(viewer=viewer, slug=slug)
     if not can_manage_programme(viewer, programme):
         raise NotAllowed(_("Only the programme's officers and administrators see the health of its partnerships."))
     qs = (Partnership.objects.filter(programme=programme)
@@ -68,7 +103,7 @@ def programme_health(*, viewer, slug: str, dormant_only: bool = False, single_on
     rows = [r for r in every if (not dormant_only or r.health.dormant)
             and (not single_only or r.health.single_focal_point)]
     rows.sort(key=lambda r: (not r.health.dormant, not r.health.single_focal_point,
-                             -(r.health.months_quiet or 0), r.partnership.title_en))
+                             -(r.health.months_quiet or 0), r.partnership.title.get("en", "")))
     by_status: dict[str, int] = {}
     for r in every:
         by_status[r.partnership.status] = by_status.get(r.partnership.status, 0) + 1

@@ -1,26 +1,46 @@
-"""Partnerships: creation (also in one step from a selected application), members, a status
-lifecycle with only legal transitions, agreements, action plans, pilots and health flags."""
+"""Partnerships: creation (also in one step from a selected application), edits, members, a status
+lifecycle with only legal transitions, agreements, action plans, pilots and health flags.
+
+Every write takes a typed input from ``renkei.partnerships.inputs`` (a mapping is parsed into it),
+checks permission, re-reads the row it changes under ``select_for_update`` and writes only the
+fields it was given, records the audit entry in its transaction, and emits its event
+(``renkei.partnerships.events``) for after the commit."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renkei.accounts.models import Role
 from renkei.accounts.permissions import has_role, represented_place_ids
-from renkei.core.audit import audit_record
-from renkei.core.errors import ApplicationError, NotAllowed
+from renkei.core import hooks
+from renkei.core.audit import audit_record, diff, snapshot
+from renkei.core.errors import ApplicationError, Conflict, ErrorCollector, NotAllowed
+from renkei.core.inputs import parse
 from renkei.core.models import AuditEntry
 from renkei.core.slugs import unique_slug
+from renkei.core.text import compact
+from renkei.core.uploads import Upload, check_upload
+from renkei.partnerships import events
+from renkei.partnerships.inputs import ActionIn, AgreementIn, PartnershipChange, PartnershipIn, PilotIn, StatusIn
 from renkei.partnerships.models import Action, Agreement, Member, Objective, Partnership, Pilot, StatusChange
-from renkei.programmes.services import Upload, check_upload
+from renkei.places.models import Organisation, Place, Theme
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from renkei.accounts.models import User
+    from renkei.programmes.models import Application
 
 S = Partnership.Status
 TRANSITIONS = {
@@ -33,7 +53,7 @@ TRANSITIONS = {
 }
 
 
-def can_manage(user, partnership: Partnership) -> bool:
+def can_manage(user: User | AnonymousUser, partnership: Partnership) -> bool:
     if has_role(user, Role.ADMINISTRATOR, Role.PROGRAMME_OFFICER):
         return True
     if not partnership.pk or not getattr(user, "is_authenticated", False) or not getattr(user, "pk", None):
@@ -43,45 +63,160 @@ def can_manage(user, partnership: Partnership) -> bool:
         focal_points=user.pk).exists()
 
 
+def _found(model: type[models.Model], field: str, keys: Iterable[Any]) -> dict[Any, Any]:
+    """The rows whose ``field`` is one of ``keys``, by key (one query)."""
+    keys = {key for key in keys if key is not None}
+    return {getattr(row, field): row for row in model.objects.filter(**{f"{field}__in": keys})} if keys else {}
+
+
+def _themes(codes: list[str], errors: ErrorCollector, field: str = "themes") -> list[Theme]:
+    found = _found(Theme, "code", codes)
+    for code in codes:
+        if code not in found:
+            errors.add(field, _("unknown theme %(code)s") % {"code": code})
+    return [found[code] for code in codes if code in found]
+
+
+def _programme(slug: str | None, errors: ErrorCollector):
+    from renkei.programmes.models import Programme
+
+    if slug is None:
+        return None
+    programme = Programme.objects.filter(slug=slug).first()
+    if programme is None:
+        errors.add("programme", _("no programme has this URL name"))
+    return programme
+
+
+def _sync(target: Partnership, source: Partnership, fields: Iterable[str]) -> Partnership:
+    """Bring the caller's copy up to date with what was written (its other fields stay as read)."""
+    for name in (*fields, "version", "updated_at"):
+        setattr(target, name, getattr(source, name))
+    return target
+
+
 @transaction.atomic
-def partnership_create(*, actor, title_en: str, kind: str, members: list[dict], title_ja: str = "",
-                       programme=None, themes=(), description: dict | None = None, starts_on: date | None = None,
-                       status: str = S.PROPOSED) -> Partnership:
+def partnership_create(*, actor: User | AnonymousUser, data: PartnershipIn | Mapping[str, Any]) -> Partnership:
     if not has_role(actor, Role.ADMINISTRATOR, Role.PROGRAMME_OFFICER, Role.FOCAL_POINT):
         raise NotAllowed(_("You may not create partnerships."))
-    if not title_en.strip():
-        raise ApplicationError(_("is required"), field="title_en")
-    if kind not in Partnership.Kind.values:
-        raise ApplicationError(_("unknown kind of partnership"), field="kind")
-    places = [m["place"] for m in members if m.get("place")]
-    orgs = [m["organisation"] for m in members if m.get("organisation")]
+    data = parse(PartnershipIn, data)
+    errors = ErrorCollector()
+    found_places = _found(Place, "slug", [m.place for m in data.members])
+    found_orgs = _found(Organisation, "slug", [m.organisation for m in data.members])
+    found_users = _found(get_user_model(), "pk", [user for m in data.members for user in m.focal_points])
+    rows = []
+    for n, m in enumerate(data.members):
+        if (m.place is None) == (m.organisation is None):
+            errors.add(f"members.{n}", _("name either a place or an organisation"))
+            continue
+        if m.place is not None and m.place not in found_places:
+            errors.add(f"members.{n}.place", _("no place has this URL name"))
+        if m.organisation is not None and m.organisation not in found_orgs:
+            errors.add(f"members.{n}.organisation", _("no organisation has this URL name"))
+        for user in m.focal_points:
+            if user not in found_users:
+                errors.add(f"members.{n}.focal_points", _("no user has the id %(id)s") % {"id": user})
+        rows.append((found_places.get(m.place), found_orgs.get(m.organisation), m.role,
+                     [found_users[u] for u in m.focal_points if u in found_users]))
+    programme = _programme(data.programme, errors)
+    themes = _themes(data.themes, errors)
+    errors.raise_if_any()
+    places = [place for place, _org, _role, _people in rows if place]
+    orgs = [org for _place, org, _role, _people in rows if org]
     if len(places) + len(orgs) < 2:
         raise ApplicationError(_("A partnership needs at least two members."), field="members")
-    if kind == Partnership.Kind.BILATERAL and (len(places) != 2 or orgs):
+    if data.kind == Partnership.Kind.BILATERAL and (len(places) != 2 or orgs):
         raise ApplicationError(_("A bilateral partnership joins exactly two places."), field="members")
-    if kind == Partnership.Kind.TRIANGULAR and (len(places) < 2 or not orgs):
+    if data.kind == Partnership.Kind.TRIANGULAR and (len(places) < 2 or not orgs):
         raise ApplicationError(_("A triangular partnership joins an agency and at least two places."),
                                field="members")
     if has_role(actor, Role.FOCAL_POINT) and not has_role(actor, Role.ADMINISTRATOR, Role.PROGRAMME_OFFICER) \
             and not {p.pk for p in places} & represented_place_ids(actor):
         raise NotAllowed(_("A focal point creates partnerships only for places they act for."))
+    title = compact(data.title.model_dump())
     partnership = Partnership.objects.create(
-        slug=unique_slug(Partnership, title_en, fallback="partnership"), title_en=title_en.strip(),
-        title_ja=title_ja, kind=kind, programme=programme, description=description or {}, starts_on=starts_on,
-        status=status, last_activity_on=timezone.localdate())
+        slug=unique_slug(Partnership, data.title.en, fallback="partnership"), title=title, kind=data.kind,
+        programme=programme, description=compact(data.description), starts_on=data.starts_on, status=data.status,
+        last_activity_on=timezone.localdate())
     partnership.themes.set(themes)
-    for m in members:
-        member = Member.objects.create(partnership=partnership, place=m.get("place"),
-                                       organisation=m.get("organisation"), role=m.get("role", Member.Role.IMPLEMENTING))
-        if m.get("focal_points"):
-            member.focal_points.set(m["focal_points"])
+    for place, org, role, people in rows:
+        member = Member.objects.create(partnership=partnership, place=place, organisation=org, role=role)
+        if people:
+            member.focal_points.set(people)
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=partnership,
-                 changes={"title_en": [None, partnership.title_en], "kind": [None, kind]})
+                 changes={"title": [None, title], "kind": [None, data.kind]})
+    hooks.emit(events.PARTNERSHIP_CREATED, partnership_id=partnership.pk)
     return partnership
 
 
 @transaction.atomic
-def partnership_from_application(*, actor, application) -> Partnership:
+def partnership_update(*, actor: User | AnonymousUser, partnership: Partnership,
+                       data: PartnershipChange | Mapping[str, Any], expected_version: int | None = None
+                       ) -> Partnership:
+    """Write the fields given, and only those, onto the partnership as it is now in the database (a
+    concurrent edit of other fields survives). With ``expected_version``, an edit made meanwhile is
+    a conflict rather than overwritten."""
+    if not can_manage(actor, partnership):
+        raise NotAllowed(_("You may not edit this partnership."))
+    data = parse(PartnershipChange, data)
+    locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise Conflict(_("Someone else changed this partnership meanwhile; reload it and make your change again."),
+                       field="version")
+    given = data.given()
+    errors = ErrorCollector()
+    values: dict[str, Any] = {}
+    themes = None
+    for name, value in given.items():
+        if name == "title":
+            values["title"] = compact(value.model_dump())
+        elif name == "description":
+            values["description"] = compact(value)
+        elif name == "programme":
+            values["programme"] = _programme(value, errors)
+        elif name == "application":
+            values["application"] = _application(value, errors, exclude=locked.pk)
+        elif name == "slug":
+            if value != locked.slug and Partnership.objects.filter(slug=value).exclude(pk=locked.pk).exists():
+                errors.add("slug", _("another partnership already has this URL name"))
+            values["slug"] = value
+        elif name == "themes":
+            themes = _themes(value, errors)
+        else:
+            values[name] = value
+    errors.raise_if_any()
+    before = snapshot(locked, list(values))
+    before_themes = sorted(locked.themes.values_list("code", flat=True)) if themes is not None else None
+    for name, value in values.items():
+        setattr(locked, name, value)
+    locked.version += 1
+    locked.save(update_fields=[*values, "version", "updated_at"])
+    changes = diff(before, snapshot(locked, list(values)))
+    if themes is not None:
+        locked.themes.set(themes)
+        after_themes = sorted(t.code for t in themes)
+        if after_themes != before_themes:
+            changes["themes"] = [before_themes, after_themes]
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=locked, changes=changes)
+    hooks.emit(events.PARTNERSHIP_CHANGED, partnership_id=locked.pk, fields=sorted(given))
+    return _sync(partnership, locked, values)
+
+
+def _application(pk: int | None, errors: ErrorCollector, *, exclude: int | None = None):
+    from renkei.programmes.models import Application
+
+    if pk is None:
+        return None
+    application = Application.objects.filter(pk=pk).first()
+    if application is None:
+        errors.add("application", _("no application has this id"))
+    elif Partnership.objects.filter(application=application).exclude(pk=exclude).exists():
+        errors.add("application", _("This application already became a partnership."))
+    return application
+
+
+@transaction.atomic
+def partnership_from_application(*, actor: User | AnonymousUser, application: Application) -> Partnership:
     """A selected application becomes a partnership between the programme's owners and the place."""
     from renkei.programmes.permissions import can_manage_programme
 
@@ -100,8 +235,8 @@ def partnership_from_application(*, actor, application) -> Partnership:
     place = application.place
     partnership = Partnership.objects.create(
         slug=unique_slug(Partnership, f"{place.name_en} {programme.title_en}", fallback="partnership"),
-        title_en=f"{place.name_en} — {programme.title_en}",
-        title_ja=f"{place.name_ja or place.name_en} — {programme.title_ja or programme.title_en}",
+        title=compact({"en": f"{place.name_en} — {programme.title_en}",
+                       "ja": f"{place.name_ja or place.name_en} — {programme.title_ja or programme.title_en}"}),
         kind=Partnership.Kind.NETWORK, programme=programme, application=application, status=S.AGREED,
         last_activity_on=timezone.localdate())
     partnership.themes.set(programme.themes.all())
@@ -112,95 +247,94 @@ def partnership_from_application(*, actor, application) -> Partnership:
                                 changed_by=actor if getattr(actor, "pk", None) else None)
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=partnership,
                  changes={"from_application": [None, application.pk]})
+    hooks.emit(events.PARTNERSHIP_CREATED, partnership_id=partnership.pk)
     return partnership
 
 
 @transaction.atomic
-def status_change(*, actor, partnership: Partnership, to: str, reason: str) -> Partnership:
+def status_change(*, actor: User | AnonymousUser, partnership: Partnership, to: str, reason: str) -> Partnership:
+    """One legal step of the lifecycle, with the reason, decided on the status as it is now stored."""
     if not can_manage(actor, partnership):
         raise NotAllowed(_("You may not change this partnership's status."))
-    if to not in TRANSITIONS.get(partnership.status, set()):
+    data = parse(StatusIn, {"to": to, "reason": reason})
+    locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    before = locked.status
+    if data.to not in TRANSITIONS.get(before, set()):
         raise ApplicationError(_("A partnership cannot go from %(from)s to %(to)s.")
-                               % {"from": partnership.status, "to": to}, field="status")
-    if not reason.strip():
-        raise ApplicationError(_("Say why the status changes."), field="reason")
-    StatusChange.objects.create(partnership=partnership, from_status=partnership.status, to_status=to,
-                                reason=reason.strip(), changed_by=actor if getattr(actor, "pk", None) else None)
-    before = partnership.status
-    partnership.status = to
-    partnership.last_activity_on = timezone.localdate()
-    partnership.save(update_fields=["status", "last_activity_on", "updated_at"])
-    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=partnership, changes={"status": [before, to]})
-    return partnership
+                               % {"from": before, "to": data.to}, field="status")
+    StatusChange.objects.create(partnership=locked, from_status=before, to_status=data.to, reason=data.reason,
+                                changed_by=actor if getattr(actor, "pk", None) else None)
+    locked.status = data.to
+    locked.last_activity_on = timezone.localdate()
+    locked.version += 1
+    locked.save(update_fields=["status", "last_activity_on", "version", "updated_at"])
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=locked, changes={"status": [before, data.to]})
+    hooks.emit(events.STATUS_CHANGED, partnership_id=locked.pk, from_status=before, to_status=data.to)
+    return _sync(partnership, locked, ["status", "last_activity_on"])
+
+
+def _touch(partnership: Partnership, on: date) -> None:
+    """Record activity on ``on`` (never moving the date back), writing only that field."""
+    locked = Partnership.objects.select_for_update().only("pk", "last_activity_on").get(pk=partnership.pk)
+    last = max(locked.last_activity_on or on, on)
+    Partnership.objects.filter(pk=partnership.pk).update(last_activity_on=last, updated_at=timezone.now())
+    partnership.last_activity_on = last
 
 
 AGREEMENT_FILE_TYPES = (".pdf", ".docx", ".png", ".jpg", ".jpeg")  # the signed text, or a scan of it
 
 
-def signatories_from_lines(text: str) -> list[dict]:
+def signatories_from_lines(text: str) -> list[dict[str, str]]:
     """`Name | title | organisation` per line (title and organisation may be left out). Errors name the line."""
-    signatories, errors = [], []
+    signatories, errors = [], ErrorCollector()
     for number, line in enumerate((text or "").splitlines(), start=1):
         if not line.strip():
             continue
         parts = [part.strip() for part in line.split("|")]
         if len(parts) > 3:
-            errors.append(_("line %(n)s: use Name | title | organisation") % {"n": number})
+            errors.add("signatories", _("line %(n)s: use Name | title | organisation") % {"n": number})
         elif not parts[0]:
-            errors.append(_("line %(n)s: a signatory needs a name") % {"n": number})
+            errors.add("signatories", _("line %(n)s: a signatory needs a name") % {"n": number})
         elif any(len(part) > 200 for part in parts):
-            errors.append(_("line %(n)s: each part must be at most 200 characters") % {"n": number})
+            errors.add("signatories", _("line %(n)s: each part must be at most 200 characters") % {"n": number})
         else:
             parts += [""] * (3 - len(parts))
             signatories.append({"name": parts[0], "title": parts[1], "organisation": parts[2]})
-    if errors:
-        raise ApplicationError(errors[0], errors={"signatories": errors})
+    errors.raise_if_any()
     return signatories
 
 
 @transaction.atomic
-def agreement_add(*, actor, partnership: Partnership, kind: str, signed_on: date | None, signed_at: str = "",
-                  signatories: list[dict] = (), themes=(), term_years: int | None = None,
-                  signed_by_both_heads: bool = False, budget_approved_by_assembly: bool = False,
+def agreement_add(*, actor: User | AnonymousUser, partnership: Partnership, data: AgreementIn | Mapping[str, Any],
                   document: Upload | None = None) -> Agreement:
     """Record an agreement, with its signed document when there is one. Everything is checked before
     anything is written, so a refused agreement leaves neither a row nor a file behind."""
     if not can_manage(actor, partnership):
         raise NotAllowed(_("You may not add agreements to this partnership."))
-    errors: dict[str, list[str]] = {}
-    if kind not in Agreement.Kind.values:
-        errors["kind"] = [_("unknown kind of agreement")]
-    if signed_on is None:
-        errors["signed_on"] = [_("is required")]
-    elif signed_on > timezone.localdate():
-        errors["signed_on"] = [_("An agreement cannot be signed in the future.")]
-    if len(signed_at or "") > 200:
-        errors["signed_at"] = [_("must be at most 200 characters")]
-    if term_years is not None and not 1 <= term_years <= 99:
-        errors["term_years"] = [_("must be from 1 to 99 years")]
-    for n, s in enumerate(signatories):
-        if not str(s.get("name", "")).strip():
-            errors.setdefault("signatories", []).append(_("Signatory %(n)s has no name.") % {"n": n + 1})
+    errors = ErrorCollector()
+    try:
+        data = parse(AgreementIn, data)
+    except ApplicationError as exc:
+        errors.absorb(exc)
     if document is not None:
         try:
             check_upload(document, "document", allowed=AGREEMENT_FILE_TYPES)
         except ApplicationError as exc:
-            errors.update(exc.errors)
-    if errors:
-        raise ApplicationError(next(iter(errors.values()))[0], errors=errors)
+            errors.absorb(exc)
+    themes = _themes(data.themes, errors) if isinstance(data, AgreementIn) else []
+    errors.raise_if_any()
     agreement = Agreement.objects.create(
-        partnership=partnership, kind=kind, signed_on=signed_on, signed_at=(signed_at or "").strip(),
-        signatories=[{k: str(s.get(k, "")).strip() for k in ("name", "title", "organisation")} for s in signatories],
-        term_years=term_years, signed_by_both_heads=signed_by_both_heads,
-        budget_approved_by_assembly=budget_approved_by_assembly)
+        partnership=partnership, kind=data.kind, signed_on=data.signed_on, signed_at=data.signed_at,
+        signatories=[s.model_dump() for s in data.signatories], term_years=data.term_years,
+        signed_by_both_heads=data.signed_by_both_heads, budget_approved_by_assembly=data.budget_approved_by_assembly)
     agreement.themes.set(themes)
-    partnership.last_activity_on = max(partnership.last_activity_on or signed_on, signed_on)
-    partnership.save(update_fields=["last_activity_on", "updated_at"])
-    changes = {"kind": [None, kind], "signed_on": [None, signed_on.isoformat()]}
+    _touch(partnership, data.signed_on)
+    changes = {"kind": [None, data.kind], "signed_on": [None, data.signed_on.isoformat()]}
     if document is not None:
         agreement.document.save(os.path.basename(document.name), ContentFile(document.content), save=True)
         changes["document"] = [None, agreement.document.name]
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=agreement, changes=changes)
+    hooks.emit(events.AGREEMENT_ADDED, partnership_id=partnership.pk, agreement_id=agreement.pk)
     return agreement
 
 
@@ -210,30 +344,42 @@ def agreement_document_name(agreement: Agreement) -> str:
 
 
 @transaction.atomic
-def action_add(*, actor, partnership: Partnership, objective: str, action: str, owner=None,
-               due_on: date | None = None, budget_eur=None) -> Action:
+def action_add(*, actor: User | AnonymousUser, partnership: Partnership, data: ActionIn | Mapping[str, Any]) -> Action:
+    """An item of the action plan, under its objective (made the first time it is named)."""
     if not can_manage(actor, partnership):
         raise NotAllowed(_("You may not edit this action plan."))
-    if not objective.strip() or not action.strip():
-        raise ApplicationError(_("An action needs an objective and a title."), field="action")
-    obj, _created = Objective.objects.get_or_create(partnership=partnership, text={"en": objective.strip()},
+    data = parse(ActionIn, data)
+    owner = None
+    if data.owner is not None:
+        owner = Place.objects.filter(slug=data.owner).first()
+        if owner is None:
+            raise ApplicationError(_("no place has this URL name"), field="owner")
+    obj, _created = Objective.objects.get_or_create(partnership=partnership, text={"en": data.objective},
                                                     defaults={"position": partnership.objectives.count()})
-    item = Action.objects.create(objective=obj, title={"en": action.strip()}, owner=owner, due_on=due_on,
-                                 budget_eur=budget_eur)
-    partnership.last_activity_on = timezone.localdate()
-    partnership.save(update_fields=["last_activity_on", "updated_at"])
+    item = Action.objects.create(objective=obj, title={"en": data.action}, owner=owner, due_on=data.due_on,
+                                 budget_eur=data.budget_eur)
+    _touch(partnership, timezone.localdate())
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=item,
+                 changes={"objective": [None, data.objective], "action": [None, data.action]})
+    hooks.emit(events.PLAN_CHANGED, partnership_id=partnership.pk)
     return item
 
 
 @transaction.atomic
-def pilot_add(*, actor, partnership: Partnership, title: dict, objective: dict | None = None, location=None,
-              budget_eur=None, status: str = Pilot.Status.PLANNED) -> Pilot:
+def pilot_add(*, actor: User | AnonymousUser, partnership: Partnership, data: PilotIn | Mapping[str, Any]) -> Pilot:
     if not can_manage(actor, partnership):
         raise NotAllowed(_("You may not add pilots to this partnership."))
-    if not any(v.strip() for v in title.values()):
-        raise ApplicationError(_("is required"), field="title")
-    return Pilot.objects.create(partnership=partnership, title=title, objective=objective or {}, location=location,
-                                budget_eur=budget_eur, status=status)
+    data = parse(PilotIn, data)
+    location = None
+    if data.location is not None:
+        location = Place.objects.filter(slug=data.location).first()
+        if location is None:
+            raise ApplicationError(_("no place has this URL name"), field="location")
+    pilot = Pilot.objects.create(partnership=partnership, title=compact(data.title), objective=compact(data.objective),
+                                 location=location, budget_eur=data.budget_eur, status=data.status)
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=pilot, changes={"title": [None, pilot.title]})
+    hooks.emit(events.PLAN_CHANGED, partnership_id=partnership.pk)
+    return pilot
 
 
 @dataclass(frozen=True)

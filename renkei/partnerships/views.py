@@ -7,11 +7,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from renkei.core.errors import ApplicationError, NotAllowed, NotFound
-from renkei.core.uploads import stored_file_response
+from renkei.core.uploads import MAX_FILE_BYTES, Upload, stored_file_response
 from renkei.partnerships import selectors, services
-from renkei.partnerships.forms import AgreementForm
+from renkei.partnerships.forms import ActionForm, AgreementForm, PilotForm
 from renkei.partnerships.models import Partnership
-from renkei.programmes.services import MAX_FILE_BYTES, Upload
 
 
 def partnership_list(request):
@@ -64,13 +63,11 @@ def partnership_status(request, slug):
 @login_required
 @require_POST
 def from_application(request, pk):
-    from renkei.programmes.selectors import application_list
-
-    application = application_list(viewer=request.user).filter(pk=pk).first()
-    if application is None:
-        raise Http404
     try:
+        application = selectors.application_get(viewer=request.user, pk=pk)
         p = services.partnership_from_application(actor=request.user, application=application)
+    except NotFound as exc:
+        raise Http404 from exc
     except NotAllowed as exc:
         raise PermissionDenied from exc
     except ApplicationError as exc:
@@ -85,15 +82,10 @@ def _agreement_add(request, p):
     their fields, and nothing is saved."""
     form = AgreementForm(request.POST, request.FILES)
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            signatories = services.signatories_from_lines(data["signatories"])
-            upload = data["document"]
+            upload = form.cleaned_data["document"]
             services.agreement_add(
-                actor=request.user, partnership=p, kind=data["kind"], signed_on=data["signed_on"],
-                signed_at=data["signed_at"], signatories=signatories, term_years=data["term_years"],
-                signed_by_both_heads=data["signed_by_both_heads"],
-                budget_approved_by_assembly=data["budget_approved_by_assembly"], themes=p.themes.all(),
+                actor=request.user, partnership=p, data=form.input(themes=p.themes.all()),
                 # one byte more than the limit is enough to know a file is too large
                 document=Upload(upload.name, upload.read(MAX_FILE_BYTES + 1)) if upload else None)
         except NotAllowed as exc:
@@ -111,34 +103,21 @@ def _agreement_add(request, p):
 @require_POST
 def partnership_add(request, slug, what):
     """Add an action-plan item, a pilot or an agreement from the partnership page."""
-    from datetime import date as date_type
-
     p = _partnership(request, slug)
     if what == "agreement":
         if not services.can_manage(request.user, p):
             raise PermissionDenied
         return _agreement_add(request, p)
-    post = request.POST
-
-    def parse_date(field: str, required: bool = False):
-        raw = post.get(field, "").strip()
-        if not raw:
-            if required:
-                raise ApplicationError(_("%(field)s: is required") % {"field": field}, field=field)
-            return None
-        try:
-            return date_type.fromisoformat(raw)
-        except ValueError as exc:
-            raise ApplicationError(_("%(field)s: use a date like 2026-03-31") % {"field": field}, field=field) from exc
-
+    forms_and_services = {"action": (ActionForm, services.action_add), "pilot": (PilotForm, services.pilot_add)}
+    if what not in forms_and_services:
+        raise Http404
+    form_class, service = forms_and_services[what]
+    form = form_class(request.POST)
     try:
-        if what == "action":
-            services.action_add(actor=request.user, partnership=p, objective=post.get("objective", ""),
-                                action=post.get("action", ""), due_on=parse_date("due_on"))
-        elif what == "pilot":
-            services.pilot_add(actor=request.user, partnership=p, title={"en": post.get("title", "")})
-        else:
-            raise Http404
+        if not form.is_valid():
+            field, problems = next(iter(form.errors.items()))
+            raise ApplicationError(f"{form[field].label}: {problems[0]}" if field in form.fields else problems[0])
+        service(actor=request.user, partnership=p, data=form.input())
     except NotAllowed as exc:
         raise PermissionDenied from exc
     except ApplicationError as exc:
@@ -150,10 +129,11 @@ def partnership_add(request, slug, what):
 
 def agreement_document(request, slug, pk):
     """The signed document, for whoever may see the partnership (a 404 for anyone else)."""
-    p = _partnership(request, slug)
-    agreement = p.agreements.filter(pk=pk).first()
-    response = (stored_file_response(agreement.document, services.agreement_document_name(agreement))
-                if agreement is not None else None)
+    try:
+        agreement = selectors.agreement_get(viewer=request.user, slug=slug, pk=pk)
+    except NotFound as exc:
+        raise Http404 from exc
+    response = stored_file_response(agreement.document, services.agreement_document_name(agreement))
     if response is None:
         raise Http404
     return response

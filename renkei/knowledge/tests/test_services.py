@@ -645,7 +645,7 @@ def test_who_may_turn_a_request_into_a_partnership(request, asked, helper, other
         partnership = services.request_to_partnership(actor=actor, request=asked, answer=answer)
         assert {m.place for m in partnership.members.all()} == {asked.place, other_place}
         assert partnership.kind == "bilateral" and partnership.status == "proposed"
-        assert partnership.title_en.startswith("Testville – Otherton: We need help")
+        assert partnership.title["en"].startswith("Testville – Otherton: We need help")
         assert set(partnership.themes.all()) == set(asked.themes.all())
         asked.refresh_from_db()
         assert asked.partnership == partnership

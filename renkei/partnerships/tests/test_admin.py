@@ -67,9 +67,9 @@ def test_admin_refuses_a_session_outside_its_activity(staff, settings):
 
 
 def _partnership_form(p, document):
-    data = {"slug": p.slug, "title_en": p.title_en, "title_ja": p.title_ja, "kind": p.kind, "programme": "",
-            "application": "", "description": "{}", "starts_on": "", "ends_on": "", "last_activity_on": "",
-            "is_published": "on"}
+    data = {"slug": p.slug, "title_en": p.title["en"], "title_ja": p.title.get("ja", ""), "kind": p.kind,
+            "programme": "", "application": "", "description": "{}", "starts_on": "", "ends_on": "",
+            "last_activity_on": "", "is_published": "on"}
     members = list(p.members.all())
     data.update(_management("members", len(members), len(members)))
     for n, m in enumerate(members):
@@ -96,3 +96,33 @@ def test_admin_checks_agreement_documents_like_the_partnership_page(staff):
     ok = staff.post(url, _partnership_form(p, SimpleUploadedFile("mou.pdf", b"%PDF-1.4 signed")))
     assert ok.status_code == 302, ok.content.decode()[:3000]
     assert p.agreements.get().document.read() == b"%PDF-1.4 signed"
+
+
+def test_an_admin_edit_goes_through_the_update_service(staff):
+    import json
+
+    from renkei.core import hooks
+    from renkei.core.audit import audit_history
+    from renkei.partnerships import events
+
+    p = Partnership.objects.get(slug="jica-kamaishi-banda-aceh")
+    url = f"/admin/partnerships/partnership/{p.pk}/change/"
+    data = _partnership_form(p, "")
+    data.update(_management("agreements", 0, 0))
+    data.update({"title_en": "JICA — Kamaishi — Banda Aceh (recovery)", "title_ja": "",  # the rest as stored
+                 "description": json.dumps(p.description), "initial-description": json.dumps(p.description),
+                 "starts_on": p.starts_on.isoformat(),
+                 "last_activity_on": p.last_activity_on.isoformat(), "themes": [t.pk for t in p.themes.all()]})
+    stale = Partnership.objects.get(pk=p.pk)
+    Partnership.objects.filter(pk=p.pk).update(status="suspended")  # a status change meanwhile
+    with hooks.recorded() as emitted:
+        response = staff.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    p.refresh_from_db()
+    assert p.title == {"en": "JICA — Kamaishi — Banda Aceh (recovery)"} and p.status == "suspended"
+    assert p.version == stale.version + 1
+    assert emitted == [(events.PARTNERSHIP_CHANGED, {"partnership_id": p.pk, "fields": ["title"]})]
+    assert audit_history(p).first().changes["title"][1] == {"en": "JICA — Kamaishi — Banda Aceh (recovery)"}
+    blank = staff.post(url, {**data, "title_en": " "})
+    assert blank.status_code == 200 and "This field is required." in blank.content.decode()
+    assert staff.get("/admin/partnerships/partnership/", {"q": "Banda"}).status_code == 200

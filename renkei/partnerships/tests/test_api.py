@@ -18,8 +18,9 @@ def demo():
 
 def test_partnerships_and_activities_in_the_api(client, demo, officer, focal_point):
     body = client.get("/api/v1/partnerships", {"kind": "triangular"}).json()
-    assert [p["slug"] for p in body] == ["jica-kamaishi-banda-aceh"]
-    assert {m["role"] for m in body[0]["members"]} == {"1", "4"}
+    assert body["count"] == 1 and [p["slug"] for p in body["results"]] == ["jica-kamaishi-banda-aceh"]
+    assert {m["role"] for m in body["results"][0]["members"]} == {"1", "4"}
+    assert body["results"][0]["title"] == {"en": "JICA — Kamaishi — Banda Aceh", "ja": "JICA — 釜石市 — バンダアチェ市"}
     toyama = client.get("/api/v1/partnerships/toyama-world-bank-cpp").json()
     assert toyama["agreements"][0]["signed_on"] == "2016-11-03"
     assert client.get("/api/v1/partnerships/nowhere").json()["error"]["code"] == "not_found"
@@ -148,3 +149,16 @@ def test_programme_health_in_the_api(client, demo, officer, admin_user, focal_po
         UserFactory(username="iuc-officer", roles=[Role.PROGRAMME_OFFICER]))
     assert client.get(url, **_bearer(officer)).status_code == 403  # the programme names its own officers now
     assert "/api/v1/programmes/{slug}/health" in client.get("/api/v1/openapi.json").json()["paths"]
+
+
+def test_partnership_list_is_paginated_and_its_filters_checked(client, demo):
+    first = client.get("/api/v1/partnerships", {"page_size": 2}).json()
+    assert first["count"] == 5 and first["page"] == 1 and len(first["results"]) == 2
+    assert [p["title"]["en"] for p in first["results"]] == ["JICA — Kamaishi — Banda Aceh", "Kamakura — Umeå (IUC)"]
+    last = client.get("/api/v1/partnerships", {"page_size": 2, "page": 3}).json()
+    assert [p["slug"] for p in last["results"]] == ["toyama-world-bank-cpp"]
+    assert client.get("/api/v1/partnerships", {"status": ""}).json()["count"] == 5
+    bad = client.get("/api/v1/partnerships", {"status": "dormant", "page_size": 500})
+    assert bad.status_code == 422 and set(bad.json()["error"]["fields"]) == {"status", "page_size"}
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    assert set(schema["PartnershipOut"]["properties"]["title"]["$ref"].split("/")[-1:]) == {"TitleOut"}

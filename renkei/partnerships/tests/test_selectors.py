@@ -21,9 +21,9 @@ def programme(officer):
 
     def partnership(title, focal_points, last_activity_on, status="active"):
         a, b = PlaceFactory(), PlaceFactory()
-        p = services.partnership_create(actor=officer, title_en=title, kind="bilateral", programme=programme,
-                                        members=[{"place": a, "focal_points": focal_points}, {"place": b}],
-                                        status=status)
+        p = services.partnership_create(actor=officer, data={
+            "title": {"en": title}, "kind": "bilateral", "programme": programme, "status": status,
+            "members": [{"place": a, "focal_points": focal_points}, {"place": b}]})
         p.last_activity_on = last_activity_on
         p.save()
         return p
@@ -39,7 +39,7 @@ def programme(officer):
 
 def test_programme_health_flags_and_counts(programme, officer):
     report = selectors.programme_health(viewer=officer, slug="iuc")
-    assert [r.partnership.title_en for r in report.rows] == ["Quiet", "One person", "Finished long ago", "Healthy"]
+    assert [r.partnership.title["en"] for r in report.rows] == ["Quiet", "One person", "Finished long ago", "Healthy"]
     assert (report.total, report.live, report.dormant, report.single_focal_point) == (4, 3, 1, 1)
     assert report.by_status == {"active": 3, "completed": 1}
     quiet = report.rows[0].health
@@ -48,9 +48,9 @@ def test_programme_health_flags_and_counts(programme, officer):
 
 def test_filters_keep_the_counts_of_the_whole_programme(programme, officer):
     dormant = selectors.programme_health(viewer=officer, slug="iuc", dormant_only=True)
-    assert [r.partnership.title_en for r in dormant.rows] == ["Quiet"] and dormant.total == 4
+    assert [r.partnership.title["en"] for r in dormant.rows] == ["Quiet"] and dormant.total == 4
     single = selectors.programme_health(viewer=officer, slug="iuc", single_only=True)
-    assert [r.partnership.title_en for r in single.rows] == ["One person"]
+    assert [r.partnership.title["en"] for r in single.rows] == ["One person"]
     assert selectors.programme_health(viewer=officer, slug="iuc", dormant_only=True, single_only=True).rows == []
 
 

@@ -167,7 +167,8 @@ def test_only_people_who_may_see_the_partnership_download_its_document(client, d
     from renkei.programmes.services import Upload
 
     p = Partnership.objects.get(slug="jica-kamaishi-banda-aceh")
-    agreement = services.agreement_add(actor=officer, partnership=p, kind="mou", signed_on=date(2023, 5, 1),
+    agreement = services.agreement_add(actor=officer, partnership=p,
+                                       data={"kind": "mou", "signed_on": date(2023, 5, 1)},
                                        document=Upload("mou.pdf", PDF))
     link = f"/partnerships/{p.slug}/agreements/{agreement.pk}/document/"
     assert client.get(link).status_code == 200  # published: visitors see the partnership and its documents
@@ -178,7 +179,8 @@ def test_only_people_who_may_see_the_partnership_download_its_document(client, d
         client.force_login(user)
         assert client.get(link).status_code == status, user.username
     client.force_login(officer)
-    no_document = services.agreement_add(actor=officer, partnership=p, kind="loi", signed_on=date(2023, 5, 2))
+    no_document = services.agreement_add(actor=officer, partnership=p,
+                                         data={"kind": "loi", "signed_on": date(2023, 5, 2)})
     assert client.get(f"/partnerships/{p.slug}/agreements/{no_document.pk}/document/").status_code == 404
     other = Partnership.objects.get(slug="kamakura-umea")
     assert client.get(f"/partnerships/{other.slug}/agreements/{agreement.pk}/document/").status_code == 404
