@@ -21,7 +21,8 @@ def test_a_call_end_to_end(browser, live_server, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     load_taxonomy(Theme)
     officer = UserFactory(username="po", roles=[Role.PROGRAMME_OFFICER])
-    programme = Programme.objects.create(slug="cpp", title={"en": "City Partnership Program"}, eligible_countries=["JP"])
+    programme = Programme.objects.create(slug="cpp", title={"en": "City Partnership Program"},
+                                         eligible_countries=["JP"])
     programme.owners.add(OrganisationFactory(slug="world-bank", name_en="World Bank", org_type="40"))
     programme.officers.add(officer)
     toyama, kobe = PlaceFactory(slug="toyama", name_en="Toyama"), PlaceFactory(slug="kobe", name_en="Kobe")
