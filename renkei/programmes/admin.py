@@ -28,6 +28,8 @@ class BilingualForm(forms.ModelForm):
         current = texts(getattr(self.instance, self.bilingual, None))
         for lang in ("en", "ja"):
             self.initial.setdefault(f"{self.bilingual}_{lang}", current[lang])
+        if "slug" in self.fields:  # the service makes one from the English title
+            self.fields["slug"].required = False
 
     def clean(self):
         data = super().clean()
@@ -88,8 +90,8 @@ class ProgrammeForm(BilingualForm):
         return {k: v for k, v in super().given().items() if k in self.SERVICE_FIELDS}
 
     def input_data(self) -> dict:
-        return {k: self.cleaned_data.get(k) for k in self.SERVICE_FIELDS if k in self.cleaned_data
-                and self.cleaned_data.get(k) is not None}
+        return {k: self.cleaned_data[k] for k in self.SERVICE_FIELDS
+                if self.cleaned_data.get(k) not in (None, "")}
 
     def clean(self):
         data = super().clean()

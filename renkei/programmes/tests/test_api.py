@@ -83,3 +83,24 @@ def test_visitors_and_other_focal_points_see_no_applications(client, call, offic
     other = UserFactory(roles=[Role.FOCAL_POINT], places=[PlaceFactory()])
     assert client.get("/api/v1/applications", **bearer(other)).json()["results"] == []
     assert client.get("/api/v1/applications").status_code == 401
+
+
+def test_lists_are_pages_and_queries_are_checked(client, call, officer):
+    services.call_transition(actor=officer, call=call, to="open")
+    page = client.get("/api/v1/calls", {"page_size": 1}).json()
+    assert page["count"] == 1 and page["page_size"] == 1 and page["results"][0]["title"] == {"en": "Call 2016"}
+    assert client.get("/api/v1/calls", {"status": "nonsense"}).status_code == 422
+    assert client.get("/api/v1/calls", {"page_size": 201}).status_code == 422
+    programmes = client.get("/api/v1/programmes").json()
+    assert programmes["count"] == 1 and programmes["results"][0]["calls"] == ["call-2016"]
+    missing = client.get("/api/v1/calls/no-such-call")
+    assert missing.status_code == 404
+    assert missing.json() == {"error": {"code": "not_found", "message": "No such call.", "fields": {"slug": [
+        "No such call."]}}}
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert "ErrorOut" in str(paths["/api/v1/calls/{slug}"]["get"]["responses"]["404"])
+
+
+def test_drafts_and_unpublished_programmes_are_not_found_for_visitors(client, call, officer):
+    assert client.get("/api/v1/calls/call-2016").status_code == 404
+    assert client.get("/api/v1/calls/call-2016", **bearer(officer)).status_code == 200

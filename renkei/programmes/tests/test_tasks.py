@@ -55,10 +55,10 @@ def test_nothing_is_queued_when_the_decision_rolls_back(closed_call, officer, dj
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     from django.db import transaction
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            services.call_transition(actor=officer, call=closed_call, to="decided")
-            raise RuntimeError
+    with (django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError),
+          transaction.atomic()):
+        services.call_transition(actor=officer, call=closed_call, to="decided")
+        raise RuntimeError
     assert callbacks == [] and mail.outbox == []
 
 
