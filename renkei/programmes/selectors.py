@@ -30,6 +30,14 @@ def programme_list(*, viewer: Viewer) -> QuerySet[Programme]:
     return qs.filter(is_published=True)
 
 
+def manageable_programmes(viewer: Viewer) -> QuerySet[Programme]:
+    """The programmes the viewer may run calls for."""
+    from renkei.programmes.permissions import can_manage_programme
+
+    ids = [p.pk for p in programme_list(viewer=viewer) if can_manage_programme(viewer, p)]
+    return Programme.objects.filter(pk__in=ids)
+
+
 def programme_for(viewer: Viewer, slug: str) -> Programme:
     programme = programme_list(viewer=viewer).filter(slug=slug).first()
     if programme is None:

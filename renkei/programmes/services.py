@@ -132,8 +132,8 @@ def application_save(*, actor: User | AnonymousUser, call: Call, place: Place,
 
 
 @transaction.atomic
-def _application_save(*, actor, call: Call, place: Place, answers: Mapping[int | str, str | Upload], submit: bool,
-                      now, stored: list[str]) -> Application:
+def _application_save(*, actor: User | AnonymousUser, call: Call, place: Place,
+                      answers: Mapping[int | str, str | Upload], submit: bool, now, stored: list[str]) -> Application:
     if not permissions.can_apply_for(actor, place):
         raise NotAllowed(_("Only the place's focal points may apply for it."))
     if not accepting(call, now):
@@ -491,7 +491,8 @@ def _lock(obj, *fields: str) -> None:
         setattr(obj, name, value)
 
 
-def _update(actor, model, obj, changes: dict[str, Any], version: int | None):
+def _update(actor: User | AnonymousUser, model: type[Programme] | type[Call], obj: Programme | Call,
+            changes: dict[str, Any], version: int | None) -> Programme | Call:
     """Lock the row, check the caller's version, write only ``changes`` and record them."""
     locked = model.objects.select_for_update().get(pk=obj.pk)
     if version is not None and locked.version != version:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from renkei.core.errors import ApplicationError, NotAllowed, NotFound
 from renkei.programmes import permissions, selectors, services
 from renkei.programmes.forms import CallForm
-from renkei.programmes.models import Application, Call, Programme, Question
+from renkei.programmes.models import Application, Call, Question
 
 
 def _found(read, *args, **kwargs):
@@ -188,12 +188,10 @@ def committee(request, slug):
 
 @login_required
 def call_new(request):
-    manageable = [p for p in selectors.programme_list(viewer=request.user)
-                  if permissions.can_manage_programme(request.user, p)]
-    if not manageable:
+    manageable = selectors.manageable_programmes(request.user)
+    if not manageable.exists():
         raise PermissionDenied
-    form = CallForm(request.POST or None,
-                    programmes=Programme.objects.filter(pk__in=[p.pk for p in manageable]))
+    form = CallForm(request.POST or None, programmes=manageable)
     if request.method == "POST" and form.is_valid():
         try:
             call = services.call_create(actor=request.user, programme=form.cleaned_data["programme"],
