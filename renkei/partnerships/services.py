@@ -234,16 +234,17 @@ def partnership_from_application(*, actor: User | AnonymousUser, application: Ap
     members.append({"place": application.place, "role": Member.Role.IMPLEMENTING})
     place = application.place
     partnership = Partnership.objects.create(
-        slug=unique_slug(Partnership, f"{place.name_en} {programme.title_en}", fallback="partnership"),
-        title=compact({"en": f"{place.name_en} — {programme.title_en}",
-                       "ja": f"{place.name_ja or place.name_en} — {programme.title_ja or programme.title_en}"}),
+        slug=unique_slug(Partnership, f"{place.name_en} {programme.title.get('en', '')}", fallback="partnership"),
+        title=compact({"en": f"{place.name_en} — {programme.title.get('en', '')}",
+                       "ja": f"{place.name_ja or place.name_en} — "
+                             f"{programme.title.get('ja') or programme.title.get('en', '')}"}),
         kind=Partnership.Kind.NETWORK, programme=programme, application=application, status=S.AGREED,
         last_activity_on=timezone.localdate())
     partnership.themes.set(programme.themes.all())
     for m in members:
         Member.objects.create(partnership=partnership, **m)
     StatusChange.objects.create(partnership=partnership, from_status="", to_status=S.AGREED,
-                                reason=_("Selected in %(call)s") % {"call": application.call.title_en},
+                                reason=_("Selected in %(call)s") % {"call": application.call.title.get("en", "")},
                                 changed_by=actor if getattr(actor, "pk", None) else None)
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=partnership,
                  changes={"from_application": [None, application.pk]})

@@ -18,8 +18,9 @@ from renkei.programmes.models import Application, Call, Criterion, Programme, Qu
 TOKYO = ZoneInfo("Asia/Tokyo")
 
 PROGRAMMES = [
-    {"slug": "world-bank-city-partnership-program", "title_en": "City Partnership Program",
-     "title_ja": "シティ・パートナーシップ・プログラム", "owners": ["world-bank", "tdlc"],
+    {"slug": "world-bank-city-partnership-program",
+     "title": {"en": "City Partnership Program", "ja": "シティ・パートナーシップ・プログラム"},
+     "owners": ["world-bank", "tdlc"],
      "starts_on": date(2016, 1, 1), "eligible_countries": ["JP"], "eligible_levels": ["city"],
      "themes": ["green-growth", "seismic-risk", "ict-government", "compact-city", "smart-city"],
      "description": {
@@ -30,8 +31,9 @@ PROGRAMMES = [
                "日本の都市が世界銀行とともに"
                "自らの解決策を記録し、途上国の行政官がナレッジノート、視察、テクニカル・ディープダイブ、"
                "相互学習ワークショップを通じて学びます。"}},
-    {"slug": "eu-international-urban-cooperation", "title_en": "International Urban Cooperation (IUC) — Japan",
-     "title_ja": "国際都市間協力（IUC）日本", "owners": ["dg-regio", "european-commission"],
+    {"slug": "eu-international-urban-cooperation",
+     "title": {"en": "International Urban Cooperation (IUC) — Japan", "ja": "国際都市間協力（IUC）日本"},
+     "owners": ["dg-regio", "european-commission"],
      "starts_on": date(2017, 1, 1),
      "ends_on": date(2020, 12, 31), "eligible_countries": [], "eligible_levels": ["city"],
      "themes": ["smart-city", "renewable-energy", "mobility", "social-inclusion", "climate-adaptation",
@@ -42,8 +44,9 @@ PROGRAMMES = [
          "ja": "EUと日本の10組の都市が共通のテーマに取り組み、行動計画を作成し、"
                "パイロット事業に合意しました。"}},
     {"slug": "eu-international-urban-regional-cooperation",
-     "title_en": "International Urban and Regional Cooperation (IURC) — Japan",
-     "title_ja": "国際都市・地域間協力（IURC）日本", "owners": ["dg-regio", "european-commission"],
+     "title": {"en": "International Urban and Regional Cooperation (IURC) — Japan",
+               "ja": "国際都市・地域間協力（IURC）日本"},
+     "owners": ["dg-regio", "european-commission"],
      "starts_on": date(2021, 1, 1),
      "ends_on": date(2024, 12, 31), "eligible_countries": [], "eligible_levels": ["city", "region"],
      "themes": ["regional-innovation", "smart-city", "low-carbon"],
@@ -73,8 +76,9 @@ def programmes_demo_load() -> int:
         programme.themes.set(Theme.objects.filter(code__in=row["themes"]))
     cpp = Programme.objects.get(slug="world-bank-city-partnership-program")
     call, created = Call.objects.update_or_create(slug="cpp-2016-call", defaults={
-        "programme": cpp, "title_en": "City Partnership Program: call for expressions of interest 2016",
-        "title_ja": "シティ・パートナーシップ・プログラム 2016年 参加都市募集",
+        "programme": cpp,
+        "title": {"en": "City Partnership Program: call for expressions of interest 2016",
+                  "ja": "シティ・パートナーシップ・プログラム 2016年 参加都市募集"},
         "description": {
             "en": "An open call to Japanese cities. A selection committee of World Bank technical specialists and "
                   "Japanese organisations chose the first four cities, announced on 4 July 2016. (The opening "
@@ -87,14 +91,15 @@ def programmes_demo_load() -> int:
         "timezone": "Asia/Tokyo", "places_to_select": 4, "status": Call.Status.DECIDED})
     changed += created
     if created:
-        Question.objects.create(call=call, position=0, text_en="Which experience and solutions can your city share?",
-                                text_ja="貴市が共有できる経験と解決策は何ですか。")
+        Question.objects.create(call=call, position=0, text={
+            "en": "Which experience and solutions can your city share?",
+            "ja": "貴市が共有できる経験と解決策は何ですか。"})
         Question.objects.create(call=call, position=1, kind="file", required=False,
-                                text_en="Supporting documents", text_ja="参考資料")
+                                text={"en": "Supporting documents", "ja": "参考資料"})
         for n, (en, ja, w) in enumerate([("Relevance to client cities' demands", "途上国都市のニーズとの関連性", 3),
                                          ("Documented experience", "経験の蓄積と記録", 2),
                                          ("Capacity to host learning activities", "学習活動の受け入れ体制", 1)]):
-            Criterion.objects.create(call=call, position=n, name_en=en, name_ja=ja, weight=w)
+            Criterion.objects.create(call=call, position=n, name={"en": en, "ja": ja}, weight=w)
     for slug, reason in SELECTED.items():
         place = Place.objects.filter(slug=slug).first()
         if place is None:

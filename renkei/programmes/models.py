@@ -3,7 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from renkei.core.models import TimeStampedModel, localized
+from renkei.core.models import TimeStampedModel
 from renkei.core.text import pick_language
 
 
@@ -12,8 +12,7 @@ class Programme(TimeStampedModel):
     eligibility rules its calls apply."""
 
     slug = models.SlugField(_("URL name"), max_length=120, unique=True)
-    title_en = models.CharField(_("title (English)"), max_length=255)
-    title_ja = models.CharField(_("title (Japanese)"), max_length=255, blank=True)
+    title = models.JSONField(_("title"), default=dict, help_text=_("text per language"))
     description = models.JSONField(_("description"), default=dict, blank=True)
     owners = models.ManyToManyField("places.Organisation", verbose_name=_("run by"), blank=True,
                                     related_name="programmes")
@@ -32,16 +31,16 @@ class Programme(TimeStampedModel):
     is_published = models.BooleanField(_("published"), default=True)
 
     class Meta:
-        ordering = ["-starts_on", "title_en"]
+        ordering = ["-starts_on", "title__en"]
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
 
     def __str__(self) -> str:
-        return self.title
+        return self.title_text
 
     @property
-    def title(self) -> str:
-        return localized(self.title_en, self.title_ja)
+    def title_text(self) -> str:
+        return pick_language(self.title)
 
     @property
     def description_text(self) -> str:
@@ -60,8 +59,7 @@ class Call(TimeStampedModel):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="calls",
                                   verbose_name=_("programme"))
     slug = models.SlugField(_("URL name"), max_length=120, unique=True)
-    title_en = models.CharField(_("title (English)"), max_length=255)
-    title_ja = models.CharField(_("title (Japanese)"), max_length=255, blank=True)
+    title = models.JSONField(_("title"), default=dict, help_text=_("text per language"))
     description = models.JSONField(_("what the programme offers"), default=dict, blank=True)
     opens_at = models.DateTimeField(_("opens"))
     closes_at = models.DateTimeField(_("closes"))
@@ -70,16 +68,16 @@ class Call(TimeStampedModel):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
 
     class Meta:
-        ordering = ["-opens_at"]
+        ordering = ["-opens_at", "title__en"]
         verbose_name = _("call for expressions of interest")
         verbose_name_plural = _("calls for expressions of interest")
 
     def __str__(self) -> str:
-        return self.title
+        return self.title_text
 
     @property
-    def title(self) -> str:
-        return localized(self.title_en, self.title_ja)
+    def title_text(self) -> str:
+        return pick_language(self.title)
 
     @property
     def description_text(self) -> str:
@@ -95,8 +93,7 @@ class Question(models.Model):
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveSmallIntegerField(default=0)
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.TEXT)
-    text_en = models.CharField(_("question (English)"), max_length=500)
-    text_ja = models.CharField(_("question (Japanese)"), max_length=500, blank=True)
+    text = models.JSONField(_("question"), default=dict, help_text=_("text per language"))
     choices = models.JSONField(_("choices"), default=list, blank=True)
     required = models.BooleanField(_("required"), default=True)
 
@@ -106,18 +103,17 @@ class Question(models.Model):
         verbose_name_plural = _("questions")
 
     def __str__(self) -> str:
-        return self.text
+        return self.text_text
 
     @property
-    def text(self) -> str:
-        return localized(self.text_en, self.text_ja)
+    def text_text(self) -> str:
+        return pick_language(self.text)
 
 
 class Criterion(models.Model):
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="criteria")
     position = models.PositiveSmallIntegerField(default=0)
-    name_en = models.CharField(_("criterion (English)"), max_length=200)
-    name_ja = models.CharField(_("criterion (Japanese)"), max_length=200, blank=True)
+    name = models.JSONField(_("criterion"), default=dict, help_text=_("text per language"))
     weight = models.FloatField(_("weight"), default=1.0, validators=[MinValueValidator(0)])
 
     class Meta:
@@ -126,11 +122,11 @@ class Criterion(models.Model):
         verbose_name_plural = _("criteria")
 
     def __str__(self) -> str:
-        return self.name
+        return self.name_text
 
     @property
-    def name(self) -> str:
-        return localized(self.name_en, self.name_ja)
+    def name_text(self) -> str:
+        return pick_language(self.name)
 
 
 class Application(TimeStampedModel):

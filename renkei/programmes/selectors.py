@@ -1,37 +1,75 @@
-"""Who sees which programmes, calls, applications and review seats."""
+"""Who sees which programmes, calls, applications and review seats. Pages and the API read one
+record by slug or id through the ``…_for`` functions here, which raise NotFound for what the
+viewer may not see (the same answer as for what does not exist)."""
 
-from django.db.models import Q, QuerySet
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from renkei.accounts.models import Role
 from renkei.accounts.permissions import has_role, represented_place_ids
 from renkei.core.errors import NotFound
-from renkei.programmes.models import Application, Call, Programme, ReviewAssignment
+from renkei.programmes.models import Answer, Application, Call, Programme, ReviewAssignment
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from renkei.accounts.models import User
+    from renkei.places.models import Place
+
+    Viewer = User | AnonymousUser
 
 
-def programme_list(*, viewer) -> QuerySet[Programme]:
+def programme_list(*, viewer: Viewer) -> QuerySet[Programme]:
     qs = Programme.objects.prefetch_related("owners", "themes")
     if has_role(viewer, Role.ADMINISTRATOR, Role.PROGRAMME_OFFICER):
         return qs
     return qs.filter(is_published=True)
 
 
-def call_list(*, viewer, status: str = "") -> QuerySet[Call]:
+def manageable_programmes(viewer: Viewer) -> QuerySet[Programme]:
+    """The programmes the viewer may run calls for."""
+    from renkei.programmes.permissions import can_manage_programme
+
+    ids = [p.pk for p in programme_list(viewer=viewer) if can_manage_programme(viewer, p)]
+    return Programme.objects.filter(pk__in=ids)
+
+
+def programme_for(viewer: Viewer, slug: str) -> Programme:
+    programme = programme_list(viewer=viewer).filter(slug=slug).first()
+    if programme is None:
+        raise NotFound(_("No such programme."), field="slug")
+    return programme
+
+
+def call_list(*, viewer: Viewer, status: str = "") -> QuerySet[Call]:
     qs = Call.objects.select_related("programme")
     if not has_role(viewer, Role.ADMINISTRATOR, Role.PROGRAMME_OFFICER):
         qs = qs.filter(programme__is_published=True).exclude(status=Call.Status.DRAFT)
     if status:
         qs = qs.filter(status=status)
-    return qs.order_by("-opens_at")
+    return qs.order_by("-opens_at", "title__en")
 
 
-def call_get(*, viewer, slug: str) -> Call:
+def call_for(viewer: Viewer, slug: str) -> Call:
+    """One call with its questions and criteria."""
     call = call_list(viewer=viewer).prefetch_related("questions", "criteria").filter(slug=slug).first()
     if call is None:
-        raise NotFound("No such call.", field="slug")
+        raise NotFound(_("No such call."), field="slug")
     return call
 
 
-def application_list(*, viewer, call: Call | None = None) -> QuerySet[Application]:
+def applicant_for(viewer: Viewer, slug: str) -> Place:
+    """The place an application is made for, by its slug (permission to apply is the service's check)."""
+    from renkei.places.selectors import place_get_by_ref
+
+    return place_get_by_ref(viewer=viewer, ref=slug)
+
+
+def application_list(*, viewer: Viewer, call: Call | None = None) -> QuerySet[Application]:
     """Officers see every application; focal points their places'; reviewers the ones assigned to
     them where they declared no conflict; everyone else none."""
     qs = Application.objects.select_related("call", "place", "call__programme")
@@ -45,8 +83,60 @@ def application_list(*, viewer, call: Call | None = None) -> QuerySet[Applicatio
     return qs.filter(rule).distinct() if getattr(viewer, "is_authenticated", False) else qs.none()
 
 
-def assignment_list(*, viewer) -> QuerySet[ReviewAssignment]:
+def application_for(viewer: Viewer, pk: int | str, *, call: Call | None = None) -> Application:
+    try:
+        application = application_list(viewer=viewer, call=call).filter(pk=int(pk)).first()
+    except (TypeError, ValueError):
+        application = None
+    if application is None:
+        raise NotFound(_("No such application."), field="id")
+    return application
+
+
+def own_applications(viewer: Viewer, call: Call) -> list[dict]:
+    """The places the viewer applies for, each with its application to ``call`` (or None)."""
+    from renkei.places.models import Place
+
+    places = list(Place.objects.filter(pk__in=represented_place_ids(viewer)))
+    applications = {a.place_id: a for a in call.applications.filter(place__in=places)}
+    return [{"place": place, "application": applications.get(place.pk)} for place in places]
+
+
+def application_of(call: Call, place: Place) -> Application | None:
+    """The place's application to the call, with its answers, if it has one."""
+    return (call.applications.filter(place=place)
+            .prefetch_related(Prefetch("answers", queryset=Answer.objects.select_related("question")))
+            .first())
+
+
+def assignment_list(*, viewer: Viewer) -> QuerySet[ReviewAssignment]:
     if not getattr(viewer, "is_authenticated", False):
         return ReviewAssignment.objects.none()
     return ReviewAssignment.objects.filter(reviewer=viewer).select_related("application__place",
                                                                            "application__call")
+
+
+def assignment_for(viewer: Viewer, pk: int | str) -> ReviewAssignment:
+    try:
+        seat = assignment_list(viewer=viewer).filter(pk=int(pk)).first()
+    except (TypeError, ValueError):
+        seat = None
+    if seat is None:
+        raise NotFound(_("No such review assignment."), field="id")
+    return seat
+
+
+def reviewer_list() -> QuerySet[User]:
+    from renkei.accounts.models import User
+
+    return User.objects.filter(role_grants__role=Role.REVIEWER).distinct().order_by("username")
+
+
+def user_for(username: str) -> User:
+    """A user named by an officer assigning reviewers (whether they review is the service's check)."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise NotFound(_("No user %(name)s.") % {"name": repr(username)}, field="reviewer")
+    return user

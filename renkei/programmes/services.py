@@ -4,23 +4,31 @@ the step is legal now; illegal steps raise ApplicationError with a message for p
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from statistics import mean
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renkei.accounts.models import Role
 from renkei.accounts.permissions import has_role
-from renkei.core.audit import audit_record
-from renkei.core.errors import ApplicationError, Conflict, NotAllowed
+from renkei.core import hooks
+from renkei.core.audit import audit_record, diff, snapshot
+from renkei.core.errors import ApplicationError, Conflict, ErrorCollector, NotAllowed
+from renkei.core.inputs import parse
 from renkei.core.models import AuditEntry
+from renkei.core.slugs import unique_slug
+from renkei.core.text import pick_language
 from renkei.core.uploads import MAX_FILE_BYTES, Upload, check_upload  # noqa: F401 - part of this module's interface
 from renkei.places.models import Place
-from renkei.programmes import permissions
+from renkei.programmes import events, permissions
+from renkei.programmes.inputs import MAX_ANSWER, CallIn, CallUpdate, ProgrammeIn, ProgrammeUpdate
 from renkei.programmes.models import (
     Answer,
     Application,
@@ -31,6 +39,11 @@ from renkei.programmes.models import (
     ReviewAssignment,
     Score,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from renkei.accounts.models import User
 
 TRANSITIONS = {
     Call.Status.DRAFT: {Call.Status.OPEN},
@@ -69,7 +82,8 @@ def eligibility(programme: Programme, place: Place) -> list[str]:
 # --- calls ---------------------------------------------------------------------------------------
 
 @transaction.atomic
-def call_transition(*, actor, call: Call, to: str) -> Call:
+def call_transition(*, actor: User | AnonymousUser, call: Call, to: str) -> Call:
+    """Move the call one legal step; deciding it queues the e-mails to its applicants (after commit)."""
     if not permissions.can_manage_programme(actor, call.programme):
         raise NotAllowed(_("Only the programme's officers may change a call's status."))
     if to not in TRANSITIONS.get(call.status, set()):
@@ -82,12 +96,15 @@ def call_transition(*, actor, call: Call, to: str) -> Call:
         if undecided:
             raise ApplicationError(_("%(n)s submitted applications have no decision yet.") % {"n": undecided},
                                    field="status")
+    locked = Call.objects.select_for_update().get(pk=call.pk)
+    if locked.status != call.status:
+        raise Conflict(_("The call's status changed meanwhile; reload the page."), field="status")
     before = call.status
     call.status = to
     call.save(update_fields=["status", "updated_at"])
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=call, changes={"status": [before, to]})
     if to == Call.Status.DECIDED:
-        transaction.on_commit(lambda: notify_applicants(call.pk))
+        hooks.emit(events.CALL_DECIDED, call_id=call.pk)
     return call
 
 
@@ -98,10 +115,25 @@ def accepting(call: Call, now=None) -> bool:
 
 # --- applications --------------------------------------------------------------------------------
 
+def application_save(*, actor: User | AnonymousUser, call: Call, place: Place,
+                     answers: Mapping[int | str, str | Upload], submit: bool = False, now=None) -> Application:
+    """Create or edit the place's application while the call accepts them; optionally submit it.
+
+    Every answer is checked before anything is written, files are stored last, and the files
+    stored are deleted again when the transaction does not commit (a later step failed)."""
+    stored: list[str] = []
+    try:
+        return _application_save(actor=actor, call=call, place=place, answers=answers, submit=submit, now=now,
+                                 stored=stored)
+    except BaseException:
+        for name in stored:
+            Answer.file.field.storage.delete(name)
+        raise
+
+
 @transaction.atomic
-def application_save(*, actor, call: Call, place: Place, answers: dict[int, str | Upload],
-                     submit: bool = False, now=None) -> Application:
-    """Create or edit the place's application while the call accepts them; optionally submit it."""
+def _application_save(*, actor: User | AnonymousUser, call: Call, place: Place,
+                      answers: Mapping[int | str, str | Upload], submit: bool, now, stored: list[str]) -> Application:
     if not permissions.can_apply_for(actor, place):
         raise NotAllowed(_("Only the place's focal points may apply for it."))
     if not accepting(call, now):
@@ -115,43 +147,30 @@ def application_save(*, actor, call: Call, place: Place, answers: dict[int, str 
     if application.status in (Application.Status.SELECTED, Application.Status.NOT_SELECTED):
         raise ApplicationError(_("This application has been decided."), field="status")
     questions = {q.pk: q for q in call.questions.all()}
-    errors: dict[str, list[str]] = {}
-    for question_id, value in answers.items():
-        question = questions.get(int(question_id))
-        if question is None:
-            errors[f"q{question_id}"] = [_("is not a question of this call")]
-            continue
-        answer, _created_answer = Answer.objects.get_or_create(application=application, question=question)
-        if question.kind == Question.Kind.FILE:
-            if isinstance(value, Upload):
-                try:
-                    check_upload(value, f"q{question.pk}")
-                except ApplicationError as exc:
-                    errors.update(exc.errors)
-                    continue
-                from django.core.files.base import ContentFile
-
-                answer.file.save(os.path.basename(value.name), ContentFile(value.content), save=True)
-        else:
-            text = str(value or "").strip()
-            if question.kind == Question.Kind.CHOICE and text and text not in question.choices:
-                errors[f"q{question.pk}"] = [_("choose one of the options")]
-                continue
-            if len(text) > 10_000:
-                errors[f"q{question.pk}"] = [_("must be at most 10,000 characters")]
-                continue
-            answer.text = text
-            answer.save()
-    if errors:
-        transaction.set_rollback(True)
-        field, messages = next(iter(errors.items()))
-        raise ApplicationError(messages[0], errors=errors)
+    texts, files = _checked_answers(questions, answers)
+    existing = {a.question_id: a for a in application.answers.all()}
     if submit:
-        missing = [q for q in questions.values() if q.required and not _answered(application, q)]
+        missing = [q for q in questions.values() if q.required and not (
+            texts.get(q.pk) or q.pk in files
+            or (q.pk not in texts and q.pk in existing and (existing[q.pk].text or existing[q.pk].file)))]
         if missing:
-            transaction.set_rollback(True)
             raise ApplicationError(_("Answer every required question before submitting."),
                                    errors={f"q{q.pk}": [_("is required")] for q in missing})
+    # every answer is acceptable: write the rows, then the files
+    new = [Answer(application=application, question_id=pk) for pk in (*texts, *files) if pk not in existing]
+    Answer.objects.bulk_create(new)
+    if any(answer.pk is None for answer in new):  # backends that do not return ids (none of ours today)
+        existing = {a.question_id: a for a in application.answers.all()}
+    else:
+        existing.update({a.question_id: a for a in new})
+    changed = []
+    for pk, text in texts.items():
+        if existing[pk].text != text:
+            existing[pk].text = text
+            changed.append(existing[pk])
+    if changed:
+        Answer.objects.bulk_update(changed, ["text"])
+    if submit:
         application.status = Application.Status.SUBMITTED
         application.submitted_at = timezone.now()
         application.submitted_by = actor
@@ -160,21 +179,81 @@ def application_save(*, actor, call: Call, place: Place, answers: dict[int, str 
     application.save()
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=application,
                  changes={"status": [None, application.status]})
+    _store_files(existing, files, stored)
     return application
 
 
-def _answered(application: Application, question: Question) -> bool:
-    answer = application.answers.filter(question=question).first()
-    return bool(answer and (answer.text or answer.file))
+def _checked_answers(questions: dict[int, Question], answers: Mapping[int | str, str | Upload]
+                     ) -> tuple[dict[int, str], dict[int, Upload]]:
+    """The answers' texts and files by question id, or an ApplicationError naming every bad answer."""
+    errors = ErrorCollector()
+    texts: dict[int, str] = {}
+    files: dict[int, Upload] = {}
+    for key, value in answers.items():
+        try:
+            question = questions.get(int(key))
+        except (TypeError, ValueError):
+            question = None
+        if question is None:
+            errors.add(f"q{key}", _("is not a question of this call"))
+            continue
+        field = f"q{question.pk}"
+        if question.kind == Question.Kind.FILE:
+            if isinstance(value, Upload):
+                try:
+                    check_upload(value, field)
+                except ApplicationError as exc:
+                    errors.absorb(exc, prefix=field)
+                    continue
+                files[question.pk] = value
+            elif value:
+                errors.add(field, _("attach a file"))
+            continue
+        if isinstance(value, Upload):
+            errors.add(field, _("answer in text, not with a file"))
+            continue
+        text = str(value or "").strip()
+        if "\x00" in text:
+            errors.add(field, _("must not contain NUL characters"))
+        elif question.kind == Question.Kind.CHOICE and text and text not in question.choices:
+            errors.add(field, _("choose one of the options"))
+        elif len(text) > MAX_ANSWER:
+            errors.add(field, _("must be at most 10,000 characters"))
+        else:
+            texts[question.pk] = text
+    errors.raise_if_any()
+    return texts, files
+
+
+def _store_files(answers: dict[int, Answer], files: dict[int, Upload], stored: list[str]) -> None:
+    """Save the uploads (the last step of a write): each name is added to ``stored`` as soon as it is
+    written, so the caller can remove them if the transaction does not commit; the files they
+    replace are removed once it has."""
+    from django.core.files.base import ContentFile
+
+    replaced, changed = [], []
+    for pk, upload in files.items():
+        answer = answers[pk]
+        if answer.file:
+            replaced.append(answer.file.name)
+        answer.file.save(os.path.basename(upload.name), ContentFile(upload.content), save=False)
+        stored.append(answer.file.name)
+        changed.append(answer)
+    if changed:
+        Answer.objects.bulk_update(changed, ["file"])
+    if replaced:
+        storage = Answer.file.field.storage
+        transaction.on_commit(lambda: [storage.delete(name) for name in replaced])
 
 
 @transaction.atomic
-def application_withdraw(*, actor, application: Application, now=None) -> Application:
+def application_withdraw(*, actor: User | AnonymousUser, application: Application, now=None) -> Application:
     if not permissions.can_apply_for(actor, application.place):
         raise NotAllowed(_("Only the place's focal points may withdraw its application."))
     if not accepting(application.call, now):
         raise ApplicationError(_("The deadline has passed; the application can no longer be changed."),
                                field="call")
+    _lock(application, "status")
     application.status = Application.Status.WITHDRAWN
     application.save(update_fields=["status", "updated_at"])
     return application
@@ -183,7 +262,7 @@ def application_withdraw(*, actor, application: Application, now=None) -> Applic
 # --- review --------------------------------------------------------------------------------------
 
 @transaction.atomic
-def review_assign(*, actor, application: Application, reviewer) -> ReviewAssignment:
+def review_assign(*, actor: User | AnonymousUser, application: Application, reviewer: User) -> ReviewAssignment:
     if not permissions.can_manage_programme(actor, application.call.programme):
         raise NotAllowed(_("Only the programme's officers assign reviewers."))
     if not has_role(reviewer, Role.REVIEWER):
@@ -195,25 +274,29 @@ def review_assign(*, actor, application: Application, reviewer) -> ReviewAssignm
 
 
 @transaction.atomic
-def conflict_declare(*, actor, assignment: ReviewAssignment, conflicted: bool, note: str = "") -> ReviewAssignment:
+def conflict_declare(*, actor: User | AnonymousUser, assignment: ReviewAssignment, conflicted: bool,
+                     note: str = "") -> ReviewAssignment:
     if assignment.reviewer_id != getattr(actor, "pk", None):
         raise NotAllowed(_("Only the assigned reviewer declares conflicts of interest."))
+    _lock(assignment, "conflicted", "submitted_at")
     if assignment.submitted_at is not None:
         raise ApplicationError(_("Scores are already submitted."), field="conflicted")
     if conflicted and not note.strip():
         raise ApplicationError(_("Say what the conflict of interest is."), field="conflict_note")
     assignment.conflicted = conflicted
     assignment.conflict_note = note.strip()
-    assignment.save()
+    assignment.save(update_fields=["conflicted", "conflict_note"])
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=assignment.application,
                  changes={"conflict_declared": [None, conflicted]})
     return assignment
 
 
 @transaction.atomic
-def scores_submit(*, actor, assignment: ReviewAssignment, scores: dict[int, tuple[int, str]]) -> ReviewAssignment:
+def scores_submit(*, actor: User | AnonymousUser, assignment: ReviewAssignment,
+                  scores: Mapping[int, tuple[int | str, str]]) -> ReviewAssignment:
     if assignment.reviewer_id != getattr(actor, "pk", None):
         raise NotAllowed(_("Only the assigned reviewer scores this application."))
+    _lock(assignment, "conflicted", "submitted_at")
     if assignment.conflicted is None:
         raise ApplicationError(_("Declare whether you have a conflict of interest first."), field="conflicted")
     if assignment.conflicted:
@@ -222,7 +305,7 @@ def scores_submit(*, actor, assignment: ReviewAssignment, scores: dict[int, tupl
     if call.status == Call.Status.DECIDED:
         raise ApplicationError(_("The call is decided; scores can no longer change."), field="scores")
     criteria = {c.pk: c for c in call.criteria.all()}
-    errors = {}
+    errors = ErrorCollector()
     for criterion_id in criteria:
         value = scores.get(criterion_id, (None, ""))[0]
         try:
@@ -230,12 +313,12 @@ def scores_submit(*, actor, assignment: ReviewAssignment, scores: dict[int, tupl
         except (TypeError, ValueError):
             ok = False
         if not ok:
-            errors[f"c{criterion_id}"] = [_("give a score from 1 to 5")]
+            errors.add(f"c{criterion_id}", _("give a score from 1 to 5"))
     unknown = set(scores) - set(criteria)
     for criterion_id in unknown:
-        errors[f"c{criterion_id}"] = [_("is not a criterion of this call")]
+        errors.add(f"c{criterion_id}", _("is not a criterion of this call"))
     if errors:
-        raise ApplicationError(_("Score every criterion from 1 to 5."), errors=errors)
+        raise ApplicationError(_("Score every criterion from 1 to 5."), errors=dict(errors))
     for criterion_id, (value, comment) in scores.items():
         Score.objects.update_or_create(assignment=assignment, criterion_id=criterion_id,
                                        defaults={"value": int(value), "comment": (comment or "").strip()})
@@ -257,7 +340,7 @@ class RankedApplication:
     rank: int | None
 
 
-def committee_ranking(*, actor, call: Call) -> list[RankedApplication]:
+def committee_ranking(*, actor: User | AnonymousUser, call: Call) -> list[RankedApplication]:
     if not permissions.can_manage_programme(actor, call.programme):
         raise NotAllowed(_("Only the programme's officers see the committee view."))
     criteria = list(call.criteria.all())
@@ -265,9 +348,11 @@ def committee_ranking(*, actor, call: Call) -> list[RankedApplication]:
     weights = {c.pk: c.weight for c in criteria}
     rows = []
     applications = call.applications.exclude(status__in=[Application.Status.DRAFT, Application.Status.WITHDRAWN])
-    for application in applications.select_related("place"):
+    seats = Prefetch("assignments", to_attr="scored_seats", queryset=ReviewAssignment.objects.filter(
+        conflicted=False, submitted_at__isnull=False).prefetch_related("scores"))
+    for application in applications.select_related("place").prefetch_related(seats):
         totals = []
-        for assignment in application.assignments.filter(conflicted=False, submitted_at__isnull=False):
+        for assignment in application.scored_seats:
             scores = {s.criterion_id: s.value for s in assignment.scores.all()}
             totals.append(sum(weights[c] * scores.get(c, 0) for c in weights) / total_weight)
         spread = (max(totals) - min(totals)) if len(totals) > 1 else 0.0
@@ -282,10 +367,12 @@ def committee_ranking(*, actor, call: Call) -> list[RankedApplication]:
 
 
 @transaction.atomic
-def application_decide(*, actor, application: Application, selected: bool, reason: str) -> Application:
+def application_decide(*, actor: User | AnonymousUser, application: Application, selected: bool,
+                       reason: str) -> Application:
     call = application.call
     if not permissions.can_manage_programme(actor, call.programme):
         raise NotAllowed(_("Only the programme's officers decide."))
+    _lock(application, "status")
     if call.status != Call.Status.CLOSED:
         raise ApplicationError(_("Decide after the call has closed."), field="status")
     if application.status not in (Application.Status.SUBMITTED, Application.Status.SELECTED,
@@ -302,89 +389,121 @@ def application_decide(*, actor, application: Application, selected: bool, reaso
     application.status = Application.Status.SELECTED if selected else Application.Status.NOT_SELECTED
     application.decision_reason = reason.strip()
     application.decided_at = timezone.now()
-    application.save()
+    application.save(update_fields=["status", "decision_reason", "decided_at", "updated_at"])
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=application,
                  changes={"status": [before, application.status], "reason": [None, application.decision_reason]})
     return application
 
 
 def notify_applicants(call_id: int) -> int:
-    """E-mail every applicant's focal points their result (console backend in development)."""
+    """E-mail every applicant's focal points their result (run by ``tasks.notify_applicants``)."""
     from renkei.accounts.models import PlaceRepresentation
 
-    call = Call.objects.get(pk=call_id)
+    call = Call.objects.select_related("programme").get(pk=call_id)
+    applications = (call.applications.exclude(status__in=[Application.Status.DRAFT, Application.Status.WITHDRAWN])
+                    .select_related("place").prefetch_related(Prefetch(
+                        "place__representatives", to_attr="focal_points",
+                        queryset=PlaceRepresentation.objects.select_related("user"))))
+    title, programme = pick_language(call.title, "en"), pick_language(call.programme.title, "en")
     sent = 0
-    for application in call.applications.exclude(status__in=[Application.Status.DRAFT,
-                                                              Application.Status.WITHDRAWN]):
-        recipients = [r.user.email for r in PlaceRepresentation.objects.filter(place=application.place)
-                      .select_related("user") if r.user.email]
+    for application in applications:
+        recipients = [r.user.email for r in application.place.focal_points if r.user.email]
         if not recipients:
             continue
         result = application.get_status_display()
         send_mail(
-            subject=f"[Renkei] {call.title_en}: {result}",
+            subject=f"[Renkei] {title}: {result}",
             message=(f"{application.place.name_en}: {result}.\n\n{application.decision_reason}\n\n"
-                     f"{call.title_en} ({call.programme.title_en})"),
+                     f"{title} ({programme})"),
             from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=recipients,
         )
         sent += 1
     return sent
 
 
-# --- programmes and calls (creation) -------------------------------------------------------------
+# --- programmes and calls ------------------------------------------------------------------------
 
 @transaction.atomic
-def programme_create(*, actor, data: dict) -> Programme:
+def programme_create(*, actor: User | AnonymousUser, data: ProgrammeIn | Mapping[str, Any]) -> Programme:
     if not permissions.can_create_programme(actor):
         raise NotAllowed(_("Only programme officers create programmes."))
-    title = str(data.get("title_en") or "").strip()
-    if not title:
-        raise ApplicationError(_("is required"), field="title_en")
-    from renkei.core.slugs import unique_slug
-
+    data = parse(ProgrammeIn, data)
+    fields = data.model_dump(exclude={"slug"})
     programme = Programme.objects.create(
-        slug=data.get("slug") or unique_slug(Programme, title, fallback="programme"), title_en=title,
-        title_ja=str(data.get("title_ja") or ""), description=data.get("description") or {},
-        starts_on=data.get("starts_on"), ends_on=data.get("ends_on"),
-        eligible_countries=data.get("eligible_countries") or [], eligible_levels=data.get("eligible_levels") or [],
-        min_population=data.get("min_population"), max_population=data.get("max_population"),
-    )
+        slug=data.slug or unique_slug(Programme, data.title["en"], fallback="programme"), **fields)
     if getattr(actor, "pk", None) and has_role(actor, Role.PROGRAMME_OFFICER):
         programme.officers.add(actor)
-    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=programme, changes={"title_en": [None, title]})
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=programme, changes={"title": [None, data.title]})
     return programme
 
 
 @transaction.atomic
-def call_create(*, actor, programme: Programme, data: dict, questions: list[dict] = (),
-                criteria: list[dict] = ()) -> Call:
+def programme_update(*, actor: User | AnonymousUser, programme: Programme,
+                     data: ProgrammeUpdate | Mapping[str, Any], version: int | None = None) -> Programme:
+    """Change the fields given (others stay as they are); ``version`` is the one the caller read."""
+    if not permissions.can_manage_programme(actor, programme):
+        raise NotAllowed(_("Only the programme's officers change it."))
+    data = parse(ProgrammeUpdate, data)
+    changes = {name: value for name, value in data.given().items()
+               if not (name == "title" and value is None)}
+    return _update(actor, Programme, programme, changes, version)
+
+
+@transaction.atomic
+def call_create(*, actor: User | AnonymousUser, programme: Programme, data: CallIn | Mapping[str, Any],
+                questions: list[Mapping[str, Any]] = (), criteria: list[Mapping[str, Any]] = ()) -> Call:
+    """A draft call with its questions and criteria (given in ``data`` or, for older callers, beside it)."""
     if not permissions.can_manage_programme(actor, programme):
         raise NotAllowed(_("Only the programme's officers create calls."))
-    opens, closes = data.get("opens_at"), data.get("closes_at")
-    if not opens or not closes:
-        raise ApplicationError(_("Give the opening and closing times."), field="closes_at")
+    if not isinstance(data, CallIn) and (questions or criteria):
+        data = {**data, "questions": list(questions), "criteria": list(criteria)}
+    data = parse(CallIn, data)
+    fields = data.model_dump(exclude={"slug", "questions", "criteria"})
+    call = Call.objects.create(programme=programme, slug=data.slug or unique_slug(Call, data.title["en"],
+                                                                                   fallback="call"), **fields)
+    Question.objects.bulk_create([Question(call=call, position=n, **q.model_dump())
+                                  for n, q in enumerate(data.questions)])
+    Criterion.objects.bulk_create([Criterion(call=call, position=n, **c.model_dump())
+                                   for n, c in enumerate(data.criteria)])
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=call, changes={"title": [None, data.title]})
+    return call
+
+
+@transaction.atomic
+def call_update(*, actor: User | AnonymousUser, call: Call, data: CallUpdate | Mapping[str, Any],
+                version: int | None = None) -> Call:
+    """Change the fields given of a call (its status changes only through ``call_transition``)."""
+    if not permissions.can_manage_programme(actor, call.programme):
+        raise NotAllowed(_("Only the programme's officers change a call."))
+    data = parse(CallUpdate, data)
+    changes = {name: value for name, value in data.given().items() if value is not None}
+    opens, closes = changes.get("opens_at", call.opens_at), changes.get("closes_at", call.closes_at)
     if closes <= opens:
         raise ApplicationError(_("The call must close after it opens."), field="closes_at")
-    title = str(data.get("title_en") or "").strip()
-    if not title:
-        raise ApplicationError(_("is required"), field="title_en")
-    from renkei.core.slugs import unique_slug
+    return _update(actor, Call, call, changes, version)
 
-    call = Call.objects.create(
-        programme=programme, slug=data.get("slug") or unique_slug(Call, title, fallback="call"), title_en=title,
-        title_ja=str(data.get("title_ja") or ""), description=data.get("description") or {}, opens_at=opens,
-        closes_at=closes, timezone=data.get("timezone") or "Asia/Tokyo",
-        places_to_select=int(data.get("places_to_select") or 1),
-    )
-    for n, q in enumerate(questions):
-        Question.objects.create(call=call, position=n, kind=q.get("kind", "text"), text_en=q["text_en"],
-                                text_ja=q.get("text_ja", ""), choices=q.get("choices", []),
-                                required=q.get("required", True))
-    for n, c in enumerate(criteria):
-        weight = float(c.get("weight", 1))
-        if weight < 0:
-            raise ApplicationError(_("Weights cannot be negative."), field="criteria")
-        Criterion.objects.create(call=call, position=n, name_en=c["name_en"], name_ja=c.get("name_ja", ""),
-                                 weight=weight)
-    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=call, changes={"title_en": [None, title]})
-    return call
+
+def _lock(obj, *fields: str) -> None:
+    """Lock the object's row until the transaction ends and refresh ``fields`` from it, so that the
+    checks that follow see what a concurrent write left."""
+    current = type(obj).objects.select_for_update().filter(pk=obj.pk).values(*fields).get()
+    for name, value in current.items():
+        setattr(obj, name, value)
+
+
+def _update(actor: User | AnonymousUser, model: type[Programme] | type[Call], obj: Programme | Call,
+            changes: dict[str, Any], version: int | None) -> Programme | Call:
+    """Lock the row, check the caller's version, write only ``changes`` and record them."""
+    locked = model.objects.select_for_update().get(pk=obj.pk)
+    if version is not None and locked.version != version:
+        raise Conflict(_("Someone else changed this meanwhile; reload and try again."), field="version")
+    before = snapshot(locked, list(changes))
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    locked.version += 1
+    locked.save(update_fields=[*changes, "version", "updated_at"])
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=locked,
+                 changes=diff(before, snapshot(locked, list(changes))))
+    for name in (*changes, "version", "updated_at"):
+        setattr(obj, name, getattr(locked, name))
+    return locked

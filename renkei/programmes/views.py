@@ -13,18 +13,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from renkei.accounts.permissions import represented_place_ids
 from renkei.core.errors import ApplicationError, NotAllowed, NotFound
-from renkei.places.models import Place
 from renkei.programmes import permissions, selectors, services
+from renkei.programmes.forms import CallForm
 from renkei.programmes.models import Application, Call, Question
 
 
-def _call(request, slug) -> Call:
+def _found(read, *args, **kwargs):
+    """A selector's record, or the page's 404."""
     try:
-        return selectors.call_get(viewer=request.user, slug=slug)
+        return read(*args, **kwargs)
     except NotFound as exc:
         raise Http404 from exc
+
+
+def _call(request, slug) -> Call:
+    return _found(selectors.call_for, request.user, slug)
 
 
 def programme_list(request):
@@ -39,11 +43,8 @@ def programme_list(request):
 def call_detail(request, slug):
     call = _call(request, slug)
     local = ZoneInfo(call.timezone)
-    mine = []
-    for place in Place.objects.filter(pk__in=represented_place_ids(request.user)):
-        application = call.applications.filter(place=place).first()
-        mine.append({"place": place, "reasons": services.eligibility(call.programme, place),
-                     "application": application})
+    mine = [{**row, "reasons": services.eligibility(call.programme, row["place"])}
+            for row in selectors.own_applications(request.user, call)]
     return render(request, "programmes/call.html", {
         "call": call, "programme": call.programme, "opens": call.opens_at.astimezone(local),
         "closes": call.closes_at.astimezone(local), "accepting": services.accepting(call), "mine": mine,
@@ -70,12 +71,10 @@ def call_status(request, slug):
 @login_required
 def apply(request, slug, place_slug):
     call = _call(request, slug)
-    place = Place.objects.filter(slug=place_slug).first()
-    if place is None:
-        raise Http404
+    place = _found(selectors.applicant_for, request.user, place_slug)
     if not permissions.can_apply_for(request.user, place):
         raise PermissionDenied
-    application = call.applications.filter(place=place).first()
+    application = selectors.application_of(call, place)
     answers = {a.question_id: a for a in application.answers.all()} if application else {}
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
@@ -127,9 +126,7 @@ def reviews(request):
 
 @login_required
 def review(request, pk):
-    seat = selectors.assignment_list(viewer=request.user).filter(pk=pk).first()
-    if seat is None:
-        raise Http404
+    seat = _found(selectors.assignment_for, request.user, pk)
     application = seat.application
     criteria = list(application.call.criteria.all())
     errors: dict[str, list[str]] = {}
@@ -169,16 +166,10 @@ def committee(request, slug):
     except NotAllowed as exc:
         raise PermissionDenied from exc
     if request.method == "POST":
-        application = call.applications.filter(pk=request.POST.get("application")).first()
-        if application is None:
-            raise Http404
+        application = _found(selectors.application_for, request.user, request.POST.get("application"), call=call)
         try:
             if "reviewer" in request.POST:
-                from django.contrib.auth import get_user_model
-
-                reviewer = get_user_model().objects.filter(username=request.POST["reviewer"]).first()
-                if reviewer is None:
-                    raise ApplicationError(_("No such user."), field="reviewer")
+                reviewer = selectors.user_for(request.POST["reviewer"])
                 services.review_assign(actor=request.user, application=application, reviewer=reviewer)
                 messages.success(request, _("Reviewer assigned."))
             else:
@@ -189,114 +180,25 @@ def committee(request, slug):
         except ApplicationError as exc:
             messages.error(request, exc.message)
         return redirect("programmes:committee", slug=call.slug)
-    from renkei.accounts.models import Role, User
-
     return render(request, "programmes/committee.html", {
-        "call": call, "ranking": ranking, "now": timezone.now(),
-        "reviewers": User.objects.filter(role_grants__role=Role.REVIEWER).order_by("username"),
+        "call": call, "ranking": ranking, "now": timezone.now(), "reviewers": selectors.reviewer_list(),
         "selected": call.applications.filter(status=Application.Status.SELECTED).count(),
     })
 
 
-def _parse_lines(text: str, field: str, parse):
-    out, errors = [], []
-    for number, line in enumerate((text or "").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            out.append(parse(line.strip()))
-        except ValueError as exc:
-            errors.append(_("line %(n)s: %(message)s") % {"n": number, "message": exc})
-    return out, errors
-
-
-def _question(line: str) -> dict:
-    """`What can you offer?`, `[file] Supporting documents`, `[choice: small|large] Size`, `? optional`."""
-    required = not line.startswith("?")
-    line = line.lstrip("?").strip()
-    if line.startswith("[file]"):
-        return {"kind": "file", "text_en": line[6:].strip(), "required": required}
-    if line.startswith("[choice:"):
-        head, _sep, text = line.partition("]")
-        choices = [c.strip() for c in head[len("[choice:"):].split("|") if c.strip()]
-        if len(choices) < 2 or not text.strip():
-            raise ValueError(_("a choice question needs two options and a text"))
-        return {"kind": "choice", "choices": choices, "text_en": text.strip(), "required": required}
-    return {"kind": "text", "text_en": line, "required": required}
-
-
-def _criterion(line: str) -> dict:
-    name, _sep, weight = line.rpartition("|")
-    if not _sep:
-        return {"name_en": line, "weight": 1.0}
-    try:
-        value = float(weight)
-    except ValueError as exc:
-        raise ValueError(_("the weight after | must be a number")) from exc
-    if value < 0:
-        raise ValueError(_("the weight cannot be negative"))
-    return {"name_en": name.strip(), "weight": value}
-
-
 @login_required
 def call_new(request):
-    from django import forms as dj_forms
-
-    from renkei.programmes.models import Programme
-
-    manageable = [p for p in selectors.programme_list(viewer=request.user)
-                  if permissions.can_manage_programme(request.user, p)]
-    if not manageable:
+    manageable = selectors.manageable_programmes(request.user)
+    if not manageable.exists():
         raise PermissionDenied
-
-    class CallForm(dj_forms.Form):
-        programme = dj_forms.ModelChoiceField(queryset=Programme.objects.filter(pk__in=[p.pk for p in manageable]),
-                                              label=_("Programme"))
-        title_en = dj_forms.CharField(max_length=255, label=_("Title (English)"))
-        title_ja = dj_forms.CharField(max_length=255, required=False, label=_("Title (Japanese)"))
-        opens_at = dj_forms.DateTimeField(label=_("Opens"),
-                                          widget=dj_forms.DateTimeInput(attrs={"type": "datetime-local"}))
-        closes_at = dj_forms.DateTimeField(label=_("Closes"),
-                                           widget=dj_forms.DateTimeInput(attrs={"type": "datetime-local"}))
-        timezone = dj_forms.CharField(initial="Asia/Tokyo", label=_("Time zone of the dates"))
-        places_to_select = dj_forms.IntegerField(min_value=1, initial=1, label=_("Places to select"))
-        description_en = dj_forms.CharField(required=False, widget=dj_forms.Textarea(attrs={"rows": 3}),
-                                            label=_("What the programme offers (English)"))
-        questions = dj_forms.CharField(
-            widget=dj_forms.Textarea(attrs={"rows": 4}), label=_("Questions, one per line"),
-            help_text=_("[file] for a file, [choice: a|b] for options, ? first for optional"))
-        criteria = dj_forms.CharField(widget=dj_forms.Textarea(attrs={"rows": 3}), label=_("Criteria, one per line"),
-                                      help_text=_("Name | weight, e.g. Relevance | 2"))
-
-    form = CallForm(request.POST or None)
+    form = CallForm(request.POST or None, programmes=manageable)
     if request.method == "POST" and form.is_valid():
-        from zoneinfo import ZoneInfo, available_timezones
-
-        data = form.cleaned_data
-        questions, q_errors = _parse_lines(data["questions"], "questions", _question)
-        criteria, c_errors = _parse_lines(data["criteria"], "criteria", _criterion)
-        for message in q_errors:
-            form.add_error("questions", message)
-        for message in c_errors:
-            form.add_error("criteria", message)
-        if not criteria and not c_errors:
-            form.add_error("criteria", _("Give at least one criterion."))
-        if data["timezone"] not in available_timezones():
-            form.add_error("timezone", _("not a time zone, e.g. Asia/Tokyo"))
-        if not form.errors:
-            zone = ZoneInfo(data["timezone"])
-            try:
-                call = services.call_create(actor=request.user, programme=data["programme"], data={
-                    "title_en": data["title_en"], "title_ja": data["title_ja"],
-                    "opens_at": data["opens_at"].replace(tzinfo=None).replace(tzinfo=zone),
-                    "closes_at": data["closes_at"].replace(tzinfo=None).replace(tzinfo=zone),
-                    "timezone": data["timezone"], "places_to_select": data["places_to_select"],
-                    "description": {"en": data["description_en"]} if data["description_en"] else {}},
-                    questions=questions, criteria=criteria)
-            except ApplicationError as exc:
-                for field, msgs in exc.errors.items():
-                    form.add_error(field if field in form.fields else None, msgs[0])
-            else:
-                messages.success(request, _("The call was created as a draft."))
-                return redirect("programmes:call", slug=call.slug)
+        try:
+            call = services.call_create(actor=request.user, programme=form.cleaned_data["programme"],
+                                        data=form.to_input())
+        except ApplicationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("The call was created as a draft."))
+            return redirect("programmes:call", slug=call.slug)
     return render(request, "programmes/call_new.html", {"form": form})

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def programme(officer):
     """Three partnerships: one quiet for a year, one that hangs on one person, one healthy."""
-    programme = Programme.objects.create(slug="iuc", title_en="IUC")
+    programme = Programme.objects.create(slug="iuc", title={"en": "IUC"})
     today = timezone.localdate()
 
     def partnership(title, focal_points, last_activity_on, status="active"):
@@ -33,7 +33,7 @@ def programme(officer):
     partnership("One person", people[2:3], today - timedelta(days=10))
     partnership("Healthy", people[:2], today - timedelta(days=10))
     partnership("Finished long ago", people[2:3], date(2015, 1, 1), status="completed")
-    Programme.objects.create(slug="other", title_en="Other")
+    Programme.objects.create(slug="other", title={"en": "Other"})
     return programme
 
 

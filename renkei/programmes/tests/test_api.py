@@ -30,14 +30,14 @@ def test_call_flow_through_the_api(client, call, officer):
     toyama = PlaceFactory(slug="toyama")
     fp = UserFactory(roles=[Role.FOCAL_POINT], places=[toyama])
     reviewer = UserFactory(username="rev", roles=[Role.REVIEWER])
-    assert client.get("/api/v1/calls").json() == []  # drafts are invisible to visitors
+    assert client.get("/api/v1/calls").json()["results"] == []  # drafts are invisible to visitors
     r = client.post("/api/v1/calls/call-2016/status", {"to": "decided"}, content_type="application/json",
                     **bearer(officer))
     assert r.status_code == 422 and "cannot go from draft to decided" in r.json()["error"]["message"]
     assert client.post("/api/v1/calls/call-2016/status", {"to": "open"}, content_type="application/json",
                        **bearer(officer)).json()["status"] == "open"
     detail = client.get("/api/v1/calls/call-2016", {"place": "toyama"}).json()
-    assert detail["eligibility"] == [] and detail["questions"][0]["text_en"] == "Why?"
+    assert detail["eligibility"] == [] and detail["questions"][0]["text"] == {"en": "Why?"}
     qid = detail["questions"][0]["id"]
     r = client.post("/api/v1/calls/call-2016/applications", {"place": "toyama", "answers": {str(qid): ""},
                                                             "submit": True},
@@ -62,7 +62,7 @@ def test_call_flow_through_the_api(client, call, officer):
     assert client.get("/api/v1/calls/call-2016/ranking", **bearer(reviewer)).status_code == 403
     client.post("/api/v1/calls/call-2016/status", {"to": "closed"}, content_type="application/json",
                 **bearer(officer))
-    ranking = client.get("/api/v1/calls/call-2016/ranking", **bearer(officer)).json()
+    ranking = client.get("/api/v1/calls/call-2016/ranking", **bearer(officer)).json()["results"]
     assert ranking[0]["place"] == "toyama" and ranking[0]["weighted_total"] == 4.0
     r = client.post(f"/api/v1/applications/{app_id}/decision", {"selected": True, "reason": ""},
                     content_type="application/json", **bearer(officer))
@@ -70,7 +70,7 @@ def test_call_flow_through_the_api(client, call, officer):
     r = client.post(f"/api/v1/applications/{app_id}/decision", {"selected": True, "reason": "Best"},
                     content_type="application/json", **bearer(officer))
     assert r.json()["status"] == "selected"
-    assert client.get("/api/v1/applications", **bearer(fp)).json()[0]["status"] == "selected"
+    assert client.get("/api/v1/applications", **bearer(fp)).json()["results"][0]["status"] == "selected"
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/calls/{slug}/applications" in paths and "/api/v1/calls/{slug}/ranking" in paths
 
@@ -81,5 +81,26 @@ def test_visitors_and_other_focal_points_see_no_applications(client, call, offic
     fp = UserFactory(roles=[Role.FOCAL_POINT], places=[toyama])
     services.application_save(actor=fp, call=call, place=toyama, answers={}, submit=False)
     other = UserFactory(roles=[Role.FOCAL_POINT], places=[PlaceFactory()])
-    assert client.get("/api/v1/applications", **bearer(other)).json() == []
+    assert client.get("/api/v1/applications", **bearer(other)).json()["results"] == []
     assert client.get("/api/v1/applications").status_code == 401
+
+
+def test_lists_are_pages_and_queries_are_checked(client, call, officer):
+    services.call_transition(actor=officer, call=call, to="open")
+    page = client.get("/api/v1/calls", {"page_size": 1}).json()
+    assert page["count"] == 1 and page["page_size"] == 1 and page["results"][0]["title"] == {"en": "Call 2016"}
+    assert client.get("/api/v1/calls", {"status": "nonsense"}).status_code == 422
+    assert client.get("/api/v1/calls", {"page_size": 201}).status_code == 422
+    programmes = client.get("/api/v1/programmes").json()
+    assert programmes["count"] == 1 and programmes["results"][0]["calls"] == ["call-2016"]
+    missing = client.get("/api/v1/calls/no-such-call")
+    assert missing.status_code == 404
+    assert missing.json() == {"error": {"code": "not_found", "message": "No such call.", "fields": {"slug": [
+        "No such call."]}}}
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert "ErrorOut" in str(paths["/api/v1/calls/{slug}"]["get"]["responses"]["404"])
+
+
+def test_drafts_and_unpublished_programmes_are_not_found_for_visitors(client, call, officer):
+    assert client.get("/api/v1/calls/call-2016").status_code == 404
+    assert client.get("/api/v1/calls/call-2016", **bearer(officer)).status_code == 200

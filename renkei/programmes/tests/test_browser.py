@@ -21,7 +21,8 @@ def test_a_call_end_to_end(browser, live_server, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     load_taxonomy(Theme)
     officer = UserFactory(username="po", roles=[Role.PROGRAMME_OFFICER])
-    programme = Programme.objects.create(slug="cpp", title_en="City Partnership Program", eligible_countries=["JP"])
+    programme = Programme.objects.create(slug="cpp", title={"en": "City Partnership Program"},
+                                         eligible_countries=["JP"])
     programme.owners.add(OrganisationFactory(slug="world-bank", name_en="World Bank", org_type="40"))
     programme.officers.add(officer)
     toyama, kobe = PlaceFactory(slug="toyama", name_en="Toyama"), PlaceFactory(slug="kobe", name_en="Kobe")
@@ -54,7 +55,7 @@ def test_a_call_end_to_end(browser, live_server, settings):
     page.fill("textarea[name=questions]", "What can your city offer?")
     page.fill("textarea[name=criteria]", "Relevance | 2\nCapacity | 1")
     submit()
-    call = Call.objects.get(title_en="Call 2026")
+    call = Call.objects.get(title__en="Call 2026")
     page.locator("button[value=open]").click()
     page.wait_for_load_state()
     call.refresh_from_db()

@@ -19,16 +19,16 @@ PDF = b"%PDF-1.4 minimal"
 def setup(officer):
     now = timezone.now()
     programme = services.programme_create(actor=officer, data={
-        "title_en": "City Partnership Program", "title_ja": "シティ・パートナーシップ・プログラム",
+        "title": {"en": "City Partnership Program", "ja": "シティ・パートナーシップ・プログラム"},
         "eligible_countries": ["JP"], "eligible_levels": ["city"]})
     call = services.call_create(
         actor=officer, programme=programme,
-        data={"title_en": "Call for expressions of interest 2016", "opens_at": now - timedelta(days=1),
-              "closes_at": now + timedelta(days=10), "places_to_select": 1},
-        questions=[{"text_en": "What can your city offer?"},
-                   {"text_en": "Size", "kind": "choice", "choices": ["small", "large"]},
-                   {"text_en": "Supporting document", "kind": "file", "required": False}],
-        criteria=[{"name_en": "Relevance", "weight": 2}, {"name_en": "Capacity", "weight": 1}],
+        data={"title": {"en": "Call for expressions of interest 2016"}, "opens_at": now - timedelta(days=1),
+              "closes_at": now + timedelta(days=10), "places_to_select": 1,
+              "questions": [{"text": {"en": "What can your city offer?"}},
+                            {"text": {"en": "Size"}, "kind": "choice", "choices": ["small", "large"]},
+                            {"text": {"en": "Supporting document"}, "kind": "file", "required": False}],
+              "criteria": [{"name": {"en": "Relevance"}, "weight": 2}, {"name": {"en": "Capacity"}, "weight": 1}]},
     )
     services.call_transition(actor=officer, call=call, to="open")
     toyama = PlaceFactory(slug="toyama", name_en="Toyama")

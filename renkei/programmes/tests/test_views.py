@@ -108,7 +108,7 @@ def test_officer_creates_a_call_in_the_browser_with_line_errors(client, officer)
     assert response.status_code == 302
     from renkei.programmes.models import Call
 
-    call = Call.objects.get(title_en="Call 2027")
+    call = Call.objects.get(title__en="Call 2027")
     assert call.status == "draft" and call.opens_at.hour == 0  # 09:00 in Tokyo is 00:00 UTC
     assert [q.kind for q in call.questions.all()] == ["text", "file", "choice"]
     assert not call.questions.get(kind="file").required
