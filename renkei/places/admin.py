@@ -149,10 +149,13 @@ class StatementInlineForm(forms.ModelForm):
 
 
 def save_statements(request, formset) -> None:
-    """Write an inline formset of needs or expertise through the services, row by row."""
+    """Write an inline formset of needs or expertise through the services, row by row (and tell the
+    admin's change message what was created, changed and deleted, as ``formset.save`` would)."""
     kind = "need" if formset.model is Need else "expertise"
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
     for form in formset.deleted_forms:
         if form.instance.pk:
+            formset.deleted_objects.append(form.instance)
             services.statement_delete(actor=request.user, obj=form.instance)
     for form in formset.forms:
         if form in formset.deleted_forms or not form.has_changed():
@@ -161,9 +164,11 @@ def save_statements(request, formset) -> None:
             data = _statement_data({name: form.cleaned_data.get(name) for name in form.changed_data})
             if data:
                 services.statement_update(actor=request.user, obj=form.instance, data=data)
+                formset.changed_objects.append((form.instance, form.changed_data))
         else:
             data = _statement_data({name: form.cleaned_data.get(name) for name in form.fields})
-            services.statement_create(actor=request.user, place=formset.instance, kind=kind, data=data)
+            formset.new_objects.append(
+                services.statement_create(actor=request.user, place=formset.instance, kind=kind, data=data))
 
 
 class NeedInline(admin.TabularInline):

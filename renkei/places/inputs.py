@@ -330,14 +330,16 @@ def _scale(value: Any) -> int:
 class StatementIn(Input):
     """What a need and an expertise statement share; on an update only the given fields change."""
 
-    theme: str | None = Field(None, description="theme code, e.g. from GET /themes")
+    theme: str | int | None = Field(None, description="theme code, e.g. from GET /themes")
     description: dict[str, str] | None = Field(None, description='text per language: {"en": "…", "ja": "…"}')
     evidence: list[str] | None = Field(None, description="http(s) links")
 
     @field_validator("theme", mode="before")
     @classmethod
-    def _theme(cls, value: Any) -> str:
-        return text(getattr(value, "code", value))
+    def _theme(cls, value: Any) -> str | int:
+        """A theme's code (a Theme, or its id from a tagger, is taken too)."""
+        value = getattr(value, "code", value)
+        return value if isinstance(value, int) and not isinstance(value, bool) else text(value)
 
     @field_validator("description", mode="before")
     @classmethod

@@ -187,7 +187,9 @@ def _statement_values(record: StatementIn, *, create: bool) -> dict[str, Any]:
                 errors.add(field, message)
     if "theme" in values and "theme" not in errors:
         code = values["theme"]
-        values["theme"] = Theme.objects.filter(code=code).first() if code else None
+        values["theme"] = Theme.objects.filter(code=str(code)).first() if code else None
+        if values["theme"] is None and isinstance(code, int):
+            values["theme"] = Theme.objects.filter(pk=code).first()
         if values["theme"] is None:
             errors.add("theme", _("no theme with code %(code)r") % {"code": code} if code else _("is required"))
     errors.raise_if_any()

@@ -27,7 +27,6 @@ from renkei.core.audit import audit_history
 from renkei.core.errors import ApplicationError, Conflict, NotAllowed, NotFound
 from renkei.core.models import AuditEntry
 from renkei.core.pagination import paginate
-from renkei.matching.services import place_refresh_enqueue
 from renkei.places import permissions, selectors, services
 from renkei.places.models import Expertise, Level, Need, Theme
 from renkei.places.validation import country_label
@@ -205,7 +204,6 @@ def place_edit(request, slug):
             except ApplicationError as exc:
                 add_service_errors(form, exc.errors, exc.message)
             else:
-                place_refresh_enqueue(place.pk)
                 messages.success(request, _("The profile was saved."))
                 return redirect("web:place", slug=place.slug)
     else:
@@ -270,7 +268,6 @@ def statement_edit(request, slug, kind, pk=None):
             except ApplicationError as exc:
                 add_service_errors(form, exc.errors, exc.message, field_map=STATEMENT_FIELD_MAP)
             else:
-                place_refresh_enqueue(place.pk)
                 notice = _notice(kind, "create" if obj is None else "update")
                 if request.htmx:
                     return _section(request, place, kind, notice)
@@ -293,7 +290,6 @@ def statement_delete(request, slug, kind, pk):
         services.statement_delete(actor=request.user, obj=obj)
     except NotAllowed as exc:
         raise PermissionDenied from exc
-    place_refresh_enqueue(place.pk)
     notice = _notice(kind, "delete")
     if request.htmx:
         return _section(request, place, kind, notice)
