@@ -323,7 +323,7 @@ def list_themes(request, filters: Query[ThemeQuery]):
     operation_id="themes_create", summary="Create a theme", description="Administrators only.",
 )
 def create_theme(request, payload: ThemeCreate):
-    return Status(201, services.theme_create(actor=request.user, data=payload.model_dump(exclude_unset=True)))
+    return Status(201, services.theme_create(actor=request.user, data=payload))
 
 
 @router.get(
@@ -340,7 +340,7 @@ def get_theme(request, code: str):
 )
 def update_theme(request, code: str, payload: ThemePatch):
     theme = selectors.theme_get(code=code)
-    return services.theme_update(actor=request.user, theme=theme, data=payload.model_dump(exclude_unset=True))
+    return services.theme_update(actor=request.user, theme=theme, data=payload)
 
 
 @router.delete(

@@ -522,3 +522,76 @@ class ContactIn(Input):
     @classmethod
     def _consent(cls, value: Any) -> bool:
         return bool(value)
+
+
+# --- themes ------------------------------------------------------------------------------------
+
+_THEME_CODE = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
+
+
+class ThemeIn(Input):
+    """A theme of the taxonomy; its code is its identity (it cannot change once made)."""
+
+    code: str | None = Field(None, description="lowercase letters, digits, hyphens and underscores; "
+                                               "cannot change later")
+    parent: str | None = Field(None, description="code of the broader theme")
+    name_en: str | None = None
+    name_ja: str | None = None
+    synonyms_en: list[str] | None = None
+    synonyms_ja: list[str] | None = None
+    dac_codes: list[str] | None = None
+    sdg_targets: list[str] | None = None
+    description_en: str | None = None
+    description_ja: str | None = None
+    related: list[str] | None = Field(None, description="codes of related themes (the relation is symmetric)")
+    position: int | None = Field(None, description="order in lists (0 or more); default: after the last theme")
+
+    @field_validator("code", "parent", "name_en", "name_ja", "description_en", "description_ja", mode="before")
+    @classmethod
+    def _text(cls, value: Any) -> str:
+        return text(value)
+
+    @field_validator("code")
+    @classmethod
+    def _code(cls, value: str) -> str:
+        if not value:
+            raise ValueError(_("is required"))
+        if len(value) > 80 or not _THEME_CODE.fullmatch(value):
+            raise ValueError(_("must be lowercase letters, digits, hyphens and underscores (at most 80)"))
+        return value
+
+    @field_validator("name_en", "name_ja")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not value:
+            raise ValueError(_("is required"))
+        if len(value) > 200:
+            raise ValueError(_("must be at most %(n)s characters") % {"n": 200})
+        return value
+
+    @field_validator("synonyms_en", "synonyms_ja", "dac_codes", "sdg_targets", mode="before")
+    @classmethod
+    def _words(cls, value: Any) -> list[str]:
+        value = value or []
+        if not isinstance(value, list) or not all(
+            isinstance(item, (str, int)) and not isinstance(item, bool) for item in value
+        ):
+            raise ValueError(_("must be a list of text"))
+        return list(dict.fromkeys(word for word in (str(item).strip() for item in value) if word))
+
+    @field_validator("related", mode="before")
+    @classmethod
+    def _related(cls, value: Any) -> list[str]:
+        value = value or []
+        if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+            raise ValueError(_("must be a list of theme codes"))
+        return list(dict.fromkeys(code.strip() for code in value if code.strip()))
+
+    @field_validator("position", mode="before")
+    @classmethod
+    def _position(cls, value: Any) -> int:
+        if value is None:
+            return 0
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(_("must be a whole number, 0 or more"))
+        return value

@@ -15,10 +15,9 @@ no-op. The error format and pages of a list are core's (``core/schemas.py``).
 from __future__ import annotations
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
 
 from renkei.core.schemas import ErrorDetail, ErrorOut, PageQuery  # noqa: F401 - still importable from here
-from renkei.places.inputs import ExpertiseIn, NeedIn, OrganisationIn, PlaceIn
+from renkei.places.inputs import ExpertiseIn, NeedIn, OrganisationIn, PlaceIn, ThemeIn
 from renkei.places.models import Level
 
 
@@ -26,10 +25,6 @@ def _texts(value: dict | None) -> dict[str, str]:
     """A bilingual text with both main languages always present (other languages kept)."""
     value = dict(value or {})
     return {"en": value.pop("en", ""), "ja": value.pop("ja", ""), **value}
-
-
-class InputSchema(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 # --- contacts -----------------------------------------------------------------------------------
@@ -362,22 +357,11 @@ class ThemeQuery(PageQuery):
     page_size: int = Field(200, ge=1, le=200, description="items per page, at most 200 (the whole taxonomy fits)")
 
 
-class ThemeCreate(InputSchema):
+class ThemeCreate(ThemeIn):
     code: str = Field(description="lowercase letters, digits, hyphens and underscores; cannot change later")
-    parent: str | None = Field(None, description="code of the broader theme")
     name_en: str
     name_ja: str
-    synonyms_en: list[str] | None = None
-    synonyms_ja: list[str] | None = None
-    dac_codes: list[str] | None = None
-    sdg_targets: list[str] | None = None
-    description_en: str | None = None
-    description_ja: str | None = None
-    related: list[str] | None = Field(None, description="codes of related themes (the relation is symmetric)")
-    position: int | None = Field(None, ge=0, description="order in lists; default: after the last theme")
 
 
-class ThemePatch(ThemeCreate):
+class ThemePatch(ThemeIn):
     code: str | None = Field(None, description="cannot change; accepted only if equal to the current code")
-    name_en: str | None = None
-    name_ja: str | None = None

@@ -20,7 +20,15 @@ from renkei.core.inputs import parse
 from renkei.core.models import AuditEntry
 from renkei.core.slugs import unique_slug
 from renkei.places import events, permissions
-from renkei.places.inputs import ContactIn, OrganisationIn, PlaceIn, StatementIn, blank, statement_input
+from renkei.places.inputs import (
+    ContactIn,
+    OrganisationIn,
+    PlaceIn,
+    StatementIn,
+    ThemeIn,
+    blank,
+    statement_input,
+)
 from renkei.places.models import Contact, Expertise, Need, Organisation, Place, Theme
 from renkei.places.validation import clean_place
 
@@ -414,58 +422,26 @@ def _check_synonyms(values: dict[str, Any], errors: ErrorCollector, *, instance:
                 break
 
 
-def _clean_theme(data: dict[str, Any], *, partial: bool, instance: Theme | None) -> dict[str, Any]:
-    """Clean values for a theme. The code is the theme's identity — the shipped taxonomy file is
-    matched by code when ``load_taxonomy`` upgrades a database — so it cannot change."""
-    import re
-
+def _clean_theme(record: ThemeIn, *, partial: bool, instance: Theme | None) -> dict[str, Any]:
+    """Model values for a theme: ``ThemeIn`` checked each field; here, what needs the database.
+    The code is the theme's identity — the shipped taxonomy file is matched by code when
+    ``load_taxonomy`` upgrades a database — so it cannot change."""
     errors = ErrorCollector()
-    out: dict[str, Any] = {}
-    if "code" in data or not partial:
-        code = str(data.get("code") or "").strip()
-        if not code:
-            errors.add("code", _("is required"))
-        elif instance is not None and code != instance.code:
-            errors.add("code", _("cannot be changed; create a new theme and move the needs and expertise to it"))
-        elif len(code) > 80 or not re.fullmatch(r"[a-z0-9]+(?:[-_][a-z0-9]+)*", code):
-            errors.add("code", _("must be lowercase letters, digits, hyphens and underscores (at most 80)"))
-        elif instance is None and Theme.objects.filter(code=code).exists():
-            errors.add("code", _("the code %(code)r is taken") % {"code": code})
-        out["code"] = code
-    for key in ("name_en", "name_ja"):
-        if key in data or not partial:
-            value = str(data.get(key) or "").strip()
-            if not value:
+    out = record.given()
+    if not partial:
+        for key in ("code", "name_en", "name_ja"):
+            if out.get(key) is None:
                 errors.add(key, _("is required"))
-            elif len(value) > 200:
-                errors.add(key, _("must be at most %(n)s characters") % {"n": 200})
-            out[key] = value
-    for key in ("description_en", "description_ja"):
-        if key in data:
-            out[key] = str(data.get(key) or "").strip()
-    for key in THEME_LIST_FIELDS:
-        if key in data:
-            value = data.get(key) or []
-            if not isinstance(value, list) or not all(
-                isinstance(item, (str, int)) and not isinstance(item, bool) for item in value
-            ):
-                errors.add(key, _("must be a list of text"))
-                continue
-            items = [str(item).strip() for item in value]
-            out[key] = list(dict.fromkeys(item for item in items if item))
+    code = out.get("code")
+    if code and instance is not None and code != instance.code:
+        errors.add("code", _("cannot be changed; create a new theme and move the needs and expertise to it"))
+    elif code and instance is None and Theme.objects.filter(code=code).exists():
+        errors.add("code", _("the code %(code)r is taken") % {"code": code})
     _check_theme_codes(out, errors)
     _check_synonyms(out, errors, instance=instance)
-    if "position" in data:
-        value = data.get("position")
-        if value is None:
-            out["position"] = 0
-        elif isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            errors.add("position", _("must be a whole number, 0 or more"))
-        else:
-            out["position"] = value
-    if "parent" in data:
-        ref = data.get("parent")
-        parent = Theme.objects.filter(code=str(ref)).first() if ref else None
+    if "parent" in out:
+        ref = out["parent"]
+        out["parent"] = parent = Theme.objects.filter(code=ref).first() if ref else None
         if ref and parent is None:
             errors.add("parent", _("no theme with code %(code)r") % {"code": ref})
         elif parent is not None and instance is not None:
@@ -476,30 +452,25 @@ def _clean_theme(data: dict[str, Any], *, partial: bool, instance: Theme | None)
                     break
                 seen.add(node.pk)
                 node = node.parent
-        out["parent"] = parent
-    if "related" in data:
-        codes = data.get("related") or []
-        if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
-            errors.add("related", _("must be a list of theme codes"))
-        else:
-            codes = list(dict.fromkeys(c.strip() for c in codes if c.strip()))
-            found = {t.code: t for t in Theme.objects.filter(code__in=codes)}
-            missing = [c for c in codes if c not in found]
-            own_code = instance.code if instance is not None else out.get("code")
-            if missing:
-                errors.add("related", _("no theme with code %(code)r") % {"code": missing[0]})
-            elif own_code in found:
-                errors.add("related", _("a theme cannot be related to itself"))
-            out["related"] = [found[c] for c in codes if c in found]
+    if "related" in out:
+        codes = out["related"]
+        found = {theme.code: theme for theme in Theme.objects.filter(code__in=codes)}
+        missing = [c for c in codes if c not in found]
+        own_code = instance.code if instance is not None else code
+        if missing:
+            errors.add("related", _("no theme with code %(code)r") % {"code": missing[0]})
+        elif own_code in found:
+            errors.add("related", _("a theme cannot be related to itself"))
+        out["related"] = [found[c] for c in codes if c in found]
     errors.raise_if_any()
     return out
 
 
 @transaction.atomic
-def theme_create(*, actor: Actor, data: dict[str, Any]) -> Theme:
+def theme_create(*, actor: Actor, data: Mapping[str, Any] | ThemeIn) -> Theme:
     if not permissions.can_manage_themes(actor):
         raise NotAllowed(_("Only an administrator may change the theme taxonomy."))
-    values = _clean_theme(data, partial=False, instance=None)
+    values = _clean_theme(parse(ThemeIn, data), partial=False, instance=None)
     related = values.pop("related", [])
     if "position" not in values:
         last = Theme.objects.order_by("-position").values_list("position", flat=True).first()
@@ -512,11 +483,11 @@ def theme_create(*, actor: Actor, data: dict[str, Any]) -> Theme:
 
 
 @transaction.atomic
-def theme_update(*, actor: Actor, theme: Theme, data: dict[str, Any]) -> Theme:
+def theme_update(*, actor: Actor, theme: Theme, data: Mapping[str, Any] | ThemeIn) -> Theme:
     if not permissions.can_manage_themes(actor):
         raise NotAllowed(_("Only an administrator may change the theme taxonomy."))
     theme = Theme.objects.select_for_update().get(pk=theme.pk)
-    values = _clean_theme(data, partial=True, instance=theme)
+    values = _clean_theme(parse(ThemeIn, data), partial=True, instance=theme)
     related = values.pop("related", None)
     before = _theme_snapshot(theme)
     for key, value in values.items():
