@@ -192,10 +192,3 @@ def embeddings_rebuild_enqueue(*, actor) -> str:
     from renkei.matching.tasks import rebuild_embeddings
 
     return str(rebuild_embeddings.enqueue().id)
-
-
-def place_refresh_enqueue(place_id: int) -> None:
-    """After a profile edit: embed its new texts in the background once the edit is committed."""
-    from renkei.matching.tasks import refresh_place_embeddings
-
-    transaction.on_commit(lambda: refresh_place_embeddings.enqueue(place_id))

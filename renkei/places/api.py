@@ -7,14 +7,15 @@ data is valid, by the services. Their errors become the one error format in ``co
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from renkei.accounts.api_auth import AUTH, OPTIONAL_AUTH
 from renkei.core.errors import ApplicationError, NotFound
+from renkei.core.schemas import ErrorOut, PageQuery, page_of
 from renkei.places import selectors, services
 from renkei.places.models import Level
 from renkei.places.schemas import (
-    ErrorOut,
     ExpertiseCreate,
     ExpertiseOut,
     ExpertisePage,
@@ -28,7 +29,6 @@ from renkei.places.schemas import (
     OrganisationPage,
     OrganisationPatch,
     OrganisationQuery,
-    PageQuery,
     PlaceCreate,
     PlaceDetail,
     PlacePage,
@@ -50,23 +50,13 @@ WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422:
 DELETED = {204: None, **WRITE_ERRORS}
 
 
-def _page(queryset, query: PageQuery) -> dict:
-    """One page of results. A page past the end is empty (clients stop when results run out)."""
-    start = (query.page - 1) * query.page_size
-    return {
-        "count": queryset.count(),
-        "page": query.page,
-        "page_size": query.page_size,
-        "results": list(queryset[start:start + query.page_size]),
-    }
-
-
 def _country_filter(value: str | None) -> str:
     if not value:
         return ""
     code = country_code(value)
     if code is None:
-        raise ApplicationError(f"country: {value!r} is not an ISO 3166-1 country", field="country")
+        raise ApplicationError(_("country: %(value)r is not an ISO 3166-1 country") % {"value": value},
+                               field="country")
     return code
 
 
@@ -76,7 +66,7 @@ def _theme_filter(code: str | None) -> str:
     try:
         return selectors.theme_get(code=code).code
     except NotFound:
-        raise ApplicationError(f"theme: no theme with code {code!r}", field="theme") from None
+        raise ApplicationError(_("theme: no theme with code %(code)r") % {"code": code}, field="theme") from None
 
 
 def _place_filter(request, slug: str | None):
@@ -85,7 +75,7 @@ def _place_filter(request, slug: str | None):
     try:
         return selectors.place_get(viewer=request.user, slug=slug)
     except NotFound:
-        raise ApplicationError(f"place: no place {slug!r}", field="place") from None
+        raise ApplicationError(_("place: no place %(slug)r") % {"slug": slug}, field="place") from None
 
 
 # --- places -------------------------------------------------------------------------------------
@@ -98,13 +88,14 @@ def _place_filter(request, slug: str | None):
 )
 def list_places(request, filters: Query[PlaceQuery]):
     if filters.level and filters.level not in Level.values:
-        raise ApplicationError(f"level: must be one of {', '.join(Level.values)}", field="level")
+        raise ApplicationError(_("level: must be one of %(values)s") % {"values": ", ".join(Level.values)},
+                               field="level")
     criteria = selectors.PlaceFilters(
         q=filters.q or "", country=_country_filter(filters.country), level=filters.level or "",
         theme=_theme_filter(filters.theme), min_population=filters.min_population,
         max_population=filters.max_population,
     )
-    return _page(selectors.place_list(viewer=request.user, filters=criteria), filters)
+    return page_of(selectors.place_list(viewer=request.user, filters=criteria), filters)
 
 
 @router.post(
@@ -112,7 +103,7 @@ def list_places(request, filters: Query[PlaceQuery]):
     summary="Create a place", description="Programme officers and administrators. The body uses the import format.",
 )
 def create_place(request, payload: PlaceCreate):
-    place = services.place_create(actor=request.user, data=payload.model_dump(exclude_unset=True))
+    place = services.place_create(actor=request.user, data=payload)
     return Status(201, place)
 
 
@@ -155,7 +146,7 @@ def delete_place(request, slug: str):
 )
 def list_place_needs(request, slug: str, query: Query[PageQuery]):
     place = selectors.place_get(viewer=request.user, slug=slug)
-    return _page(selectors.need_list(viewer=request.user, place=place), query)
+    return page_of(selectors.need_list(viewer=request.user, place=place), query)
 
 
 @router.post(
@@ -165,9 +156,7 @@ def list_place_needs(request, slug: str, query: Query[PageQuery]):
 )
 def create_need(request, slug: str, payload: NeedCreate):
     place = selectors.place_get(viewer=request.user, slug=slug)
-    need = services.statement_create(
-        actor=request.user, place=place, kind="need", data=payload.model_dump(exclude_unset=True)
-    )
+    need = services.statement_create(actor=request.user, place=place, kind="need", data=payload)
     return Status(201, need)
 
 
@@ -179,7 +168,7 @@ def list_needs(request, filters: Query[StatementQuery]):
     needs = selectors.need_list(
         viewer=request.user, place=_place_filter(request, filters.place), theme=_theme_filter(filters.theme)
     )
-    return _page(needs, filters)
+    return page_of(needs, filters)
 
 
 @router.get(
@@ -196,7 +185,7 @@ def get_need(request, need_id: int):
 )
 def update_need(request, need_id: int, payload: NeedPatch):
     need = selectors.need_get(viewer=request.user, pk=need_id)
-    return services.statement_update(actor=request.user, obj=need, data=payload.model_dump(exclude_unset=True))
+    return services.statement_update(actor=request.user, obj=need, data=payload)
 
 
 @router.delete(
@@ -214,7 +203,7 @@ def delete_need(request, need_id: int):
 )
 def list_place_expertise(request, slug: str, query: Query[PageQuery]):
     place = selectors.place_get(viewer=request.user, slug=slug)
-    return _page(selectors.expertise_list(viewer=request.user, place=place), query)
+    return page_of(selectors.expertise_list(viewer=request.user, place=place), query)
 
 
 @router.post(
@@ -224,9 +213,7 @@ def list_place_expertise(request, slug: str, query: Query[PageQuery]):
 )
 def create_expertise(request, slug: str, payload: ExpertiseCreate):
     place = selectors.place_get(viewer=request.user, slug=slug)
-    expertise = services.statement_create(
-        actor=request.user, place=place, kind="expertise", data=payload.model_dump(exclude_unset=True)
-    )
+    expertise = services.statement_create(actor=request.user, place=place, kind="expertise", data=payload)
     return Status(201, expertise)
 
 
@@ -238,7 +225,7 @@ def list_expertise(request, filters: Query[StatementQuery]):
     expertise = selectors.expertise_list(
         viewer=request.user, place=_place_filter(request, filters.place), theme=_theme_filter(filters.theme)
     )
-    return _page(expertise, filters)
+    return page_of(expertise, filters)
 
 
 @router.get(
@@ -255,7 +242,7 @@ def get_expertise(request, expertise_id: int):
 )
 def update_expertise(request, expertise_id: int, payload: ExpertisePatch):
     expertise = selectors.expertise_get(viewer=request.user, pk=expertise_id)
-    return services.statement_update(actor=request.user, obj=expertise, data=payload.model_dump(exclude_unset=True))
+    return services.statement_update(actor=request.user, obj=expertise, data=payload)
 
 
 @router.delete(
@@ -278,7 +265,7 @@ def list_organisations(request, filters: Query[OrganisationQuery]):
         viewer=request.user, q=filters.q or "", org_type=filters.type or "",
         country=_country_filter(filters.country),
     )
-    return _page(organisations, filters)
+    return page_of(organisations, filters)
 
 
 @router.post(
@@ -287,7 +274,7 @@ def list_organisations(request, filters: Query[OrganisationQuery]):
     description="Programme officers, network secretariats and administrators.",
 )
 def create_organisation(request, payload: OrganisationCreate):
-    organisation = services.organisation_create(actor=request.user, data=payload.model_dump(exclude_unset=True))
+    organisation = services.organisation_create(actor=request.user, data=payload)
     return Status(201, organisation)
 
 
@@ -307,9 +294,7 @@ def get_organisation(request, slug: str):
 )
 def update_organisation(request, slug: str, payload: OrganisationPatch):
     organisation = selectors.organisation_get(viewer=request.user, slug=slug)
-    return services.organisation_update(
-        actor=request.user, organisation=organisation, data=payload.model_dump(exclude_unset=True)
-    )
+    return services.organisation_update(actor=request.user, organisation=organisation, data=payload)
 
 
 @router.delete(
@@ -330,7 +315,7 @@ def delete_organisation(request, slug: str):
     description="The bilingual theme taxonomy in order; the default page holds all of it.",
 )
 def list_themes(request, filters: Query[ThemeQuery]):
-    return _page(selectors.theme_list(q=filters.q or "", parent=filters.parent), filters)
+    return page_of(selectors.theme_list(q=filters.q or "", parent=filters.parent), filters)
 
 
 @router.post(
@@ -338,7 +323,7 @@ def list_themes(request, filters: Query[ThemeQuery]):
     operation_id="themes_create", summary="Create a theme", description="Administrators only.",
 )
 def create_theme(request, payload: ThemeCreate):
-    return Status(201, services.theme_create(actor=request.user, data=payload.model_dump(exclude_unset=True)))
+    return Status(201, services.theme_create(actor=request.user, data=payload))
 
 
 @router.get(
@@ -355,7 +340,7 @@ def get_theme(request, code: str):
 )
 def update_theme(request, code: str, payload: ThemePatch):
     theme = selectors.theme_get(code=code)
-    return services.theme_update(actor=request.user, theme=theme, data=payload.model_dump(exclude_unset=True))
+    return services.theme_update(actor=request.user, theme=theme, data=payload)
 
 
 @router.delete(

@@ -32,7 +32,7 @@ def _statements(place: Place, kind: str, rows: list[dict]) -> int:
     for row in rows:
         theme = Theme.objects.get(code=row["theme"])
         existing = model.objects.filter(place=place, theme=theme).first()
-        data = {"theme": theme, scale: row.get(scale, 3), "description": row.get("description", {}),
+        data = {"theme": theme.code, scale: row.get(scale, 3), "description": row.get("description", {}),
                 "evidence": row.get("evidence", [])}
         if existing is None:
             services.statement_create(actor=SYSTEM, place=place, kind=kind, data=data, audit=False)
@@ -93,6 +93,7 @@ def demo_load(path: Path = DEMO_FILE) -> dict[str, int]:
         org = Organisation.objects.filter(slug=row.get("organisation")).first() if row.get("organisation") else None
         place = services.resolve_place_ref(row["place"]) if row.get("place") else None
         if not Contact.objects.filter(name=row["name"], organisation=org, place=place).exists():
-            services.contact_create(actor=SYSTEM, data={**row, "organisation": org, "place": place})
+            fields = {key: row[key] for key in ("name", "title", "email", "phone", "public_consent") if key in row}
+            services.contact_create(actor=SYSTEM, data={**fields, "organisation": org, "place": place})
             counts["contacts"] += 1
     return counts

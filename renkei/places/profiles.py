@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from renkei.core.errors import NotAllowed
 from renkei.engine.tagging import tag_text, theme_embeddings
@@ -18,6 +20,13 @@ from renkei.engine.types import ThemeNode
 from renkei.places import permissions, services
 from renkei.places.importing import ImportReport, RowError, SourceRow, no_progress, places_import
 from renkei.places.models import Expertise, Need, Place, Theme
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from renkei.accounts.models import User
+
+    Actor = User | AnonymousUser
 
 PLACE_KEYS = {"id", "name", "name_ja", "country", "level", "population", "lat", "lon"}
 ALL_KEYS = PLACE_KEYS | {"needs", "expertise"}
@@ -51,7 +60,7 @@ def _parse(data: bytes) -> tuple[list[tuple[int, dict]], list[RowError], bool]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return [], [RowError(None, "file", f"is not UTF-8 text (byte {exc.start})")], True
+        return [], [RowError(None, "file", _("is not UTF-8 text (byte %(n)s)") % {"n": exc.start})], True
     rows, errors = [], []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -59,21 +68,21 @@ def _parse(data: bytes) -> tuple[list[tuple[int, dict]], list[RowError], bool]:
         try:
             value = json.loads(line)
         except json.JSONDecodeError as exc:
-            errors.append(RowError(number, "line", f"is not valid JSON ({exc.msg})"))
+            errors.append(RowError(number, "line", _("is not valid JSON (%(problem)s)") % {"problem": exc.msg}))
             continue
         if not isinstance(value, dict):
-            errors.append(RowError(number, "line", "must be a JSON object"))
+            errors.append(RowError(number, "line", _("must be a JSON object")))
             continue
         rows.append((number, value))
     if not rows and not errors:
-        return [], [RowError(None, "file", "is empty")], True
+        return [], [RowError(None, "file", _("is empty"))], True
     return rows, errors, False
 
 
-def profiles_import(*, source: bytes, actor, skip_invalid: bool = False, dry_run: bool = False,
+def profiles_import(*, source: bytes, actor: Actor, skip_invalid: bool = False, dry_run: bool = False,
                     semantic: bool = True, progress=None, tagger: Tagger | None = None) -> ImportReport:
     if not permissions.can_import(actor):
-        raise NotAllowed("You may not import places.")
+        raise NotAllowed(_("You may not import places."))
     parsed, errors, fatal = _parse(source)
     report = ImportReport(dry_run=dry_run, fatal=fatal, errors=list(errors))
     if fatal:
@@ -84,23 +93,24 @@ def profiles_import(*, source: bytes, actor, skip_invalid: bool = False, dry_run
     source_rows = []
     for line, value in (progress or no_progress)(parsed, len(parsed), "Tagging texts"):
         for key in sorted(set(value) - ALL_KEYS):
-            report.errors.append(RowError(line, key, "is not a known field"))
+            report.errors.append(RowError(line, key, _("is not a known field")))
         statements: dict[str, list[tuple[int, int, str]]] = {"needs": [], "expertise": []}
         for kind in ("needs", "expertise"):
             texts = value.get(kind, [])
             if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
-                report.errors.append(RowError(line, kind, "must be a list of texts"))
+                report.errors.append(RowError(line, kind, _("must be a list of texts")))
                 continue
             for n, text in enumerate(texts):
                 if not text.strip():
-                    report.errors.append(RowError(line, f"{kind}[{n}]", "is empty"))
+                    report.errors.append(RowError(line, f"{kind}[{n}]", _("is empty")))
                 elif len(text) > 4000:
-                    report.errors.append(RowError(line, f"{kind}[{n}]", "must be at most 4000 characters"))
+                    report.errors.append(RowError(line, f"{kind}[{n}]",
+                                                  _("must be at most %(n)s characters") % {"n": 4000}))
                 else:
                     tags = tagger(text)
                     if not tags:
-                        report.errors.append(RowError(line, f"{kind}[{n}]",
-                                                      f"no theme recognised in {text[:60]!r}"))
+                        report.errors.append(RowError(line, f"{kind}[{n}]", _("no theme recognised in %(text)r")
+                                                      % {"text": text[:60]}))
                     for theme_id, _confidence in tags:
                         statements[kind].append((theme_id, DEFAULT_WEIGHT, text.strip()))
         plans[line] = statements
@@ -139,8 +149,10 @@ def _find(values: dict) -> Place:
     return qs.order_by("id").first()
 
 
-def _replace_statements(actor, place: Place, plan: dict[str, list[tuple[int, int, str]]]) -> None:
-    """The file is the profile: the place's needs and expertise become exactly the file's."""
+def _replace_statements(actor: Actor, place: Place, plan: dict[str, list[tuple[int, int, str]]]) -> None:
+    """The file is the profile: the place's needs and expertise become exactly the file's
+    (written through the services, so each change is audited and the place's embeddings refreshed)."""
+    codes = dict(Theme.objects.values_list("id", "code"))
     for kind, model in (("needs", Need), ("expertise", Expertise)):
         wanted: dict[int, list[str]] = {}
         for theme_id, _weight, text in plan[kind]:
@@ -155,4 +167,4 @@ def _replace_statements(actor, place: Place, plan: dict[str, list[tuple[int, int
                 services.statement_update(actor=actor, obj=existing[theme_id], data={"description": description})
             else:
                 services.statement_create(actor=actor, place=place, kind="need" if kind == "needs" else "expertise",
-                                          data={"theme": theme_id, "description": description})
+                                          data={"theme": codes[theme_id], "description": description})

@@ -5,68 +5,26 @@ Place bodies are the exchange format of ``docs/data-formats.md`` (the keys of
 other way round. Their numbers, booleans and hazards go to that validator as they came, exactly
 as a JSON import file's would (``"1,500,000"``, ``"yes"``, ``"flood;tsunami"``), so the API,
 the importer and the forms accept the same values and fail with the same message naming the same
-field. Elsewhere the schemas check JSON *types* (pydantic's lax mode: ``"3"`` is a number) and
-the services check *meaning* (a known theme, a free slug). Unknown keys are refused everywhere,
-so a misspelt field is a 422 naming it rather than a silent no-op.
+field. The bodies are the services' typed inputs (``places/inputs.py``), so the checks that need no
+database run while the body is read; the services check the rest (a known theme, a free slug).
+Unknown keys are refused everywhere, so a misspelt field is a 422 naming it rather than a silent
+no-op. The error format and pages of a list are core's (``core/schemas.py``).
 """
 
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-
 from ninja import Field, Schema
-from pydantic import BeforeValidator, ConfigDict, WithJsonSchema
 
-from renkei.places.models import Hazard, IncomeGroup, Level
+from renkei.core.schemas import ErrorDetail, ErrorOut, PageQuery  # noqa: F401 - still importable from here
+from renkei.places.inputs import ExpertiseIn, NeedIn, OrganisationIn, PlaceIn, ThemeIn
+from renkei.places.models import Level
 
 
 def _texts(value: dict | None) -> dict[str, str]:
     """A bilingual text with both main languages always present (other languages kept)."""
     value = dict(value or {})
     return {"en": value.pop("en", ""), "ja": value.pop("ja", ""), **value}
-
-
-def _int_to_text(value):
-    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
-
-
-def _loose(*schemas: dict) -> Any:
-    """Any JSON value, handed to the place validator as the importer hands it a CSV cell, so
-    ``"1,500,000"``, ``"yes"`` and ``"flood;tsunami"`` mean what they mean in a file, and a bad
-    value fails with the importer's message. The OpenAPI document shows the types we accept."""
-    return Annotated[Any, WithJsonSchema({"anyOf": [*schemas, {"type": "null"}]})]
-
-
-ExternalId = Annotated[str | None, BeforeValidator(_int_to_text)]
-Number = _loose({"type": "number"}, {"type": "string"})
-WholeNumber = _loose({"type": "integer"}, {"type": "string"})
-Flag = _loose({"type": "boolean"}, {"type": "string", "examples": ["yes", "no"]})
-HazardList = _loose(
-    {"type": "array", "items": {"type": "string", "enum": Hazard.values}},
-    {"type": "string", "description": "separated by ;"},
-)
-
-
-class InputSchema(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
-# --- errors and pages ---------------------------------------------------------------------------
-
-class ErrorDetail(Schema):
-    code: str = Field(description="invalid, forbidden, not_found, conflict, unauthorized, …")
-    message: str
-    fields: dict[str, list[str]] = Field(description="field name → messages; empty when no field is to blame")
-
-
-class ErrorOut(Schema):
-    error: ErrorDetail
-
-
-class PageQuery(Schema):
-    page: int = Field(1, ge=1, description="1-based page number; past the end gives an empty page")
-    page_size: int = Field(50, ge=1, le=200, description="items per page, at most 200")
 
 
 # --- contacts -----------------------------------------------------------------------------------
@@ -118,29 +76,21 @@ class ExpertiseOut(_StatementOut):
     maturity: int = Field(description="1 (emerging) to 5 (proven, documented, transferable)")
 
 
-class _StatementIn(InputSchema):
-    theme: str | None = Field(None, description="theme code, e.g. from GET /themes")
-    description: dict[str, str] | None = Field(None, description='text per language: {"en": "…", "ja": "…"}')
-    evidence: list[str] | None = Field(None, description="http(s) links")
-
-
-class NeedCreate(_StatementIn):
+class NeedCreate(NeedIn):
     theme: str = Field(description="theme code, e.g. from GET /themes")
     description: dict[str, str] = Field(description='text per language: {"en": "…", "ja": "…"}')
-    priority: int | None = Field(None, description="1 (low) to 5 (urgent); default 3")
 
 
-class NeedPatch(_StatementIn):
+class NeedPatch(NeedIn):
     priority: int | None = Field(None, description="1 (low) to 5 (urgent)")
 
 
-class ExpertiseCreate(_StatementIn):
+class ExpertiseCreate(ExpertiseIn):
     theme: str = Field(description="theme code, e.g. from GET /themes")
     description: dict[str, str] = Field(description='text per language: {"en": "…", "ja": "…"}')
-    maturity: int | None = Field(None, description="1 (emerging) to 5 (proven); default 3")
 
 
-class ExpertisePatch(_StatementIn):
+class ExpertisePatch(ExpertiseIn):
     maturity: int | None = Field(None, description="1 (emerging) to 5 (proven)")
 
 
@@ -269,37 +219,14 @@ class PlaceQuery(PageQuery):
     max_population: int | None = Field(None, ge=0)
 
 
-class PlaceCreate(InputSchema):
+class PlaceCreate(PlaceIn):
     """The exchange format (docs/data-formats.md) as JSON: values as in a JSON import file."""
 
-    id: ExternalId = Field(None, description="external id (text or number); must be unique")
-    slug: str | None = Field(None, description="URL name; made from the name when absent")
-    level: str | None = Field(None, description=f"one of {', '.join(Level.values)}; default city")
     name: str = Field(description="name in English")
-    name_ja: str | None = None
-    name_local: str | None = None
     country: str = Field(description="ISO 3166-1 alpha-2, alpha-3 or English name")
-    parent: str | None = Field(None, description="URL name or external id of the enclosing place")
-    lat: Number = Field(None, description="latitude, -90 to 90; with lon")
-    lon: Number = Field(None, description="longitude, -180 to 180; with lat")
-    population: WholeNumber = Field(None, description="0 to 5 000 000 000; thousands separators allowed")
-    population_year: WholeNumber = Field(None, description="1800 to 2200")
-    area_km2: Number = Field(None, description="0 to 20 000 000")
-    share_65_plus: Number = Field(None, description="population aged 65+ (%), 0 to 100")
-    population_growth: Number = Field(None, description="annual population growth (%), -100 to 100")
-    coastal: Flag = Field(None, description="true/false (also yes/no, 1/0)")
-    hazards: HazardList = Field(None, description=f"any of {', '.join(Hazard.values)}")
-    income_group: str | None = Field(None, description=f"one of {', '.join(IncomeGroup.values)} or empty")
-    timezone: str | None = Field(None, description="IANA time zone, e.g. Asia/Tokyo")
-    website: str | None = Field(None, description="http(s) address")
-    summary_en: str | None = None
-    summary_ja: str | None = None
-    published: Flag = Field(None, description="default true; only officers and administrators may change it")
 
 
-class PlacePatch(PlaceCreate):
-    name: str | None = Field(None, description="name in English")
-    country: str | None = Field(None, description="ISO 3166-1 alpha-2, alpha-3 or English name")
+class PlacePatch(PlaceIn):
     version: int | None = Field(None, description="the version you read; a newer stored version gives 409")
 
 
@@ -360,22 +287,13 @@ class OrganisationQuery(PageQuery):
     country: str | None = Field(None, description="ISO 3166-1 alpha-2")
 
 
-class OrganisationCreate(InputSchema):
-    slug: str | None = Field(None, description="URL name; made from the acronym or name when absent")
+class OrganisationCreate(OrganisationIn):
     name_en: str
-    name_ja: str | None = None
-    acronym: str | None = None
     org_type: str = Field(description="IATI OrganisationType code, e.g. 10 (government), 21 (international NGO)")
-    country: str | None = Field(None, description="ISO 3166-1 alpha-2, alpha-3 or English name")
-    parent: str | None = Field(None, description="URL name of the parent organisation")
-    place: str | None = Field(None, description="URL name or external id of the place")
-    website: str | None = Field(None, description="http(s) address")
-    description: dict[str, str] | None = Field(None, description='text per language: {"en": "…", "ja": "…"}')
 
 
-class OrganisationPatch(OrganisationCreate):
-    name_en: str | None = None
-    org_type: str | None = Field(None, description="IATI OrganisationType code")
+class OrganisationPatch(OrganisationIn):
+    pass
 
 
 # --- themes -------------------------------------------------------------------------------------
@@ -433,29 +351,17 @@ class ThemePage(Schema):
     results: list[ThemeOut]
 
 
-class ThemeQuery(Schema):
+class ThemeQuery(PageQuery):
     q: str | None = Field(None, description="words in the code or name")
     parent: str | None = Field(None, description="code of the broader theme; empty for the top level")
-    page: int = Field(1, ge=1)
     page_size: int = Field(200, ge=1, le=200, description="items per page, at most 200 (the whole taxonomy fits)")
 
 
-class ThemeCreate(InputSchema):
+class ThemeCreate(ThemeIn):
     code: str = Field(description="lowercase letters, digits, hyphens and underscores; cannot change later")
-    parent: str | None = Field(None, description="code of the broader theme")
     name_en: str
     name_ja: str
-    synonyms_en: list[str] | None = None
-    synonyms_ja: list[str] | None = None
-    dac_codes: list[str] | None = None
-    sdg_targets: list[str] | None = None
-    description_en: str | None = None
-    description_ja: str | None = None
-    related: list[str] | None = Field(None, description="codes of related themes (the relation is symmetric)")
-    position: int | None = Field(None, ge=0, description="order in lists; default: after the last theme")
 
 
-class ThemePatch(ThemeCreate):
+class ThemePatch(ThemeIn):
     code: str | None = Field(None, description="cannot change; accepted only if equal to the current code")
-    name_en: str | None = None
-    name_ja: str | None = None

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from renkei.accounts.models import Role
 from renkei.accounts.permissions import has_role, represented_place_ids
 from renkei.core.errors import NotFound
 from renkei.places import permissions
 from renkei.places.models import Contact, Expertise, Need, Organisation, Place, Theme
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from renkei.accounts.models import User
+
+    Viewer = User | AnonymousUser
 
 
 @dataclass(frozen=True)
@@ -23,7 +32,7 @@ class PlaceFilters:
     max_population: int | None = None
 
 
-def visible_places(viewer) -> QuerySet[Place]:
+def visible_places(viewer: Viewer) -> QuerySet[Place]:
     qs = Place.objects.all()
     if has_role(viewer, Role.ADMINISTRATOR, Role.PROGRAMME_OFFICER):
         return qs
@@ -43,7 +52,7 @@ def theme_and_descendant_ids(code: str) -> list[int]:
     return sorted(found)
 
 
-def place_list(*, viewer, filters: PlaceFilters | None = None) -> QuerySet[Place]:
+def place_list(*, viewer: Viewer, filters: PlaceFilters | None = None) -> QuerySet[Place]:
     filters = filters or PlaceFilters()
     qs = visible_places(viewer)
     if filters.q:
@@ -66,7 +75,7 @@ def place_list(*, viewer, filters: PlaceFilters | None = None) -> QuerySet[Place
     return qs.select_related("parent").order_by("name_en", "id")
 
 
-def place_get(*, viewer, slug: str) -> Place:
+def place_get(*, viewer: Viewer, slug: str) -> Place:
     place = (
         visible_places(viewer)
         .select_related("parent")
@@ -78,11 +87,11 @@ def place_get(*, viewer, slug: str) -> Place:
         .first()
     )
     if place is None:
-        raise NotFound("No such place.", field="slug")
+        raise NotFound(_("No such place."), field="slug")
     return place
 
 
-def place_get_by_ref(*, viewer, ref: str) -> Place:
+def place_get_by_ref(*, viewer: Viewer, ref: str) -> Place:
     """A slug, an external id or a name — what people type on a command line."""
     qs = visible_places(viewer)
     place = (
@@ -91,11 +100,11 @@ def place_get_by_ref(*, viewer, ref: str) -> Place:
         or qs.filter(Q(name_en__iexact=ref) | Q(name_ja=ref)).order_by("level", "id").first()
     )
     if place is None:
-        raise NotFound(f"No place matches {ref!r}.", field="place")
+        raise NotFound(_("No place matches %(ref)r.") % {"ref": ref}, field="place")
     return place
 
 
-def country_choices(viewer) -> list[str]:
+def country_choices(viewer: Viewer) -> list[str]:
     return sorted(set(visible_places(viewer).values_list("country", flat=True)))
 
 
@@ -108,7 +117,9 @@ class ContactView:
     phone: str | None
 
 
-def contacts_for(*, viewer, place: Place | None = None, organisation: Organisation | None = None) -> list[ContactView]:
+def contacts_for(
+    *, viewer: Viewer, place: Place | None = None, organisation: Organisation | None = None,
+) -> list[ContactView]:
     """Private data (e-mail, phone) only for signed-in users with a role; the public sees only the
     people who consented to be listed, and never their e-mail or phone."""
     private = permissions.can_see_private_contacts(viewer)
@@ -128,7 +139,7 @@ def contacts_for(*, viewer, place: Place | None = None, organisation: Organisati
     ]
 
 
-def organisation_list(*, viewer, q: str = "", org_type: str = "", country: str = "") -> QuerySet[Organisation]:
+def organisation_list(*, viewer: Viewer, q: str = "", org_type: str = "", country: str = "") -> QuerySet[Organisation]:
     qs = Organisation.objects.select_related("parent", "place")
     if q:
         qs = qs.filter(Q(name_en__icontains=q) | Q(name_ja__icontains=q) | Q(acronym__icontains=q))
@@ -139,10 +150,10 @@ def organisation_list(*, viewer, q: str = "", org_type: str = "", country: str =
     return qs.order_by("name_en", "id")
 
 
-def organisation_get(*, viewer, slug: str) -> Organisation:
+def organisation_get(*, viewer: Viewer, slug: str) -> Organisation:
     org = Organisation.objects.select_related("parent", "place").filter(slug=slug).first()
     if org is None:
-        raise NotFound("No such organisation.", field="slug")
+        raise NotFound(_("No such organisation."), field="slug")
     return org
 
 
@@ -158,7 +169,7 @@ def theme_list(*, q: str = "", parent: str | None = None) -> QuerySet[Theme]:
 def theme_get(*, code: str) -> Theme:
     theme = Theme.objects.select_related("parent").prefetch_related("children", "related").filter(code=code).first()
     if theme is None:
-        raise NotFound("No such theme.", field="code")
+        raise NotFound(_("No such theme."), field="code")
     return theme
 
 
@@ -187,7 +198,7 @@ def theme_tree() -> list[tuple[Theme, list[Theme]]]:
     return tree
 
 
-def need_list(*, viewer, place: Place | None = None, theme: str = "") -> QuerySet[Need]:
+def need_list(*, viewer: Viewer, place: Place | None = None, theme: str = "") -> QuerySet[Need]:
     qs = Need.objects.filter(place__in=visible_places(viewer)).select_related("place", "theme")
     if place is not None:
         qs = qs.filter(place=place)
@@ -196,7 +207,7 @@ def need_list(*, viewer, place: Place | None = None, theme: str = "") -> QuerySe
     return qs.order_by("place__name_en", "-priority", "id")
 
 
-def expertise_list(*, viewer, place: Place | None = None, theme: str = "") -> QuerySet[Expertise]:
+def expertise_list(*, viewer: Viewer, place: Place | None = None, theme: str = "") -> QuerySet[Expertise]:
     qs = Expertise.objects.filter(place__in=visible_places(viewer)).select_related("place", "theme")
     if place is not None:
         qs = qs.filter(place=place)
@@ -205,7 +216,7 @@ def expertise_list(*, viewer, place: Place | None = None, theme: str = "") -> Qu
     return qs.order_by("place__name_en", "-maturity", "id")
 
 
-def dashboard_counts(*, viewer) -> dict[str, int]:
+def dashboard_counts(*, viewer: Viewer) -> dict[str, int]:
     places = visible_places(viewer)
     return {
         "places": places.filter(level="city").count(),
@@ -217,15 +228,15 @@ def dashboard_counts(*, viewer) -> dict[str, int]:
     }
 
 
-def need_get(*, viewer, pk: int) -> Need:
+def need_get(*, viewer: Viewer, pk: int) -> Need:
     need = need_list(viewer=viewer).filter(pk=pk).first()
     if need is None:
-        raise NotFound("No such need.", field="id")
+        raise NotFound(_("No such need."), field="id")
     return need
 
 
-def expertise_get(*, viewer, pk: int) -> Expertise:
+def expertise_get(*, viewer: Viewer, pk: int) -> Expertise:
     expertise = expertise_list(viewer=viewer).filter(pk=pk).first()
     if expertise is None:
-        raise NotFound("No such expertise.", field="id")
+        raise NotFound(_("No such expertise."), field="id")
     return expertise

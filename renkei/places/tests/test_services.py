@@ -1,10 +1,14 @@
+import threading
+
 import pytest
+from django.db import connection
+from django.utils import translation
 
 from renkei.accounts.permissions import SYSTEM
 from renkei.core.errors import ApplicationError, Conflict, NotAllowed
 from renkei.core.models import AuditEntry
 from renkei.places import services
-from renkei.places.models import Need, Place
+from renkei.places.models import Need, Organisation, Place
 from renkei.places.tests.factories import PlaceFactory, theme
 
 pytestmark = pytest.mark.django_db
@@ -175,3 +179,90 @@ def test_organisation_rules(secretariat, focal_point, officer):
 def test_system_actor_is_not_recorded_as_a_user(db):
     place = services.place_create(actor=SYSTEM, data={"name": "Obuse", "country": "JP"})
     assert AuditEntry.objects.get(object_id=str(place.pk)).actor is None
+
+
+def test_service_errors_are_in_the_readers_language(officer, focal_point, other_place):
+    with translation.override("ja"):
+        with pytest.raises(ApplicationError) as caught:
+            services.place_create(actor=officer, data={"name": "X", "country": "Atlantis", "lat": 10, "lon": 10})
+        with pytest.raises(NotAllowed) as refused:
+            services.need_create(actor=focal_point, place=other_place, data={"theme": theme().code, "description": "x"})
+    assert caught.value.errors["country"] == ["'Atlantis' は ISO 3166-1 の国ではありません"]
+    assert refused.value.message == "この地域を編集する権限がありません。"
+    with pytest.raises(ApplicationError) as english:
+        services.place_create(actor=officer, data={"name": "X", "country": "Atlantis"})
+    assert english.value.errors["country"] == ["'Atlantis' is not an ISO 3166-1 country"]
+
+
+def test_typed_input_and_a_dict_are_the_same_to_the_service(officer):
+    from renkei.places.inputs import PlaceIn
+
+    typed = services.place_create(actor=officer, data=PlaceIn(name="Obuse", country="jpn", population="11,000"))
+    assert (typed.country, typed.population, typed.slug) == ("JP", 11000, "obuse")
+    with pytest.raises(ApplicationError) as caught:
+        services.place_create(actor=officer, data={"name": "Obuse", "country": "JP", "population": "many"})
+    assert caught.value.errors == {"population": ["must be a number"]}
+
+
+# --- concurrent writers -----------------------------------------------------------------------
+
+def test_two_writers_of_one_need_keep_both_changes(focal_point, officer, place):
+    """Each writer changes only the field it gave, on the row as stored: neither undoes the other."""
+    need = services.need_create(actor=focal_point, place=place,
+                                data={"theme": theme().code, "priority": 2, "description": {"en": "Old"}})
+    first, second = Need.objects.get(pk=need.pk), Need.objects.get(pk=need.pk)  # both read version 1
+    services.statement_update(actor=focal_point, obj=first, data={"priority": 5})
+    services.statement_update(actor=officer, obj=second, data={"description": {"en": "New", "ja": "新しい"}})
+    need.refresh_from_db()
+    assert (need.priority, need.description, need.version) == (5, {"en": "New", "ja": "新しい"}, 3)
+
+
+def test_a_stale_expected_version_of_a_need_is_a_conflict(focal_point, place):
+    need = services.need_create(actor=focal_point, place=place, data={"theme": theme().code, "description": "x"})
+    services.statement_update(actor=focal_point, obj=need, data={"priority": 4}, expected_version=1)
+    with pytest.raises(Conflict):
+        services.statement_update(actor=focal_point, obj=need, data={"priority": 1}, expected_version=1)
+    need.refresh_from_db()
+    assert need.priority == 4
+
+
+def test_two_writers_of_one_organisation_keep_both_changes(officer, secretariat):
+    org = services.organisation_create(actor=officer, data={"name_en": "Cities Network", "org_type": "21"})
+    stale = Organisation.objects.get(pk=org.pk)
+    services.organisation_update(actor=officer, organisation=org, data={"acronym": "CN"})
+    services.organisation_update(actor=secretariat, organisation=stale, data={"website": "https://cn.example.org"})
+    org.refresh_from_db()
+    assert (org.acronym, org.website, org.version) == ("CN", "https://cn.example.org", 3)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_in_separate_transactions_keep_both_changes():
+    """Two threads, each with its own connection, edit the same need at the same time (PostgreSQL:
+    the second waits for the first's row lock, then applies its field to the row as committed)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the interleaved test above covers it")
+    place = PlaceFactory(slug="concurrent")
+    need = services.need_create(actor=SYSTEM, place=place,
+                                data={"theme": theme().code, "priority": 2, "description": {"en": "Old"}})
+    start = threading.Barrier(2)
+    failures: list[BaseException] = []
+
+    def write(data):
+        try:
+            stale = Need.objects.get(pk=need.pk)
+            start.wait()
+            services.statement_update(actor=SYSTEM, obj=stale, data=data)
+        except BaseException as exc:  # noqa: BLE001 - reported by the test below
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write, args=(data,))
+               for data in ({"priority": 5}, {"description": {"en": "New"}})]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert failures == []
+    need.refresh_from_db()
+    assert (need.priority, need.description, need.version) == (5, {"en": "New"}, 3)
