@@ -10,10 +10,12 @@ they were given, so two clients editing different fields never undo each other).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.utils.translation import gettext as _
 
-from renkei.core.errors import ApplicationError, PreconditionFailed
+from renkei.core.errors import ApplicationError, Conflict, PreconditionFailed
 
 _TAG = re.compile(r'^\s*(?:W/)?"v(\d{1,18})"\s*$')
 
@@ -53,4 +55,17 @@ def check_version(obj, expected: int | None, *, message: str | None = None) -> N
         )
 
 
-__all__ = ["ApplicationError", "check_version", "etag", "expected_version", "set_etag"]
+@contextmanager
+def precondition(request) -> Iterator[int | None]:
+    """The version the request's If-Match names, for the update service to compare on its locked row;
+    a stale version it reports (Conflict) is answered as 412 when the client used If-Match."""
+    expected = expected_version(request)
+    try:
+        yield expected
+    except Conflict as exc:
+        if expected is None:
+            raise
+        raise PreconditionFailed(exc.message, field="If-Match") from exc
+
+
+__all__ = ["ApplicationError", "check_version", "etag", "expected_version", "precondition", "set_etag"]

@@ -105,3 +105,26 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         return response
+
+
+class VersionETagMiddleware:
+    """An API answer that is one versioned object (a JSON object with an integer ``version``) carries
+    it as its ETag, for clients to send back as ``If-Match`` (see ``core/concurrency.py``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (request.path.startswith("/api/") and response.status_code in (200, 201)
+                and response.get("Content-Type", "").startswith("application/json")
+                and not response.has_header("ETag") and not getattr(response, "streaming", False)):
+            try:
+                body = json.loads(response.content)
+            except ValueError:
+                return response
+            if isinstance(body, dict) and isinstance(body.get("version"), int):
+                from renkei.core.concurrency import etag
+
+                response["ETag"] = etag(body["version"])
+        return response

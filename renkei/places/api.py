@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from renkei.accounts.api_auth import AUTH, OPTIONAL_AUTH
+from renkei.core.concurrency import precondition
 from renkei.core.errors import ApplicationError, NotFound
 from renkei.core.schemas import ErrorOut, PageQuery, page_of
 from renkei.places import selectors, services
@@ -46,7 +47,7 @@ from renkei.places.validation import country_code
 router = Router(tags=["places"])
 
 READ_ERRORS = {404: ErrorOut, 422: ErrorOut}
-WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 412: ErrorOut, 422: ErrorOut}
 DELETED = {204: None, **WRITE_ERRORS}
 
 
@@ -126,7 +127,9 @@ def update_place(request, slug: str, payload: PlacePatch):
     place = selectors.place_get(viewer=request.user, slug=slug)
     data = payload.model_dump(exclude_unset=True)
     version = data.pop("version", None)
-    return services.place_update(actor=request.user, place=place, data=data, expected_version=version)
+    with precondition(request) as expected:
+        return services.place_update(actor=request.user, place=place, data=data,
+                                     expected_version=expected if expected is not None else version)
 
 
 @router.delete(
@@ -134,7 +137,9 @@ def update_place(request, slug: str, payload: PlacePatch):
     summary="Delete a place", description="Administrators only.",
 )
 def delete_place(request, slug: str):
-    services.place_delete(actor=request.user, place=selectors.place_get(viewer=request.user, slug=slug))
+    place = selectors.place_get(viewer=request.user, slug=slug)
+    with precondition(request) as expected:
+        services.place_delete(actor=request.user, place=place, expected_version=expected)
     return Status(204, None)
 
 
@@ -185,7 +190,8 @@ def get_need(request, need_id: int):
 )
 def update_need(request, need_id: int, payload: NeedPatch):
     need = selectors.need_get(viewer=request.user, pk=need_id)
-    return services.statement_update(actor=request.user, obj=need, data=payload)
+    with precondition(request) as expected:
+        return services.statement_update(actor=request.user, obj=need, data=payload, expected_version=expected)
 
 
 @router.delete(
@@ -193,7 +199,9 @@ def update_need(request, need_id: int, payload: NeedPatch):
     operation_id="needs_delete", summary="Delete a need",
 )
 def delete_need(request, need_id: int):
-    services.statement_delete(actor=request.user, obj=selectors.need_get(viewer=request.user, pk=need_id))
+    need = selectors.need_get(viewer=request.user, pk=need_id)
+    with precondition(request) as expected:
+        services.statement_delete(actor=request.user, obj=need, expected_version=expected)
     return Status(204, None)
 
 
@@ -242,7 +250,8 @@ def get_expertise(request, expertise_id: int):
 )
 def update_expertise(request, expertise_id: int, payload: ExpertisePatch):
     expertise = selectors.expertise_get(viewer=request.user, pk=expertise_id)
-    return services.statement_update(actor=request.user, obj=expertise, data=payload)
+    with precondition(request) as expected:
+        return services.statement_update(actor=request.user, obj=expertise, data=payload, expected_version=expected)
 
 
 @router.delete(
@@ -250,7 +259,9 @@ def update_expertise(request, expertise_id: int, payload: ExpertisePatch):
     operation_id="expertise_delete", summary="Delete an expertise statement",
 )
 def delete_expertise(request, expertise_id: int):
-    services.statement_delete(actor=request.user, obj=selectors.expertise_get(viewer=request.user, pk=expertise_id))
+    expertise = selectors.expertise_get(viewer=request.user, pk=expertise_id)
+    with precondition(request) as expected:
+        services.statement_delete(actor=request.user, obj=expertise, expected_version=expected)
     return Status(204, None)
 
 
@@ -294,7 +305,9 @@ def get_organisation(request, slug: str):
 )
 def update_organisation(request, slug: str, payload: OrganisationPatch):
     organisation = selectors.organisation_get(viewer=request.user, slug=slug)
-    return services.organisation_update(actor=request.user, organisation=organisation, data=payload)
+    with precondition(request) as expected:
+        return services.organisation_update(actor=request.user, organisation=organisation, data=payload,
+                                            expected_version=expected)
 
 
 @router.delete(
@@ -303,7 +316,8 @@ def update_organisation(request, slug: str, payload: OrganisationPatch):
 )
 def delete_organisation(request, slug: str):
     organisation = selectors.organisation_get(viewer=request.user, slug=slug)
-    services.organisation_delete(actor=request.user, organisation=organisation)
+    with precondition(request) as expected:
+        services.organisation_delete(actor=request.user, organisation=organisation, expected_version=expected)
     return Status(204, None)
 
 

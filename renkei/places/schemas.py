@@ -46,6 +46,7 @@ class _StatementOut(Schema):
     theme_name: str
     description: dict[str, str] = Field(description="text per language: en, ja, …")
     evidence: list[str] = Field(description="links (http/https) backing the statement")
+    version: int = Field(description="also the ETag; send it as If-Match on PATCH or DELETE (412 when stale)")
 
     @staticmethod
     def resolve_place(obj) -> str:
@@ -136,6 +137,7 @@ class PlaceOut(Schema):
     income_group: str = Field(description="World Bank income group: LIC, LMC, UMC, HIC or empty")
     timezone: str
     website: str
+    version: int = Field(description="also the ETag; send it as If-Match on PATCH or DELETE (412 when stale)")
     summary_en: str
     summary_ja: str
     published: bool

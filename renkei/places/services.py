@@ -161,9 +161,10 @@ def place_update(
 
 
 @transaction.atomic
-def place_delete(*, actor: Actor, place: Place) -> None:
+def place_delete(*, actor: Actor, place: Place, expected_version: int | None = None) -> None:
     if not permissions.can_delete_place(actor):
         raise NotAllowed(_("Only an administrator may delete a place."))
+    place = _locked(place, expected_version, _("Someone else changed this place meanwhile. Reload and try again."))
     if place.children.exists():
         raise ApplicationError(_("This place has places inside it; move or delete them first."), field="parent")
     place_id = place.pk
@@ -242,9 +243,11 @@ def statement_update(
 
 
 @transaction.atomic
-def statement_delete(*, actor: Actor, obj: Need | Expertise) -> None:
+def statement_delete(*, actor: Actor, obj: Need | Expertise, expected_version: int | None = None) -> None:
     if not permissions.can_edit_place(actor, obj.place):
         raise NotAllowed(_("You may not edit this place."))
+    obj = _locked(obj, expected_version,
+                  _("Someone else changed this statement while you were editing. Reload and try again."))
     place_id = obj.place_id
     audit_record(actor=actor, action=AuditEntry.Action.DELETE, obj=obj, changes={})
     obj.delete()
@@ -335,9 +338,11 @@ def organisation_update(
 
 
 @transaction.atomic
-def organisation_delete(*, actor: Actor, organisation: Organisation) -> None:
+def organisation_delete(*, actor: Actor, organisation: Organisation, expected_version: int | None = None) -> None:
     if not permissions.can_delete_organisation(actor):
         raise NotAllowed(_("Only an administrator may delete an organisation."))
+    organisation = _locked(organisation, expected_version,
+                           _("Someone else changed this organisation meanwhile. Reload and try again."))
     audit_record(actor=actor, action=AuditEntry.Action.DELETE, obj=organisation, changes={})
     organisation.delete()
 
