@@ -81,7 +81,7 @@ def test_concurrent_writers_of_different_fields_lose_no_acknowledged_write(live_
     failures: list[str] = []
 
     def patch(body: dict) -> bool:
-        request = urllib.request.Request(url, data=json.dumps(body).encode(), method="PATCH", headers={
+        request = urllib.request.Request(url, data=json.dumps(body).encode(), method="PATCH", headers={  # noqa: S310
             "Authorization": f"Bearer {raw}", "Content-Type": "application/json"})
         try:
             with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - the test's own server
