@@ -150,6 +150,7 @@ INDEX = "matching index"
 # Rows changed up to this long before the latest change seen are applied again: a transaction that
 # saved earlier but committed later is not missed.
 OVERLAP = timedelta(seconds=30)
+MAX_CHANGES_APPLIED = 5000  # more changed places than this: the index is built again
 _pending_lock = threading.Lock()
 _pending: set[int] = set()  # places announced as changed in this process, not yet applied
 _announced = 0
@@ -222,7 +223,7 @@ def apply_changes(index: MatchIndex, before: IndexState, now: IndexState) -> Mat
     with _pending_lock:
         announced = set(_pending)
     changed = announced | changed_places(before, now, index)
-    if len(changed) > max(500, len(index) // 10):
+    if len(changed) > MAX_CHANGES_APPLIED:
         return None
     if changed:
         rows = profiles(Place.objects.filter(pk__in=changed))
