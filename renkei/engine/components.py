@@ -31,7 +31,6 @@ def harmonic(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return out
 
 
-
 _VECDOT = getattr(np, "vecdot", None) or (lambda m, v, out: np.matmul(m, v, out=out))  # numpy < 2
 _PEER_TABLE = np.array([sum(w for k, w in enumerate(PEER_WEIGHTS) if mask >> k & 1) for mask in range(128)],
                        dtype=np.float32)  # summed weights of the features in a known-mask

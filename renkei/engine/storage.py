@@ -55,7 +55,6 @@ def _renormalise(projected: np.ndarray, original: np.ndarray) -> np.ndarray:
     return ((projected / norms) * (np.linalg.norm(original, axis=1, keepdims=True) > 0)).astype(np.float32)
 
 
-
 class _Bits:
     """Names → bit positions (first come, first served; at most 63, then they share bits)."""
 
@@ -68,6 +67,7 @@ class _Bits:
             bit = self.bit.setdefault(name, len(self.bit) % 63)
             out |= 1 << bit
         return out
+
 
 class ReadWriteLock:
     """Many readers at once, or one writer. A reader never waits for another reader (so a query may
