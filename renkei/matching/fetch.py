@@ -13,7 +13,7 @@ from django.db.models import Count, Max
 
 from renkei.core import cache
 from renkei.core.text import pick_language
-from renkei.engine.embedding import CachedEmbedder, Embedder, HashingEmbedder, UsemEmbedder
+from renkei.engine.embedding import CachedEmbedder, Embedder, HashingEmbedder, UsemEmbedder, text_key
 from renkei.engine.index import MatchIndex
 from renkei.engine.themes import ThemeSpace
 from renkei.engine.types import PlaceProfile, Statement, ThemeNode
@@ -76,14 +76,16 @@ class DatabaseCache(MutableMapping):
         }
 
     def __getitem__(self, key):
-        try:
-            return self.memory[key]
-        except KeyError:  # embedded since this process read the table (e.g. by the background task)
-            stored = TextEmbedding.objects.filter(key=key, model=self.model).values_list("vector", flat=True).first()
-            if stored is None:
-                raise
-            vector = self.memory[key] = np.frombuffer(bytes(stored), dtype=np.float32)
-            return vector
+        return self.memory[key]
+
+    def load(self, keys: Iterable[str]) -> None:
+        """Read the vectors of these keys stored since this cache was made (e.g. by the background
+        task that embeds an edited profile), so they are not encoded again."""
+        missing = [k for k in set(keys) if k not in self.memory]
+        for start in range(0, len(missing), 500):
+            rows = TextEmbedding.objects.filter(model=self.model, key__in=missing[start : start + 500])
+            for key, vector in rows.values_list("key", "vector"):
+                self.memory[key] = np.frombuffer(bytes(vector), dtype=np.float32)
 
     def __setitem__(self, key, value):
         vector = np.asarray(value, dtype=np.float32)
@@ -227,6 +229,9 @@ def apply_changes(index: MatchIndex, before: IndexState, now: IndexState) -> Mat
         return None
     if changed:
         rows = profiles(Place.objects.filter(pk__in=changed))
+        cached = getattr(index.embedder, "cache", None)
+        if isinstance(cached, DatabaseCache):
+            cached.load(text_key(s.text) for p in rows for s in (*p.needs, *p.expertise) if s.text)
         index.update_many(rows)
         for gone in changed - {p.id for p in rows}:
             if gone in index:
