@@ -11,17 +11,8 @@ from __future__ import annotations
 
 import math
 
-from renkei.engine.index import (
-    DISTANCE_SCALE_KM,
-    EARTH_KM,
-    HAZARD_WEIGHT,
-    INCOME,
-    LEVELS,
-    PEER_SCALES,
-    PEER_WEIGHTS,
-    TEXT_FLOOR,
-    TEXT_SPAN,
-)
+from renkei.engine.components import DISTANCE_SCALE_KM, EARTH_KM, TEXT_FLOOR, TEXT_SPAN
+from renkei.engine.features import HAZARD_WEIGHT, INCOME, LEVELS, PEER_SCALES, PEER_WEIGHTS
 from renkei.engine.themes import RELATED, TREE_FACTOR
 from renkei.engine.types import Filters, PlaceProfile, ThemeNode, Weights
 

@@ -11,7 +11,7 @@ _EXPORTS = {
     "renkei.engine.types": ("COMPONENTS", "PRESETS", "EngineError", "Explanation", "Filters", "MatchResult",
                             "PlaceProfile", "Statement", "ThemeNode", "UnknownPlace", "Weights", "resolve_weights"),
     "renkei.engine.themes": ("ThemeSpace",),
-    "renkei.engine.index": ("Block", "Index", "MatchIndex"),
+    "renkei.engine.index": ("Block", "Coverage", "Index", "MatchIndex"),
     "renkei.engine.api": ("CohortPair", "CohortResult", "own_gain", "pair", "pair_cohort", "weights_for"),
     "renkei.engine.pairing": ("Pair", "pair_greedy", "pair_optimal", "pair_stable"),
     "renkei.engine.embedding": ("CachedEmbedder", "Embedder", "HashingEmbedder", "UsemEmbedder", "mean_embedding",

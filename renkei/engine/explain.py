@@ -4,12 +4,22 @@ statements, so they always name what actually produced the score."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import Protocol
 
+from renkei.engine.features import FEATURES, PEER_SCALES, PEER_WEIGHTS, features_of
+from renkei.engine.themes import ThemeSpace
 from renkei.engine.types import Explanation, PlaceProfile, Weights
 
-if TYPE_CHECKING:  # pragma: no cover
-    from renkei.engine.index import MatchIndex
+
+class Explained(Protocol):
+    """What an explanation reads: the themes, the profiles by row, and distances between rows (the
+    matching index provides them; explanations never import it)."""
+
+    themes: ThemeSpace
+    profiles: Sequence[PlaceProfile]
+
+    def distance_km(self, a: int, b: int) -> float | None: ...
 
 HAZARD_JA = {"earthquake": "地震", "tsunami": "津波", "flood": "洪水", "typhoon": "台風", "landslide": "土砂災害",
              "volcanic": "火山", "drought": "干ばつ", "heat": "猛暑"}
@@ -61,7 +71,7 @@ def _join_en(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def theme_pairs(index: MatchIndex, needer: PlaceProfile, offerer: PlaceProfile, limit: int
+def theme_pairs(index: Explained, needer: PlaceProfile, offerer: PlaceProfile, limit: int
                 ) -> list[tuple[int, int, float, float]]:
     """(need theme id, expertise theme id, S, gain) for the needer's needs best answered by the
     offerer's expertise, strongest first; gain = priority/5 · S[i, j] · maturity/5 (the term of the
@@ -90,7 +100,7 @@ def theme_pairs(index: MatchIndex, needer: PlaceProfile, offerer: PlaceProfile, 
     return out[:limit]
 
 
-def _pair_text(index: MatchIndex, need_id: int, offer_id: int, needer: PlaceProfile, offerer: PlaceProfile,
+def _pair_text(index: Explained, need_id: int, offer_id: int, needer: PlaceProfile, offerer: PlaceProfile,
                you: PlaceProfile | None) -> tuple[str, str]:
     themes = index.themes
     need_en, need_ja = _lower_first(themes.name(need_id, "en")), themes.name(need_id, "ja")
@@ -105,7 +115,7 @@ def _pair_text(index: MatchIndex, need_id: int, offer_id: int, needer: PlaceProf
             f"{_name_ja(offerer)}の「{offer_ja}」の知見が、「{need_ja}」に関する{_name_ja(needer)}のニーズに応えます")
 
 
-def explain(index: MatchIndex, a: int, b: int, components: dict[str, float], weights: Weights | None = None, *,
+def explain(index: Explained, a: int, b: int, components: dict[str, float], weights: Weights | None = None, *,
             perspective: str = "you", limit: int = 5) -> tuple[Explanation, ...]:
     """Reasons why the place in row ``b`` scores for the place in row ``a``.
 
@@ -179,7 +189,7 @@ def explain(index: MatchIndex, a: int, b: int, components: dict[str, float], wei
     return tuple(out[:limit])
 
 
-def _shared_need(index: MatchIndex, pa: PlaceProfile, pb: PlaceProfile, you: PlaceProfile | None,
+def _shared_need(index: Explained, pa: PlaceProfile, pb: PlaceProfile, you: PlaceProfile | None,
                  value: float) -> Explanation | None:
     """The pair of needs (one of each place) that adds most to the shared-needs cosine."""
     themes = index.themes
@@ -217,8 +227,6 @@ FEATURE_NAMES = {  # index.FEATURES order: (English, Japanese)
 
 def _similar_features(pa: PlaceProfile, pb: PlaceProfile) -> list[str]:
     """Context features on which the two places are close (closeness ≥ 0.75), heaviest first."""
-    from renkei.engine.index import FEATURES, PEER_SCALES, PEER_WEIGHTS, features_of
-
     close = []
     for name, fa, fb, scale, weight in zip(FEATURES, features_of(pa), features_of(pb), PEER_SCALES, PEER_WEIGHTS,
                                            strict=True):

@@ -80,14 +80,13 @@ def used_by_cities_like(*, viewer, place: Place, limit: int = 6) -> list[Recomme
     scores: dict[int, float] = {}
     for preset in ("peer", "expertise"):
         try:
-            run = match_find(viewer=viewer, place=place, save=False,
-                             request=MatchRequest(preset=preset, top=15, levels=("city", "region"),
-                                                  exclude_partners=False))
+            found = match_find(viewer=viewer, place=place, save=False,
+                               request=MatchRequest(preset=preset, top=15, levels=("city", "region"),
+                                                    exclude_partners=False))
         except ApplicationError:
             continue
-        slugs = {r["place"]["slug"]: r["score"] for r in run.results}
-        for pk, slug in Place.objects.filter(slug__in=slugs).values_list("pk", "slug"):
-            scores[pk] = max(scores.get(pk, 0.0), float(slugs[slug]))
+        for match in found.results:
+            scores[match.place.pk] = max(scores.get(match.place.pk, 0.0), float(match.score))
     if not scores:
         return []
     needed = set(place.needs.values_list("theme_id", flat=True))
@@ -135,8 +134,8 @@ class PlaceSuggestion:
 
 def places_for_request(*, viewer, request: KnowledgeRequest, limit: int = 5) -> list[PlaceSuggestion]:
     """Places whose expertise covers the request's themes, through the matching engine's index:
-    ``cover[b, t]`` is how well place b's expertise (maturity, and theme similarity across the
-    taxonomy) covers theme t; a place's score is the mean over the request's themes."""
+    how well a place's expertise (maturity, and theme similarity across the taxonomy) covers each
+    theme, averaged over the request's themes."""
     from django.utils.translation import get_language
 
     from renkei.matching.fetch import current_index
@@ -146,30 +145,13 @@ def places_for_request(*, viewer, request: KnowledgeRequest, limit: int = 5) -> 
     if not theme_ids:
         return []
     index = current_index()
-    columns = [index.themes.index[t] for t in theme_ids if t in index.themes.index]
-    if not columns or not len(index):
-        return []
-    cover = np.asarray(index.cover)[:, columns].mean(axis=1)
-    ids = np.asarray(index.ids)
     visible = set(visible_places(viewer).values_list("pk", flat=True))
-    order = np.argsort(-cover, kind="stable")
-    chosen = []
-    for row in order:
-        pk = int(ids[row])
-        if cover[row] <= 0 or len(chosen) >= limit:
-            break
-        if pk != request.place_id and pk in visible:
-            chosen.append((pk, float(cover[row])))
-    places = Place.objects.in_bulk([pk for pk, _s in chosen])
+    covering = index.covering(theme_ids, top=limit, allowed=visible, exclude=[request.place_id])
+    places = Place.objects.in_bulk([c.place_id for c in covering])
     language = "ja" if (get_language() or "en").startswith("ja") else "en"
-    out = []
-    for pk, score in chosen:
-        profile = index.profile(pk)
-        best = sorted(profile.expertise, key=lambda s: -max(index.themes.sim(s.theme_id, t) for t in theme_ids
-                                                            if t in index.themes.index))[:2]
-        reasons = [index.themes.name(s.theme_id, language) + f" ({s.weight}/5)" for s in best]
-        out.append(PlaceSuggestion(places[pk], round(score, 3), reasons))
-    return out
+    return [PlaceSuggestion(places[c.place_id], round(c.score, 3),
+                            [index.theme_name(s.theme_id, language) + f" ({s.weight}/5)" for s in c.statements])
+            for c in covering if c.place_id in places]
 
 
 @dataclass

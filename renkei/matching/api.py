@@ -122,13 +122,13 @@ def _ref(place: Place) -> dict:
              auth=OPTIONAL_AUTH, summary="Rank partners for a place", operation_id="match_find")
 def match(request, payload: MatchIn):
     place = place_get_by_ref(viewer=request.user, ref=payload.place)
-    run = services.match_find(viewer=request.user, place=place, request=services.MatchRequest(
+    found = services.match_find(viewer=request.user, place=place, request=services.MatchRequest(
         preset=payload.preset, weights=payload.weights, countries=tuple(payload.countries),
         exclude_countries=tuple(payload.exclude_countries), levels=tuple(payload.levels),
         min_population=payload.min_population, max_population=payload.max_population,
         exclude_partners=payload.exclude_partners, top=payload.top))
-    return {"run": run.pk, "place": _ref(place), "preset": run.preset or "custom", "weights": run.weights,
-            "results": run.results}
+    return {"run": found.run.pk, "place": _ref(place), "preset": found.run.preset or "custom",
+            "weights": found.weights.as_dict(), "results": [m.as_json() for m in found.results]}
 
 
 @router.post("/match/pairing", response={200: PairingOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},

@@ -9,6 +9,13 @@ def place_profile_changed(place_id: int) -> None:
     refresh_place_embeddings.enqueue(place_id)
 
 
+def place_index_changed(place_id: int) -> None:
+    """…and this process's matching index applies the change at its next use, without a rebuild."""
+    from renkei.matching.fetch import index_place_changed
+
+    index_place_changed(place_id)
+
+
 class MatchingConfig(AppConfig):
     name = "renkei.matching"
     label = "matching"
@@ -19,3 +26,4 @@ class MatchingConfig(AppConfig):
         from renkei.places.events import PROFILE_CHANGED
 
         hooks.register(PROFILE_CHANGED, place_profile_changed)
+        hooks.register(PROFILE_CHANGED, place_index_changed)

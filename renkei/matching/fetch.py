@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, MutableMapping
+from datetime import timedelta
+from typing import NamedTuple
 
 import numpy as np
 from django.conf import settings
 from django.db.models import Count, Max
 
+from renkei.core import cache
 from renkei.core.text import pick_language
-from renkei.engine.embedding import CachedEmbedder, Embedder, HashingEmbedder, UsemEmbedder
+from renkei.engine.embedding import CachedEmbedder, Embedder, HashingEmbedder, UsemEmbedder, text_key
 from renkei.engine.index import MatchIndex
 from renkei.engine.themes import ThemeSpace
 from renkei.engine.types import PlaceProfile, Statement, ThemeNode
@@ -75,6 +78,15 @@ class DatabaseCache(MutableMapping):
     def __getitem__(self, key):
         return self.memory[key]
 
+    def load(self, keys: Iterable[str]) -> None:
+        """Read the vectors of these keys stored since this cache was made (e.g. by the background
+        task that embeds an edited profile), so they are not encoded again."""
+        missing = [k for k in set(keys) if k not in self.memory]
+        for start in range(0, len(missing), 500):
+            rows = TextEmbedding.objects.filter(model=self.model, key__in=missing[start : start + 500])
+            for key, vector in rows.values_list("key", "vector"):
+                self.memory[key] = np.frombuffer(bytes(vector), dtype=np.float32)
+
     def __setitem__(self, key, value):
         vector = np.asarray(value, dtype=np.float32)
         self.memory[key] = vector
@@ -111,18 +123,39 @@ def embedder() -> CachedEmbedder:
     return CachedEmbedder(inner, DatabaseCache(name))
 
 
-def signature() -> tuple:
+class IndexState(NamedTuple):
+    """What the per-process index was built from: per table (count, latest change, highest id),
+    and how many changes this process announced (``index_place_changed``)."""
+
+    themes: tuple
+    places: tuple
+    needs: tuple
+    expertise: tuple
+    announced: int = 0
+
+
+def _table(model) -> tuple:
+    agg = model.objects.aggregate(n=Count("id"), t=Max("updated_at"), last=Max("id"))
+    return agg["n"], agg["t"], agg["last"]
+
+
+def signature() -> IndexState:
     """Changes whenever a place, need, expertise or theme is added, edited or removed."""
-    places = Place.objects.aggregate(n=Count("id"), t=Max("updated_at"))
-    needs = Need.objects.aggregate(n=Count("id"), t=Max("updated_at"))
-    offers = Expertise.objects.aggregate(n=Count("id"), t=Max("updated_at"))
+    with _pending_lock:
+        announced = _announced
+    related = Theme.related.through.objects.count()
     themes = Theme.objects.aggregate(n=Count("id"), t=Max("updated_at"))
-    return (places["n"], places["t"], needs["n"], needs["t"], offers["n"], offers["t"], themes["n"], themes["t"])
+    return IndexState((themes["n"], themes["t"], related), _table(Place), _table(Need), _table(Expertise), announced)
 
 
-_lock = threading.Lock()
-_cache: dict[str, tuple[tuple, MatchIndex]] = {}
-_checked: dict[str, float] = {}
+INDEX = "matching index"
+# Rows changed up to this long before the latest change seen are applied again: a transaction that
+# saved earlier but committed later is not missed.
+OVERLAP = timedelta(seconds=30)
+MAX_CHANGES_APPLIED = 5000  # more changed places than this: the index is built again
+_pending_lock = threading.Lock()
+_pending: set[int] = set()  # places announced as changed in this process, not yet applied
+_announced = 0
 
 
 def build_index(progress: Callable | None = None) -> MatchIndex:
@@ -138,27 +171,77 @@ def build_index(progress: Callable | None = None) -> MatchIndex:
 
 
 def current_index() -> MatchIndex:
-    """The index for the data as it is now; rebuilt in this process when the data changed.
+    """The index for the data as it is now, kept per process.
 
     The change check costs a few aggregate queries, so it runs at most every
-    ``RENKEI_INDEX_CHECK_SECONDS`` (edits reach the matches within that time)."""
-    import time
+    ``RENKEI_INDEX_CHECK_SECONDS`` (edits reach the matches within that time; at once in the
+    process that announced them with ``index_place_changed``). Changed places are applied to the
+    index in place; it is built again only when the taxonomy changed or many places did."""
+    return cache.refreshed(INDEX, signature, lambda: build_index(), update=apply_changes)
 
-    now = time.monotonic()
-    with _lock:
-        cached = _cache.get("index")
-        if cached is not None and now - _checked.get("at", -1e9) < settings.RENKEI_INDEX_CHECK_SECONDS:
-            return cached[1]
-        key = signature()
-        _checked["at"] = now
-        if cached is not None and cached[0] == key:
-            return cached[1]
-        index = build_index()
-        _cache["index"] = (key, index)
-        return index
+
+def index_place_changed(place_id: int) -> None:
+    """A place's profile (the place, its needs or its expertise) changed, or the place is gone: the
+    index of this process applies it at its next use. Other processes find the change through
+    the signature of the data within ``RENKEI_INDEX_CHECK_SECONDS``."""
+    global _announced
+    with _pending_lock:
+        _pending.add(int(place_id))
+        _announced += 1
+    cache.expire(INDEX)
+
+
+def changed_places(before: IndexState, now: IndexState, index: MatchIndex) -> set[int]:
+    """Ids of the places whose profile may differ from the index's copy: rows edited or added since
+    ``before`` (and within ``OVERLAP`` before it), and, when rows were deleted, the places gone and
+    those whose number of needs or expertise differs from the index."""
+    changed: set[int] = set()
+    for model, field, old, new in ((Place, "id", before.places, now.places),
+                                   (Need, "place_id", before.needs, now.needs),
+                                   (Expertise, "place_id", before.expertise, now.expertise)):
+        if old == new:
+            continue
+        rows = model.objects.all() if old[1] is None else model.objects.filter(updated_at__gte=old[1] - OVERLAP)
+        changed.update(rows.values_list(field, flat=True))
+        added = model.objects.filter(id__gt=old[2]).count() if old[2] is not None else new[0]
+        if new[0] == old[0] + added:
+            continue  # nothing was deleted
+        if model is Place:
+            changed.update(set(index.ids.tolist()) - set(Place.objects.values_list("id", flat=True)))
+        else:
+            side = "needs" if model is Need else "expertise"
+            counts = dict(model.objects.order_by().values("place_id").annotate(n=Count("id"))
+                          .values_list("place_id", "n"))
+            changed.update(pk for pk in index.ids.tolist()
+                           if counts.get(pk, 0) != len(getattr(index.profile(pk), side)))
+    return changed
+
+
+def apply_changes(index: MatchIndex, before: IndexState, now: IndexState) -> MatchIndex | None:
+    """Bring ``index`` (made for ``before``) up to ``now`` in place: the changed places updated, the
+    deleted ones removed. None (build it again) when the taxonomy changed or too many places did."""
+    if before.themes != now.themes:
+        return None
+    with _pending_lock:
+        announced = set(_pending)
+    changed = announced | changed_places(before, now, index)
+    if len(changed) > MAX_CHANGES_APPLIED:
+        return None
+    if changed:
+        rows = profiles(Place.objects.filter(pk__in=changed))
+        cached = getattr(index.embedder, "cache", None)
+        if isinstance(cached, DatabaseCache):
+            cached.load(text_key(s.text) for p in rows for s in (*p.needs, *p.expertise) if s.text)
+        index.update_many(rows)
+        for gone in changed - {p.id for p in rows}:
+            if gone in index:
+                index.remove(gone)
+    with _pending_lock:
+        _pending.difference_update(announced)
+    return index
 
 
 def forget_index() -> None:
-    with _lock:
-        _cache.clear()
-        _checked.clear()
+    cache.forget(INDEX)
+    with _pending_lock:
+        _pending.clear()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -10,13 +12,18 @@ from renkei.accounts.models import Role
 from renkei.accounts.permissions import has_role
 from renkei.core.errors import ApplicationError, NotAllowed
 from renkei.engine.api import pair_cohort, weights_for
-from renkei.engine.types import COMPONENTS, Filters, MatchResult
+from renkei.engine.types import COMPONENTS, Explanation, Filters, MatchResult, Weights
 from renkei.matching.fetch import current_index
 from renkei.matching.models import MatchFeedback, MatchRun
 from renkei.places import permissions
 from renkei.places.models import Place
 from renkei.places.selectors import visible_places
 from renkei.places.validation import country_code
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from renkei.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -58,19 +65,49 @@ def declined_ids(place: Place) -> frozenset[int]:
                      .values_list("candidate_id", flat=True))
 
 
-def serialise(result: MatchResult, places: dict[int, Place]) -> dict:
-    place = places[result.place_id]
-    return {
-        "place": {"id": place.external_id or place.slug, "name": place.name_en, "name_ja": place.name_ja,
-                  "country": place.country, "slug": place.slug},
-        "score": result.score,
-        "components": result.components,
-        "explanation": [e.text_en for e in result.explanation],
-        "explanation_ja": [e.text_ja for e in result.explanation],
-    }
+@dataclass(frozen=True)
+class Match:
+    """One suggested partner: the place itself, its score, the components behind it and why."""
+
+    place: Place
+    score: float
+    components: Mapping[str, float]
+    explanation: tuple[Explanation, ...] = ()
+
+    def reasons(self, language: str = "en") -> list[str]:
+        return [e.text_ja if language == "ja" else e.text_en for e in self.explanation]
+
+    def as_json(self) -> dict:
+        """As a stored run keeps it (and the API returns it)."""
+        place = self.place
+        return {
+            "place": {"id": place.external_id or place.slug, "name": place.name_en, "name_ja": place.name_ja,
+                      "country": place.country, "slug": place.slug},
+            "score": self.score,
+            "components": dict(self.components),
+            "explanation": self.reasons("en"),
+            "explanation_ja": self.reasons("ja"),
+        }
 
 
-def match_find(*, viewer, place: Place, request: MatchRequest, save: bool = True) -> MatchRun:
+@dataclass(frozen=True)
+class Matches:
+    """The partners found for ``place``, best first, and the run that records them (``run.pk`` is
+    None when it was not stored)."""
+
+    place: Place
+    weights: Weights
+    results: tuple[Match, ...]
+    run: MatchRun
+
+
+def _matches(results: list[MatchResult]) -> tuple[Match, ...]:
+    places = Place.objects.in_bulk([r.place_id for r in results])
+    return tuple(Match(places[r.place_id], r.score, r.components, r.explanation) for r in results
+                 if r.place_id in places)
+
+
+def match_find(*, viewer: User | AnonymousUser, place: Place, request: MatchRequest, save: bool = True) -> Matches:
     """Rank partners for ``place``. Signed-in users' runs are stored; visitors' are not."""
     if not permissions.can_view_place(viewer, place):
         raise NotAllowed("You may not see this place.")
@@ -88,8 +125,7 @@ def match_find(*, viewer, place: Place, request: MatchRequest, save: bool = True
         max_population=request.max_population, exclude_ids=hidden_ids(viewer) | declined_ids(place),
         exclude_partners=request.exclude_partners,
     )
-    results = index.rank(place.pk, weights, filters, top=request.top)
-    places = Place.objects.in_bulk([r.place_id for r in results])
+    results = _matches(index.rank(place.pk, weights, filters, top=request.top))
     run = MatchRun(
         kind=MatchRun.Kind.MATCH, place=place, preset="" if request.weights else request.preset,
         weights=weights.as_dict(), created_by=viewer if getattr(viewer, "is_authenticated", False) and viewer.pk
@@ -97,11 +133,11 @@ def match_find(*, viewer, place: Place, request: MatchRequest, save: bool = True
         parameters={"countries": sorted(filters.countries), "exclude_countries": sorted(filters.exclude_countries),
                     "levels": sorted(filters.levels), "min_population": request.min_population,
                     "max_population": request.max_population, "top": request.top},
-        results=[serialise(r, places) for r in results],
+        results=[m.as_json() for m in results],
     )
     if save and run.created_by is not None:
         run.save()
-    return run
+    return Matches(place=place, weights=weights, results=results, run=run)
 
 
 def _group(viewer, refs, field: str) -> list[Place]:

@@ -59,22 +59,21 @@ def _place(request, slug) -> Place:
         raise Http404 from exc
 
 
-def _links(place: Place, results: list[dict]) -> dict:
+def _links(place: Place, results: tuple[services.Match, ...]) -> dict:
     """Map data: the place, its partners and lines between them."""
     if place.latitude is None:
         return {}
     x0, y0 = worldmap.project(place.longitude, place.latitude)
-    partners = Place.objects.in_bulk(field_name="slug", id_list=[r["place"]["slug"] for r in results])
     points = [(x0, y0)]
     lines = []
-    for r in results:
-        p = partners.get(r["place"]["slug"])
-        if p is None or p.latitude is None:
+    for match in results:
+        p = match.place
+        if p.latitude is None:
             continue
         x, y = worldmap.project(p.longitude, p.latitude)
         points.append((x, y))
         lines.append({"x": round(x, 1), "y": round(y, 1), "name": p.name, "slug": p.slug,
-                      "width": round(0.6 + 2.4 * r["score"], 2)})
+                      "width": round(0.6 + 2.4 * match.score, 2)})
     return {"x": round(x0, 1), "y": round(y0, 1), "lines": lines, "paths": worldmap.country_paths(),
             "viewbox": worldmap.bounds_viewbox(points, pad=50, min_size=200)}
 
@@ -85,7 +84,7 @@ def find_partners(request, slug):
     form = FindForm(request.GET or None, countries=countries,
                     initial={"preset": "mutual", "top": 10, **{f"w_{k}": v for k, v in
                                                                PRESETS["mutual"].as_dict().items()}})
-    run, error = None, None
+    found, error = None, None
     data = form.cleaned_data if form.is_bound and form.is_valid() else None
     if form.is_bound and data is None:
         error = _("Some settings are not valid; check the highlighted fields.")
@@ -94,22 +93,21 @@ def find_partners(request, slug):
     if data and data.get("custom"):
         weights = {k: data.get(f"w_{k}") or 0.0 for k in COMPONENTS}
     try:
-        run = services.match_find(viewer=request.user, place=place, request=services.MatchRequest(
+        found = services.match_find(viewer=request.user, place=place, request=services.MatchRequest(
             preset=preset, weights=weights, exclude_countries=tuple((data or {}).get("exclude_country") or ()),
             min_population=(data or {}).get("min_population"), max_population=(data or {}).get("max_population"),
             top=(data or {}).get("top") or 10))
     except ApplicationError as exc:
         error = exc.message
-    lang_ja = request.LANGUAGE_CODE.startswith("ja")
-    results = []
-    for r in (run.results if run else []):
-        results.append({**r, "lines": r["explanation_ja"] if lang_ja else r["explanation"],
-                        "bars": [{"name": COMPONENT_LABELS.get(k, k), "value": v, "pct": round(v * 100)}
-                                 for k, v in r["components"].items()],
-                        "pct": round(r["score"] * 100)})
-    context = {"place": place, "form": form, "run": run, "results": results, "error": error,
-               "map": _links(place, run.results if run else []), "weights_json": {k: w.as_dict() for k, w in
-                                                                                    PRESETS.items()},
+    language = "ja" if request.LANGUAGE_CODE.startswith("ja") else "en"
+    matches = found.results if found else ()
+    results = [{"place": m.place, "score": m.score, "lines": m.reasons(language),
+                "bars": [{"name": COMPONENT_LABELS.get(k, k), "value": v, "pct": round(v * 100)}
+                         for k, v in m.components.items()],
+                "pct": round(m.score * 100)} for m in matches]
+    context = {"place": place, "form": form, "run": found.run if found else None, "results": results,
+               "error": error, "map": _links(place, matches),
+               "weights_json": {k: w.as_dict() for k, w in PRESETS.items()},
                "can_feedback": services.can_give_feedback(request.user, place),
                "feedback": {f.candidate.slug: f for f in selectors.feedback_for(viewer=request.user, place=place)}}
     template = "matching/_results.html" if request.htmx and not request.htmx.boosted else "matching/find.html"

@@ -175,6 +175,54 @@ def test_update_and_remove_equal_a_fresh_build():
         index.remove(2)
 
 
+def test_update_many_equals_a_fresh_build_with_explanations():
+    space = small_space()
+    index = MatchIndex(space, SMALL_WORLD[:2], embedder=HashingEmbedder())
+    changed = replace(SMALL_WORLD[0], needs=(Statement(T["solid-waste"], 5, "Landfill is full"),))
+    index.update_many([*SMALL_WORLD[2:], changed])
+    fresh = MatchIndex(space, [changed, *SMALL_WORLD[1:]], embedder=HashingEmbedder())
+    for place_id in (1, 3):
+        assert index.rank(place_id, "mutual", top=10) == fresh.rank(place_id, "mutual", top=10)
+    with pytest.raises(EngineError):
+        index.update_many([changed, changed])
+
+
+def test_covering_ranks_places_by_the_mean_cover_of_the_themes():
+    index = small_index()
+    themes = [T["tsunami-reconstruction"], T["early-warning"], T["solid-waste"]]
+    got = index.covering(themes, top=3)
+    cover = np.asarray(index.cover)[:, [index.themes.index[t] for t in themes]].mean(axis=1)
+    expected = sorted((p for p in index.ids.tolist() if cover[index.row[p]] > 0),
+                      key=lambda p: (-cover[index.row[p]], p))[:3]
+    assert [c.place_id for c in got] == expected
+    assert all(c.score == pytest.approx(float(cover[index.row[c.place_id]])) for c in got)
+    best = got[0]
+    assert best.statements and len(best.statements) <= 2
+    assert set(best.statements) <= set(index.profile(best.place_id).expertise)
+    others = index.covering(themes, top=3, exclude=[best.place_id], allowed=set(index.ids.tolist()) - {expected[1]})
+    assert best.place_id not in [c.place_id for c in others] and expected[1] not in [c.place_id for c in others]
+    assert index.covering([999], top=3) == [] and index.theme_name(T["compact-city"]) == "Compact city"
+
+
+def test_a_change_waits_for_running_queries():
+    import threading
+
+    index = small_index()
+    order = []
+
+    def change():
+        index.update(replace(SMALL_WORLD[0], population=1.0))
+        order.append("changed")
+
+    with index._rw.reading():  # a query is running
+        writer = threading.Thread(target=change)
+        writer.start()
+        writer.join(timeout=0.2)
+        order.append("query done")
+    writer.join(timeout=5)
+    assert order == ["query done", "changed"] and index.profile(1).population == 1.0
+
+
 def test_updates_on_a_large_index_patch_the_sparse_need_matrix():
     space = small_space()
     theme_ids = sorted(T.values())

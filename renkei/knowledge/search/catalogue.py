@@ -17,6 +17,7 @@ import numpy as np
 from django.conf import settings
 from django.db.models import Count, Max
 
+from renkei.core import cache
 from renkei.knowledge.models import Product, SearchDocument
 from renkei.places.models import Place, Theme
 
@@ -284,32 +285,19 @@ def _merge(old: Catalogue, model: str, dim: int, signature: tuple) -> Catalogue 
     return with_reduction(catalogue)
 
 
-_lock = threading.Lock()
-_cache: dict[str, Catalogue] = {}
-_checked: dict[str, float] = {}
+_models: set[str] = set()  # the encoders a catalogue was made for in this process
 
 
 def current(model: str, dim: int) -> Catalogue:
-    now = time.monotonic()
-    with _lock:
-        cached = _cache.get(model)
-        if cached is not None and now - _checked.get(model, -1e9) < settings.RENKEI_INDEX_CHECK_SECONDS:
-            return cached
-        signature = _signature(model)
-        _checked[model] = now
-        if cached is not None and cached.signature == signature:
-            return cached
-        fresh = _merge(cached, model, dim, signature) if cached is not None else None
-        if fresh is None:
-            fresh = build(model, dim)
-        _cache[model] = fresh
-        return fresh
+    """The catalogue of the library as it is now: products added or edited since are merged in
+    (``_merge``); it is built again when that cannot be done."""
+    _models.add(model)
+    return cache.refreshed(f"search catalogue {model}", lambda: _signature(model), lambda: build(model, dim),
+                           update=lambda old, _before, now: _merge(old, model, dim, now))
 
 
 def forget() -> None:
-    with _lock:
-        _cache.clear()
-        _checked.clear()
+    cache.forget(*(f"search catalogue {model}" for model in _models))
     with _name_lock:
         _name_cache.clear()
 

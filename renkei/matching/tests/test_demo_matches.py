@@ -23,10 +23,11 @@ def demo(settings):
 
 def test_kamaishi_mutual_matches_include_banda_aceh_about_tsunami_recovery(demo, officer):
     kamaishi = Place.objects.get(slug="kamaishi")
-    run = services.match_find(viewer=officer, place=kamaishi, request=services.MatchRequest(preset="mutual", top=5))
-    match = next(r for r in run.results if r["place"]["slug"] == "banda-aceh")
-    assert any("tsunami" in line.lower() for line in match["explanation"])
-    assert any("津波" in line for line in match["explanation_ja"])
+    found = services.match_find(viewer=officer, place=kamaishi,
+                                request=services.MatchRequest(preset="mutual", top=5))
+    match = next(m for m in found.results if m.place.slug == "banda-aceh")
+    assert any("tsunami" in line.lower() for line in match.reasons("en"))
+    assert any("津波" in line for line in match.reasons("ja"))
 
 
 def test_toyama_is_top_expertise_match_for_compact_city_with_public_transport(demo, officer):
@@ -36,6 +37,7 @@ def test_toyama_is_top_expertise_match_for_compact_city_with_public_transport(de
     for theme_id, _confidence in Tagger.from_database(semantic=True)(text):
         place_services.need_create(actor=officer, place=asker, data={"theme": theme_id, "priority": 5,
                                                                      "description": {"en": text}})
-    run = services.match_find(viewer=officer, place=asker, request=services.MatchRequest(preset="expertise", top=3))
-    assert run.results[0]["place"]["slug"] == "toyama"
-    assert any("compact city" in line for line in run.results[0]["explanation"])
+    found = services.match_find(viewer=officer, place=asker,
+                                request=services.MatchRequest(preset="expertise", top=3))
+    assert found.results[0].place.slug == "toyama"
+    assert any("compact city" in line for line in found.results[0].reasons("en"))

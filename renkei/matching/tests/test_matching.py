@@ -28,17 +28,20 @@ def demo(db):
     return Place.objects.get(slug="kamaishi")
 
 
-def slugs(run):
-    return [r["place"]["slug"] for r in run.results]
+def slugs(found):
+    return [m.place.slug for m in found.results]
 
 
 def test_match_runs_are_stored_for_signed_in_users(demo, officer, anonymous):
-    run = services.match_find(viewer=officer, place=demo, request=services.MatchRequest(preset="mutual"))
-    assert run.pk and run.created_by == officer and len(run.results) == 10
-    assert "kamaishi" not in slugs(run)
+    found = services.match_find(viewer=officer, place=demo, request=services.MatchRequest(preset="mutual"))
+    run = found.run
+    assert run.pk and run.created_by == officer and len(found.results) == 10 and len(run.results) == 10
+    assert "kamaishi" not in slugs(found)
+    assert all(m.reasons("en") and m.reasons("ja") for m in found.results)
+    assert run.results == [m.as_json() for m in found.results]
     assert all(r["explanation"] and r["explanation_ja"] for r in run.results)
     visitor = services.match_find(viewer=anonymous, place=demo, request=services.MatchRequest(preset="mutual"))
-    assert visitor.pk is None and slugs(visitor) == slugs(run)
+    assert visitor.run.pk is None and slugs(visitor) == slugs(found)
     assert MatchRun.objects.count() == 1
 
 
@@ -64,25 +67,25 @@ def test_bad_requests_name_the_field(demo, officer):
 
 def test_unpublished_places_are_never_suggested_to_visitors(demo, anonymous, officer):
     top = services.match_find(viewer=anonymous, place=demo, request=services.MatchRequest(top=1)).results[0]
-    Place.objects.filter(slug=top["place"]["slug"]).update(is_published=False)
+    Place.objects.filter(slug=top.place.slug).update(is_published=False)
     forget_index()
     again = services.match_find(viewer=anonymous, place=demo, request=services.MatchRequest(top=5))
-    assert top["place"]["slug"] not in slugs(again)
-    assert top["place"]["slug"] in slugs(services.match_find(viewer=officer, place=demo,
-                                                             request=services.MatchRequest(top=5)))
+    assert top.place.slug not in slugs(again)
+    assert top.place.slug in slugs(services.match_find(viewer=officer, place=demo,
+                                                       request=services.MatchRequest(top=5)))
 
 
 def test_declined_partner_is_not_suggested_again(demo, officer):
     first = services.match_find(viewer=officer, place=demo, request=services.MatchRequest(top=3))
-    declined = Place.objects.get(slug=first.results[0]["place"]["slug"])
+    declined = first.results[0].place
     with pytest.raises(ApplicationError) as caught:
         services.feedback_record(actor=officer, place=demo, candidate=declined, decision="declined")
     assert "reason" in caught.value.errors
     services.feedback_record(actor=officer, place=demo, candidate=declined, decision="declined",
-                             reason="Too far for our budget", run=first)
+                             reason="Too far for our budget", run=first.run)
     again = services.match_find(viewer=officer, place=demo, request=services.MatchRequest(top=3))
     assert declined.slug not in slugs(again)
-    assert MatchFeedback.objects.get().run == first
+    assert MatchFeedback.objects.get().run == first.run
 
 
 def test_only_the_place_side_may_answer(demo, focal_point, reviewer):
@@ -105,7 +108,7 @@ def test_index_follows_profile_changes(demo, officer):
                                         data={"theme": code, "maturity": 5, "description": "We did it"})
     after = services.match_find(viewer=officer, place=demo, request=services.MatchRequest(preset="expertise",
                                                                                            top=1))
-    assert after.results[0]["place"]["slug"] == "newtown" != before.results[0]["place"]["slug"]
+    assert after.results[0].place.slug == "newtown" != before.results[0].place.slug
 
 
 def test_pairing_saves_for_officers_only(demo, officer, focal_point):

@@ -26,7 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args, **o):
         try:
             place = place_get_by_ref(viewer=SYSTEM, ref=o["place"])
-            run = match_find(viewer=SYSTEM, place=place, save=False, request=MatchRequest(
+            found = match_find(viewer=SYSTEM, place=place, save=False, request=MatchRequest(
                 preset=o["preset"], countries=tuple(o["country"]), exclude_countries=tuple(o["exclude_country"]),
                 levels=tuple(o["level"] or ["city"]), min_population=o["min_population"],
                 max_population=o["max_population"], top=o["top"]))
@@ -36,14 +36,14 @@ class Command(BaseCommand):
             out = {"place": {"id": place.external_id or place.slug, "name": place.name_en, "country": place.country,
                              "slug": place.slug},
                    "preset": o["preset"],
-                   "results": [{k: r[k] for k in ("place", "score", "components", "explanation")}
-                               for r in run.results]}
-            for r in out["results"]:
-                r["place"] = {k: r["place"][k] for k in ("id", "name", "country", "slug")}
+                   "results": [{"place": {"id": m.place.external_id or m.place.slug, "name": m.place.name_en,
+                                          "country": m.place.country, "slug": m.place.slug},
+                                "score": m.score, "components": dict(m.components), "explanation": m.reasons("en")}
+                               for m in found.results]}
             self.stdout.write(json.dumps(out, ensure_ascii=False, indent=2))
             return
         self.stdout.write(f"{o['preset']} matches for {place.name_en}:")
-        for n, r in enumerate(run.results, 1):
-            self.stdout.write(f"{n:>3}. {r['place']['name']} ({r['place']['country']})  {r['score']:.3f}")
-            for line in r["explanation"]:
+        for n, m in enumerate(found.results, 1):
+            self.stdout.write(f"{n:>3}. {m.place.name_en} ({m.place.country})  {m.score:.3f}")
+            for line in m.reasons("en"):
                 self.stdout.write(f"       · {line}")
