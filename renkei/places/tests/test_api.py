@@ -155,6 +155,7 @@ def test_place_detail_uses_the_import_format_keys(client):
     assert need == {
         "id": need["id"], "place": "kamaishi", "theme": "zz-waste", "theme_name": theme("zz-waste").name_en,
         "priority": 5, "description": {"en": "Landfill", "ja": "埋立"}, "evidence": ["https://example.org/report"],
+        "version": 1,
     }
     assert body["expertise"][0]["theme"] == "zz-tsunami" and body["expertise"][0]["maturity"] == 4
     assert "priority" not in body["expertise"][0]
