@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import BaseModel
@@ -72,7 +72,8 @@ def _raw(data: Mapping[str, Any] | BaseModel) -> dict[str, Any]:
 # --- validation ---------------------------------------------------------------------------------
 
 def _refs(model, names: list[str], field: str, errors: ErrorCollector, key: str) -> list:
-    found = {str(getattr(o, key)): o for o in model.objects.filter(**{f"{key}__in": names})}
+    rows = model if isinstance(model, QuerySet) else model.objects
+    found = {str(getattr(o, key)): o for o in rows.filter(**{f"{key}__in": names})}
     missing = [v for v in names if v not in found]
     if missing:
         errors.add(field, _("unknown: %(values)s") % {"values": ", ".join(missing)})
@@ -185,7 +186,7 @@ def suggest_themes(text: str, *, limit: int = 4) -> list[tuple[Theme, float]]:
 
 # --- files --------------------------------------------------------------------------------------
 
-def _prepare_file(upload: Upload, field: str = "files") -> dict:
+def prepare_file(upload: Upload, field: str = "files") -> dict:
     """Check one upload and extract its text; raise ApplicationError before anything is stored."""
     check_upload(upload, field, types=LIBRARY_TYPES, max_bytes=MAX_LIBRARY_FILE_BYTES)
     extension = upload.extension
@@ -226,14 +227,14 @@ def forget_files(names: Iterable[str]) -> None:
             default_storage.delete(name)
 
 
-def _prepare_all(files: list[Upload], already: int = 0) -> list[tuple[Upload, dict]]:
+def prepare_files(files: list[Upload], already: int = 0) -> list[tuple[Upload, dict]]:
     if already + len(files) > MAX_FILES_PER_PRODUCT:
         raise ApplicationError(_("A product holds at most %(n)s files.") % {"n": MAX_FILES_PER_PRODUCT}, field="files")
     errors = ErrorCollector()
     prepared = []
     for upload in files:
         try:
-            prepared.append((upload, _prepare_file(upload)))
+            prepared.append((upload, prepare_file(upload)))
         except ApplicationError as exc:
             errors.add("files", exc.message)
     errors.raise_if_any()
@@ -274,7 +275,7 @@ def product_create(*, actor: Actor, data: ProductNew | Mapping[str, Any], files:
     item, fields, relations = _checked(data, instance=None, errors=errors)
     errors.raise_if_any()
     status = item.status
-    prepared = _prepare_all(list(files))
+    prepared = prepare_files(list(files))
     if item.slug and Product.objects.filter(slug=item.slug).exists():
         raise ApplicationError(_("another product already has this URL name"), field="slug")
     stored: list[str] = []
@@ -379,7 +380,7 @@ def files_add(*, actor: Actor, product: Product, files: Iterable[Upload]) -> lis
     files = list(files)
     if not files:
         raise ApplicationError(_("Choose a file."), field="files")
-    prepared = _prepare_all(files, already=product.files.count())
+    prepared = prepare_files(files, already=product.files.count())
     stored: list[str] = []
     try:
         with transaction.atomic():
