@@ -50,8 +50,11 @@ class ImportReport:
     fatal: bool = False
 
     def summary(self) -> str:
-        return (f"{self.lines} products read: {self.created} created, {self.updated} updated"
-                + (f", {self.skipped} skipped" if self.skipped else "") + ".")
+        if self.skipped:
+            return _("%(lines)s products read: %(created)s created, %(updated)s updated, %(skipped)s skipped.") % {
+                "lines": self.lines, "created": self.created, "updated": self.updated, "skipped": self.skipped}
+        return _("%(lines)s products read: %(created)s created, %(updated)s updated.") % {
+            "lines": self.lines, "created": self.created, "updated": self.updated}
 
 
 def _parse(data: bytes, report: ImportReport) -> list[tuple[int, dict]]:
