@@ -199,3 +199,27 @@ def test_concurrent_edits_of_different_fields_both_survive():
     assert failures == []
     p.refresh_from_db()
     assert p.summary == {"en": "Leaks found"} and p.authors == ["A. Tanaka"] and p.version == 3
+
+
+def test_interleaved_edits_of_a_request_both_survive(officer, place):
+    from renkei.knowledge.models import KnowledgeRequest
+
+    asked = services.request_create(actor=officer, place=place, title="Help with leaks", themes=["water-supply"])
+    first, second = KnowledgeRequest.objects.get(pk=asked.pk), KnowledgeRequest.objects.get(pk=asked.pk)
+    services.request_update(actor=officer, request=first, data={"description": {"en": "Our losses are 30 %."}},
+                            expected_version=first.version)
+    services.request_update(actor=officer, request=second, data={"themes": ["solid-waste"]})
+    asked.refresh_from_db()
+    assert asked.description == {"en": "Our losses are 30 %."} and asked.title == {"en": "Help with leaks"}
+    assert [t.code for t in asked.themes.all()] == ["solid-waste"] and asked.version == 3
+    with pytest.raises(ApplicationError) as caught:
+        services.request_update(actor=officer, request=asked, data={"title": {"en": "Late"}}, expected_version=1)
+    assert caught.value.code == "conflict"
+
+
+def test_service_errors_are_in_the_readers_language(officer):
+    from django.utils import translation
+
+    with translation.override("ja"), pytest.raises(ApplicationError) as caught:
+        services.product_create(actor=officer, data={"kind": "toolkit", "title": {}})
+    assert caught.value.errors == {"title": ["少なくとも1つの言語で入力してください"]}
