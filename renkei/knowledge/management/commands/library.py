@@ -55,7 +55,7 @@ class Command(BaseCommand):
         if as_user:
             actor = get_user_model().objects.filter(username=as_user).first()
             if actor is None:
-                raise CommandError(_("There is no user named %(name)s.") % {"name": as_user})
+                raise CommandError(_("There is no user named %(name)s.") % {"name": repr(as_user)})
         path = Path(file)
         try:
             data = path.read_bytes()
