@@ -38,8 +38,10 @@ from renkei.knowledge.inputs import (
     ProductNew,
     RequestChange,
     RequestNew,
+    _euros,
     _names,
     _pilot,
+    _population,
     _slug,
 )
 from renkei.knowledge.models import KnowledgeRequest, Product, ProductFile, RequestAnswer
@@ -132,23 +134,37 @@ def _checked(data: ProductChange | Mapping[str, Any], *, instance: Product | Non
     else:
         values = item.given()
     links, relations = _links(values, errors, checked=item is not None)
+    _ranges(values, errors, instance=instance, checked=item is not None)
     if item is None:
         return None, {}, relations
     fields = {name: value for name, value in values.items() if name not in RELATIONS}
     fields.update(links)
     if instance is None and relations.get("themes", None) is None:
         relations["themes"] = None  # taken from the text's suggestions
-    for low_name, high_name, message in (
-            ("suits_min_population", "suits_max_population", _("must be at least the smallest size it suits")),
-            ("cost_min_eur", "cost_max_eur", _("must be at least the lowest cost"))):
-        low = fields.get(low_name, getattr(instance, low_name, None))
-        high = fields.get(high_name, getattr(instance, high_name, None))
-        if low is not None and high is not None and low > high:
-            errors.add(high_name, message)
     if instance is None and fields.get("kind") == Product.Kind.VIDEO and not fields.get("video_url") \
             and "video_url" not in errors:
         errors.add("video_url", _("a video needs its link"))
     return item, fields, relations
+
+
+def _ranges(values: dict[str, Any], errors: ErrorCollector, *, instance: Product | None, checked: bool) -> None:
+    """The smallest city a product suits is not larger than the largest, nor its lowest cost above
+    the highest (the values given, else the product's; raw values that fail their checks skipped)."""
+    def value(name: str, clean):
+        if name not in values:
+            return getattr(instance, name, None)
+        try:
+            return values[name] if checked else clean(values[name])
+        except ValueError:
+            return None
+
+    for low_name, high_name, clean, message in (
+            ("suits_min_population", "suits_max_population", _population,
+             _("must be at least the smallest size it suits")),
+            ("cost_min_eur", "cost_max_eur", _euros, _("must be at least the lowest cost"))):
+        low, high = value(low_name, clean), value(high_name, clean)
+        if low is not None and high is not None and low > high:
+            errors.add(high_name, message)
 
 
 def clean_product(data: ProductChange | Mapping[str, Any], *, instance: Product | None = None) -> tuple[dict, dict]:
@@ -522,7 +538,10 @@ def answer_add(*, actor: Actor, request: KnowledgeRequest, place: Place,
     products = list(products)
     chosen = [p for p in products if isinstance(p, Product)]
     named = [p for p in products if not isinstance(p, Product)]
-    item = parse(AnswerNew, data if data is not None else {"text": text, "products": named})
+    try:
+        item = parse(AnswerNew, data if data is not None else {"text": text, "products": named})
+    except ApplicationError as exc:  # the page shows the message beside the answer's box
+        raise ApplicationError(next(iter(exc.errors.values()))[0], errors=exc.errors) from None
     if item.products:
         errors = ErrorCollector()
         chosen += _refs(visible_products(actor), item.products, "products", errors, "slug")
