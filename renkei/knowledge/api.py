@@ -3,26 +3,29 @@ requests with suggestions and answers, and the index rebuild."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from django.urls import reverse
-from ninja import File, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from renkei.accounts.api_auth import AUTH, OPTIONAL_AUTH
-from renkei.core.errors import ApplicationError
+from renkei.core.schemas import ERRORS, ErrorOut, PageQuery, page_of
 from renkei.core.uploads import Upload
 from renkei.knowledge import selectors, services
 from renkei.knowledge.models import KnowledgeRequest, Product
 from renkei.knowledge.schemas import (
     AnswerIn,
     AnswerOut,
-    ErrorOut,
     IndexJobOut,
     ProductIn,
     ProductOut,
+    ProductPage,
     ProductPatch,
     RequestDetailOut,
     RequestIn,
     RequestOut,
+    RequestPage,
     SearchOut,
     SimilarOut,
     StatusIn,
@@ -32,11 +35,13 @@ from renkei.knowledge.schemas import (
     ToPartnershipIn,
 )
 from renkei.knowledge.search import service as search_service
-from renkei.places.models import Place, Theme
 
 router = Router(tags=["knowledge"])
 READ = {404: ErrorOut, 422: ErrorOut}
-WRITE = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+WRITE = {code: schema for code, schema in ERRORS.items() if code != 400}
+
+KindFilter = Literal[("", *Product.Kind.values)]
+StatusFilter = Literal[("", *Product.Status.values)]
 
 
 def _product(p: Product) -> dict:
@@ -67,40 +72,31 @@ def _hit(hit) -> dict:
 
 
 class SearchQuery(Schema):
-    q: str = ""
-    kind: str = ""
+    q: str = Field("", max_length=500)
+    kind: KindFilter = ""
     theme: str = ""
     place: str = ""
     country: str = ""
     language: str = ""
-    year: int | None = None
-    sort: str = "relevance"
-    mode: str = "hybrid"
-    page: int = 1
-    page_size: int = 20
+    year: int | None = Field(None, ge=1900, le=2100)
+    sort: Literal[search_service.SORTS] = "relevance"
+    mode: Literal[search_service.MODES] = "hybrid"
+    page: int = Field(1, ge=1, le=1_000_000)
+    page_size: int = Field(20, ge=1, le=100)
 
 
-def filters_from(params) -> search_service.SearchFilters:
-    """Search filters from request parameters, every bad value named."""
-    from renkei.places.validation import country_code
+class ProductQuery(PageQuery):
+    kind: KindFilter = ""
+    status: StatusFilter = ""
 
-    if params.kind and params.kind not in Product.Kind.values:
-        raise ApplicationError(f"kind: must be one of {', '.join(Product.Kind.values)}", field="kind")
-    country = ""
-    if params.country:
-        country = country_code(params.country) or ""
-        if not country:
-            raise ApplicationError(f"country: {params.country!r} is not an ISO 3166-1 country", field="country")
-    if params.year is not None and not 1900 <= params.year <= 2100:
-        raise ApplicationError("year: must be a year like 2016", field="year")
-    if params.theme and not Theme.objects.filter(code=params.theme).exists():
-        raise ApplicationError(f"theme: no theme {params.theme!r}", field="theme")
-    if params.place and not Place.objects.filter(slug=params.place).exists():
-        raise ApplicationError(f"place: no place {params.place!r}", field="place")
-    if params.language and params.language not in services.LANGUAGE_CODES:
-        raise ApplicationError(f"language: {params.language!r} is not a language code we know", field="language")
-    return search_service.SearchFilters(kind=params.kind, theme=params.theme, place=params.place, country=country,
-                                        language=params.language, year=params.year)
+
+class SimilarQuery(Schema):
+    limit: int = Field(5, ge=1, le=20)
+
+
+class RequestQuery(PageQuery):
+    status: Literal[("", *KnowledgeRequest.Status.values)] = ""
+    place: str = Field("", description="URL name of the asking place")
 
 
 @router.get("/knowledge/search", response={200: SearchOut, 422: ErrorOut}, auth=OPTIONAL_AUTH,
@@ -110,17 +106,9 @@ def filters_from(params) -> search_service.SearchFilters:
             "whole library (newest first). Facets count the results by type, theme, place, country, language and "
             "year. mode=fulltext or mode=semantic use one half only.")
 def knowledge_search(request, params: Query[SearchQuery]):
-    if params.sort not in search_service.SORTS:
-        raise ApplicationError(f"sort: must be one of {', '.join(search_service.SORTS)}", field="sort")
-    if params.mode not in search_service.MODES:
-        raise ApplicationError(f"mode: must be one of {', '.join(search_service.MODES)}", field="mode")
-    if params.page < 1:
-        raise ApplicationError("page: must be 1 or more", field="page")
-    if not 1 <= params.page_size <= 100:
-        raise ApplicationError("page_size: must be from 1 to 100", field="page_size")
-    if len(params.q) > 500:
-        raise ApplicationError("q: is longer than 500 characters", field="q")
-    result = search_service.search(viewer=request.user, query=params.q, filters=filters_from(params),
+    filters = selectors.search_filters(kind=params.kind, theme=params.theme, place=params.place,
+                                       country=params.country, language=params.language, year=params.year)
+    result = search_service.search(viewer=request.user, query=params.q, filters=filters,
                                    sort=params.sort, mode=params.mode, page=params.page, page_size=params.page_size)
     return {"query": result.query, "mode": result.mode, "sort": result.sort, "total": result.total,
             "page": result.page, "pages": result.pages, "results": [_hit(h) for h in result.hits],
@@ -130,26 +118,20 @@ def knowledge_search(request, params: Query[SearchQuery]):
             "timings_ms": {k: round(v, 2) for k, v in result.timings_ms.items()}}
 
 
-@router.get("/knowledge/products", response=list[ProductOut], auth=OPTIONAL_AUTH, operation_id="knowledge_list",
-            summary="Products the reader may see",
+@router.get("/knowledge/products", response={200: ProductPage, 422: ErrorOut}, auth=OPTIONAL_AUTH,
+            operation_id="knowledge_list", summary="Products the reader may see",
             description="Published products (members-only ones for signed-in users with a role), plus the "
-            "reader's own drafts; knowledge managers see everything. For searching use /knowledge/search.")
-def product_list(request, kind: str = "", status: str = ""):
-    qs = selectors.visible_products(request.user).prefetch_related("themes", "places", "organisations", "files")
-    if kind:
-        qs = qs.filter(kind=kind)
-    if status:
-        qs = qs.filter(status=status)
-    return [_product(p) for p in qs.select_related("partnership", "activity")]
+            "reader's own drafts; knowledge managers see everything. One page at a time, newest first. For "
+            "searching use /knowledge/search.")
+def product_list(request, params: Query[ProductQuery]):
+    qs = selectors.product_list(viewer=request.user, kind=params.kind, status=params.status)
+    return page_of(qs, params, results=lambda items: [_product(p) for p in items])
 
 
 @router.post("/knowledge/products", response={201: ProductOut, **WRITE}, auth=AUTH, operation_id="knowledge_create",
              summary="Add a product (a draft unless a knowledge manager publishes it)")
 def product_create(request, payload: ProductIn):
-    data = payload.model_dump()
-    if data.get("themes") is None:
-        data.pop("themes")
-    product = services.product_create(actor=request.user, data=data)
+    product = services.product_create(actor=request.user, data=payload)
     return Status(201, _product(selectors.product_get(viewer=request.user, slug=product.slug)))
 
 
@@ -163,9 +145,8 @@ def product_get(request, slug: str):
               operation_id="knowledge_update", summary="Change a product (authors and knowledge managers)")
 def product_update(request, slug: str, payload: ProductPatch):
     product = selectors.product_get(viewer=request.user, slug=slug)
-    data = payload.model_dump(exclude_unset=True)
-    version = data.pop("version", None)
-    services.product_update(actor=request.user, product=product, data=data, expected_version=version)
+    services.product_update(actor=request.user, product=product, data=payload.changes(),
+                            expected_version=payload.version)
     return _product(selectors.product_get(viewer=request.user, slug=slug))
 
 
@@ -198,18 +179,16 @@ def files_add(request, slug: str, files: File[list[UploadedFile]]):
 
 @router.get("/knowledge/products/{slug}/similar", response={200: list[SimilarOut], **READ}, auth=OPTIONAL_AUTH,
             operation_id="knowledge_similar", summary="Products like this one")
-def product_similar(request, slug: str, limit: int = 5):
+def product_similar(request, slug: str, params: Query[SimilarQuery]):
     product = selectors.product_get(viewer=request.user, slug=slug)
     return [{"slug": p.slug, "title": p.title, "kind": p.kind, "similarity": s}
-            for p, s in search_service.similar_products(viewer=request.user, product=product, limit=min(limit, 20))]
+            for p, s in search_service.similar_products(viewer=request.user, product=product, limit=params.limit)]
 
 
 @router.post("/knowledge/themes/suggest", response={200: list[ThemeSuggestionOut], 422: ErrorOut},
              auth=OPTIONAL_AUTH, operation_id="knowledge_suggest_themes",
              summary="Themes of the taxonomy a text is about (English or Japanese)")
 def suggest_themes(request, payload: ThemeSuggestionIn):
-    if len(payload.text) > 20000:
-        raise ApplicationError("text: is longer than 20,000 characters", field="text")
     return [{"code": t.code, "name_en": t.name_en, "name_ja": t.name_ja, "confidence": round(c, 3)}
             for t, c in services.suggest_themes(payload.text)]
 
@@ -240,25 +219,20 @@ def _answer(a) -> dict:
             "created_at": a.created_at}
 
 
-def _place(slug: str, field: str) -> Place:
-    place = Place.objects.filter(slug=slug).first()
-    if place is None:
-        raise ApplicationError(f"{field}: no place {slug!r}", field=field)
-    return place
-
-
-@router.get("/knowledge/requests", response=list[RequestOut], auth=OPTIONAL_AUTH, operation_id="requests_list",
-            summary="Knowledge requests", tags=["knowledge requests"])
-def request_list(request, status: str = "", place: str = ""):
-    return [_request(r) for r in selectors.request_list(viewer=request.user, status=status, place=place)]
+@router.get("/knowledge/requests", response={200: RequestPage, 422: ErrorOut}, auth=OPTIONAL_AUTH,
+            operation_id="requests_list", summary="Knowledge requests (one page at a time, newest first)",
+            tags=["knowledge requests"])
+def request_list(request, params: Query[RequestQuery]):
+    qs = selectors.request_list(viewer=request.user, status=params.status, place=params.place)
+    return page_of(qs, params, results=lambda items: [_request(r) for r in items])
 
 
 @router.post("/knowledge/requests", response={201: RequestDetailOut, **WRITE}, auth=AUTH,
              operation_id="requests_create", summary="Ask for help (a focal point, for a place they act for)",
              tags=["knowledge requests"])
 def request_create(request, payload: RequestIn):
-    item = services.request_create(actor=request.user, place=_place(payload.place, "place"), title=payload.title,
-                                   description=payload.description, themes=payload.themes)
+    place = selectors.place_named(viewer=request.user, slug=payload.place)
+    item = services.request_create(actor=request.user, place=place, data=payload.request())
     return Status(201, _request_detail(request, item.pk))
 
 
@@ -285,12 +259,8 @@ def request_get(request, pk: int):
              tags=["knowledge requests"])
 def request_answer(request, pk: int, payload: AnswerIn):
     item = selectors.request_get(viewer=request.user, pk=pk)
-    products = list(selectors.visible_products(request.user).filter(slug__in=payload.products))
-    missing = sorted(set(payload.products) - {p.slug for p in products})
-    if missing:
-        raise ApplicationError(f"products: unknown: {', '.join(missing)}", field="products")
-    answer = services.answer_add(actor=request.user, request=item, place=_place(payload.place, "place"),
-                                 text=payload.text, products=products)
+    place = selectors.place_named(viewer=request.user, slug=payload.place)
+    answer = services.answer_add(actor=request.user, request=item, place=place, data=payload.answer())
     return Status(201, _answer(answer))
 
 
@@ -306,9 +276,7 @@ def request_close(request, pk: int):
              tags=["knowledge requests"])
 def request_to_partnership(request, pk: int, payload: ToPartnershipIn):
     item = selectors.request_get(viewer=request.user, pk=pk)
-    answer = item.answers.filter(pk=payload.answer).first()
-    if answer is None:
-        raise ApplicationError("answer: not an answer of this request", field="answer")
+    answer = selectors.answer_of(request=item, pk=payload.answer)
     services.request_to_partnership(actor=request.user, request=item, answer=answer)
     return Status(201, _request(selectors.request_get(viewer=request.user, pk=pk)))
 
@@ -318,9 +286,7 @@ def request_to_partnership(request, pk: int, payload: ToPartnershipIn):
              tags=["knowledge requests"])
 def request_to_activity(request, pk: int, payload: ToActivityIn):
     item = selectors.request_get(viewer=request.user, pk=pk)
-    services.request_to_activity(actor=request.user, request=item, kind=payload.kind, starts_at=payload.starts_at,
-                                 ends_at=payload.ends_at, timezone_name=payload.timezone, venue=payload.venue,
-                                 online_url=payload.online_url)
+    services.request_to_activity(actor=request.user, request=item, data=payload.activity())
     return Status(201, _request(selectors.request_get(viewer=request.user, pk=pk)))
 
 
@@ -337,16 +303,7 @@ def index_rebuild(request):
 @router.get("/knowledge/index/jobs/{pk}", response={200: IndexJobOut, **WRITE}, auth=AUTH,
             operation_id="knowledge_reindex_status", summary="Progress of an index rebuild")
 def index_job(request, pk: int):
-    from renkei.core.errors import NotAllowed, NotFound
-    from renkei.knowledge.models import IndexJob
-    from renkei.knowledge.permissions import can_rebuild_index
-
-    if not can_rebuild_index(request.user):
-        raise NotAllowed("Only knowledge managers and administrators follow index rebuilds.")
-    job = IndexJob.objects.filter(pk=pk).first()
-    if job is None:
-        raise NotFound("No such rebuild.", field="id")
-    return _job(job)
+    return _job(selectors.index_job_get(viewer=request.user, pk=pk))
 
 
 def _job(job) -> dict:

@@ -12,14 +12,21 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from renkei.core.errors import ApplicationError
+from renkei.core.errors import ApplicationError, ErrorCollector, NotAllowed
 from renkei.core.uploads import Upload
 from renkei.knowledge import permissions, services
 from renkei.knowledge.models import Product
-from renkei.knowledge.services import _prepare_all, clean_product
+from renkei.knowledge.services import clean_product, prepare_files
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from renkei.accounts.models import User
 
 
 @dataclass
@@ -43,15 +50,18 @@ class ImportReport:
     fatal: bool = False
 
     def summary(self) -> str:
-        return (f"{self.lines} products read: {self.created} created, {self.updated} updated"
-                + (f", {self.skipped} skipped" if self.skipped else "") + ".")
+        if self.skipped:
+            return _("%(lines)s products read: %(created)s created, %(updated)s updated, %(skipped)s skipped.") % {
+                "lines": self.lines, "created": self.created, "updated": self.updated, "skipped": self.skipped}
+        return _("%(lines)s products read: %(created)s created, %(updated)s updated.") % {
+            "lines": self.lines, "created": self.created, "updated": self.updated}
 
 
 def _parse(data: bytes, report: ImportReport) -> list[tuple[int, dict]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        report.errors.append(LineError(None, "file", f"is not UTF-8 text (byte {exc.start})"))
+        report.errors.append(LineError(None, "file", _("is not UTF-8 text (byte %(n)s)") % {"n": exc.start}))
         report.fatal = True
         return []
     rows = []
@@ -61,14 +71,14 @@ def _parse(data: bytes, report: ImportReport) -> list[tuple[int, dict]]:
         try:
             value = json.loads(line)
         except json.JSONDecodeError as exc:
-            report.errors.append(LineError(number, "line", f"is not valid JSON ({exc.msg})"))
+            report.errors.append(LineError(number, "line", _("is not valid JSON (%(problem)s)") % {"problem": exc.msg}))
             continue
         if not isinstance(value, dict):
-            report.errors.append(LineError(number, "line", "must be a JSON object"))
+            report.errors.append(LineError(number, "line", _("must be a JSON object")))
             continue
         rows.append((number, value))
     if not rows and not report.errors:
-        report.errors.append(LineError(None, "file", "is empty"))
+        report.errors.append(LineError(None, "file", _("is empty")))
         report.fatal = True
     return rows
 
@@ -77,7 +87,7 @@ def _files(value, base: Path, number: int, report: ImportReport) -> list[Upload]
     if value in (None, []):
         return []
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        report.errors.append(LineError(number, "files", "must be a list of file paths"))
+        report.errors.append(LineError(number, "files", _("must be a list of file paths")))
         return None
     uploads = []
     for name in value:
@@ -85,15 +95,16 @@ def _files(value, base: Path, number: int, report: ImportReport) -> list[Upload]
         try:
             uploads.append(Upload(path.name, path.read_bytes()))
         except OSError as exc:
-            report.errors.append(LineError(number, "files", f"cannot read {name}: {exc.strerror or exc}"))
+            report.errors.append(LineError(number, "files", _("cannot read %(name)s: %(problem)s")
+                                           % {"name": name, "problem": exc.strerror or exc}))
             return None
     return uploads
 
 
-def products_import(*, source: bytes, base_dir: Path, actor, skip_invalid: bool = False, dry_run: bool = False,
-                    progress: Callable | None = None) -> ImportReport:
+def products_import(*, source: bytes, base_dir: Path, actor: User | AnonymousUser, skip_invalid: bool = False,
+                    dry_run: bool = False, progress: Callable | None = None) -> ImportReport:
     if not permissions.can_create(actor):
-        raise ApplicationError("You may not add products to the library.")
+        raise NotAllowed(_("You may not add products to the library."))
     report = ImportReport()
     rows = _parse(source, report)
     report.lines = len(rows) + len([e for e in report.errors if e.line])
@@ -109,20 +120,22 @@ def products_import(*, source: bytes, base_dir: Path, actor, skip_invalid: bool 
         data = {k: v for k, v in row.items() if k not in ("status", "slug")} if existing else row
         # what product_create would refuse only while writing (the whole import then fails, unnamed)
         status, known = row.get("status"), len(report.errors)
+        errors = ErrorCollector()
         if status not in (None, "") and status not in Product.Status.values:
-            report.errors.append(LineError(number, "status", f"choose one of: {', '.join(Product.Status.values)}"))
+            errors.add("status", _("choose one of: %(values)s") % {"values": ", ".join(Product.Status.values)})
         elif status == Product.Status.PUBLISHED and existing is None and not permissions.can_publish(actor):
-            report.errors.append(LineError(number, "status", "only knowledge managers publish products"))
+            errors.add("status", _("only knowledge managers publish products"))
         if slug in first_line:
-            report.errors.append(LineError(number, "slug", f"is on line {first_line[slug]} already"))
+            errors.add("slug", _("is on line %(n)s already") % {"n": first_line[slug]})
         try:
             clean_product({k: v for k, v in data.items() if k not in ("status", "slug")}, instance=existing)
             if files:
-                _prepare_all(files)
+                prepare_files(files)
         except ApplicationError as exc:
-            for name, messages in (exc.errors or {"line": [exc.message]}).items():
-                for message in messages:
-                    report.errors.append(LineError(number, name, message))
+            errors.absorb(exc, prefix="")
+        for name, messages in errors.items():
+            report.errors.extend(LineError(number, name or "line", message) for message in messages)
+        if errors:
             continue
         if files is None or len(report.errors) > known:
             continue

@@ -1,16 +1,18 @@
-"""JSON shapes of the knowledge library's API."""
+"""JSON shapes of the knowledge library's API. What a client sends is the services' own input
+(``inputs.py``), with the few fields only the API has (the place by URL name, the version)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
+from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, field_validator
 
-
-class ErrorOut(Schema):
-    error: dict
+from renkei.core.inputs import Input
+from renkei.knowledge.inputs import AnswerNew, ProductChange, ProductNew, RequestNew
 
 
 class FileOut(Schema):
@@ -53,60 +55,39 @@ class ProductOut(Schema):
     url: str
 
 
-class ProductIn(Schema):
+def _per_language(cls, value: Any) -> Any:
+    """In JSON a text is always an object per language (forms and imports may give plain text)."""
+    if value is not None and not isinstance(value, dict):
+        raise ValueError(_("give the text per language, like {\"en\": \"…\", \"ja\": \"…\"}"))
+    return value
+
+
+TEXTS = ("title", "summary", "body", "preconditions")
+
+
+class ProductIn(ProductNew):
     """A product as the service takes it. Texts are per language (``{"en": …, "ja": …}``); themes,
     places and organisations by code or URL name; without themes, the themes of the text are taken."""
 
-    kind: str
-    title: dict[str, str]
-    summary: dict[str, str] = Field(default_factory=dict)
-    body: dict[str, str] = Field(default_factory=dict, description="Markdown per language")
-    video_url: str = ""
-    themes: list[str] | None = None
-    places: list[str] = Field(default_factory=list)
-    organisations: list[str] = Field(default_factory=list)
-    partnership: str | None = None
-    activity: str | None = None
-    pilot: int | None = None
-    published_on: date | None = None
-    authors: list[str] = Field(default_factory=list)
-    licence: str = "CC-BY-4.0"
-    suits_min_population: int | None = None
-    suits_max_population: int | None = None
-    preconditions: dict[str, str] = Field(default_factory=dict)
-    cost_min_eur: Decimal | None = None
-    cost_max_eur: Decimal | None = None
-    visibility: str = "public"
-    editors: list[str] = Field(default_factory=list, description="user names of co-authors who may edit")
-    status: str = "draft"
-    slug: str = ""
+    _texts_per_language = field_validator(*TEXTS, mode="before")(_per_language)
 
 
-class ProductPatch(Schema):
+class ProductPatch(ProductChange):
     """Only the fields given change; ``version`` (from the last read) guards against lost edits."""
 
     version: int | None = None
-    kind: str | None = None
-    title: dict[str, str] | None = None
-    summary: dict[str, str] | None = None
-    body: dict[str, str] | None = None
-    video_url: str | None = None
-    themes: list[str] | None = None
-    places: list[str] | None = None
-    organisations: list[str] | None = None
-    partnership: str | None = None
-    activity: str | None = None
-    pilot: int | None = None
-    published_on: date | None = None
-    authors: list[str] | None = None
-    licence: str | None = None
-    suits_min_population: int | None = None
-    suits_max_population: int | None = None
-    preconditions: dict[str, str] | None = None
-    cost_min_eur: Decimal | None = None
-    cost_max_eur: Decimal | None = None
-    visibility: str | None = None
-    editors: list[str] | None = None
+
+    _texts_per_language = field_validator(*TEXTS, mode="before")(_per_language)
+
+    def changes(self) -> dict[str, Any]:
+        return {name: value for name, value in self.given().items() if name != "version"}
+
+
+class ProductPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[ProductOut]
 
 
 class StatusIn(Schema):
@@ -158,17 +139,20 @@ class SimilarOut(Schema):
     similarity: float
 
 
-class RequestIn(Schema):
+class RequestIn(RequestNew):
     place: str = Field(description="URL name of the asking place")
-    title: dict[str, str]
-    description: dict[str, str] = Field(default_factory=dict)
-    themes: list[str] | None = None
+
+    _texts_per_language = field_validator("title", "description", mode="before")(_per_language)
+
+    def request(self) -> dict[str, Any]:
+        return self.model_dump(exclude={"place"})
 
 
-class AnswerIn(Schema):
+class AnswerIn(AnswerNew):
     place: str = Field(description="URL name of the answering place")
-    text: str
-    products: list[str] = Field(default_factory=list, description="URL names of products that help")
+
+    def answer(self) -> dict[str, Any]:
+        return self.model_dump(exclude={"place"})
 
 
 class AnswerOut(Schema):
@@ -199,6 +183,13 @@ class RequestOut(Schema):
     partnership: str | None
 
 
+class RequestPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[RequestOut]
+
+
 class RequestDetailOut(RequestOut):
     suggested_places: list[SuggestedPlaceOut]
     suggested_products: list[SimilarOut] = Field(description="products on the request's themes, then others "
@@ -209,13 +200,17 @@ class ToPartnershipIn(Schema):
     answer: int = Field(description="the answer whose place becomes the partner")
 
 
-class ToActivityIn(Schema):
+class ToActivityIn(Input):
     kind: str
     starts_at: datetime
     ends_at: datetime
     timezone: str = "Asia/Tokyo"
     venue: str = ""
     online_url: str = ""
+
+    def activity(self) -> dict[str, Any]:
+        """In the shape of the service's ``ActivityFromRequest``."""
+        return {**self.model_dump(exclude={"timezone"}), "timezone_name": self.timezone}
 
 
 class IndexJobOut(Schema):
@@ -231,7 +226,7 @@ class IndexJobOut(Schema):
 
 
 class ThemeSuggestionIn(Schema):
-    text: str
+    text: str = Field(max_length=20_000)
 
 
 class ThemeSuggestionOut(Schema):

@@ -3,18 +3,34 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from renkei.accounts.permissions import has_any_role
-from renkei.core.errors import NotFound
+from renkei.core.errors import ErrorCollector, NotAllowed, NotFound
 from renkei.knowledge import permissions
-from renkei.knowledge.models import IndexJob, KnowledgeRequest, Product
-from renkei.places.models import Place
+from renkei.knowledge.models import IndexJob, KnowledgeRequest, Product, RequestAnswer
+from renkei.places.models import Place, Theme
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from renkei.accounts.models import User
+    from renkei.knowledge.search.service import SearchFilters
+
+    Viewer = User | AnonymousUser
 
 
-def visible_products(viewer) -> QuerySet[Product]:
+def _invalid(field: str, message: str) -> ErrorCollector:
+    errors = ErrorCollector()
+    errors.add(field, message)
+    return errors
+
+
+def visible_products(viewer: Viewer) -> QuerySet[Product]:
     qs = Product.objects.all()
     if permissions.is_curator(viewer):
         return qs
@@ -28,16 +44,68 @@ def visible_products(viewer) -> QuerySet[Product]:
     return qs.filter(rule)
 
 
-def product_get(*, viewer, slug: str) -> Product:
+def product_get(*, viewer: Viewer, slug: str) -> Product:
     product = (visible_products(viewer).filter(slug=slug)
                .select_related("partnership", "activity", "pilot", "created_by")
                .prefetch_related("themes", "places", "organisations", "files", "editors").first())
     if product is None:
-        raise NotFound("No such product.", field="slug")
+        raise NotFound(_("No such product."), field="slug")
     return product
 
 
-def products_of_place(*, viewer, place: Place, limit: int = 12) -> QuerySet[Product]:
+def product_list(*, viewer: Viewer, kind: str = "", status: str = "") -> QuerySet[Product]:
+    """The products the viewer may see, of one type or status, with what the API shows of them."""
+    qs = visible_products(viewer).prefetch_related("themes", "places", "organisations", "files")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.select_related("partnership", "activity").order_by("-published_on", "-id")
+
+
+def search_filters(*, kind: str = "", theme: str = "", place: str = "", country: str = "", language: str = "",
+                   year: int | None = None) -> SearchFilters:
+    """Search filters from request parameters; a theme, place, country or language we do not know
+    is named (ApplicationError on its field)."""
+    from renkei.knowledge.inputs import LANGUAGE_CODES
+    from renkei.knowledge.search.service import SearchFilters
+    from renkei.places.validation import country_code
+
+    code = ""
+    if country:
+        code = country_code(country) or ""
+        if not code:
+            _invalid("country", _("%(value)s is not an ISO 3166-1 country") % {"value": country}).raise_if_any()
+    if theme and not Theme.objects.filter(code=theme).exists():
+        _invalid("theme", _("no theme %(value)s") % {"value": theme}).raise_if_any()
+    if place and not Place.objects.filter(slug=place).exists():
+        _invalid("place", _("no place %(value)s") % {"value": place}).raise_if_any()
+    if language and language not in LANGUAGE_CODES:
+        _invalid("language", _("%(value)s is not a language code we know") % {"value": language}).raise_if_any()
+    return SearchFilters(kind=kind, theme=theme, place=place, country=code, language=language, year=year)
+
+
+def place_named(*, viewer: Viewer, slug: str, field: str = "place") -> Place:
+    """A place the viewer may see, named in a request's body (an unknown one is a bad value there,
+    not a missing page)."""
+    from renkei.places.selectors import visible_places
+
+    place = visible_places(viewer).filter(slug=slug).first()
+    if place is None:
+        _invalid(field, _("no place %(value)s") % {"value": slug}).raise_if_any()
+    return place
+
+
+def index_job_get(*, viewer: Viewer, pk: int) -> IndexJob:
+    if not permissions.can_rebuild_index(viewer):
+        raise NotAllowed(_("Only knowledge managers and administrators follow index rebuilds."))
+    job = IndexJob.objects.filter(pk=pk).first()
+    if job is None:
+        raise NotFound(_("No such rebuild."), field="id")
+    return job
+
+
+def products_of_place(*, viewer: Viewer, place: Place, limit: int = 12) -> QuerySet[Product]:
     return visible_products(viewer).filter(places=place).order_by("-published_on", "-id")[:limit]
 
 
@@ -70,7 +138,7 @@ class Recommendation:
     score: float
 
 
-def used_by_cities_like(*, viewer, place: Place, limit: int = 6) -> list[Recommendation]:
+def used_by_cities_like(*, viewer: Viewer, place: Place, limit: int = 6) -> list[Recommendation]:
     """"Cities like yours used these": products tied to the place's peers and to the places whose
     expertise meets its needs (the matching engine ranks both), best match first; products on the
     themes the place needs come before others of the same match."""
@@ -105,7 +173,7 @@ def used_by_cities_like(*, viewer, place: Place, limit: int = 6) -> list[Recomme
 
 # --- requests -----------------------------------------------------------------------------------
 
-def request_list(*, viewer, status: str = "", place: str = "") -> QuerySet[KnowledgeRequest]:
+def request_list(*, viewer: Viewer, status: str = "", place: str = "") -> QuerySet[KnowledgeRequest]:
     """Requests of published places (and of the places the viewer acts for)."""
     from renkei.places.selectors import visible_places
 
@@ -118,11 +186,19 @@ def request_list(*, viewer, status: str = "", place: str = "") -> QuerySet[Knowl
     return qs
 
 
-def request_get(*, viewer, pk: int) -> KnowledgeRequest:
+def request_get(*, viewer: Viewer, pk: int) -> KnowledgeRequest:
     request = request_list(viewer=viewer).filter(pk=pk).prefetch_related("answers__place", "answers__products").first()
     if request is None:
-        raise NotFound("No such request.", field="id")
+        raise NotFound(_("No such request."), field="id")
     return request
+
+
+def answer_of(*, request: KnowledgeRequest, pk: int) -> RequestAnswer:
+    """One answer of a request the viewer could read (``request_get``); another's is a bad value."""
+    answer = request.answers.filter(pk=pk).first()
+    if answer is None:
+        _invalid("answer", _("not an answer of this request")).raise_if_any()
+    return answer
 
 
 @dataclass
@@ -161,7 +237,7 @@ class RelatedProduct:
     on_theme: bool
 
 
-def products_for_request(*, viewer, request: KnowledgeRequest, limit: int = 5) -> list[RelatedProduct]:
+def products_for_request(*, viewer: Viewer, request: KnowledgeRequest, limit: int = 5) -> list[RelatedProduct]:
     """Products on the request's themes, then others close in meaning to what it asks, each
     group ordered by the cosine between the request's text and the product."""
     from renkei.knowledge.search import service

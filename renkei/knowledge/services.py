@@ -1,249 +1,178 @@
-"""Writes to the library: products and their files, publication, the search index, knowledge
-requests and their answers. Every write checks who asks, validates everything before it writes
-anything, records the audit log and queues the product's reindexing once the change is committed.
+"""Writes to the library: products and their files, publication, knowledge requests and their
+answers. Every write checks who asks, validates everything before it writes anything (the typed
+inputs of ``inputs.py``, then what needs the database), records the audit log, and emits its
+event (``events.py``) once committed — reindexing and forgetting files are the handlers' work
+(registered in ``apps.py``), so a change has the same effects from the web, the API, the admin
+and the importer. Updates lock the row, write only the fields given and compare the version
+the caller saw.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-from datetime import date
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from pydantic import BaseModel
 
 from renkei.accounts.models import User
+from renkei.core import hooks
 from renkei.core.audit import audit_record, diff, snapshot
-from renkei.core.errors import ApplicationError, Conflict, NotAllowed
+from renkei.core.errors import ApplicationError, Conflict, ErrorCollector, NotAllowed
+from renkei.core.inputs import parse
 from renkei.core.models import AuditEntry
 from renkei.core.slugs import unique_slug
 from renkei.core.uploads import IMAGE_EXTENSIONS, LIBRARY_TYPES, Upload, check_upload
-from renkei.knowledge import permissions
+from renkei.knowledge import events, permissions
+from renkei.knowledge.inputs import LANGUAGE_CODES as LANGUAGE_CODES
+from renkei.knowledge.inputs import (
+    ActivityFromRequest,
+    AnswerNew,
+    ProductChange,
+    ProductNew,
+    RequestChange,
+    RequestNew,
+    _euros,
+    _names,
+    _pilot,
+    _population,
+    _slug,
+)
 from renkei.knowledge.models import KnowledgeRequest, Product, ProductFile, RequestAnswer
 from renkei.knowledge.text import markdown_text, pdf_text
 from renkei.places.models import Organisation, Place, Theme
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    Actor = User | AnonymousUser
+
 MAX_LIBRARY_FILE_BYTES = 50 * 1024 * 1024
 MAX_FILES_PER_PRODUCT = 20
-MAX_POPULATION = 10_000_000_000  # more than live on Earth: a slip of the keyboard, not a city
-MAX_EUROS = Decimal("99999999999999.5")  # rounds to 15 digits; the columns hold 14
-LANGUAGE_CODES = frozenset({"en", "ja", "id", "de", "fi", "sv", "fr", "es", "pt", "zh", "ko", "th", "vi", "tl", "ms",
-                            "it", "nl", "pl", "ar"})
 TEXT_FIELDS = ("title", "summary", "body", "preconditions")
 AUDITED = ["kind", "title", "summary", "video_url", "published_on", "authors", "licence", "status", "visibility",
            "suits_min_population", "suits_max_population", "cost_min_eur", "cost_max_eur", "partnership",
            "activity", "pilot"]
+# many-to-many links, by the key each is named with
+RELATIONS = {"themes": (Theme, "code"), "places": (Place, "slug"), "organisations": (Organisation, "slug"),
+             "editors": (User, "username")}
+
+def _user(actor: Actor) -> User | None:
+    return actor if isinstance(actor, User) else None
+
+
+def _raw(data: Mapping[str, Any] | BaseModel) -> dict[str, Any]:
+    return data.model_dump(exclude_unset=True) if isinstance(data, BaseModel) else dict(data)
 
 
 # --- validation ---------------------------------------------------------------------------------
 
-class _Errors(dict):
-    def add(self, field: str, message: str) -> None:
-        self.setdefault(field, []).append(str(message))
-
-    def raise_if_any(self) -> None:
-        if self:
-            field, messages = next(iter(self.items()))
-            raise ApplicationError(f"{field}: {messages[0]}", errors=dict(self))
-
-
-def _texts(value: Any, field: str, errors: _Errors, *, max_length: int | None = None) -> dict[str, str]:
-    if value in (None, ""):
-        return {}
-    if isinstance(value, str):
-        value = {"en": value}
-    if not isinstance(value, dict):
-        errors.add(field, _("give the text per language, like {\"en\": \"…\", \"ja\": \"…\"}"))
-        return {}
-    out = {}
-    for language, text in value.items():
-        if language not in LANGUAGE_CODES:
-            errors.add(field, _("%(code)s is not a language code we know (use en, ja, id, de, …)") % {"code": language})
-            continue
-        if text is None:
-            continue
-        if not isinstance(text, str):
-            errors.add(field, _("the %(code)s text must be text") % {"code": language})
-            continue
-        text = text.strip()
-        if max_length and len(text) > max_length:
-            errors.add(field, _("the %(code)s text is longer than %(n)s characters") % {"code": language,
-                                                                                      "n": max_length})
-        if text:
-            out[language] = text
-    return out
-
-
-def _whole(value: Any, field: str, errors: _Errors) -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        number = int(str(value).replace(",", "").replace("_", "").strip())
-    except ValueError:
-        errors.add(field, _("must be a whole number"))
-        return None
-    if number < 0:
-        errors.add(field, _("must not be negative"))
-        return None
-    if number > MAX_POPULATION:
-        errors.add(field, _("The population must be at most %(n)s.") % {"n": f"{MAX_POPULATION:,}"})
-        return None
-    return number
-
-
-def _money(value: Any, field: str, errors: _Errors) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        amount = Decimal(str(value).replace(",", "").strip())
-    except InvalidOperation:
-        errors.add(field, _("must be an amount in euros, like 50000"))
-        return None
-    if not amount.is_finite() or amount >= MAX_EUROS:  # NaN cannot even be compared with 0
-        errors.add(field, _("must be an amount in euros, like 50000"))
-        return None
-    if amount < 0:
-        errors.add(field, _("must not be negative"))
-        return None
-    return amount.quantize(Decimal(1))
-
-
-def _day(value: Any, field: str, errors: _Errors) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        errors.add(field, _("use a date like 2016-11-03"))
-        return None
-
-
-def _refs(model, values, field: str, errors: _Errors, key: str = "slug") -> list:
-    if values in (None, ""):
-        return []
-    if isinstance(values, str):
-        values = [v for v in values.replace("\n", ",").split(",")]
-    values = [str(v).strip() for v in values if str(v).strip()]
-    found = {str(getattr(o, key)): o for o in model.objects.filter(**{f"{key}__in": values})}
-    missing = [v for v in values if v not in found]
+def _refs(model, names: list[str], field: str, errors: ErrorCollector, key: str) -> list:
+    rows = model if isinstance(model, QuerySet) else model.objects
+    found = {str(getattr(o, key)): o for o in rows.filter(**{f"{key}__in": names})}
+    missing = [v for v in names if v not in found]
     if missing:
         errors.add(field, _("unknown: %(values)s") % {"values": ", ".join(missing)})
-    return [found[v] for v in dict.fromkeys(values) if v in found]
+    return [found[v] for v in names if v in found]
 
 
-def _one(model, value, field: str, errors: _Errors, key: str = "slug"):
-    if value in (None, ""):
+def _one(model, value, field: str, errors: ErrorCollector, key: str = "slug"):
+    if value is None:
         return None
-    if isinstance(value, model):
-        return value
     found = model.objects.filter(**{key: value}).first()
     if found is None:
         errors.add(field, _("unknown: %(values)s") % {"values": value})
     return found
 
 
-def clean_product(data: dict[str, Any], *, instance: Product | None = None) -> tuple[dict, dict]:
-    """Check a product's fields (all of them, or those given when editing); returns (fields,
-    relations) or raises ApplicationError naming every bad field."""
+def _links(values: dict[str, Any], errors: ErrorCollector, *, checked: bool) -> tuple[dict, dict]:
+    """The partnership, activity and pilot, and the many-to-many links named in ``values``, looked
+    up; unknown ones are added to ``errors``. ``checked``: the values passed the input's checks
+    (otherwise they are raw, and those that fail the checks were reported already)."""
     from renkei.partnerships.models import Activity, Partnership, Pilot
 
-    errors = _Errors()
-    known = {"kind", "title", "summary", "body", "video_url", "themes", "places", "organisations", "partnership",
-             "activity", "pilot", "published_on", "authors", "licence", "suits_min_population",
-             "suits_max_population", "preconditions", "cost_min_eur", "cost_max_eur", "visibility", "editors",
-             "slug"}
-    for name in data:
-        if name not in known:
-            errors.add(name, _("unknown field"))
-    fields: dict[str, Any] = {}
-    relations: dict[str, list] = {}
-    given = (lambda name: name in data) if instance is not None else (lambda name: True)
-    if given("kind"):
-        kind = data.get("kind") or ""
-        if kind not in Product.Kind.values:
-            errors.add("kind", _("choose one of: %(values)s") % {"values": ", ".join(Product.Kind.values)})
-        fields["kind"] = kind
-    for name, limit in (("title", 300), ("summary", 3000), ("body", 200_000), ("preconditions", 3000)):
-        if given(name):
-            fields[name] = _texts(data.get(name), name, errors, max_length=limit)
-    if given("title") and not fields.get("title") and "title" not in errors:
-        errors.add("title", _("is required (in at least one language)"))
-    if given("video_url"):
-        url = (data.get("video_url") or "").strip()
-        if url:
+    links: dict[str, Any] = {}
+    relations: dict[str, list | None] = {}
+    for name, model, key, clean in (("partnership", Partnership, "slug", _slug), ("activity", Activity, "slug", _slug),
+                                    ("pilot", Pilot, "pk", _pilot)):
+        if name in values:
             try:
-                URLValidator(schemes=["http", "https"])(url)
-            except ValidationError:
-                errors.add("video_url", _("must be a web address starting with http:// or https://"))
-        fields["video_url"] = url
-    if given("published_on"):
-        fields["published_on"] = _day(data.get("published_on"), "published_on", errors)
-        if fields["published_on"] and fields["published_on"] > timezone.localdate():
-            errors.add("published_on", _("cannot be in the future"))
-    if given("authors"):
-        authors = data.get("authors") or []
-        if isinstance(authors, str):
-            authors = authors.replace(";", "\n").splitlines()
-        if not isinstance(authors, list) or not all(isinstance(a, str) for a in authors):
-            errors.add("authors", _("give a list of names"))
-            authors = []
-        fields["authors"] = [a.strip() for a in authors if a.strip()]
-    if given("licence"):
-        licence = data.get("licence") or Product.Licence.CC_BY
-        if licence not in Product.Licence.values:
-            errors.add("licence", _("choose one of: %(values)s") % {"values": ", ".join(Product.Licence.values)})
-        fields["licence"] = licence
-    if given("visibility"):
-        visibility = data.get("visibility") or Product.Visibility.PUBLIC
-        if visibility not in Product.Visibility.values:
-            errors.add("visibility", _("choose one of: %(values)s") % {"values": ", ".join(Product.Visibility.values)})
-        fields["visibility"] = visibility
-    for name in ("suits_min_population", "suits_max_population"):
-        if given(name):
-            fields[name] = _whole(data.get(name), name, errors)
-    for name in ("cost_min_eur", "cost_max_eur"):
-        if given(name):
-            fields[name] = _money(data.get(name), name, errors)
-    low = fields.get("suits_min_population", getattr(instance, "suits_min_population", None))
-    high = fields.get("suits_max_population", getattr(instance, "suits_max_population", None))
-    if low is not None and high is not None and low > high:
-        errors.add("suits_max_population", _("must be at least the smallest size it suits"))
-    low = fields.get("cost_min_eur", getattr(instance, "cost_min_eur", None))
-    high = fields.get("cost_max_eur", getattr(instance, "cost_max_eur", None))
-    if low is not None and high is not None and low > high:
-        errors.add("cost_max_eur", _("must be at least the lowest cost"))
-    if given("partnership"):
-        fields["partnership"] = _one(Partnership, data.get("partnership"), "partnership", errors)
-    if given("activity"):
-        fields["activity"] = _one(Activity, data.get("activity"), "activity", errors)
-    if given("pilot"):
-        pilot = data.get("pilot")
-        if pilot not in (None, "") and not isinstance(pilot, Pilot) and not str(pilot).isdigit():
-            errors.add("pilot", _("give the pilot's number"))
-            pilot = None
-        fields["pilot"] = _one(Pilot, pilot, "pilot", errors, key="pk")
-    if "themes" in data and data["themes"] not in (None, ""):
-        relations["themes"] = _refs(Theme, data["themes"], "themes", errors, key="code")
-    elif instance is None or "themes" in data:
+                value = values[name] if checked else clean(values[name])
+            except ValueError:
+                continue
+            links[name] = _one(model, value, name, errors, key=key)
+    for name, (model, key) in RELATIONS.items():
+        if name not in values:
+            continue
+        try:
+            names = values[name] if checked else _names(values[name]) if values[name] not in (None, "") else None
+        except ValueError:
+            continue
+        relations[name] = None if names is None else _refs(model, names, name, errors, key)
+    return links, relations
+
+
+def _checked(data: ProductChange | Mapping[str, Any], *, instance: Product | None,
+             errors: ErrorCollector) -> tuple[ProductChange | None, dict, dict]:
+    """The product's input, its fields and its links; every problem goes into ``errors``."""
+    model = ProductNew if instance is None else ProductChange
+    item = None
+    try:
+        item = parse(model, data)
+    except ApplicationError as exc:
+        errors.absorb(exc)
+    if item is None:
+        values = _raw(data)
+    elif instance is None:
+        values = item.model_dump(exclude={"status", "slug"})
+    else:
+        values = item.given()
+    links, relations = _links(values, errors, checked=item is not None)
+    _ranges(values, errors, instance=instance, checked=item is not None)
+    if item is None:
+        return None, {}, relations
+    fields = {name: value for name, value in values.items() if name not in RELATIONS}
+    fields.update(links)
+    if instance is None and relations.get("themes", None) is None:
         relations["themes"] = None  # taken from the text's suggestions
-    if "places" in data:
-        relations["places"] = _refs(Place, data["places"], "places", errors)
-    if "organisations" in data:
-        relations["organisations"] = _refs(Organisation, data["organisations"], "organisations", errors)
-    if "editors" in data:
-        relations["editors"] = _refs(User, data["editors"], "editors", errors, key="username")
+    if instance is None and fields.get("kind") == Product.Kind.VIDEO and not fields.get("video_url") \
+            and "video_url" not in errors:
+        errors.add("video_url", _("a video needs its link"))
+    return item, fields, relations
+
+
+def _ranges(values: dict[str, Any], errors: ErrorCollector, *, instance: Product | None, checked: bool) -> None:
+    """The smallest city a product suits is not larger than the largest, nor its lowest cost above
+    the highest (the values given, else the product's; raw values that fail their checks skipped)."""
+    def value(name: str, clean):
+        if name not in values:
+            return getattr(instance, name, None)
+        try:
+            return values[name] if checked else clean(values[name])
+        except ValueError:
+            return None
+
+    for low_name, high_name, clean, message in (
+            ("suits_min_population", "suits_max_population", _population,
+             _("must be at least the smallest size it suits")),
+            ("cost_min_eur", "cost_max_eur", _euros, _("must be at least the lowest cost"))):
+        low, high = value(low_name, clean), value(high_name, clean)
+        if low is not None and high is not None and low > high:
+            errors.add(high_name, message)
+
+
+def clean_product(data: ProductChange | Mapping[str, Any], *, instance: Product | None = None) -> tuple[dict, dict]:
+    """Check a product's fields (all of them, or those given when editing); returns (fields,
+    relations) or raises ApplicationError naming every bad field."""
+    errors = ErrorCollector()
+    _item, fields, relations = _checked(data, instance=instance, errors=errors)
     errors.raise_if_any()
-    if fields.get("kind") == Product.Kind.VIDEO and not fields.get("video_url") and instance is None:
-        raise ApplicationError(_("a video needs its link"), field="video_url")
     return fields, relations
 
 
@@ -273,7 +202,7 @@ def suggest_themes(text: str, *, limit: int = 4) -> list[tuple[Theme, float]]:
 
 # --- files --------------------------------------------------------------------------------------
 
-def _prepare_file(upload: Upload, field: str = "files") -> dict:
+def prepare_file(upload: Upload, field: str = "files") -> dict:
     """Check one upload and extract its text; raise ApplicationError before anything is stored."""
     check_upload(upload, field, types=LIBRARY_TYPES, max_bytes=MAX_LIBRARY_FILE_BYTES)
     extension = upload.extension
@@ -293,10 +222,11 @@ def _prepare_file(upload: Upload, field: str = "files") -> dict:
     return info
 
 
-def _store_files(product: Product, prepared: list[tuple[Upload, dict]], actor, stored: list[str]) -> list[ProductFile]:
+def _store_files(product: Product, prepared: list[tuple[Upload, dict]], actor: Actor,
+                 stored: list[str]) -> list[ProductFile]:
     out = []
     for upload, info in prepared:
-        item = ProductFile(product=product, uploaded_by=actor if isinstance(actor, User) else None, **info)
+        item = ProductFile(product=product, uploaded_by=_user(actor), **info)
         item.file.save(info["name"], ContentFile(upload.content), save=False)
         stored.append(item.file.name)
         item.save()
@@ -304,7 +234,8 @@ def _store_files(product: Product, prepared: list[tuple[Upload, dict]], actor, s
     return out
 
 
-def _forget_files(names: list[str]) -> None:
+def forget_files(names: Iterable[str]) -> None:
+    """Delete stored files (after the rows that named them are gone)."""
     from django.core.files.storage import default_storage
 
     for name in names:
@@ -312,14 +243,14 @@ def _forget_files(names: list[str]) -> None:
             default_storage.delete(name)
 
 
-def _prepare_all(files: list[Upload], already: int = 0) -> list[tuple[Upload, dict]]:
+def prepare_files(files: list[Upload], already: int = 0) -> list[tuple[Upload, dict]]:
     if already + len(files) > MAX_FILES_PER_PRODUCT:
         raise ApplicationError(_("A product holds at most %(n)s files.") % {"n": MAX_FILES_PER_PRODUCT}, field="files")
-    errors = _Errors()
+    errors = ErrorCollector()
     prepared = []
     for upload in files:
         try:
-            prepared.append((upload, _prepare_file(upload)))
+            prepared.append((upload, prepare_file(upload)))
         except ApplicationError as exc:
             errors.add("files", exc.message)
     errors.raise_if_any()
@@ -327,12 +258,6 @@ def _prepare_all(files: list[Upload], already: int = 0) -> list[tuple[Upload, di
 
 
 # --- products -----------------------------------------------------------------------------------
-
-def _reindex_on_commit(product_id: int) -> None:
-    from renkei.knowledge.tasks import index_product
-
-    transaction.on_commit(lambda: index_product.enqueue(product_id))
-
 
 def _apply_relations(product: Product, relations: dict, fields: dict) -> None:
     themes = relations.get("themes", "unchanged")
@@ -350,32 +275,33 @@ def _apply_relations(product: Product, relations: dict, fields: dict) -> None:
             getattr(product, name).set(relations[name])
 
 
-def product_create(*, actor, data: dict[str, Any], files: list[Upload] = ()) -> Product:
+def _locked(product: Product) -> Product:
+    return Product.objects.select_for_update().get(pk=product.pk)
+
+
+def product_create(*, actor: Actor, data: ProductNew | Mapping[str, Any], files: Iterable[Upload] = ()) -> Product:
     """A new draft (curators may create it published with ``"status": "published"``). Without
     themes, the themes suggested from its text are taken. Files are checked first; if anything
     fails, nothing is stored — no product, no file on disk."""
     if not permissions.can_create(actor):
         raise NotAllowed(_("You may not add products to the library."))
-    data = dict(data)
-    status = data.pop("status", Product.Status.DRAFT) or Product.Status.DRAFT
-    if status not in Product.Status.values:
-        raise ApplicationError(_("choose one of: %(values)s") % {"values": ", ".join(Product.Status.values)},
-                               field="status")
-    if status == Product.Status.PUBLISHED and not permissions.can_publish(actor):
+    if _raw(data).get("status") == Product.Status.PUBLISHED and not permissions.can_publish(actor):
         raise NotAllowed(_("Only knowledge managers publish products."))
-    slug = (data.pop("slug", "") or "").strip()
-    fields, relations = clean_product(data)
-    prepared = _prepare_all(list(files))
-    if slug and Product.objects.filter(slug=slug).exists():
+    errors = ErrorCollector()
+    item, fields, relations = _checked(data, instance=None, errors=errors)
+    errors.raise_if_any()
+    status = item.status
+    prepared = prepare_files(list(files))
+    if item.slug and Product.objects.filter(slug=item.slug).exists():
         raise ApplicationError(_("another product already has this URL name"), field="slug")
     stored: list[str] = []
     try:
         with transaction.atomic():
             title = fields["title"]
             product = Product(**fields, status=status,
-                              slug=slug or unique_slug(Product, title.get("en") or next(iter(title.values())),
-                                                       fallback="product"),
-                              created_by=actor if isinstance(actor, User) else None)
+                              slug=item.slug or unique_slug(Product, title.get("en") or next(iter(title.values())),
+                                                            fallback="product"),
+                              created_by=_user(actor))
             if status == Product.Status.PUBLISHED and product.published_on is None:
                 product.published_on = timezone.localdate()
             product.languages = languages_of(product)
@@ -385,164 +311,243 @@ def product_create(*, actor, data: dict[str, Any], files: list[Upload] = ()) -> 
             audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=product,
                          changes={"title": [None, product.title], "kind": [None, product.kind],
                                   "files": [None, [info["name"] for _u, info in prepared]]})
-            _reindex_on_commit(product.pk)
+            hooks.emit(events.PRODUCT_CHANGED, product_id=product.pk)
     except Exception:
-        _forget_files(stored)
+        forget_files(stored)
         raise
     return product
 
 
 @transaction.atomic
-def product_update(*, actor, product: Product, data: dict[str, Any], expected_version: int | None = None) -> Product:
+def product_update(*, actor: Actor, product: Product, data: ProductChange | Mapping[str, Any],
+                   expected_version: int | None = None) -> Product:
+    """Change the fields given (and only those: a concurrent edit of other fields is kept)."""
     if not permissions.can_edit(actor, product):
         raise NotAllowed(_("You may not edit this product."))
-    product = Product.objects.select_for_update().get(pk=product.pk)
+    if not isinstance(data, BaseModel):
+        errors = ErrorCollector()
+        for name in ("status", "slug"):
+            if name in data:
+                errors.add(name, _("change this with its own action"))
+        errors.raise_if_any()
+    product = _locked(product)
     if expected_version is not None and product.version != expected_version:
         raise Conflict(_("Someone else changed this product while you were editing. Reload and try again."))
-    data = dict(data)
-    for name in ("status", "slug"):
-        if name in data:
-            raise ApplicationError(_("change this with its own action"), field=name)
     fields, relations = clean_product(data, instance=product)
     before = snapshot(product, AUDITED)
     for name, value in fields.items():
         setattr(product, name, value)
     product.languages = languages_of(product)
     product.version = F("version") + 1
-    product.save()
+    product.save(update_fields=[*fields, "languages", "version", "updated_at"])
     product.refresh_from_db()
     _apply_relations(product, relations, fields)
     changes = diff(before, snapshot(product, AUDITED))
     for name in relations:
         changes[name] = ["…", [str(x) for x in getattr(product, name).all()]]
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=product, changes=changes)
-    _reindex_on_commit(product.pk)
+    hooks.emit(events.PRODUCT_CHANGED, product_id=product.pk)
     return product
 
 
 @transaction.atomic
-def product_set_status(*, actor, product: Product, status: str) -> Product:
+def product_set_status(*, actor: Actor, product: Product, status: str) -> Product:
     """Publish or take back to draft (knowledge managers and administrators)."""
     if not permissions.can_publish(actor):
         raise NotAllowed(_("Only knowledge managers publish products."))
     if status not in Product.Status.values:
         raise ApplicationError(_("choose one of: %(values)s") % {"values": ", ".join(Product.Status.values)},
                                field="status")
-    if product.status == status:
-        raise ApplicationError(_("The product is already %(status)s.") % {"status": product.get_status_display()},
+    locked = _locked(product)
+    if locked.status == status:
+        raise ApplicationError(_("The product is already %(status)s.") % {"status": locked.get_status_display()},
                                field="status")
-    before = product.status
-    product.status = status
-    if status == Product.Status.PUBLISHED and product.published_on is None:
-        product.published_on = timezone.localdate()
-    product.version = F("version") + 1
-    product.save(update_fields=["status", "published_on", "version", "updated_at"])
+    before = locked.status
+    locked.status = status
+    if status == Product.Status.PUBLISHED and locked.published_on is None:
+        locked.published_on = timezone.localdate()
+    locked.version = F("version") + 1
+    locked.save(update_fields=["status", "published_on", "version", "updated_at"])
     product.refresh_from_db()
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=product, changes={"status": [before, status]})
-    _reindex_on_commit(product.pk)
+    hooks.emit(events.PRODUCT_CHANGED, product_id=product.pk)
     return product
 
 
-def product_delete(*, actor, product: Product) -> None:
+def product_delete(*, actor: Actor, product: Product) -> None:
+    """Delete the product and, once that is committed, its files."""
     if not permissions.can_delete(actor, product):
         raise NotAllowed(_("You may not delete this product."))
-    names = [f.file.name for f in product.files.all() if f.file]
     with transaction.atomic():
+        product = _locked(product)
+        names = [f.file.name for f in product.files.all() if f.file]
+        pk = product.pk
         audit_record(actor=actor, action=AuditEntry.Action.DELETE, obj=product,
                      changes={"title": [product.title, None]})
         product.delete()
-        transaction.on_commit(lambda: _forget_files(names))
+        hooks.emit(events.PRODUCT_DELETED, product_id=pk)
+        hooks.emit(events.PRODUCT_FILES_REMOVED, product_id=pk, names=names)
 
 
-def files_add(*, actor, product: Product, files: list[Upload]) -> list[ProductFile]:
+def files_add(*, actor: Actor, product: Product, files: Iterable[Upload]) -> list[ProductFile]:
     """Attach files; every one is checked first, and a bad one means none is stored."""
     if not permissions.can_edit(actor, product):
         raise NotAllowed(_("You may not edit this product."))
+    files = list(files)
     if not files:
         raise ApplicationError(_("Choose a file."), field="files")
-    prepared = _prepare_all(list(files), already=product.files.count())
+    prepared = prepare_files(files, already=product.files.count())
     stored: list[str] = []
     try:
         with transaction.atomic():
+            product = _locked(product)
+            if product.files.count() + len(prepared) > MAX_FILES_PER_PRODUCT:  # files added meanwhile
+                raise ApplicationError(_("A product holds at most %(n)s files.") % {"n": MAX_FILES_PER_PRODUCT},
+                                       field="files")
             items = _store_files(product, prepared, actor, stored)
             Product.objects.filter(pk=product.pk).update(version=F("version") + 1, updated_at=timezone.now())
             audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=product,
                          changes={"files": [None, [i.name for i in items]]})
-            _reindex_on_commit(product.pk)
+            hooks.emit(events.PRODUCT_CHANGED, product_id=product.pk)
     except Exception:
-        _forget_files(stored)
+        forget_files(stored)
         raise
     return items
 
 
-def file_remove(*, actor, item: ProductFile) -> None:
+@transaction.atomic
+def file_remove(*, actor: Actor, item: ProductFile) -> None:
+    """Remove one file; the stored file goes once that is committed."""
     product = item.product
     if not permissions.can_edit(actor, product):
         raise NotAllowed(_("You may not edit this product."))
+    _locked(product)
     name = item.file.name
-    with transaction.atomic():
-        item.delete()
-        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=product, changes={"files": [item.name, None]})
-        _reindex_on_commit(product.pk)
-        transaction.on_commit(lambda: _forget_files([name]))
+    item.delete()
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=product, changes={"files": [item.name, None]})
+    hooks.emit(events.PRODUCT_CHANGED, product_id=product.pk)
+    hooks.emit(events.PRODUCT_FILES_REMOVED, product_id=product.pk, names=[name] if name else [])
 
 
 # --- the index ----------------------------------------------------------------------------------
 
-def index_rebuild_enqueue(*, actor):
+def index_rebuild_enqueue(*, actor: Actor):
     """Queue a full rebuild of the search index; the rebuild page follows its progress."""
     from renkei.knowledge.models import IndexJob
-    from renkei.knowledge.tasks import rebuild_index
 
     if not permissions.can_rebuild_index(actor):
         raise NotAllowed(_("Only knowledge managers and administrators rebuild the search index."))
-    if IndexJob.objects.filter(status__in=[IndexJob.Status.QUEUED, IndexJob.Status.RUNNING]).exists():
-        raise Conflict(_("A rebuild is already under way."))
-    job = IndexJob.objects.create(requested_by=actor if isinstance(actor, User) else None,
-                                  total=Product.objects.count())
-    transaction.on_commit(lambda: rebuild_index.enqueue(job.pk))
+    with transaction.atomic():
+        if IndexJob.objects.filter(status__in=[IndexJob.Status.QUEUED, IndexJob.Status.RUNNING]).exists():
+            raise Conflict(_("A rebuild is already under way."))
+        job = IndexJob.objects.create(requested_by=_user(actor), total=Product.objects.count())
+        hooks.emit(events.INDEX_REBUILD_REQUESTED, job_id=job.pk)
     return job
 
 
 # --- knowledge requests -------------------------------------------------------------------------
 
+def _given(data: BaseModel | Mapping[str, Any] | None, fields: dict[str, Any]) -> BaseModel | Mapping[str, Any]:
+    """``data`` when given, else the keyword arguments the caller named (those left None dropped)."""
+    return data if data is not None else {k: v for k, v in fields.items() if v is not None}
+
+
+def _themes_of(names: list[str] | None, errors: ErrorCollector) -> list[Theme] | None:
+    return None if names is None else _refs(Theme, names, "themes", errors, "code")
+
+
 @transaction.atomic
-def request_create(*, actor, place: Place, title: Any, description: Any = None, themes=None) -> KnowledgeRequest:
-    """A city asks for help. Without themes, the themes of its text are taken."""
+def request_create(*, actor: Actor, place: Place, data: RequestNew | Mapping[str, Any] | None = None,
+                   **fields: Any) -> KnowledgeRequest:
+    """A city asks for help (``data``, or its fields as keywords: ``title=``, ``description=``,
+    ``themes=``). Without themes, the themes of its text are taken."""
     if not permissions.acts_for(actor, place):
         raise NotAllowed(_("You may ask only for a place you act for."))
-    errors = _Errors()
-    title_texts = _texts(title, "title", errors, max_length=300)
-    description_texts = _texts(description, "description", errors, max_length=5000)
-    if not title_texts and "title" not in errors:
-        errors.add("title", _("is required (in at least one language)"))
-    chosen = _refs(Theme, themes, "themes", errors, key="code") if themes else None
+    errors = ErrorCollector()
+    item = None
+    try:
+        item = parse(RequestNew, _given(data, fields))
+    except ApplicationError as exc:
+        errors.absorb(exc)
+    raw = _raw(_given(data, fields)) if item is None else {}
+    try:
+        names = item.themes if item is not None else _names(raw["themes"]) if raw.get("themes") else None
+    except ValueError:
+        names = None
+    chosen = _themes_of(names, errors)
     errors.raise_if_any()
-    request = KnowledgeRequest.objects.create(place=place, title=title_texts, description=description_texts,
-                                              created_by=actor if isinstance(actor, User) else None)
+    request = KnowledgeRequest.objects.create(place=place, title=item.title, description=item.description,
+                                              created_by=_user(actor))
     if chosen is None:
-        text = "\n".join([*title_texts.values(), *description_texts.values()])
+        text = "\n".join([*item.title.values(), *item.description.values()])
         chosen = [t for t, _c in suggest_themes(text, limit=3)]
     request.themes.set(chosen)
-    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=request, changes={"title": [None, title_texts]})
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=request, changes={"title": [None, item.title]})
     return request
 
 
+def _locked_request(request: KnowledgeRequest) -> KnowledgeRequest:
+    return KnowledgeRequest.objects.select_for_update().get(pk=request.pk)
+
+
 @transaction.atomic
-def answer_add(*, actor, request: KnowledgeRequest, place: Place, text: str, products=()) -> RequestAnswer:
+def request_update(*, actor: Actor, request: KnowledgeRequest, data: RequestChange | Mapping[str, Any],
+                   expected_version: int | None = None) -> KnowledgeRequest:
+    """Change a request's title, description or themes (only those given)."""
+    if not permissions.can_manage_request(actor, request):
+        raise NotAllowed(_("You may not change this request."))
+    errors = ErrorCollector()
+    item = parse(RequestChange, data)
+    given = item.given()
+    themes = _themes_of(given.pop("themes"), errors) if "themes" in given else "unchanged"
+    errors.raise_if_any()
+    locked = _locked_request(request)
+    if expected_version is not None and locked.version != expected_version:
+        raise Conflict(_("Someone else changed this request while you were editing. Reload and try again."))
+    before = snapshot(locked, ["title", "description"])
+    for name, value in given.items():
+        setattr(locked, name, value)
+    locked.version = F("version") + 1
+    locked.save(update_fields=[*given, "version", "updated_at"])
+    locked.refresh_from_db()
+    if themes is None:
+        text = "\n".join([*locked.title.values(), *locked.description.values()])
+        themes = [t for t, _c in suggest_themes(text, limit=3)]
+    if themes != "unchanged":
+        locked.themes.set(themes)
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=locked,
+                 changes=diff(before, snapshot(locked, ["title", "description"])))
+    return locked
+
+
+@transaction.atomic
+def answer_add(*, actor: Actor, request: KnowledgeRequest, place: Place,
+               data: AnswerNew | Mapping[str, Any] | None = None, text: str | None = None,
+               products: Iterable[Product | str] = ()) -> RequestAnswer:
+    """A place answers a request (``data``, or ``text=`` and ``products=``); products named by
+    URL name must be ones the actor may see."""
+    from renkei.knowledge.selectors import visible_products
+
     if not permissions.acts_for(actor, place):
         raise NotAllowed(_("You may answer only for a place you act for."))
+    request = _locked_request(request)
     if request.status == KnowledgeRequest.Status.CLOSED:
         raise ApplicationError(_("This request is closed."), field="request")
     if place.pk == request.place_id:
         raise ApplicationError(_("A place cannot answer its own request."), field="place")
-    if not (text or "").strip():
-        raise ApplicationError(_("is required"), field="text")
-    if len(text) > 5000:
-        raise ApplicationError(_("is longer than %(n)s characters") % {"n": 5000}, field="text")
-    answer = RequestAnswer.objects.create(request=request, place=place, text=text.strip(),
-                                          created_by=actor if isinstance(actor, User) else None)
-    answer.products.set(products)
+    products = list(products)
+    chosen = [p for p in products if isinstance(p, Product)]
+    named = [p for p in products if not isinstance(p, Product)]
+    try:
+        item = parse(AnswerNew, data if data is not None else {"text": text, "products": named})
+    except ApplicationError as exc:  # the page shows the message beside the answer's box
+        raise ApplicationError(next(iter(exc.errors.values()))[0], errors=exc.errors) from None
+    if item.products:
+        errors = ErrorCollector()
+        chosen += _refs(visible_products(actor), item.products, "products", errors, "slug")
+        errors.raise_if_any()
+    answer = RequestAnswer.objects.create(request=request, place=place, text=item.text, created_by=_user(actor))
+    answer.products.set(chosen)
     if request.status == KnowledgeRequest.Status.OPEN:
         request.status = KnowledgeRequest.Status.ANSWERED
         request.save(update_fields=["status", "updated_at"])
@@ -551,20 +556,22 @@ def answer_add(*, actor, request: KnowledgeRequest, place: Place, text: str, pro
 
 
 @transaction.atomic
-def request_close(*, actor, request: KnowledgeRequest) -> KnowledgeRequest:
+def request_close(*, actor: Actor, request: KnowledgeRequest) -> KnowledgeRequest:
     if not permissions.can_manage_request(actor, request):
         raise NotAllowed(_("You may not close this request."))
-    if request.status == KnowledgeRequest.Status.CLOSED:
+    locked = _locked_request(request)
+    if locked.status == KnowledgeRequest.Status.CLOSED:
         raise ApplicationError(_("This request is closed."), field="status")
-    before = request.status
-    request.status = KnowledgeRequest.Status.CLOSED
-    request.save(update_fields=["status", "updated_at"])
-    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=request, changes={"status": [before, "closed"]})
-    return request
+    before = locked.status
+    locked.status = KnowledgeRequest.Status.CLOSED
+    locked.save(update_fields=["status", "updated_at"])
+    request.status = locked.status
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=locked, changes={"status": [before, "closed"]})
+    return locked
 
 
 @transaction.atomic
-def request_to_partnership(*, actor, request: KnowledgeRequest, answer: RequestAnswer):
+def request_to_partnership(*, actor: Actor, request: KnowledgeRequest, answer: RequestAnswer):
     """The asking place and an answering place become a (proposed) bilateral partnership."""
     from renkei.partnerships.services import partnership_create
 
@@ -572,39 +579,42 @@ def request_to_partnership(*, actor, request: KnowledgeRequest, answer: RequestA
         raise NotAllowed(_("You may not act on this request."))
     if answer.request_id != request.pk:
         raise ApplicationError(_("This answer belongs to another request."), field="answer")
-    if request.partnership_id:
+    locked = _locked_request(request)
+    if locked.partnership_id:
         raise ApplicationError(_("This request already became a partnership."), field="request")
-    title = f"{request.place.name_en} – {answer.place.name_en}: {request.title.get('en') or request.title_text}"
+    title = f"{request.place.name_en} – {answer.place.name_en}: {locked.title.get('en') or locked.title_text}"
     title_ja = f"{request.place.name_ja or request.place.name_en}–{answer.place.name_ja or answer.place.name_en}：" \
-               f"{request.title.get('ja') or request.title_text}"
+               f"{locked.title.get('ja') or locked.title_text}"
     partnership = partnership_create(actor=actor, data={
         "title": {"en": title[:255], "ja": title_ja[:255]}, "kind": "bilateral",
-        "members": [{"place": request.place}, {"place": answer.place}], "themes": list(request.themes.all()),
-        "description": {k: v for k, v in request.description.items()}})
+        "members": [{"place": request.place}, {"place": answer.place}], "themes": list(locked.themes.all()),
+        "description": dict(locked.description)})
+    locked.partnership = partnership
+    locked.save(update_fields=["partnership", "updated_at"])
     request.partnership = partnership
-    request.save(update_fields=["partnership", "updated_at"])
     return partnership
 
 
 @transaction.atomic
-def request_to_activity(*, actor, request: KnowledgeRequest, kind: str, starts_at, ends_at,
-                        timezone_name: str = "Asia/Tokyo", venue: str = "", online_url: str = ""):
-    """The request becomes a learning activity (a webinar, a study tour…) on its topic."""
+def request_to_activity(*, actor: Actor, request: KnowledgeRequest,
+                        data: ActivityFromRequest | Mapping[str, Any] | None = None, **fields: Any):
+    """The request becomes a learning activity (a webinar, a study tour…) on its topic: ``data``,
+    or its fields as keywords (``kind=``, ``starts_at=``, ``ends_at=``, ``timezone_name=``,
+    ``venue=``, ``online_url=``)."""
     from renkei.partnerships.activities import activity_create
 
     if not permissions.can_convert_request(actor, request):
         raise NotAllowed(_("You may not act on this request."))
-    if request.activity_id:
+    locked = _locked_request(request)
+    if locked.activity_id:
         raise ApplicationError(_("This request already became an activity."), field="request")
-    if starts_at is None:
-        raise ApplicationError(_("is required"), field="starts_at")
-    if ends_at is None:
-        raise ApplicationError(_("is required"), field="ends_at")
-    title = request.title.get("en") or request.title_text
-    activity = activity_create(actor=actor, kind=kind, title_en=title[:255],
-                               title_ja=(request.title.get("ja") or "")[:255], starts_at=starts_at, ends_at=ends_at,
-                               timezone_name=timezone_name, venue=venue, online_url=online_url,
-                               description=dict(request.description))
+    item = parse(ActivityFromRequest, data if data is not None else fields)
+    title = locked.title.get("en") or locked.title_text
+    activity = activity_create(actor=actor, kind=item.kind, title_en=title[:255],
+                               title_ja=(locked.title.get("ja") or "")[:255], starts_at=item.starts_at,
+                               ends_at=item.ends_at, timezone_name=item.timezone_name, venue=item.venue,
+                               online_url=item.online_url, description=dict(locked.description))
+    locked.activity = activity
+    locked.save(update_fields=["activity", "updated_at"])
     request.activity = activity
-    request.save(update_fields=["activity", "updated_at"])
     return activity

@@ -90,7 +90,7 @@ IN_TWO_DAYS = (timezone.localdate() + timedelta(days=2)).isoformat()
     ({"licence": "WTFPL"}, "licence", "choose one of"),
     ({"visibility": "secret"}, "visibility", "choose one of"),
     ({"authors": 5}, "authors", "list of names"),
-    ({"colour": "red"}, "colour", "unknown field"),
+    ({"colour": "red"}, "colour", "not a known field"),
     ({"status": "archived"}, "status", "choose one of"),
 ])
 def test_every_bad_field_is_named_and_nothing_is_written(officer, fields, field, words):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from renkei.accounts.permissions import SYSTEM
@@ -54,23 +55,24 @@ class Command(BaseCommand):
         if as_user:
             actor = get_user_model().objects.filter(username=as_user).first()
             if actor is None:
-                raise CommandError(f"There is no user named {as_user!r}.")
+                raise CommandError(_("There is no user named %(name)s.") % {"name": repr(as_user)})
         path = Path(file)
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise CommandError(f"Cannot read {file}: {exc.strerror or exc}") from exc
+            raise CommandError(_("Cannot read %(file)s: %(problem)s")
+                               % {"file": file, "problem": exc.strerror or exc}) from exc
         report = products_import(source=data, base_dir=path.parent, actor=actor, skip_invalid=skip_invalid,
                                  dry_run=dry_run, progress=self.progress)
         for error in report.errors:
             self.stderr.write(str(error))
         if report.fatal:
-            raise CommandError(f"{file} cannot be imported; nothing was written.")
+            raise CommandError(_("%(file)s cannot be imported; nothing was written.") % {"file": file})
         if report.errors and not skip_invalid:
-            raise CommandError(f"{len({e.line for e in report.errors})} lines have errors; nothing was written. "
-                               "Fix them, or use --skip-invalid to import the other lines.")
+            raise CommandError(_("%(n)s lines have errors; nothing was written. Fix them, or use --skip-invalid to "
+                                 "import the other lines.") % {"n": len({e.line for e in report.errors})})
         if dry_run:
-            self.stdout.write(f"{report.lines} products checked; nothing was written (dry run).")
+            self.stdout.write(_("%(n)s products checked; nothing was written (dry run).") % {"n": report.lines})
             return
         self.stdout.write(report.summary())
 
@@ -82,7 +84,7 @@ class Command(BaseCommand):
 
     def do_search(self, *, query, kind, theme, language, mode, limit, as_json=False, **options):
         if not 1 <= limit <= 100:
-            raise CommandError("--limit must be from 1 to 100")
+            raise CommandError(_("--limit must be from 1 to 100"))
         result = search(viewer=None, query=query, filters=SearchFilters(kind=kind, theme=theme, language=language),
                         mode=mode, page_size=limit)
         if as_json:
