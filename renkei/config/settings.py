@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "renkei.matching",
     "renkei.programmes",
     "renkei.partnerships",
+    "renkei.activities",
     "renkei.knowledge",
     "renkei.web",
 ]

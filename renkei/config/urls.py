@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("renkei.matching.urls")),
     path("", include("renkei.programmes.urls")),
     path("", include("renkei.partnerships.urls")),
+    path("", include("renkei.activities.urls")),
     path("", include("renkei.web.knowledge_urls")),
     path("", include("renkei.web.urls")),
 ]

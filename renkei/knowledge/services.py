@@ -154,7 +154,8 @@ def _one(model, value, field: str, errors: _Errors, key: str = "slug"):
 def clean_product(data: dict[str, Any], *, instance: Product | None = None) -> tuple[dict, dict]:
     """Check a product's fields (all of them, or those given when editing); returns (fields,
     relations) or raises ApplicationError naming every bad field."""
-    from renkei.partnerships.models import Activity, Partnership, Pilot
+    from renkei.activities.models import Activity
+    from renkei.partnerships.models import Partnership, Pilot
 
     errors = _Errors()
     known = {"kind", "title", "summary", "body", "video_url", "themes", "places", "organisations", "partnership",
@@ -590,7 +591,7 @@ def request_to_partnership(*, actor, request: KnowledgeRequest, answer: RequestA
 def request_to_activity(*, actor, request: KnowledgeRequest, kind: str, starts_at, ends_at,
                         timezone_name: str = "Asia/Tokyo", venue: str = "", online_url: str = ""):
     """The request becomes a learning activity (a webinar, a study tour…) on its topic."""
-    from renkei.partnerships.activities import activity_create
+    from renkei.activities.services import activity_create
 
     if not permissions.can_convert_request(actor, request):
         raise NotAllowed(_("You may not act on this request."))
@@ -601,10 +602,10 @@ def request_to_activity(*, actor, request: KnowledgeRequest, kind: str, starts_a
     if ends_at is None:
         raise ApplicationError(_("is required"), field="ends_at")
     title = request.title.get("en") or request.title_text
-    activity = activity_create(actor=actor, kind=kind, title_en=title[:255],
-                               title_ja=(request.title.get("ja") or "")[:255], starts_at=starts_at, ends_at=ends_at,
-                               timezone_name=timezone_name, venue=venue, online_url=online_url,
-                               description=dict(request.description))
+    activity = activity_create(actor=actor, data={
+        "kind": kind, "title": {"en": title[:255], "ja": (request.title.get("ja") or "")[:255]},
+        "starts_at": starts_at, "ends_at": ends_at, "timezone": timezone_name, "venue": venue,
+        "online_url": online_url, "description": dict(request.description)})
     request.activity = activity
     request.save(update_fields=["activity", "updated_at"])
     return activity
