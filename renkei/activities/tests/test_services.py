@@ -4,10 +4,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
+from renkei.activities import selectors, services
+from renkei.activities.demo import activities_demo_load
+from renkei.activities.models import Activity, Participant, Session, Speaker
 from renkei.core.errors import ApplicationError, NotAllowed
-from renkei.partnerships import activities
-from renkei.partnerships.demo import activities_demo_load, partnerships_demo_load
-from renkei.partnerships.models import Activity, Participant, Session, Speaker
+from renkei.partnerships.demo import partnerships_demo_load
 from renkei.places.demo import demo_load
 from renkei.places.models import Contact
 from renkei.programmes.demo import programmes_demo_load
@@ -96,8 +97,9 @@ def test_ics_has_one_event_per_session_inside_the_activity(client, demo):
 
 def test_ics_of_an_activity_without_sessions_is_one_event(client, officer):
     start = datetime(2026, 5, 10, 9, tzinfo=ZoneInfo("Asia/Tokyo"))
-    tour = activities.activity_create(actor=officer, kind="study_tour", title_en="Tour", starts_at=start,
-                                      ends_at=start + timedelta(days=1), venue="Kobe")
+    tour = services.activity_create(actor=officer, data={
+        "kind": "study_tour", "title": {"en": "Tour"}, "starts_at": start, "ends_at": start + timedelta(days=1),
+        "venue": "Kobe"})
     events = list(Calendar.from_ical(client.get(f"/activities/{tour.slug}/event.ics").content).walk("VEVENT"))
     assert len(events) == 1 and str(events[0]["uid"]) == f"activity-{tour.pk}@testserver"
 
@@ -120,24 +122,27 @@ def test_calendar_and_activity_pages(client, demo):
 
 def test_activity_rules(officer, focal_point, anonymous):
     start = datetime(2026, 1, 10, 9, tzinfo=ZoneInfo("Asia/Tokyo"))
-    with pytest.raises(ApplicationError):
-        activities.activity_create(actor=officer, kind="study_tour", title_en="Tour", starts_at=start,
-                                   ends_at=start - timedelta(hours=1))
-    with pytest.raises(ApplicationError):
-        activities.activity_create(actor=officer, kind="party", title_en="Tour", starts_at=start,
-                                   ends_at=start + timedelta(hours=1))
+    tour = {"kind": "study_tour", "title": {"en": "Tour"}, "starts_at": start}
+    with pytest.raises(ApplicationError) as caught:
+        services.activity_create(actor=officer, data={**tour, "ends_at": start - timedelta(hours=1)})
+    assert "ends_at" in caught.value.errors
+    with pytest.raises(ApplicationError) as caught:
+        services.activity_create(actor=officer, data={**tour, "kind": "party", "ends_at": start + timedelta(hours=1)})
+    assert caught.value.errors["kind"] == ["unknown type of activity"]
+    with pytest.raises(ApplicationError) as caught:
+        services.activity_create(actor=officer, data={**tour, "title": {"en": " "}, "ends_at": start + timedelta(1)})
+    assert caught.value.errors["title"] == ["is required (in at least one language)"]
     with pytest.raises(NotAllowed):
-        activities.activity_create(actor=anonymous, kind="study_tour", title_en="Tour", starts_at=start,
-                                   ends_at=start + timedelta(hours=1))
-    tour = activities.activity_create(actor=focal_point, kind="study_tour", title_en="Tour", starts_at=start,
-                                      ends_at=start + timedelta(days=2))
+        services.activity_create(actor=anonymous, data={**tour, "ends_at": start + timedelta(hours=1)})
+    tour = services.activity_create(actor=focal_point, data={**tour, "ends_at": start + timedelta(days=2)})
     a = Participant.objects.create(activity=tour, name="Officer A")
     b = Participant.objects.create(activity=tour, name="Officer B")
-    activities.assessment_record(actor=officer, participant=a, before=2, after=4, adopted_later="Bus lanes")
-    activities.assessment_record(actor=officer, participant=b, before=3, after=4)
-    assert activities.learning_gain(tour) == 1.5
+    services.assessment_record(actor=officer, participant=a,
+                               data={"before_score": 2, "after_score": 4, "adopted_later": "Bus lanes"})
+    services.assessment_record(actor=officer, participant=b, data={"before_score": 3, "after_score": 4})
+    assert selectors.learning_gain(tour) == 1.5
     with pytest.raises(ApplicationError):
-        activities.assessment_record(actor=officer, participant=a, before=0, after=4)
+        services.assessment_record(actor=officer, participant=a, data={"before_score": 0, "after_score": 4})
 
 
 def test_activity_and_participants_in_the_browser_forms(client, demo, officer, anonymous):
@@ -153,7 +158,7 @@ def test_activity_and_participants_in_the_browser_forms(client, demo, officer, a
                                           "timezone": "Asia/Tokyo", "starts_at": "2027-02-01T09:00",
                                           "ends_at": "2027-02-03T17:00", "partnership": "toyama-world-bank-cpp"})
     assert ok.status_code == 302
-    tour = Activity.objects.get(title_en="Study tour to Toyama")
+    tour = Activity.objects.get(title__en="Study tour to Toyama")
     assert tour.starts_at.hour == 0 and tour.partnership.slug == "toyama-world-bank-cpp"  # 09:00 Tokyo = 00:00 UTC
     client.post(f"/activities/{tour.slug}/participants/", {"name": "Officer A", "attended": "1", "before": "2",
                                                           "after": "4", "adopted_later": "Bus priority lanes"})
@@ -171,21 +176,21 @@ def test_only_those_who_run_an_activity_record_its_participants(demo, officer, s
     session = Activity.objects.get(slug="wuf11-jica-kamaishi-session")  # of the JICA–Kamaishi–Banda Aceh triangle
     member = UserFactory(roles=[Role.FOCAL_POINT], places=[Place.objects.get(slug="kamaishi")])
     outsider = UserFactory(roles=[Role.FOCAL_POINT], places=[Place.objects.get(slug="essen")])
-    recorded = activities.participant_add(actor=member, activity=session, name=" Kamaishi officer ", before=2,
-                                          after=4)
+    recorded = services.participant_add(actor=member, activity=session,
+                                        data={"name": " Kamaishi officer ", "before_score": 2, "after_score": 4})
     assert (recorded.name, recorded.before_score, recorded.after_score) == ("Kamaishi officer", 2, 4)
-    activities.participant_add(actor=officer, activity=session, name="JICA officer")
+    services.participant_add(actor=officer, activity=session, data={"name": "JICA officer"})
     for stranger in (outsider, secretariat):
         with pytest.raises(NotAllowed):
-            activities.participant_add(actor=stranger, activity=session, name="Someone")
+            services.participant_add(actor=stranger, activity=session, data={"name": "Someone"})
         with pytest.raises(NotAllowed):
-            activities.assessment_record(actor=stranger, participant=recorded, before=1, after=5)
+            services.assessment_record(actor=stranger, participant=recorded, data={"before_score": 1, "after_score": 5})
     with pytest.raises(ApplicationError) as error:
-        activities.participant_add(actor=officer, activity=session, name="Scored badly", before=6)
-    assert error.value.field == "before_score"
+        services.participant_add(actor=officer, activity=session, data={"name": "Scored badly", "before_score": 6})
+    assert "before_score" in error.value.errors
     with pytest.raises(ApplicationError) as error:
-        activities.participant_add(actor=officer, activity=session, name="  ")
-    assert error.value.field == "name"
+        services.participant_add(actor=officer, activity=session, data={"name": "  "})
+    assert "name" in error.value.errors
     assert sorted(session.participants.values_list("name", flat=True)) == ["JICA officer", "Kamaishi officer"]
 
 
@@ -195,7 +200,7 @@ def test_participant_list_is_shown_only_to_those_who_run_the_activity(client, de
     from renkei.places.models import Place
 
     session = Activity.objects.get(slug="wuf11-jica-kamaishi-session")
-    activities.participant_add(actor=officer, activity=session, name="Private Person")
+    services.participant_add(actor=officer, activity=session, data={"name": "Private Person"})
     outsider = UserFactory(roles=[Role.FOCAL_POINT], places=[Place.objects.get(slug="essen")])
     client.force_login(outsider)
     assert "Private Person" not in client.get(f"/activities/{session.slug}/").content.decode()
@@ -224,16 +229,17 @@ def toyama_focal_point(demo):
 
 
 def _add(actor, activity, **overrides):
-    fields = {"title_en": "Bus rapid transit", "starts_at": datetime(2016, 11, 2, 9, 0, tzinfo=TOKYO),
+    speakers = overrides.pop("speakers", ())
+    fields = {"title": {"en": "Bus rapid transit"}, "starts_at": datetime(2016, 11, 2, 9, 0, tzinfo=TOKYO),
               "ends_at": datetime(2016, 11, 2, 10, 30, tzinfo=TOKYO), "room": "Hall A"}
     fields.update(overrides)
-    return activities.session_add(actor=actor, activity=activity, **fields)
+    return services.session_add(actor=actor, activity=activity, data=fields, speakers=speakers)
 
 
 @pytest.mark.parametrize("who", ["admin_user", "officer", "toyama_focal_point"])
 def test_officers_and_the_partnerships_focal_points_add_sessions(request, deep_dive, who):
     actor = request.getfixturevalue(who)
-    session = _add(actor, deep_dive, speakers=activities.speakers_from_lines("Masashi Mori | moderator"))
+    session = _add(actor, deep_dive, speakers=services.speakers_from_lines("Masashi Mori | moderator"))
     assert session.activity == deep_dive and session.starts_at.astimezone(TOKYO).hour == 9
     speaker = session.speakers.get()
     assert (speaker.contact.name, speaker.role, speaker.activity) == ("Masashi Mori", "moderator", deep_dive)
@@ -255,7 +261,7 @@ def test_others_cannot_add_sessions_to_a_partnerships_activity(request, deep_div
     ({"ends_at": datetime(2016, 11, 2, 9, 0, tzinfo=TOKYO)}, "ends_at", "must end after it starts"),
     ({"starts_at": datetime(2016, 11, 2, 9, 0)}, "starts_at", "time zone"),
     ({"ends_at": None}, "ends_at", "is required"),
-    ({"title_en": "  "}, "title_en", "is required"),
+    ({"title": {"en": "  "}}, "title", "is required"),
     ({"room": "x" * 101}, "room", "at most 100"),
 ])
 def test_bad_sessions_are_refused_and_name_the_field(deep_dive, officer, overrides, field, message):
@@ -274,16 +280,16 @@ def test_the_database_refuses_a_session_ending_before_it_starts(deep_dive):
     from django.db import IntegrityError, transaction
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        Session.objects.create(activity=deep_dive, title_en="Backwards", starts_at=deep_dive.ends_at,
+        Session.objects.create(activity=deep_dive, title={"en": "Backwards"}, starts_at=deep_dive.ends_at,
                                ends_at=deep_dive.starts_at)
 
 
 def test_speaker_lines_name_the_bad_line(demo):
-    speakers = activities.speakers_from_lines("Masashi Mori\n\nYasusuke Tsukagoshi | Moderator")
+    speakers = services.speakers_from_lines("Masashi Mori\n\nYasusuke Tsukagoshi | Moderator")
     assert [(s["contact"].name, s["role"]) for s in speakers] == [("Masashi Mori", "speaker"),
                                                                    ("Yasusuke Tsukagoshi", "moderator")]
     with pytest.raises(ApplicationError) as caught:
-        activities.speakers_from_lines("Masashi Mori\nNobody Known | speaker\nMasashi Mori\nReiko Fujihara | chair")
+        services.speakers_from_lines("Masashi Mori\nNobody Known | speaker\nMasashi Mori\nReiko Fujihara | chair")
     assert caught.value.errors["speakers"] == [
         "line 2: no contact is called “Nobody Known”; add them as a contact first",
         "line 3: Masashi Mori is listed twice",
@@ -295,7 +301,7 @@ def test_roles_may_be_typed_in_japanese(demo):
 
     with translation.override("ja"):
         label = str(Speaker.Role.MODERATOR.label)
-    assert activities.speakers_from_lines(f"Masashi Mori | {label}")[0]["role"] == "moderator"
+    assert services.speakers_from_lines(f"Masashi Mori | {label}")[0]["role"] == "moderator"
 
 
 def test_a_new_activity_keeps_its_partnership_from_looking_dormant(officer):
@@ -306,9 +312,9 @@ def test_a_new_activity_keeps_its_partnership_from_looking_dormant(officer):
                            members=[{"place": PlaceFactory()}, {"place": PlaceFactory()}])
     p.last_activity_on = date(2020, 1, 1)
     p.save()
-    activities.activity_create(actor=officer, kind="workshop", title_en="Workshop", partnership=p,
-                               starts_at=datetime(2026, 3, 1, 23, 30, tzinfo=TOKYO),
-                               ends_at=datetime(2026, 3, 2, 1, 0, tzinfo=TOKYO))
+    services.activity_create(actor=officer, data={
+        "kind": "workshop", "title": {"en": "Workshop"}, "partnership": p.slug,
+        "starts_at": datetime(2026, 3, 1, 23, 30, tzinfo=TOKYO), "ends_at": datetime(2026, 3, 2, 1, 0, tzinfo=TOKYO)})
     p.refresh_from_db()
     assert p.last_activity_on == date(2026, 3, 1)  # the day in the activity's own time zone
 
@@ -357,7 +363,7 @@ def test_session_form_on_the_activity_page(client, deep_dive, toyama_focal_point
                            "starts_at": "2016-11-02T09:00", "ends_at": "2016-11-02T10:30", "room": "Hall B",
                            "speakers": "Masashi Mori | moderator\nYasusuke Tsukagoshi"})
     assert ok.status_code == 302 and ok["Location"] == f"/activities/{deep_dive.slug}/"
-    session = deep_dive.sessions.get(title_en="Panel on light rail")
+    session = deep_dive.sessions.get(title__en="Panel on light rail")
     assert session.starts_at == datetime(2016, 11, 2, 0, 0, tzinfo=ZoneInfo("UTC"))  # typed in Tokyo time
     assert [(s.contact.name, s.role) for s in session.speakers.all()] == [("Masashi Mori", "moderator"),
                                                                           ("Yasusuke Tsukagoshi", "speaker")]
