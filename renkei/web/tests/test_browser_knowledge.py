@@ -21,9 +21,10 @@ def shot(page, name: str) -> None:
 @pytest.fixture
 def library(transactional_db, settings):
     from renkei.accounts.demo import demo_users
+    from renkei.activities.demo import activities_demo_load
     from renkei.knowledge.demo import knowledge_demo_load
     from renkei.knowledge.search import catalogue
-    from renkei.partnerships.demo import activities_demo_load, partnerships_demo_load
+    from renkei.partnerships.demo import partnerships_demo_load
     from renkei.places.demo import demo_load
     from renkei.places.models import Theme
     from renkei.places.taxonomy import load_taxonomy
