@@ -41,6 +41,13 @@ class Migration(migrations.Migration):
             field=models.JSONField(default=dict, help_text="text per language", verbose_name="title"),
         ),
         migrations.RunPython(to_json, to_columns),
+        # state only: on the way back the English column comes back with "" in every row before
+        # ``to_columns`` fills it
+        migrations.SeparateDatabaseAndState(state_operations=[
+            migrations.AlterField(model_name=name, name="title_en",
+                                  field=models.CharField(default="", max_length=255, verbose_name="title (English)"))
+            for name in ("activity", "session")
+        ]),
         migrations.RemoveField(model_name="activity", name="title_en"),
         migrations.RemoveField(model_name="activity", name="title_ja"),
         migrations.RemoveField(model_name="session", name="title_en"),

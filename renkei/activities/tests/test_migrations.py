@@ -14,10 +14,9 @@ BEFORE = [("activities", None)]  # unapplies what depends on it: knowledge.0007,
 
 
 def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return MigrationExecutor(connection).loader.project_state(targets).apps
+    MigrationExecutor(connection).migrate(targets)
+    executor = MigrationExecutor(connection)  # the state of what is applied now
+    return executor.loader.project_state(list(executor.loader.applied_migrations), at_end=True).apps
 
 
 def _latest():
