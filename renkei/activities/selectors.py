@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from renkei.accounts.models import Role
 from renkei.accounts.permissions import has_role
-from renkei.activities.models import Activity, Participant, Session, Speaker
+from renkei.activities.models import Activity, Session, Speaker
 from renkei.core.errors import NotFound
 from renkei.places.permissions import can_see_private_contacts
 
@@ -43,13 +43,6 @@ def activity_get(*, viewer: User | AnonymousUser, slug: str) -> Activity:
     if activity is None:
         raise NotFound(_("No such activity."), field="slug")
     return activity
-
-
-def participant_get(*, activity: Activity, pk: int) -> Participant:
-    participant = activity.participants.filter(pk=pk).first()
-    if participant is None:
-        raise NotFound(_("No such participant."), field="participant")
-    return participant
 
 
 def visible_speakers(speakers, viewer: User | AnonymousUser) -> list[Speaker]:
