@@ -155,3 +155,39 @@ def test_a_new_activity_keeps_its_partnership_from_looking_dormant(officer):
         "starts_at": datetime(2026, 3, 1, 23, 30, tzinfo=TOKYO), "ends_at": datetime(2026, 3, 2, 1, 0, tzinfo=TOKYO)})
     p.refresh_from_db()
     assert p.last_activity_on == date(2026, 3, 1)  # the day in the activity's own time zone
+
+
+def test_an_assessment_writes_only_what_it_is_given(demo, officer):
+    session = Activity.objects.get(slug="wuf11-jica-kamaishi-session")
+    recorded = services.participant_add(actor=officer, activity=session, data={
+        "name": "Kamaishi officer", "before_score": 2, "after_score": 3, "adopted_later": "Open data portal"})
+    Participant.objects.filter(pk=recorded.pk).update(adopted_later="Edited meanwhile")  # another editor
+    stale = Participant.objects.get(pk=recorded.pk)
+    stale.adopted_later = "stale copy"
+    saved = services.assessment_record(actor=officer, participant=stale, data={"after_score": 5})
+    recorded.refresh_from_db()
+    assert (recorded.before_score, recorded.after_score, recorded.adopted_later) == (2, 5, "Edited meanwhile")
+    assert saved.adopted_later == "Edited meanwhile"
+    with pytest.raises(ApplicationError) as caught:
+        services.assessment_record(actor=officer, participant=recorded, data={"after_score": 6, "mood": "good"})
+    assert set(caught.value.errors) == {"after_score", "mood"}
+
+
+def test_refusals_are_in_the_readers_language(officer):
+    from django.utils import translation
+
+    start = datetime(2026, 1, 10, 9, tzinfo=TOKYO)
+    with translation.override("ja"), pytest.raises(ApplicationError) as caught:
+        services.activity_create(actor=officer, data={"kind": "party", "title": {"ja": "視察"}, "starts_at": start,
+                                                      "ends_at": start + timedelta(hours=1)})
+    assert caught.value.errors["kind"] == ["不明な活動の種類です"]
+
+
+def test_a_title_in_japanese_only_is_enough(officer):
+    start = datetime(2026, 1, 10, 9, tzinfo=TOKYO)
+    tour = services.activity_create(actor=officer, data={
+        "kind": "study_tour", "title": {"ja": "富山視察"}, "starts_at": start, "ends_at": start + timedelta(days=1)})
+    assert tour.title == {"ja": "富山視察"} and tour.title_text == "富山視察" and tour.slug.startswith("activity")
+    from renkei.core.models import AuditEntry
+
+    assert AuditEntry.objects.filter(object_id=str(tour.pk), content_type__app_label="activities").exists()

@@ -127,3 +127,20 @@ def test_session_form_permissions(client, deep_dive, focal_point, reviewer, offi
     assert client.post("/activities/nowhere/sessions/", data).status_code == 404
     assert client.post(url, data).status_code == 302
     assert deep_dive.sessions.count() == 6
+
+
+def test_a_new_activity_with_its_title_in_japanese_only(client, demo, officer):
+    client.force_login(officer)
+    page = client.get("/activities/new/").content.decode()
+    assert 'name="title_en"' in page and 'name="title_ja"' in page and 'name="description_ja"' in page
+    untitled = client.post("/activities/new/", {"kind": "workshop", "timezone": "Asia/Tokyo",
+                                                "starts_at": "2027-02-01T09:00", "ends_at": "2027-02-01T17:00"})
+    assert "is required (in at least one language)" in untitled.content.decode()
+    ok = client.post("/activities/new/", {"kind": "workshop", "title_ja": "防災ワークショップ",
+                                          "timezone": "Asia/Tokyo", "starts_at": "2027-02-01T09:00",
+                                          "ends_at": "2027-02-01T17:00", "description_ja": "釜石市で開催"})
+    assert ok.status_code == 302
+    workshop = Activity.objects.get(title__ja="防災ワークショップ")
+    assert workshop.title == {"ja": "防災ワークショップ"} and workshop.description == {"ja": "釜石市で開催"}
+    assert "防災ワークショップ" in client.get(ok["Location"]).content.decode()
+    assert "防災ワークショップ" in client.get("/activities/").content.decode()
