@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "renkei.matching",
     "renkei.programmes",
     "renkei.partnerships",
+    "renkei.activities",
     "renkei.knowledge",
     "renkei.web",
 ]

@@ -197,7 +197,8 @@ def _refs(model, key: str, values) -> list:
 def knowledge_demo_load() -> int:
     """Create or bring up to date the demo products and requests; returns how many changed. The
     changed products are indexed at once, so the library is searchable when the demo starts."""
-    from renkei.partnerships.models import Activity, Partnership
+    from renkei.activities.models import Activity
+    from renkei.partnerships.models import Partnership
 
     changed_ids: list[int] = []
     for row in PRODUCTS:

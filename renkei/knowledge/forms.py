@@ -94,9 +94,9 @@ class ProductForm(forms.Form):
         self.fields["organisations"].choices = [(o.slug, o.name) for o in Organisation.objects.order_by("name_en")]
         partnerships = list(partnership_list(viewer=viewer))
         self.fields["partnership"].choices = [("", "—"), *[(p.slug, p.title_text) for p in partnerships]]
-        from renkei.partnerships.activities import activity_list
+        from renkei.activities.selectors import activity_list
 
-        self.fields["activity"].choices = [("", "—"), *[(a.slug, a.title) for a in activity_list(viewer=viewer)]]
+        self.fields["activity"].choices = [("", "—"), *[(a.slug, a.title_text) for a in activity_list(viewer=viewer)]]
         pilots = Pilot.objects.filter(partnership__in=partnerships).select_related("partnership")
         self.fields["pilot"].choices = [("", "—"), *[(str(p.pk), f"{p.partnership.title_text}: {p}") for p in pilots]]
         if editing:

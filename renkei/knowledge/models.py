@@ -55,7 +55,7 @@ class Product(TimeStampedModel):
                                            verbose_name=_("organisations"))
     partnership = models.ForeignKey("partnerships.Partnership", null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="knowledge_products", verbose_name=_("from partnership"))
-    activity = models.ForeignKey("partnerships.Activity", null=True, blank=True, on_delete=models.SET_NULL,
+    activity = models.ForeignKey("activities.Activity", null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="knowledge_products", verbose_name=_("from learning activity"))
     pilot = models.ForeignKey("partnerships.Pilot", null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="knowledge_products", verbose_name=_("from pilot project"))
@@ -238,7 +238,7 @@ class KnowledgeRequest(TimeStampedModel):
                               db_index=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name=_("asked by"))
-    activity = models.ForeignKey("partnerships.Activity", null=True, blank=True, on_delete=models.SET_NULL,
+    activity = models.ForeignKey("activities.Activity", null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="knowledge_requests", verbose_name=_("became the activity"))
     partnership = models.ForeignKey("partnerships.Partnership", null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="knowledge_requests", verbose_name=_("became the partnership"))

@@ -95,7 +95,8 @@ def _links(values: dict[str, Any], errors: ErrorCollector, *, checked: bool) -> 
     """The partnership, activity and pilot, and the many-to-many links named in ``values``, looked
     up; unknown ones are added to ``errors``. ``checked``: the values passed the input's checks
     (otherwise they are raw, and those that fail the checks were reported already)."""
-    from renkei.partnerships.models import Activity, Partnership, Pilot
+    from renkei.activities.models import Activity
+    from renkei.partnerships.models import Partnership, Pilot
 
     links: dict[str, Any] = {}
     relations: dict[str, list | None] = {}
@@ -601,7 +602,7 @@ def request_to_activity(*, actor: Actor, request: KnowledgeRequest,
     """The request becomes a learning activity (a webinar, a study tour…) on its topic: ``data``,
     or its fields as keywords (``kind=``, ``starts_at=``, ``ends_at=``, ``timezone_name=``,
     ``venue=``, ``online_url=``)."""
-    from renkei.partnerships.activities import activity_create
+    from renkei.activities.services import activity_create
 
     if not permissions.can_convert_request(actor, request):
         raise NotAllowed(_("You may not act on this request."))
@@ -610,10 +611,10 @@ def request_to_activity(*, actor: Actor, request: KnowledgeRequest,
         raise ApplicationError(_("This request already became an activity."), field="request")
     item = parse(ActivityFromRequest, data if data is not None else fields)
     title = locked.title.get("en") or locked.title_text
-    activity = activity_create(actor=actor, kind=item.kind, title_en=title[:255],
-                               title_ja=(locked.title.get("ja") or "")[:255], starts_at=item.starts_at,
-                               ends_at=item.ends_at, timezone_name=item.timezone_name, venue=item.venue,
-                               online_url=item.online_url, description=dict(locked.description))
+    activity = activity_create(actor=actor, data={
+        "kind": item.kind, "title": {"en": title[:255], "ja": (locked.title.get("ja") or "")[:255]},
+        "starts_at": item.starts_at, "ends_at": item.ends_at, "timezone": item.timezone_name, "venue": item.venue,
+        "online_url": item.online_url, "description": dict(locked.description)})
     locked.activity = activity
     locked.save(update_fields=["activity", "updated_at"])
     request.activity = activity

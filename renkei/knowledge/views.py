@@ -368,7 +368,7 @@ def _request_or_404(request, pk) -> KnowledgeRequest:
 
 def request_detail(request, pk):
     item = _request_or_404(request, pk)
-    from renkei.partnerships.models import Activity
+    from renkei.activities.models import Activity
 
     answer_places = [p for p in _own_places(request.user) if p.pk != item.place_id]
     return render(request, "knowledge/request.html", {
@@ -422,7 +422,7 @@ def request_action(request, pk, action):
                 timezone_name=request.POST.get("timezone", "Asia/Tokyo") or "Asia/Tokyo",
                 online_url=request.POST.get("online_url", ""))
             messages.success(request, _("The learning activity was created."))
-            return redirect("partnerships:activity", slug=activity.slug)
+            return redirect("activities:detail", slug=activity.slug)
         else:
             raise Http404
     except NotAllowed as exc:

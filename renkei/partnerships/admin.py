@@ -1,7 +1,6 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from renkei.core.admin_mixins import AuditedAdmin
@@ -10,19 +9,14 @@ from renkei.core.inputs import parse
 from renkei.core.text import compact
 from renkei.core.uploads import MAX_FILE_BYTES, Upload, check_upload
 from renkei.partnerships import services
-from renkei.partnerships.activities import session_time_errors
 from renkei.partnerships.inputs import PartnershipChange
 from renkei.partnerships.models import (
     Action,
-    Activity,
     Agreement,
     Member,
     Objective,
-    Participant,
     Partnership,
     Pilot,
-    Session,
-    Speaker,
     StatusChange,
 )
 from renkei.partnerships.services import AGREEMENT_FILE_TYPES
@@ -161,52 +155,3 @@ class ActionInline(admin.TabularInline):
 class ObjectiveAdmin(admin.ModelAdmin):
     list_display = ["__str__", "partnership"]
     inlines = [ActionInline]
-
-
-class SessionFormSet(BaseInlineFormSet):
-    """The same rules as the session service: inside the activity, ending after it starts."""
-
-    def clean(self):
-        super().clean()
-        for form in self.forms:
-            data = getattr(form, "cleaned_data", None)
-            if not data or data.get("DELETE") or not form.has_changed() and not form.instance.pk:
-                continue
-            for field, messages in session_time_errors(self.instance, data.get("starts_at"),
-                                                       data.get("ends_at")).items():
-                if field in form.fields and field not in form.errors:
-                    form.add_error(field, messages)  # makes the formset invalid too
-
-
-class SessionInline(admin.TabularInline):
-    model = Session
-    formset = SessionFormSet
-    extra = 0
-    fields = ["title_en", "title_ja", "starts_at", "ends_at", "room"]
-
-
-class SpeakerInline(admin.TabularInline):
-    model = Speaker
-    extra = 0
-    autocomplete_fields = ["contact"]
-    fields = ["contact", "role", "session", "position"]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "session":  # only this activity's sessions
-            activity_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
-            kwargs["queryset"] = Session.objects.filter(activity_id=activity_id) if activity_id else \
-                Session.objects.none()
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class ParticipantInline(admin.TabularInline):
-    model = Participant
-    extra = 0
-
-
-@admin.register(Activity)
-class ActivityAdmin(AuditedAdmin, admin.ModelAdmin):
-    list_display = ["title_en", "kind", "starts_at", "timezone", "venue", "partnership"]
-    list_filter = ["kind"]
-    search_fields = ["title_en", "title_ja", "venue"]
-    inlines = [SessionInline, SpeakerInline, ParticipantInline]

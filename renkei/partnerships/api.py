@@ -1,13 +1,11 @@
-"""Partnerships and learning activities in the JSON API."""
+"""Partnerships in the JSON API."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from pydantic import field_validator
@@ -16,7 +14,7 @@ from renkei.accounts.api_auth import AUTH, OPTIONAL_AUTH
 from renkei.core.errors import NotFound
 from renkei.core.schemas import ERRORS, ErrorOut, PageQuery, page_of
 from renkei.core.uploads import MAX_FILE_BYTES, Upload, stored_file_response
-from renkei.partnerships import activities, selectors, services
+from renkei.partnerships import selectors, services
 from renkei.partnerships.inputs import PartnershipKind, PartnershipStatus, StatusIn
 
 router = Router(tags=["partnerships"])
@@ -96,53 +94,6 @@ class PartnershipFilters(PageQuery):
 class HealthFilters(Schema):
     dormant: bool = Field(False, description="only the dormant ones")
     single_focal_point: bool = Field(False, description="only those that hang on one person")
-
-
-class SpeakerOut(Schema):
-    name: str
-    title: str
-    organisation: str | None
-    role: str = Field(description="moderator or speaker")
-
-
-class SessionOut(Schema):
-    id: int
-    title_en: str
-    title_ja: str
-    starts_at: datetime
-    ends_at: datetime
-    room: str
-    speakers: list[SpeakerOut]
-
-
-class ActivityOut(Schema):
-    slug: str
-    kind: str
-    title_en: str
-    title_ja: str
-    starts_at: datetime
-    ends_at: datetime
-    timezone: str
-    venue: str
-    room: str
-    online_url: str
-    partnership: str | None
-    speakers: list[SpeakerOut] = Field(description="speakers of the activity as a whole, in no one session")
-    sessions: list[SessionOut] = Field(description="the agenda, in order")
-
-
-class SessionSpeakerIn(Schema):
-    name: str = Field(description="the name of a known contact")
-    role: str = "speaker"
-
-
-class SessionIn(Schema):
-    title_en: str
-    title_ja: str = ""
-    starts_at: datetime = Field(description="inside the activity; without an offset, in the activity's time zone")
-    ends_at: datetime
-    room: str = ""
-    speakers: list[SessionSpeakerIn] = []
 
 
 class HealthRowOut(Schema):
@@ -262,56 +213,3 @@ def programme_health(request, slug: str, filters: Query[HealthFilters]):
                          for r in report.rows],
     }
 
-
-def _speaker(s) -> dict:
-    return {"name": s.contact.name, "title": s.contact.title,
-            "organisation": s.contact.organisation.name_en if s.contact.organisation else None, "role": s.role}
-
-
-def _session(session, viewer) -> dict:
-    return {"id": session.pk, "title_en": session.title_en, "title_ja": session.title_ja,
-            "starts_at": session.starts_at, "ends_at": session.ends_at, "room": session.room,
-            "speakers": [_speaker(s) for s in activities.visible_speakers(session.speakers.all(), viewer)]}
-
-
-def _activity(a, viewer) -> dict:
-    whole = [s for s in a.speakers.all() if s.session_id is None]
-    return {
-        "slug": a.slug, "kind": a.kind, "title_en": a.title_en, "title_ja": a.title_ja, "starts_at": a.starts_at,
-        "ends_at": a.ends_at, "timezone": a.timezone, "venue": a.venue, "room": a.room, "online_url": a.online_url,
-        "partnership": a.partnership.slug if a.partnership else None,
-        "speakers": [_speaker(s) for s in activities.visible_speakers(whole, viewer)],
-        "sessions": [_session(session, viewer) for session in activities.sessions_of(a)],
-    }
-
-
-@router.get("/activities", response=list[ActivityOut], auth=OPTIONAL_AUTH, summary="Learning activities",
-            operation_id="activity_list", tags=["activities"])
-def activity_list(request, start: datetime | None = None, end: datetime | None = None):
-    return [_activity(a, request.user) for a in activities.activity_list(viewer=request.user, start=start, end=end)
-            .prefetch_related("speakers__contact__organisation")]
-
-
-@router.get("/activities/{slug}", response={200: ActivityOut, 404: ErrorOut}, auth=OPTIONAL_AUTH,
-            summary="One learning activity, with its agenda", operation_id="activity_get", tags=["activities"])
-def activity_get(request, slug: str):
-    return _activity(activities.activity_get(viewer=request.user, slug=slug), request.user)
-
-
-@router.post("/activities/{slug}/sessions", response={201: SessionOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
-                                                      422: ErrorOut},
-             auth=AUTH, summary="Add a session to an activity's agenda", operation_id="session_add",
-             tags=["activities"])
-def session_add(request, slug: str, payload: SessionIn):
-    activity = activities.activity_get(viewer=request.user, slug=slug)
-    zone = ZoneInfo(activity.timezone)
-
-    def aware(value: datetime) -> datetime:
-        return timezone.make_aware(value, zone) if timezone.is_naive(value) else value
-
-    session = activities.session_add(
-        actor=request.user, activity=activity, title_en=payload.title_en, title_ja=payload.title_ja,
-        starts_at=aware(payload.starts_at), ends_at=aware(payload.ends_at), room=payload.room,
-        speakers=activities.speakers_from_list([(s.name, s.role) for s in payload.speakers]))
-    session.refresh_from_db()  # times as stored, in UTC like every other answer
-    return Status(201, _session(session, request.user))

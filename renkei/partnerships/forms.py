@@ -1,20 +1,14 @@
-"""HTML forms for the partnership and activity pages. They collect and parse strings; the services
+"""HTML forms for the partnership pages. They collect and parse strings; the services
 check the rules, and their ApplicationError.errors go back onto the fields."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-from zoneinfo import ZoneInfo
-
 from django import forms
-from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from renkei.core.text import LANGUAGES
 from renkei.partnerships.models import Agreement
-
-LOCAL_MINUTE = "%Y-%m-%dT%H:%M"
 
 
 class FieldsetForm(forms.Form):
@@ -39,40 +33,6 @@ class FieldsetForm(forms.Form):
                 placed = True
         if not placed and message:
             self.add_error(None, message)
-
-
-class SessionForm(FieldsetForm):
-    title_en = forms.CharField(max_length=255, label=_("Title (English)"))
-    title_ja = forms.CharField(max_length=255, required=False, label=_("Title (Japanese)"))
-    starts_at = forms.DateTimeField(label=_("Starts"), input_formats=[LOCAL_MINUTE, "%Y-%m-%d %H:%M"],
-                                    error_messages={"invalid": _("use a date and time like 2026-03-31T09:00")},
-                                    widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_MINUTE))
-    ends_at = forms.DateTimeField(label=_("Ends"), input_formats=[LOCAL_MINUTE, "%Y-%m-%d %H:%M"],
-                                  error_messages={"invalid": _("use a date and time like 2026-03-31T09:00")},
-                                  widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_MINUTE))
-    room = forms.CharField(max_length=100, required=False, label=_("Room"))
-    speakers = forms.CharField(
-        required=False, label=_("Speakers, one per line"), widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Name | role (moderator or speaker; speaker when left out). Each must be a known contact."))
-
-    wide = {"speakers"}
-
-    def __init__(self, *args, activity, **kwargs):
-        self.zone = ZoneInfo(activity.timezone)
-        starts, ends = activity.starts_at.astimezone(self.zone), activity.ends_at.astimezone(self.zone)
-        kwargs.setdefault("initial", {"starts_at": starts.strftime(LOCAL_MINUTE),
-                                      "ends_at": min(starts + timedelta(hours=1), ends).strftime(LOCAL_MINUTE)})
-        super().__init__(*args, **kwargs)
-        self.groups = [(gettext("Add a session"), ["title_en", "title_ja", "starts_at", "ends_at", "room", "speakers"])]
-        hint = gettext("in the activity's time zone, %(tz)s") % {"tz": activity.timezone}
-        for name in ("starts_at", "ends_at"):
-            self.fields[name].help_text = hint
-            self.fields[name].widget.attrs.update(min=starts.strftime(LOCAL_MINUTE), max=ends.strftime(LOCAL_MINUTE))
-
-    def full_clean(self):
-        # the times are typed in the activity's time zone, whatever the reader's
-        with timezone.override(self.zone):
-            super().full_clean()
 
 
 class ActionForm(forms.Form):

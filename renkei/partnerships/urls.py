@@ -1,6 +1,6 @@
 from django.urls import path
 
-from renkei.partnerships import activity_views, views
+from renkei.partnerships import views
 
 app_name = "partnerships"
 
@@ -13,11 +13,4 @@ urlpatterns = [
          name="agreement-document"),
     path("programmes/<slug:slug>/partnerships/", views.programme_health, name="programme-health"),
     path("applications/<int:pk>/partnership/", views.from_application, name="from-application"),
-    path("activities/", activity_views.calendar, name="calendar"),
-    path("activities/feed.ics", activity_views.feed_ics, name="feed"),
-    path("activities/new/", activity_views.activity_new, name="activity-new"),
-    path("activities/<slug:slug>/participants/", activity_views.participant_add, name="participant-add"),
-    path("activities/<slug:slug>/sessions/", activity_views.session_add, name="activity-session-add"),
-    path("activities/<slug:slug>/", activity_views.activity_detail, name="activity"),
-    path("activities/<slug:slug>/event.ics", activity_views.activity_ics, name="activity-ics"),
 ]

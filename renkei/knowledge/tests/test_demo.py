@@ -10,7 +10,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def library(real_encoder):
-    from renkei.partnerships.demo import activities_demo_load, partnerships_demo_load
+    from renkei.activities.demo import activities_demo_load
+    from renkei.partnerships.demo import partnerships_demo_load
     from renkei.places.demo import demo_load
     from renkei.programmes.demo import programmes_demo_load
 

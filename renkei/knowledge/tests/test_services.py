@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from renkei.accounts.models import Role
 from renkei.accounts.tests.factories import UserFactory
+from renkei.activities.models import Activity
 from renkei.core.errors import ApplicationError, Conflict, NotAllowed
 from renkei.core.models import AuditEntry
 from renkei.core.uploads import Upload
@@ -20,7 +21,7 @@ from renkei.knowledge.models import IndexJob, KnowledgeRequest, Product, Product
 from renkei.knowledge.search.service import search
 from renkei.knowledge.tests.factories import committed, product
 from renkei.knowledge.tests.pdfs import blank_pdf, damaged_pdf, encrypted_pdf, pdf_with_text
-from renkei.partnerships.models import Activity, Partnership
+from renkei.partnerships.models import Partnership
 from renkei.places.tests.factories import OrganisationFactory, PlaceFactory
 
 pytestmark = pytest.mark.django_db
@@ -676,7 +677,7 @@ def test_who_may_turn_a_request_into_an_activity(request, asked, role, allowed):
     if allowed:
         activity = services.request_to_activity(actor=actor, request=asked, kind="webinar", starts_at=START,
                                                 ends_at=START + timedelta(hours=2), online_url="https://example.org")
-        assert activity.title_en == "We need help reducing non-revenue water" and activity.kind == "webinar"
+        assert activity.title["en"] == "We need help reducing non-revenue water" and activity.kind == "webinar"
         assert activity.description == {"en": "A third of our water is lost in leaks."}
         asked.refresh_from_db()
         assert asked.activity == activity

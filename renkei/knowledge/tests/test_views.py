@@ -14,12 +14,13 @@ from django.utils import timezone
 
 from renkei.accounts.models import Role
 from renkei.accounts.tests.factories import UserFactory
+from renkei.activities.models import Activity
 from renkei.core.uploads import Upload
 from renkei.knowledge import services
 from renkei.knowledge.models import IndexJob, KnowledgeRequest, Product, ProductFile, RequestAnswer, SearchDocument
 from renkei.knowledge.tests.factories import product
 from renkei.knowledge.tests.pdfs import encrypted_pdf, pdf_with_text
-from renkei.partnerships.models import Activity, Partnership
+from renkei.partnerships.models import Partnership
 from renkei.places.tests.factories import ExpertiseFactory, NeedFactory, PlaceFactory, theme
 
 pytestmark = pytest.mark.django_db

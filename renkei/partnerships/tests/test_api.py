@@ -1,7 +1,7 @@
 import pytest
 
 from renkei.accounts.services import api_token_create
-from renkei.partnerships.demo import activities_demo_load, partnerships_demo_load
+from renkei.partnerships.demo import partnerships_demo_load
 from renkei.places.demo import demo_load
 from renkei.programmes.demo import programmes_demo_load
 
@@ -13,10 +13,9 @@ def demo():
     demo_load()
     programmes_demo_load()
     partnerships_demo_load()
-    activities_demo_load()
 
 
-def test_partnerships_and_activities_in_the_api(client, demo, officer, focal_point):
+def test_partnerships_in_the_api(client, demo, officer, focal_point):
     body = client.get("/api/v1/partnerships", {"kind": "triangular"}).json()
     assert body["count"] == 1 and [p["slug"] for p in body["results"]] == ["jica-kamaishi-banda-aceh"]
     assert {m["role"] for m in body["results"][0]["members"]} == {"1", "4"}
@@ -34,47 +33,12 @@ def test_partnerships_and_activities_in_the_api(client, demo, officer, focal_poi
     other = api_token_create(user=focal_point, name="t")[1]
     assert client.post("/api/v1/partnerships/koriyama-essen/status", {"to": "closed", "reason": "x"},
                        content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {other}").status_code == 403
-    wuf = client.get("/api/v1/activities/wuf11-jica-kamaishi-session").json()
-    assert wuf["speakers"] == []  # they all speak in its one session
-    session = wuf["sessions"][0]
-    assert session["room"] == "Multifunction Hall Room 13" and session["starts_at"] == "2022-06-29T11:30:00Z"
-    assert session["speakers"][0] == {"name": "Atsutoshi Hirabayashi", "title": "Technical Advisor/Moderator",
-                                      "organisation": "Japan International Cooperation Agency", "role": "moderator"}
-    listed = client.get("/api/v1/activities").json()
-    assert len(listed) == 2 and [len(a["sessions"]) for a in listed] == [5, 1]
     paths = client.get("/api/v1/openapi.json").json()["paths"]
-    assert "/api/v1/partnerships/{slug}/status" in paths and "/api/v1/activities" in paths
-    assert "/api/v1/activities/{slug}/sessions" in paths
+    assert "/api/v1/partnerships/{slug}/status" in paths
 
 
 def _bearer(user):
     return {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(user=user, name='t')[1]}"}
-
-
-def test_sessions_added_through_the_api(client, demo, officer, focal_point, reviewer):
-    url = "/api/v1/activities/toyama-technical-deep-dive-2016/sessions"
-    body = {"title_en": "Light rail site visit", "starts_at": "2016-11-02T13:00", "ends_at": "2016-11-02T15:00+09:00",
-            "room": "Toyama Station", "speakers": [{"name": "Masashi Mori", "role": "moderator"}]}
-    assert client.post(url, body, content_type="application/json").status_code == 401
-    for user in (focal_point, reviewer):
-        assert client.post(url, body, content_type="application/json", **_bearer(user)).status_code == 403
-    ok = client.post(url, body, content_type="application/json", **_bearer(officer))
-    assert ok.status_code == 201, ok.json()
-    assert ok.json()["starts_at"] == "2016-11-02T04:00:00Z"  # no offset given: read in Tokyo time
-    assert ok.json()["speakers"][0]["role"] == "moderator"
-    late = client.post(url, {**body, "ends_at": "2016-11-05T10:00+09:00"}, content_type="application/json",
-                       **_bearer(officer))
-    assert late.status_code == 422 and "must be within the activity" in late.json()["error"]["fields"]["ends_at"][0]
-    nobody = client.post(url, {**body, "speakers": [{"name": "Nobody"}]}, content_type="application/json",
-                         **_bearer(officer))
-    assert nobody.status_code == 422
-    assert nobody.json()["error"]["fields"]["speakers"] == [
-        "speaker 1: no contact is called “Nobody”; add them as a contact first"]
-    garbled = client.post(url, {**body, "starts_at": "soon"}, content_type="application/json", **_bearer(officer))
-    assert garbled.status_code == 422 and "starts_at" in garbled.json()["error"]["fields"]
-    missing = client.post("/api/v1/activities/nowhere/sessions", body, content_type="application/json",
-                          **_bearer(officer))
-    assert missing.status_code == 404
 
 
 def test_agreements_with_documents_through_the_api(client, demo, officer, focal_point, settings):

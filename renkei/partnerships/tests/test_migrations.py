@@ -1,11 +1,11 @@
-"""Migration 0004 moves the titles into one text per language and back, keeping every title."""
+"""Migration 0005 moves the titles into one text per language and back, keeping every title."""
 
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = ("partnerships", "0003_session")
-AFTER = ("partnerships", "0004_partnership_title_json")
+BEFORE = ("partnerships", "0004_move_activities")
+AFTER = ("partnerships", "0005_partnership_title_json")
 
 
 def _migrate(targets):

@@ -116,8 +116,10 @@ def test_agenda_session_and_agreement_with_its_document(browser, live_server, de
     """An officer adds a session to the deep dive's agenda (a time outside the activity is refused);
     Kamaishi's focal point records an agreement with its document (a file of the wrong type is
     refused, naming the field) and downloads it."""
-    from renkei.partnerships.demo import activities_demo_load, partnerships_demo_load
-    from renkei.partnerships.models import Partnership, Session
+    from renkei.activities.demo import activities_demo_load
+    from renkei.activities.models import Session
+    from renkei.partnerships.demo import partnerships_demo_load
+    from renkei.partnerships.models import Partnership
     from renkei.programmes.demo import programmes_demo_load
 
     programmes_demo_load()
@@ -150,7 +152,7 @@ def test_agenda_session_and_agreement_with_its_document(browser, live_server, de
     form.locator("textarea[name=speakers]").fill("Masashi Mori | moderator")
     form.locator("button[type=submit]").click()
     page.wait_for_load_state()
-    assert Session.objects.filter(title_en="Light rail and bus network site visit").exists()
+    assert Session.objects.filter(title__en="Light rail and bus network site visit").exists()
     agenda = page.locator("#agenda").inner_text()
     assert "13:00–15:30" in agenda and "Toyama Station" in agenda
     assert page.locator(".agenda-day").count() == 6

@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from renkei.activities.demo import activities_demo_load
 from renkei.core.errors import ApplicationError
 from renkei.demo.accounts import demo_users
 from renkei.knowledge.demo import knowledge_demo_load
-from renkei.partnerships.demo import activities_demo_load, partnerships_demo_load
+from renkei.partnerships.demo import partnerships_demo_load
 from renkei.places.demo import demo_load
 from renkei.programmes.demo import programmes_demo_load
 

@@ -22,7 +22,7 @@ def json_to_columns(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("partnerships", "0003_session"),
+        ("partnerships", "0004_move_activities"),
     ]
 
     operations = [

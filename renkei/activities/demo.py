@@ -1,0 +1,119 @@
+"""Demo learning activities from the public record (idempotent, matched by slug): the Technical
+Deep Dive on compact cities in Toyama (30 Oct – 4 Nov 2016) with its sessions, and the JICA session
+at the World Urban Forum, 29 June 2022, with its speakers. A second load writes nothing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+
+from renkei.activities.models import Activity, Session, Speaker
+from renkei.partnerships.models import Partnership
+from renkei.places.models import Contact, Organisation
+
+# The press release names the deep dive's topics and the signing of the MoU on 3 November, not a
+# timetable: the sessions spread those topics over the days at indicative times.
+DEEP_DIVE_SESSIONS = [
+    ((2016, 10, 30, 9, 30), (2016, 10, 30, 12, 0), "Compact cities: Toyama's approach",
+     "コンパクトシティ：富山市の取組", []),
+    ((2016, 10, 31, 9, 30), (2016, 10, 31, 17, 0), "Policy decisions behind a compact city",
+     "コンパクトシティを支える政策判断", []),
+    ((2016, 11, 1, 9, 30), (2016, 11, 1, 17, 0), "Successful interventions: examples to share",
+     "成功した取組の事例共有", []),
+    ((2016, 11, 3, 10, 0), (2016, 11, 3, 11, 30), "Signing of the Memorandum of Understanding on the City "
+     "Partnership Program", "シティ・パートナーシップ・プログラムに関する覚書の署名",
+     [("Yasusuke Tsukagoshi", "speaker"), ("Masashi Mori", "speaker")]),
+    ((2016, 11, 4, 9, 30), (2016, 11, 4, 12, 0), "Next steps: knowledge exchange on transit-oriented development "
+     "and compact cities", "今後の展開：公共交通指向型開発（TOD）とコンパクトシティに関する知識交流", []),
+]
+WUF11_SPEAKERS = [("Atsutoshi Hirabayashi", "moderator"), ("Reiko Fujihara", "speaker"), ("Hisashi Konno", "speaker"),
+                  ("Eri Hosoe", "speaker")]
+
+
+def _sync(model, lookup: dict, values: dict, *, find: dict | None = None):
+    """Create the row, or bring it in line with `values`, saving only when something differs.
+    ``find`` looks the row up when ``lookup`` cannot (a key inside a JSON field). Returns the row and
+    what happened: "created", "changed" or "" (nothing)."""
+    row = model.objects.filter(**(find or lookup)).first()
+    if row is None:
+        return model.objects.create(**lookup, **values), "created"
+    stale = [name for name, value in values.items() if getattr(row, name) != value]
+    if stale:
+        for name in stale:
+            setattr(row, name, values[name])
+        row.save()
+    return row, "changed" if stale else ""
+
+
+def _title(en: str, ja: str) -> dict[str, str]:
+    return {"en": en, "ja": ja}
+
+
+def _session(activity, *, starts, ends, title_en: str, title_ja: str, room: str, speakers) -> int:
+    """One agenda session with its speakers, in order; speakers already recorded for the activity as
+    a whole move into the session."""
+    session, state = _sync(Session, {"activity": activity},
+                           {"title": _title(title_en, title_ja), "starts_at": starts, "ends_at": ends, "room": room},
+                           find={"activity": activity, "title__en": title_en})
+    changed = bool(state)
+    for position, (name, role) in enumerate(speakers):
+        contact = Contact.objects.filter(name=name).first()
+        if contact is None:
+            continue
+        speaker = Speaker.objects.filter(activity=activity, contact=contact).first()
+        if speaker is None:
+            Speaker.objects.create(activity=activity, session=session, contact=contact, role=role, position=position)
+            changed = True
+        elif (speaker.session_id, speaker.role, speaker.position) != (session.pk, role, position):
+            speaker.session, speaker.role, speaker.position = session, role, position
+            speaker.save()
+            changed = True
+    return int(changed)
+
+
+@transaction.atomic
+def activities_demo_load() -> int:
+    """The Technical Deep Dive on compact cities in Toyama (30 Oct – 4 Nov 2016) with its sessions, and
+    the JICA session at the World Urban Forum, 29 June 2022, with its speakers as the public programme
+    lists them."""
+    from renkei.programmes.models import Programme
+
+    tokyo, warsaw = ZoneInfo("Asia/Tokyo"), ZoneInfo("Europe/Warsaw")
+    changed = 0
+    deep_dive, made = _sync(Activity, {"slug": "toyama-technical-deep-dive-2016"}, {
+        "kind": Activity.Kind.DEEP_DIVE,
+        "title": _title("Technical Deep Dive on Compact Cities", "コンパクトシティに関するテクニカル・ディープダイブ"),
+        "starts_at": datetime(2016, 10, 30, 9, 0, tzinfo=tokyo),
+        "ends_at": datetime(2016, 11, 4, 17, 0, tzinfo=tokyo),
+        "timezone": "Asia/Tokyo", "venue": "Toyama",
+        "partnership": Partnership.objects.filter(slug="toyama-world-bank-cpp").first(),
+        "programme": Programme.objects.filter(slug="world-bank-city-partnership-program").first(),
+        "organiser": Organisation.objects.filter(slug="tdlc").first(),
+        "description": {"en": "Held by Toyama City and the World Bank together with the 100 Resilient Cities "
+                              "Summit: compact city policies, decisions and successful interventions.",
+                        "ja": "富山市と世界銀行が100のレジリエントな都市サミットとあわせて開催。コンパクトシティ政策、"
+                              "政策判断、成功した取組を議論しました。"}})
+    changed += bool(made)
+    for starts, ends, title_en, title_ja, speakers in DEEP_DIVE_SESSIONS:
+        changed += _session(deep_dive, starts=datetime(*starts, tzinfo=tokyo), ends=datetime(*ends, tzinfo=tokyo),
+                            title_en=title_en, title_ja=title_ja, room="", speakers=speakers)
+    title_en = ("Resilient local cities through triangular cooperation of development agencies, partner "
+                "countries and local cities in Japan")
+    title_ja = "開発協力機関・パートナー国・日本の地方都市の三者連携によるレジリエントな地方都市づくり"
+    starts, ends = datetime(2022, 6, 29, 13, 30, tzinfo=warsaw), datetime(2022, 6, 29, 15, 0, tzinfo=warsaw)
+    wuf, made = _sync(Activity, {"slug": "wuf11-jica-kamaishi-session"}, {
+        "kind": Activity.Kind.CONFERENCE, "title": _title(title_en, title_ja),
+        "starts_at": starts, "ends_at": ends,
+        "timezone": "Europe/Warsaw", "venue": "World Urban Forum 11", "room": "Multifunction Hall Room 13",
+        "partnership": Partnership.objects.filter(slug="jica-kamaishi-banda-aceh").first(),
+        "organiser": Organisation.objects.filter(slug="jica").first(),
+        "description": {"en": "Kamaishi's Open City strategy and JICA's work linking Japanese local cities with "
+                              "developing countries, so that both gain.",
+                        "ja": "釜石市のオープンシティ戦略と、日本の地方都市と途上国をつなぎ"
+                              "双方が利益を得るJICAの取組。"}})
+    changed += bool(made)
+    changed += _session(wuf, starts=starts, ends=ends, title_en=title_en, title_ja=title_ja,
+                        room="Multifunction Hall Room 13", speakers=WUF11_SPEAKERS)
+    return changed

@@ -1,0 +1,101 @@
+"""Reads of learning activities: what a viewer may see, the agenda by day, speakers who may be
+shown, the learning gain."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from renkei.accounts.models import Role
+from renkei.accounts.permissions import has_role
+from renkei.activities.models import Activity, Session, Speaker
+from renkei.core.errors import NotFound
+from renkei.places.permissions import can_see_private_contacts
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from renkei.accounts.models import User
+
+
+def activity_list(*, viewer: User | AnonymousUser, start: datetime | None = None,
+                  end: datetime | None = None) -> QuerySet[Activity]:
+    """Published activities; officers and administrators see unpublished ones too. ``start`` and
+    ``end`` keep those that overlap the window."""
+    qs = Activity.objects.select_related("partnership", "programme", "organiser")
+    if not has_role(viewer, Role.ADMINISTRATOR, Role.PROGRAMME_OFFICER):
+        qs = qs.filter(is_published=True)
+    if start is not None:
+        qs = qs.filter(ends_at__gte=start)
+    if end is not None:
+        qs = qs.filter(starts_at__lt=end)
+    return qs.order_by("starts_at", "id")
+
+
+def activity_get(*, viewer: User | AnonymousUser, slug: str) -> Activity:
+    activity = activity_list(viewer=viewer).filter(slug=slug).first()
+    if activity is None:
+        raise NotFound(_("No such activity."), field="slug")
+    return activity
+
+
+def visible_speakers(speakers, viewer: User | AnonymousUser) -> list[Speaker]:
+    """The public sees the speakers who consented to be listed; signed-in users with a role see all."""
+    if can_see_private_contacts(viewer):
+        return list(speakers)
+    return [s for s in speakers if s.contact.public_consent]
+
+
+def sessions_of(activity: Activity) -> QuerySet[Session]:
+    speakers = Speaker.objects.select_related("contact__organisation").order_by("position", "id")
+    return activity.sessions.prefetch_related(Prefetch("speakers", queryset=speakers)).order_by("starts_at", "id")
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    session: Session
+    starts: datetime  # in the activity's time zone
+    ends: datetime
+    speakers: list[Speaker]
+
+
+@dataclass(frozen=True)
+class AgendaDay:
+    day: date
+    items: list[AgendaItem]
+
+
+def agenda(activity: Activity, *, viewer: User | AnonymousUser) -> list[AgendaDay]:
+    """The sessions by day, days and times in the activity's time zone."""
+    local = ZoneInfo(activity.timezone)
+    days: dict[date, list[AgendaItem]] = {}
+    for session in sessions_of(activity):
+        starts = session.starts_at.astimezone(local)
+        days.setdefault(starts.date(), []).append(AgendaItem(
+            session=session, starts=starts, ends=session.ends_at.astimezone(local),
+            speakers=visible_speakers(session.speakers.all(), viewer)))
+    return [AgendaDay(day=day, items=items) for day, items in days.items()]
+
+
+def learning_gain(activity: Activity) -> float | None:
+    pairs = [(p.before_score, p.after_score) for p in activity.participants.all()
+             if p.before_score is not None and p.after_score is not None]
+    if not pairs:
+        return None
+    return round(sum(after - before for before, after in pairs) / len(pairs), 2)
+
+
+def month_window(year: int, month: int) -> tuple[datetime, datetime]:
+    start = timezone.make_aware(datetime(year, month, 1))
+    end = (start + timedelta(days=32)).replace(day=1)
+    return start, end
+
+
+def upcoming(viewer: User | AnonymousUser) -> QuerySet[Activity]:
+    return activity_list(viewer=viewer).filter(ends_at__gte=timezone.now())

@@ -1,0 +1,146 @@
+"""The activity pages: the calendar, the agenda in the activity's time zone, and the forms of
+those who run an activity."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from renkei.activities import services
+from renkei.activities.models import Activity
+from renkei.places.models import Contact
+
+pytestmark = pytest.mark.django_db
+
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+
+
+def test_calendar_and_activity_pages(client, demo):
+    html = client.get("/activities/").content.decode()
+    assert "Technical Deep Dive on Compact Cities" in html and "2016-11" in html
+    html = client.get("/activities/wuf11-jica-kamaishi-session/").content.decode()
+    assert "Reiko Fujihara" in html and "Europe/Warsaw" in html and "13:30" in html
+
+
+def test_activity_and_participants_in_the_browser_forms(client, demo, officer, anonymous):
+    assert client.get("/activities/new/").status_code == 403
+    client.force_login(officer)
+    bad = client.post("/activities/new/", {"kind": "study_tour", "title_en": "Tour", "starts_at": "soon",
+                                           "ends_at": "2027-02-03T17:00", "timezone": "Asia/Tokyo"})
+    assert "use a date and time like" in bad.content.decode()
+    backwards = client.post("/activities/new/", {"kind": "study_tour", "title_en": "Tour", "timezone": "Asia/Tokyo",
+                                                 "starts_at": "2027-02-03T09:00", "ends_at": "2027-02-01T09:00"})
+    assert "must end after it starts" in backwards.content.decode()
+    ok = client.post("/activities/new/", {"kind": "study_tour", "title_en": "Study tour to Toyama",
+                                          "timezone": "Asia/Tokyo", "starts_at": "2027-02-01T09:00",
+                                          "ends_at": "2027-02-03T17:00", "partnership": "toyama-world-bank-cpp"})
+    assert ok.status_code == 302
+    tour = Activity.objects.get(title__en="Study tour to Toyama")
+    assert tour.starts_at.hour == 0 and tour.partnership.slug == "toyama-world-bank-cpp"  # 09:00 Tokyo = 00:00 UTC
+    client.post(f"/activities/{tour.slug}/participants/", {"name": "Officer A", "attended": "1", "before": "2",
+                                                          "after": "4", "adopted_later": "Bus priority lanes"})
+    client.post(f"/activities/{tour.slug}/participants/", {"name": "Officer B", "before": "9", "after": "4"})
+    assert list(tour.participants.values_list("name", flat=True)) == ["Officer A"]
+    html = client.get(f"/activities/{tour.slug}/").content.decode()
+    assert "Bus priority lanes" in html and "average learning gain" in html
+
+
+def test_participant_list_is_shown_only_to_those_who_run_the_activity(client, demo, officer):
+    from renkei.accounts.models import Role
+    from renkei.accounts.tests.factories import UserFactory
+    from renkei.places.models import Place
+
+    session = Activity.objects.get(slug="wuf11-jica-kamaishi-session")
+    services.participant_add(actor=officer, activity=session, data={"name": "Private Person"})
+    outsider = UserFactory(roles=[Role.FOCAL_POINT], places=[Place.objects.get(slug="essen")])
+    client.force_login(outsider)
+    assert "Private Person" not in client.get(f"/activities/{session.slug}/").content.decode()
+    assert client.post(f"/activities/{session.slug}/participants/", {"name": "Intruder"}).status_code == 403
+    client.force_login(officer)
+    assert "Private Person" in client.get(f"/activities/{session.slug}/").content.decode()
+
+
+def test_activity_page_shows_the_agenda_by_day_in_the_activitys_time_zone(client, deep_dive, settings):
+    settings.TIME_ZONE = "UTC"
+    html = client.get(f"/activities/{deep_dive.slug}/").content.decode()
+    assert html.count('class="agenda-day"') == 5
+    assert "10:00–11:30" in html and "Signing of the Memorandum of Understanding" in html  # Tokyo, not UTC
+    assert "Times are in Asia/Tokyo" in html
+    assert "Masashi Mori" in html and "Mayor of Toyama City" in html
+    assert "Add the session" not in html  # visitors do not get the form
+    client.post("/i18n/setlang/", {"language": "ja", "next": "/"})
+    html = client.get(f"/activities/{deep_dive.slug}/").content.decode()
+    assert "シティ・パートナーシップ・プログラムに関する覚書の署名" in html and "2016年11月3日" in html
+
+
+def test_the_agenda_hides_speakers_who_did_not_consent_from_visitors(client, demo, officer):
+    Contact.objects.filter(name="Eri Hosoe").update(public_consent=False)
+    assert "Eri Hosoe" not in client.get("/activities/wuf11-jica-kamaishi-session/").content.decode()
+    client.force_login(officer)
+    assert "Eri Hosoe" in client.get("/activities/wuf11-jica-kamaishi-session/").content.decode()
+
+
+def test_session_form_on_the_activity_page(client, deep_dive, toyama_focal_point):
+    url = f"/activities/{deep_dive.slug}/sessions/"
+    client.force_login(toyama_focal_point)
+    html = client.get(f"/activities/{deep_dive.slug}/").content.decode()
+    assert "Add the session" in html and 'min="2016-10-30T09:00"' in html
+    outside = client.post(url, {"title_en": "Late dinner", "starts_at": "2016-11-04T19:00",
+                                "ends_at": "2016-11-04T21:00"})
+    assert outside.status_code == 200
+    text = outside.content.decode()
+    assert 'href="/activities/" aria-current="page"' in text
+    assert "Starts: must be within the activity, 2016-10-30 09:00 – 2016-11-04 17:00 (Asia/Tokyo)" in text
+    assert 'value="Late dinner"' in text  # what was typed stays in the form
+    backwards = client.post(url, {"title_en": "Panel", "starts_at": "2016-11-02T11:00", "ends_at": "2016-11-02T10:00"})
+    assert "Ends: A session must end after it starts." in backwards.content.decode()
+    garbled = client.post(url, {"title_en": "Panel", "starts_at": "tomorrow", "ends_at": "2016-11-02T10:00"})
+    assert "Starts: use a date and time like 2026-03-31T09:00" in garbled.content.decode()
+    unknown = client.post(url, {"title_en": "Panel", "starts_at": "2016-11-02T09:00", "ends_at": "2016-11-02T10:00",
+                                "speakers": "Masashi Mori | moderator\nNo Such Person"})
+    assert "line 2: no contact is called “No Such Person”" in unknown.content.decode()
+    assert deep_dive.sessions.count() == 5
+    ok = client.post(url, {"title_en": "Panel on light rail", "title_ja": "ライトレールに関するパネル",
+                           "starts_at": "2016-11-02T09:00", "ends_at": "2016-11-02T10:30", "room": "Hall B",
+                           "speakers": "Masashi Mori | moderator\nYasusuke Tsukagoshi"})
+    assert ok.status_code == 302 and ok["Location"] == f"/activities/{deep_dive.slug}/"
+    session = deep_dive.sessions.get(title__en="Panel on light rail")
+    assert session.starts_at == datetime(2016, 11, 2, 0, 0, tzinfo=ZoneInfo("UTC"))  # typed in Tokyo time
+    assert [(s.contact.name, s.role) for s in session.speakers.all()] == [("Masashi Mori", "moderator"),
+                                                                          ("Yasusuke Tsukagoshi", "speaker")]
+    html = client.get(f"/activities/{deep_dive.slug}/").content.decode()
+    assert "09:00–10:30" in html and "Hall B" in html
+
+
+def test_session_form_permissions(client, deep_dive, focal_point, reviewer, officer):
+    url = f"/activities/{deep_dive.slug}/sessions/"
+    data = {"title_en": "Panel", "starts_at": "2016-11-02T09:00", "ends_at": "2016-11-02T10:00"}
+    anonymous = client.post(url, data)
+    assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]
+    for user in (focal_point, reviewer):
+        client.force_login(user)
+        assert client.post(url, data).status_code == 403
+        assert "Add the session" not in client.get(f"/activities/{deep_dive.slug}/").content.decode()
+    client.force_login(officer)
+    assert client.get(url).status_code == 405
+    assert client.post("/activities/nowhere/sessions/", data).status_code == 404
+    assert client.post(url, data).status_code == 302
+    assert deep_dive.sessions.count() == 6
+
+
+def test_a_new_activity_with_its_title_in_japanese_only(client, demo, officer):
+    client.force_login(officer)
+    page = client.get("/activities/new/").content.decode()
+    assert 'name="title_en"' in page and 'name="title_ja"' in page and 'name="description_ja"' in page
+    untitled = client.post("/activities/new/", {"kind": "workshop", "timezone": "Asia/Tokyo",
+                                                "starts_at": "2027-02-01T09:00", "ends_at": "2027-02-01T17:00"})
+    assert "is required (in at least one language)" in untitled.content.decode()
+    ok = client.post("/activities/new/", {"kind": "workshop", "title_ja": "防災ワークショップ",
+                                          "timezone": "Asia/Tokyo", "starts_at": "2027-02-01T09:00",
+                                          "ends_at": "2027-02-01T17:00", "description_ja": "釜石市で開催"})
+    assert ok.status_code == 302
+    workshop = Activity.objects.get(title__ja="防災ワークショップ")
+    assert workshop.title == {"ja": "防災ワークショップ"} and workshop.description == {"ja": "釜石市で開催"}
+    assert "防災ワークショップ" in client.get(ok["Location"]).content.decode()
+    assert "防災ワークショップ" in client.get("/activities/").content.decode()

@@ -1,0 +1,144 @@
+"""The learning activity pages: the calendar, one activity with its agenda, the iCalendar files,
+and the forms of those who run activities."""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from renkei.activities import selectors, services
+from renkei.activities.calendar import to_ics
+from renkei.activities.forms import ActivityForm, SessionForm, on_form_fields
+from renkei.activities.permissions import can_create_activity, can_manage_activity
+from renkei.core.errors import ApplicationError, NotAllowed, NotFound
+from renkei.core.text import pick_language
+from renkei.partnerships.selectors import partnership_list
+
+
+def calendar(request):
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+        month = int(request.GET.get("month", today.month))
+        first = date(year, month, 1)
+    except ValueError:
+        first = today.replace(day=1)
+    by_month: dict[str, list] = {}
+    for a in selectors.activity_list(viewer=request.user):
+        by_month.setdefault(a.starts_at.astimezone(ZoneInfo(a.timezone)).strftime("%Y-%m"), []).append(a)
+    return render(request, "activities/calendar.html", {"months": sorted(by_month.items(), reverse=True),
+                                                        "first": first})
+
+
+def _activity(request, slug):
+    try:
+        return selectors.activity_get(viewer=request.user, slug=slug)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+def _activity_page(request, activity, session_form=None):
+    local = ZoneInfo(activity.timezone)
+    can_manage = can_manage_activity(request.user, activity)
+    speakers = activity.speakers.filter(session__isnull=True).select_related("contact__organisation")
+    return render(request, "activities/activity.html", {
+        "a": activity, "starts": activity.starts_at.astimezone(local), "ends": activity.ends_at.astimezone(local),
+        "speakers": selectors.visible_speakers(speakers, request.user),
+        "agenda": selectors.agenda(activity, viewer=request.user),
+        "gain": selectors.learning_gain(activity), "participants": activity.participants.count(),
+        "description": pick_language(activity.description),
+        "participant_list": activity.participants.all() if can_manage else [],
+        "can_run": can_manage,
+        "session_form": (session_form or SessionForm(activity=activity)) if can_manage else None,
+    })
+
+
+def activity_detail(request, slug):
+    return _activity_page(request, _activity(request, slug))
+
+
+@login_required
+@require_POST
+def session_add(request, slug):
+    """Add a session to the agenda; refused input re-renders the page with the errors on their fields."""
+    activity = _activity(request, slug)
+    if not can_manage_activity(request.user, activity):
+        raise PermissionDenied
+    form = SessionForm(request.POST, activity=activity)
+    if form.is_valid():
+        try:
+            services.session_add(actor=request.user, activity=activity, data=form.session_input(),
+                                 speakers=services.speakers_from_lines(form.cleaned_data["speakers"]))
+        except NotAllowed as exc:
+            raise PermissionDenied from exc
+        except ApplicationError as exc:
+            form.add_service_errors(on_form_fields(exc.errors), exc.message)
+        else:
+            messages.success(request, _("The session was added to the agenda."))
+            return redirect("activities:detail", slug=activity.slug)
+    messages.error(request, _("The session was not saved: please correct the errors in its form."))
+    return _activity_page(request, activity, session_form=form)
+
+
+def _ics(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def activity_ics(request, slug):
+    activity = _activity(request, slug)
+    return _ics(to_ics([activity], host=request.get_host()), f"{activity.slug}.ics")
+
+
+def feed_ics(request):
+    return _ics(to_ics(selectors.activity_list(viewer=request.user), host=request.get_host()),
+                "renkei-activities.ics")
+
+
+def activity_new(request):
+    if not request.user.is_authenticated or not can_create_activity(request.user):
+        raise PermissionDenied
+    partnerships = partnership_list(viewer=request.user)
+    form = ActivityForm(request.POST if request.method == "POST" else None, partnerships=partnerships)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = services.activity_create(actor=request.user, data=form.activity_input())
+        except ApplicationError as exc:
+            form.add_service_errors(on_form_fields(exc.errors), exc.message)
+        else:
+            messages.success(request, _("The activity was created."))
+            return redirect("activities:detail", slug=activity.slug)
+    return render(request, "activities/activity_new.html", {"form": form})
+
+
+def participant_add(request, slug):
+    if request.method != "POST" or not request.user.is_authenticated:
+        raise PermissionDenied
+    activity = _activity(request, slug)
+
+    def score(field):
+        raw = request.POST.get(field, "").strip()
+        return int(raw) if raw.isdigit() else None
+
+    try:
+        services.participant_add(actor=request.user, activity=activity, data={
+            "name": request.POST.get("name", ""), "attended": request.POST.get("attended") == "1",
+            "before_score": score("before"), "after_score": score("after"),
+            "adopted_later": request.POST.get("adopted_later", "")})
+    except NotAllowed as exc:
+        raise PermissionDenied from exc
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The participant was recorded."))
+    return redirect("activities:detail", slug=slug)
