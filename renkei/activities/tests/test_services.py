@@ -146,8 +146,8 @@ def test_a_new_activity_keeps_its_partnership_from_looking_dormant(officer):
     from renkei.partnerships.services import partnership_create
     from renkei.places.tests.factories import PlaceFactory
 
-    p = partnership_create(actor=officer, title_en="A–B", kind="bilateral",
-                           members=[{"place": PlaceFactory()}, {"place": PlaceFactory()}])
+    p = partnership_create(actor=officer, data={"title": {"en": "A–B"}, "kind": "bilateral",
+                                                "members": [{"place": PlaceFactory()}, {"place": PlaceFactory()}]})
     p.last_activity_on = date(2020, 1, 1)
     p.save()
     services.activity_create(actor=officer, data={
