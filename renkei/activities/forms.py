@@ -102,7 +102,7 @@ class ActivityForm(TitleFields, FieldsetForm):
 
     def __init__(self, *args, partnerships=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["partnership"].choices = [("", "—"), *[(p.slug, p.title) for p in partnerships]]
+        self.fields["partnership"].choices = [("", "—"), *[(p.slug, p.title_text) for p in partnerships]]
         self.groups = [(gettext("New learning activity"), [
             "kind", "partnership", "title_en", "title_ja", "starts_at", "ends_at", "timezone", "venue", "room",
             "online_url", "description_en", "description_ja"])]

@@ -297,6 +297,7 @@ def test_focal_point_adds_changes_and_removes_a_need(focal_point, place):
     assert need == {
         "id": need["id"], "place": "testville", "theme": "zz-waste", "theme_name": "Solid waste",
         "priority": 4, "description": {"en": "Sorting", "ja": "分別"}, "evidence": ["https://example.org/plan.pdf"],
+        "version": 1,
     }
     assert client.get(f"{API}/needs/{need['id']}").json() == need
 
