@@ -7,6 +7,7 @@ from datetime import datetime
 from ninja import Field, Schema
 
 from renkei.activities.services import SessionIn
+from renkei.core.inputs import Moment
 from renkei.core.schemas import PageQuery
 
 
@@ -54,8 +55,8 @@ class ActivityPage(Schema):
 
 
 class ActivityQuery(PageQuery):
-    start: datetime | None = Field(None, description="only activities that end at or after this time")
-    end: datetime | None = Field(None, description="only activities that start before this time")
+    start: Moment | None = Field(None, description="only activities that end at or after this time")
+    end: Moment | None = Field(None, description="only activities that start before this time")
 
 
 class SessionSpeakerIn(Schema):
@@ -66,6 +67,6 @@ class SessionSpeakerIn(Schema):
 class SessionApiIn(SessionIn):
     """A session as the API takes it: times without an offset are in the activity's time zone."""
 
-    starts_at: datetime | None = Field(None, description="inside the activity; without an offset, in the "
+    starts_at: Moment | None = Field(None, description="inside the activity; without an offset, in the "
                                                          "activity's time zone")
     speakers: list[SessionSpeakerIn] = []

@@ -10,10 +10,11 @@ schema can be the service input itself.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from datetime import datetime, timedelta
+from typing import Annotated, Any, TypeVar
 
 from django.utils.translation import gettext as _
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict
 from pydantic import ValidationError as PydanticError
 
 from renkei.core.errors import ApplicationError, ErrorCollector
@@ -116,4 +117,19 @@ def reject_nul(value: Any) -> Any:
     return value
 
 
-__all__ = ["ApplicationError", "ErrorCollector", "Input", "collect", "message", "parse", "reject_nul"]
+def reasonable_moment(value: Any) -> Any:
+    """A date and time between the years 1900 and 2200 whose offset, if any, is a real one (−12:00 to
+    +14:00): anything else is a typing mistake, and some of it no database can store."""
+    if isinstance(value, datetime):
+        if not 1900 <= value.year <= 2200:
+            raise ValueError(_("must be between the years 1900 and 2200"))
+        offset = value.utcoffset()
+        if offset is not None and not timedelta(hours=-12) <= offset <= timedelta(hours=14):
+            raise ValueError(_("has a time-zone offset no place uses (from -12:00 to +14:00)"))
+    return value
+
+
+Moment = Annotated[datetime, AfterValidator(reasonable_moment)]
+
+__all__ = ["ApplicationError", "ErrorCollector", "Input", "Moment", "collect", "message", "parse", "reasonable_moment",
+           "reject_nul"]

@@ -7,7 +7,8 @@ import io
 import pytest
 import schemathesis
 from django.core.management import call_command
-from django.db import transaction
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -29,6 +30,10 @@ def demo(django_db_setup, django_db_blocker):
     from renkei.accounts.models import Role
     from renkei.accounts.services import api_token_create, user_create
 
+    # Requests go straight to the WSGI application, whose end-of-request signal would close the
+    # test's database connection (Django's own test client disconnects it the same way).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     with django_db_blocker.unblock():
         block = transaction.atomic()
         block.__enter__()
@@ -39,6 +44,8 @@ def demo(django_db_setup, django_db_blocker):
         finally:
             transaction.set_rollback(True)
             block.__exit__(None, None, None)
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
 
 
 @pytest.mark.parametrize("as_admin", [False, True], ids=["anonymous", "token"])

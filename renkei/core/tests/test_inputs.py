@@ -61,3 +61,18 @@ def test_error_collector_raises_everything_it_found():
         errors.raise_if_any()
     assert caught.value.errors == {"name": ["is required"], "needs.0.theme": ["unknown"]}
     assert caught.value.message == "name: is required"
+
+
+def test_a_moment_is_within_two_centuries_and_a_real_offset():
+    from datetime import datetime
+
+    from renkei.core.inputs import Moment
+
+    class When(Input):
+        at: Moment
+
+    assert parse(When, {"at": "2026-12-06T09:00+09:00"}).at == datetime.fromisoformat("2026-12-06T09:00+09:00")
+    for bad in ("0180-01-28T07:38:22-21:01", "2026-12-06T09:00-21:01", "9999-01-01T00:00Z"):
+        with pytest.raises(ApplicationError) as caught:
+            parse(When, {"at": bad})
+        assert "at" in caught.value.errors
