@@ -124,10 +124,8 @@ def _checked(data: ProductChange | Mapping[str, Any], *, instance: Product | Non
     """The product's input, its fields and its links; every problem goes into ``errors``."""
     model = ProductNew if instance is None else ProductChange
     item = None
-    try:
+    with errors.collecting():
         item = parse(model, data)
-    except ApplicationError as exc:
-        errors.absorb(exc)
     if item is None:
         values = _raw(data)
     elif instance is None:
@@ -456,10 +454,8 @@ def request_create(*, actor: Actor, place: Place, data: RequestNew | Mapping[str
         raise NotAllowed(_("You may ask only for a place you act for."))
     errors = ErrorCollector()
     item = None
-    try:
+    with errors.collecting():
         item = parse(RequestNew, _given(data, fields))
-    except ApplicationError as exc:
-        errors.absorb(exc)
     raw = _raw(_given(data, fields)) if item is None else {}
     try:
         names = item.themes if item is not None else _names(raw["themes"]) if raw.get("themes") else None

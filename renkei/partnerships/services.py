@@ -313,15 +313,11 @@ def agreement_add(*, actor: User | AnonymousUser, partnership: Partnership, data
     if not can_manage(actor, partnership):
         raise NotAllowed(_("You may not add agreements to this partnership."))
     errors = ErrorCollector()
-    try:
+    with errors.collecting():
         data = parse(AgreementIn, data)
-    except ApplicationError as exc:
-        errors.absorb(exc)
     if document is not None:
-        try:
+        with errors.collecting():
             check_upload(document, "document", allowed=AGREEMENT_FILE_TYPES)
-        except ApplicationError as exc:
-            errors.absorb(exc)
     themes = _themes(data.themes, errors) if isinstance(data, AgreementIn) else []
     errors.raise_if_any()
     agreement = Agreement.objects.create(
