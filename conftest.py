@@ -54,6 +54,39 @@ def no_role_user(db):
 
 
 @pytest.fixture
+def superuser(db):
+    """A staff superuser with the administrator role: the one who uses the Django admin."""
+    return UserFactory(username="boss", is_staff=True, is_superuser=True, roles=[Role.ADMINISTRATOR])
+
+
+@pytest.fixture
+def staff_client(client, superuser):
+    """The test client, signed in as the superuser."""
+    client.force_login(superuser)
+    return client
+
+
+@pytest.fixture
+def partnerships_demo(db):
+    """The demo places, programmes and partnerships."""
+    from renkei.partnerships.demo import partnerships_demo_load
+    from renkei.places.demo import demo_load
+    from renkei.programmes.demo import programmes_demo_load
+
+    demo_load()
+    programmes_demo_load()
+    partnerships_demo_load()
+
+
+@pytest.fixture
+def activities_demo(partnerships_demo):
+    """The demo partnerships with their learning activities."""
+    from renkei.activities.demo import activities_demo_load
+
+    activities_demo_load()
+
+
+@pytest.fixture
 def anonymous():
     from django.contrib.auth.models import AnonymousUser
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 
 from renkei.activities.models import Activity, Session, Speaker
+from renkei.core.demo import sync
 from renkei.partnerships.models import Partnership
 from renkei.places.models import Contact, Organisation
 
@@ -32,21 +33,6 @@ WUF11_SPEAKERS = [("Atsutoshi Hirabayashi", "moderator"), ("Reiko Fujihara", "sp
                   ("Eri Hosoe", "speaker")]
 
 
-def _sync(model, lookup: dict, values: dict, *, find: dict | None = None):
-    """Create the row, or bring it in line with `values`, saving only when something differs.
-    ``find`` looks the row up when ``lookup`` cannot (a key inside a JSON field). Returns the row and
-    what happened: "created", "changed" or "" (nothing)."""
-    row = model.objects.filter(**(find or lookup)).first()
-    if row is None:
-        return model.objects.create(**lookup, **values), "created"
-    stale = [name for name, value in values.items() if getattr(row, name) != value]
-    if stale:
-        for name in stale:
-            setattr(row, name, values[name])
-        row.save()
-    return row, "changed" if stale else ""
-
-
 def _title(en: str, ja: str) -> dict[str, str]:
     return {"en": en, "ja": ja}
 
@@ -54,9 +40,9 @@ def _title(en: str, ja: str) -> dict[str, str]:
 def _session(activity, *, starts, ends, title_en: str, title_ja: str, room: str, speakers) -> int:
     """One agenda session with its speakers, in order; speakers already recorded for the activity as
     a whole move into the session."""
-    session, state = _sync(Session, {"activity": activity},
-                           {"title": _title(title_en, title_ja), "starts_at": starts, "ends_at": ends, "room": room},
-                           find={"activity": activity, "title__en": title_en})
+    session, state = sync(Session, {"activity": activity},
+                          {"title": _title(title_en, title_ja), "starts_at": starts, "ends_at": ends, "room": room},
+                          find={"activity": activity, "title__en": title_en})
     changed = bool(state)
     for position, (name, role) in enumerate(speakers):
         contact = Contact.objects.filter(name=name).first()
@@ -82,7 +68,7 @@ def activities_demo_load() -> int:
 
     tokyo, warsaw = ZoneInfo("Asia/Tokyo"), ZoneInfo("Europe/Warsaw")
     changed = 0
-    deep_dive, made = _sync(Activity, {"slug": "toyama-technical-deep-dive-2016"}, {
+    deep_dive, made = sync(Activity, {"slug": "toyama-technical-deep-dive-2016"}, {
         "kind": Activity.Kind.DEEP_DIVE,
         "title": _title("Technical Deep Dive on Compact Cities", "コンパクトシティに関するテクニカル・ディープダイブ"),
         "starts_at": datetime(2016, 10, 30, 9, 0, tzinfo=tokyo),
@@ -103,7 +89,7 @@ def activities_demo_load() -> int:
                 "countries and local cities in Japan")
     title_ja = "開発協力機関・パートナー国・日本の地方都市の三者連携によるレジリエントな地方都市づくり"
     starts, ends = datetime(2022, 6, 29, 13, 30, tzinfo=warsaw), datetime(2022, 6, 29, 15, 0, tzinfo=warsaw)
-    wuf, made = _sync(Activity, {"slug": "wuf11-jica-kamaishi-session"}, {
+    wuf, made = sync(Activity, {"slug": "wuf11-jica-kamaishi-session"}, {
         "kind": Activity.Kind.CONFERENCE, "title": _title(title_en, title_ja),
         "starts_at": starts, "ends_at": ends,
         "timezone": "Europe/Warsaw", "venue": "World Urban Forum 11", "room": "Multifunction Hall Room 13",

@@ -4,11 +4,10 @@ and participants. The tables keep the names they had inside ``partnerships``."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from renkei.core.models import TimeStampedModel
-from renkei.core.text import pick_language
+from renkei.core.models import TimeStampedModel, Titled
 
 
-class Activity(TimeStampedModel):
+class Activity(Titled, TimeStampedModel):
     """A learning activity: study tour, technical deep dive, workshop, training, conference session…"""
 
     class Kind(models.TextChoices):
@@ -46,15 +45,8 @@ class Activity(TimeStampedModel):
         verbose_name = _("learning activity")
         verbose_name_plural = _("learning activities")
 
-    def __str__(self) -> str:
-        return self.title_text
 
-    @property
-    def title_text(self) -> str:
-        return pick_language(self.title)
-
-
-class Session(TimeStampedModel):
+class Session(Titled, TimeStampedModel):
     """One slot of an activity's agenda: a talk, a panel, a visit. Inside the activity's span."""
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="sessions",
@@ -73,13 +65,6 @@ class Session(TimeStampedModel):
         ]
         verbose_name = _("session")
         verbose_name_plural = _("sessions")
-
-    def __str__(self) -> str:
-        return self.title_text
-
-    @property
-    def title_text(self) -> str:
-        return pick_language(self.title)
 
 
 class Speaker(models.Model):

@@ -9,7 +9,8 @@ Every message is written for people and goes through gettext.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Iterable, Iterator
 
 from django.utils.functional import Promise
 
@@ -78,6 +79,14 @@ class ErrorCollector(dict):
             self.extend(exc.errors, prefix=prefix)
         else:
             self.add(prefix.rstrip(".") or "", exc.message)
+
+    @contextlib.contextmanager
+    def collecting(self, *, prefix: str = "") -> Iterator[None]:
+        """Run a check whose ApplicationError is added here (under ``prefix``) instead of raised."""
+        try:
+            yield
+        except ApplicationError as exc:
+            self.absorb(exc, prefix=prefix)
 
     def error(self, cls: type[ApplicationError] = ApplicationError) -> ApplicationError:
         field, messages = next(iter(self.items()))

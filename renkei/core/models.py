@@ -3,6 +3,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from renkei.core.text import pick_language
+
 
 class TimeStampedModel(models.Model):
     """Creation/update times and a version number for optimistic locking.
@@ -17,6 +19,44 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class Translated:
+    """A read-only attribute: the text of a bilingual JSON field (``{"en": …, "ja": …}``) in the
+    reader's language, e.g. ``title_text = Translated("title")``. Not a column: no migration."""
+
+    def __init__(self, field: str) -> None:
+        self.field = field
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        return pick_language(getattr(instance, self.field))
+
+
+class Localized:
+    """A read-only attribute: the Japanese column for Japanese readers when it is filled, else the
+    English one, e.g. ``name = Localized("name_en", "name_ja")`` (models with column pairs)."""
+
+    def __init__(self, english: str, japanese: str) -> None:
+        self.english, self.japanese = english, japanese
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        return localized(getattr(instance, self.english), getattr(instance, self.japanese))
+
+
+class Titled(models.Model):
+    """A model whose ``title`` is bilingual text: ``title_text`` reads it and names the object."""
+
+    title_text = Translated("title")
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.title_text
 
 
 class AuditEntry(models.Model):

@@ -6,7 +6,9 @@ Applications, agreements and knowledge products all accept files; each passes it
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -95,3 +97,19 @@ def stored_file_response(stored, filename: str, *, inline: bool = False):
     except OSError:  # FileNotFoundError included
         return None
     return FileResponse(handle, as_attachment=not inline, filename=filename)
+
+
+@contextlib.contextmanager
+def removed_on_failure(storage=None) -> Iterator[list[str]]:
+    """A list for the names of the files stored inside the block: when the block fails (its
+    transaction rolled back), those files are deleted again, so no file outlives its row."""
+    if storage is None:
+        from django.core.files.storage import default_storage as storage
+    stored: list[str] = []
+    try:
+        yield stored
+    except BaseException:
+        for name in stored:
+            with contextlib.suppress(OSError):
+                storage.delete(name)
+        raise

@@ -5,11 +5,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from renkei.core.models import TimeStampedModel
-from renkei.core.text import pick_language
+from renkei.core.models import TimeStampedModel, Titled, Translated
 
 
-class Product(TimeStampedModel):
+class Product(Titled, TimeStampedModel):
     class Kind(models.TextChoices):
         KNOWLEDGE_NOTE = "knowledge_note", _("Knowledge note")
         CASE_STUDY = "case_study", _("Case study")
@@ -76,25 +75,13 @@ class Product(TimeStampedModel):
     editors = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="knowledge_edited",
                                      verbose_name=_("co-authors who may edit"))
 
+    summary_text = Translated("summary")
+    preconditions_text = Translated("preconditions")
+
     class Meta:
         ordering = ["-published_on", "-id"]
         verbose_name = _("knowledge product")
         verbose_name_plural = _("knowledge products")
-
-    def __str__(self) -> str:
-        return self.title_text
-
-    @property
-    def title_text(self) -> str:
-        return pick_language(self.title)
-
-    @property
-    def summary_text(self) -> str:
-        return pick_language(self.summary)
-
-    @property
-    def preconditions_text(self) -> str:
-        return pick_language(self.preconditions)
 
     @property
     def language_list(self) -> list[str]:
@@ -220,7 +207,7 @@ class IndexJob(models.Model):
         return round(100 * self.done / self.total) if self.total else 0
 
 
-class KnowledgeRequest(TimeStampedModel):
+class KnowledgeRequest(Titled, TimeStampedModel):
     """A city asks for help ("we need help reducing non-revenue water")."""
 
     class Status(models.TextChoices):
@@ -243,21 +230,12 @@ class KnowledgeRequest(TimeStampedModel):
     partnership = models.ForeignKey("partnerships.Partnership", null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="knowledge_requests", verbose_name=_("became the partnership"))
 
+    description_text = Translated("description")
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("knowledge request")
         verbose_name_plural = _("knowledge requests")
-
-    def __str__(self) -> str:
-        return self.title_text
-
-    @property
-    def title_text(self) -> str:
-        return pick_language(self.title)
-
-    @property
-    def description_text(self) -> str:
-        return pick_language(self.description)
 
 
 class RequestAnswer(models.Model):

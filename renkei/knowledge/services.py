@@ -28,7 +28,7 @@ from renkei.core.errors import ApplicationError, Conflict, ErrorCollector, NotAl
 from renkei.core.inputs import parse
 from renkei.core.models import AuditEntry
 from renkei.core.slugs import unique_slug
-from renkei.core.uploads import IMAGE_EXTENSIONS, LIBRARY_TYPES, Upload, check_upload
+from renkei.core.uploads import IMAGE_EXTENSIONS, LIBRARY_TYPES, Upload, check_upload, removed_on_failure
 from renkei.knowledge import events, permissions
 from renkei.knowledge.inputs import LANGUAGE_CODES as LANGUAGE_CODES
 from renkei.knowledge.inputs import (
@@ -124,10 +124,8 @@ def _checked(data: ProductChange | Mapping[str, Any], *, instance: Product | Non
     """The product's input, its fields and its links; every problem goes into ``errors``."""
     model = ProductNew if instance is None else ProductChange
     item = None
-    try:
+    with errors.collecting():
         item = parse(model, data)
-    except ApplicationError as exc:
-        errors.absorb(exc)
     if item is None:
         values = _raw(data)
     elif instance is None:
@@ -295,27 +293,22 @@ def product_create(*, actor: Actor, data: ProductNew | Mapping[str, Any], files:
     prepared = prepare_files(list(files))
     if item.slug and Product.objects.filter(slug=item.slug).exists():
         raise ApplicationError(_("another product already has this URL name"), field="slug")
-    stored: list[str] = []
-    try:
-        with transaction.atomic():
-            title = fields["title"]
-            product = Product(**fields, status=status,
-                              slug=item.slug or unique_slug(Product, title.get("en") or next(iter(title.values())),
-                                                            fallback="product"),
-                              created_by=_user(actor))
-            if status == Product.Status.PUBLISHED and product.published_on is None:
-                product.published_on = timezone.localdate()
-            product.languages = languages_of(product)
-            product.save()
-            _apply_relations(product, relations, fields)
-            _store_files(product, prepared, actor, stored)
-            audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=product,
-                         changes={"title": [None, product.title], "kind": [None, product.kind],
-                                  "files": [None, [info["name"] for _u, info in prepared]]})
-            hooks.emit(events.PRODUCT_CHANGED, product_id=product.pk)
-    except Exception:
-        forget_files(stored)
-        raise
+    with removed_on_failure() as stored, transaction.atomic():
+        title = fields["title"]
+        product = Product(**fields, status=status,
+                          slug=item.slug or unique_slug(Product, title.get("en") or next(iter(title.values())),
+                                                        fallback="product"),
+                          created_by=_user(actor))
+        if status == Product.Status.PUBLISHED and product.published_on is None:
+            product.published_on = timezone.localdate()
+        product.languages = languages_of(product)
+        product.save()
+        _apply_relations(product, relations, fields)
+        _store_files(product, prepared, actor, stored)
+        audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=product,
+                     changes={"title": [None, product.title], "kind": [None, product.kind],
+                              "files": [None, [info["name"] for _u, info in prepared]]})
+        hooks.emit(events.PRODUCT_CHANGED, product_id=product.pk)
     return product
 
 
@@ -398,21 +391,16 @@ def files_add(*, actor: Actor, product: Product, files: Iterable[Upload]) -> lis
     if not files:
         raise ApplicationError(_("Choose a file."), field="files")
     prepared = prepare_files(files, already=product.files.count())
-    stored: list[str] = []
-    try:
-        with transaction.atomic():
-            product = _locked(product)
-            if product.files.count() + len(prepared) > MAX_FILES_PER_PRODUCT:  # files added meanwhile
-                raise ApplicationError(_("A product holds at most %(n)s files.") % {"n": MAX_FILES_PER_PRODUCT},
-                                       field="files")
-            items = _store_files(product, prepared, actor, stored)
-            Product.objects.filter(pk=product.pk).update(version=F("version") + 1, updated_at=timezone.now())
-            audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=product,
-                         changes={"files": [None, [i.name for i in items]]})
-            hooks.emit(events.PRODUCT_CHANGED, product_id=product.pk)
-    except Exception:
-        forget_files(stored)
-        raise
+    with removed_on_failure() as stored, transaction.atomic():
+        product = _locked(product)
+        if product.files.count() + len(prepared) > MAX_FILES_PER_PRODUCT:  # files added meanwhile
+            raise ApplicationError(_("A product holds at most %(n)s files.") % {"n": MAX_FILES_PER_PRODUCT},
+                                   field="files")
+        items = _store_files(product, prepared, actor, stored)
+        Product.objects.filter(pk=product.pk).update(version=F("version") + 1, updated_at=timezone.now())
+        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=product,
+                     changes={"files": [None, [i.name for i in items]]})
+        hooks.emit(events.PRODUCT_CHANGED, product_id=product.pk)
     return items
 
 
@@ -466,10 +454,8 @@ def request_create(*, actor: Actor, place: Place, data: RequestNew | Mapping[str
         raise NotAllowed(_("You may ask only for a place you act for."))
     errors = ErrorCollector()
     item = None
-    try:
+    with errors.collecting():
         item = parse(RequestNew, _given(data, fields))
-    except ApplicationError as exc:
-        errors.absorb(exc)
     raw = _raw(_given(data, fields)) if item is None else {}
     try:
         names = item.themes if item is not None else _names(raw["themes"]) if raw.get("themes") else None

@@ -9,6 +9,7 @@ from datetime import date
 
 from django.db import transaction
 
+from renkei.core.demo import sync
 from renkei.partnerships.models import Action, Agreement, Member, Objective, Partnership, Pilot, StatusChange
 from renkei.places.models import Organisation, Place, Theme
 
@@ -75,20 +76,6 @@ PARTNERSHIPS = [
 ]
 
 
-def _sync(model, lookup: dict, values: dict):
-    """Create the row, or bring it in line with `values`, saving only when something differs.
-    Returns the row and what happened: "created", "changed" or "" (nothing)."""
-    row = model.objects.filter(**lookup).first()
-    if row is None:
-        return model.objects.create(**lookup, **values), "created"
-    stale = [name for name, value in values.items() if getattr(row, name) != value]
-    if stale:
-        for name in stale:
-            setattr(row, name, values[name])
-        row.save()
-    return row, "changed" if stale else ""
-
-
 @transaction.atomic
 def partnerships_demo_load() -> int:
     from renkei.programmes.models import Application, Programme
@@ -96,7 +83,7 @@ def partnerships_demo_load() -> int:
     changed = 0
     for row in PARTNERSHIPS:
         programme = Programme.objects.filter(slug=row.get("programme")).first() if row.get("programme") else None
-        p, state = _sync(Partnership, {"slug": row["slug"]}, {
+        p, state = sync(Partnership, {"slug": row["slug"]}, {
             "title": row["title"], "kind": row["kind"], "status": row["status"],
             "programme": programme, "description": row["description"], "starts_on": row["starts_on"],
             "last_activity_on": row["last_activity_on"]})

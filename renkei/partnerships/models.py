@@ -2,11 +2,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from renkei.core.models import TimeStampedModel
+from renkei.core.models import TimeStampedModel, Titled, Translated
 from renkei.core.text import pick_language
 
 
-class Partnership(TimeStampedModel):
+class Partnership(Titled, TimeStampedModel):
     class Kind(models.TextChoices):
         BILATERAL = "bilateral", _("Bilateral (city–city)")
         TRIANGULAR = "triangular", _("Triangular (agency + Japanese city + partner city)")
@@ -36,21 +36,12 @@ class Partnership(TimeStampedModel):
     last_activity_on = models.DateField(_("last activity"), null=True, blank=True)
     is_published = models.BooleanField(_("published"), default=True)
 
+    description_text = Translated("description")
+
     class Meta:
         ordering = ["title__en", "id"]
         verbose_name = _("partnership")
         verbose_name_plural = _("partnerships")
-
-    def __str__(self) -> str:
-        return self.title_text
-
-    @property
-    def title_text(self) -> str:
-        return pick_language(self.title)
-
-    @property
-    def description_text(self) -> str:
-        return pick_language(self.description)
 
 
 class Member(models.Model):
@@ -151,7 +142,7 @@ class Objective(models.Model):
         return pick_language(self.text)
 
 
-class Action(models.Model):
+class Action(Titled):
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
         IN_PROGRESS = "in_progress", _("In progress")
@@ -169,11 +160,8 @@ class Action(models.Model):
     class Meta:
         ordering = ["due_on", "id"]
 
-    def __str__(self) -> str:
-        return pick_language(self.title)
 
-
-class Milestone(models.Model):
+class Milestone(Titled):
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="milestones")
     title = models.JSONField(default=dict)
     due_on = models.DateField()
@@ -182,11 +170,8 @@ class Milestone(models.Model):
     class Meta:
         ordering = ["due_on", "id"]
 
-    def __str__(self) -> str:
-        return pick_language(self.title)
 
-
-class Pilot(models.Model):
+class Pilot(Titled):
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
         RUNNING = "running", _("Running")
@@ -199,7 +184,4 @@ class Pilot(models.Model):
     budget_eur = models.DecimalField(_("budget (EUR)"), max_digits=14, decimal_places=2, null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PLANNED)
     results = models.JSONField(_("results"), default=dict, blank=True)
-
-    def __str__(self) -> str:
-        return pick_language(self.title)
 

@@ -313,15 +313,11 @@ def agreement_add(*, actor: User | AnonymousUser, partnership: Partnership, data
     if not can_manage(actor, partnership):
         raise NotAllowed(_("You may not add agreements to this partnership."))
     errors = ErrorCollector()
-    try:
+    with errors.collecting():
         data = parse(AgreementIn, data)
-    except ApplicationError as exc:
-        errors.absorb(exc)
     if document is not None:
-        try:
+        with errors.collecting():
             check_upload(document, "document", allowed=AGREEMENT_FILE_TYPES)
-        except ApplicationError as exc:
-            errors.absorb(exc)
     themes = _themes(data.themes, errors) if isinstance(data, AgreementIn) else []
     errors.raise_if_any()
     agreement = Agreement.objects.create(
@@ -344,17 +340,23 @@ def agreement_document_name(agreement: Agreement) -> str:
     return os.path.basename(agreement.document.name) if agreement.document else ""
 
 
+def _place_named(slug: str | None, *, field: str) -> Place | None:
+    """The place with this URL name (none asked, none given), else an error on ``field``."""
+    if slug is None:
+        return None
+    place = Place.objects.filter(slug=slug).first()
+    if place is None:
+        raise ApplicationError(_("no place has this URL name"), field=field)
+    return place
+
+
 @transaction.atomic
 def action_add(*, actor: User | AnonymousUser, partnership: Partnership, data: ActionIn | Mapping[str, Any]) -> Action:
     """An item of the action plan, under its objective (made the first time it is named)."""
     if not can_manage(actor, partnership):
         raise NotAllowed(_("You may not edit this action plan."))
     data = parse(ActionIn, data)
-    owner = None
-    if data.owner is not None:
-        owner = Place.objects.filter(slug=data.owner).first()
-        if owner is None:
-            raise ApplicationError(_("no place has this URL name"), field="owner")
+    owner = _place_named(data.owner, field="owner")
     obj, _created = Objective.objects.get_or_create(partnership=partnership, text={"en": data.objective},
                                                     defaults={"position": partnership.objectives.count()})
     item = Action.objects.create(objective=obj, title={"en": data.action}, owner=owner, due_on=data.due_on,
@@ -371,11 +373,7 @@ def pilot_add(*, actor: User | AnonymousUser, partnership: Partnership, data: Pi
     if not can_manage(actor, partnership):
         raise NotAllowed(_("You may not add pilots to this partnership."))
     data = parse(PilotIn, data)
-    location = None
-    if data.location is not None:
-        location = Place.objects.filter(slug=data.location).first()
-        if location is None:
-            raise ApplicationError(_("no place has this URL name"), field="location")
+    location = _place_named(data.location, field="location")
     pilot = Pilot.objects.create(partnership=partnership, title=compact(data.title), objective=compact(data.objective),
                                  location=location, budget_eur=data.budget_eur, status=data.status)
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=pilot, changes={"title": [None, pilot.title]})

@@ -2,8 +2,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from renkei.core.models import TimeStampedModel, localized
-from renkei.core.text import pick_language
+from renkei.core.models import Localized, TimeStampedModel, Translated
 
 
 class Level(models.TextChoices):
@@ -51,6 +50,9 @@ class Theme(models.Model):
     # search, theme suggestions and matching rebuild their copies of the taxonomy when it changes
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    name = Localized("name_en", "name_ja")
+    description = Localized("description_en", "description_ja")
+
     class Meta:
         ordering = ["position", "code"]
         verbose_name = _("theme")
@@ -58,14 +60,6 @@ class Theme(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def name(self) -> str:
-        return localized(self.name_en, self.name_ja)
-
-    @property
-    def description(self) -> str:
-        return localized(self.description_en, self.description_ja)
 
 
 class Place(TimeStampedModel):
@@ -105,6 +99,9 @@ class Place(TimeStampedModel):
     summary = models.JSONField(_("profile summary"), default=dict, blank=True, help_text=_("text per language"))
     is_published = models.BooleanField(_("published"), default=True, db_index=True)
 
+    name = Localized("name_en", "name_ja")
+    summary_text = Translated("summary")
+
     class Meta:
         ordering = ["name_en"]
         verbose_name = _("place")
@@ -115,14 +112,6 @@ class Place(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def name(self) -> str:
-        return localized(self.name_en, self.name_ja)
-
-    @property
-    def summary_text(self) -> str:
-        return pick_language(self.summary)
 
     @property
     def density(self) -> float | None:
@@ -149,6 +138,9 @@ class Organisation(TimeStampedModel):
     website = models.URLField(_("website"), blank=True)
     description = models.JSONField(_("description"), default=dict, blank=True)
 
+    name = Localized("name_en", "name_ja")
+    description_text = Translated("description")
+
     class Meta:
         ordering = ["name_en"]
         verbose_name = _("organisation")
@@ -156,14 +148,6 @@ class Organisation(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def name(self) -> str:
-        return localized(self.name_en, self.name_ja)
-
-    @property
-    def description_text(self) -> str:
-        return pick_language(self.description)
 
 
 class Contact(TimeStampedModel):
@@ -204,6 +188,8 @@ class Need(TimeStampedModel):
     )
     evidence = models.JSONField(_("evidence links"), default=list, blank=True)
 
+    text = Translated("description")
+
     class Meta:
         ordering = ["-priority", "id"]
         verbose_name = _("need")
@@ -211,10 +197,6 @@ class Need(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.place}: {self.theme}"
-
-    @property
-    def text(self) -> str:
-        return pick_language(self.description)
 
 
 class Expertise(TimeStampedModel):
@@ -226,6 +208,8 @@ class Expertise(TimeStampedModel):
     )
     evidence = models.JSONField(_("evidence links"), default=list, blank=True)
 
+    text = Translated("description")
+
     class Meta:
         ordering = ["-maturity", "id"]
         verbose_name = _("expertise")
@@ -233,7 +217,3 @@ class Expertise(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.place}: {self.theme}"
-
-    @property
-    def text(self) -> str:
-        return pick_language(self.description)

@@ -198,22 +198,23 @@ def theme_tree() -> list[tuple[Theme, list[Theme]]]:
     return tree
 
 
-def need_list(*, viewer: Viewer, place: Place | None = None, theme: str = "") -> QuerySet[Need]:
-    qs = Need.objects.filter(place__in=visible_places(viewer)).select_related("place", "theme")
+def _statements(model, *, viewer: Viewer, place: Place | None, theme: str) -> QuerySet:
+    """Needs or expertise of the places the viewer sees, of one place and under one theme when given."""
+    qs = model.objects.filter(place__in=visible_places(viewer)).select_related("place", "theme")
     if place is not None:
         qs = qs.filter(place=place)
     if theme:
         qs = qs.filter(theme_id__in=theme_and_descendant_ids(theme))
-    return qs.order_by("place__name_en", "-priority", "id")
+    return qs
+
+
+def need_list(*, viewer: Viewer, place: Place | None = None, theme: str = "") -> QuerySet[Need]:
+    return _statements(Need, viewer=viewer, place=place, theme=theme).order_by("place__name_en", "-priority", "id")
 
 
 def expertise_list(*, viewer: Viewer, place: Place | None = None, theme: str = "") -> QuerySet[Expertise]:
-    qs = Expertise.objects.filter(place__in=visible_places(viewer)).select_related("place", "theme")
-    if place is not None:
-        qs = qs.filter(place=place)
-    if theme:
-        qs = qs.filter(theme_id__in=theme_and_descendant_ids(theme))
-    return qs.order_by("place__name_en", "-maturity", "id")
+    return _statements(Expertise, viewer=viewer, place=place, theme=theme).order_by("place__name_en", "-maturity",
+                                                                                   "id")
 
 
 def dashboard_counts(*, viewer: Viewer) -> dict[str, int]:

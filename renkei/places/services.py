@@ -75,6 +75,17 @@ def _save_changes(obj: Model, values: dict[str, Any], fields: list[str]) -> dict
     return changes
 
 
+def _among_ancestors(instance, parent) -> bool:
+    """Whether ``instance`` is ``parent`` or above it: making ``parent`` its parent would make a loop."""
+    node, seen = parent, set()
+    while node is not None and node.pk not in seen:
+        if node.pk == instance.pk:
+            return True
+        seen.add(node.pk)
+        node = node.parent
+    return False
+
+
 # --- places -----------------------------------------------------------------------------------
 
 def _check_place_integrity(values: dict[str, Any], *, instance: Place | None) -> None:
@@ -94,14 +105,8 @@ def _check_place_integrity(values: dict[str, Any], *, instance: Place | None) ->
         errors.add("name", _("%(country)s already has a %(level)s named %(name)r")
                    % {"country": country, "level": level, "name": name})
     parent = values.get("parent", instance.parent if instance else None)
-    if parent is not None and instance is not None:
-        node, seen = parent, set()
-        while node is not None and node.pk not in seen:
-            if node.pk == instance.pk:
-                errors.add("parent", _("a place cannot be part of itself"))
-                break
-            seen.add(node.pk)
-            node = node.parent
+    if parent is not None and instance is not None and _among_ancestors(instance, parent):
+        errors.add("parent", _("a place cannot be part of itself"))
     errors.raise_if_any()
 
 
@@ -449,14 +454,8 @@ def _clean_theme(record: ThemeIn, *, partial: bool, instance: Theme | None) -> d
         out["parent"] = parent = Theme.objects.filter(code=ref).first() if ref else None
         if ref and parent is None:
             errors.add("parent", _("no theme with code %(code)r") % {"code": ref})
-        elif parent is not None and instance is not None:
-            node, seen = parent, set()
-            while node is not None and node.pk not in seen:
-                if node.pk == instance.pk:
-                    errors.add("parent", _("a theme cannot be inside itself"))
-                    break
-                seen.add(node.pk)
-                node = node.parent
+        elif parent is not None and instance is not None and _among_ancestors(instance, parent):
+            errors.add("parent", _("a theme cannot be inside itself"))
     if "related" in out:
         codes = out["related"]
         found = {theme.code: theme for theme in Theme.objects.filter(code__in=codes)}

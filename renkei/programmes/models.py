@@ -3,11 +3,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from renkei.core.models import TimeStampedModel
-from renkei.core.text import pick_language
+from renkei.core.models import TimeStampedModel, Titled, Translated
 
 
-class Programme(TimeStampedModel):
+class Programme(Titled, TimeStampedModel):
     """A cooperation programme (the World Bank's City Partnership Program, the EU's IUC…) with the
     eligibility rules its calls apply."""
 
@@ -30,24 +29,15 @@ class Programme(TimeStampedModel):
                                              blank=True, related_name="+")
     is_published = models.BooleanField(_("published"), default=True)
 
+    description_text = Translated("description")
+
     class Meta:
         ordering = ["-starts_on", "title__en"]
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
 
-    def __str__(self) -> str:
-        return self.title_text
 
-    @property
-    def title_text(self) -> str:
-        return pick_language(self.title)
-
-    @property
-    def description_text(self) -> str:
-        return pick_language(self.description)
-
-
-class Call(TimeStampedModel):
+class Call(Titled, TimeStampedModel):
     """A call for expressions of interest: draft → open → closed → decided."""
 
     class Status(models.TextChoices):
@@ -67,21 +57,12 @@ class Call(TimeStampedModel):
     places_to_select = models.PositiveSmallIntegerField(_("places to select"), default=1)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
 
+    description_text = Translated("description")
+
     class Meta:
         ordering = ["-opens_at", "title__en"]
         verbose_name = _("call for expressions of interest")
         verbose_name_plural = _("calls for expressions of interest")
-
-    def __str__(self) -> str:
-        return self.title_text
-
-    @property
-    def title_text(self) -> str:
-        return pick_language(self.title)
-
-    @property
-    def description_text(self) -> str:
-        return pick_language(self.description)
 
 
 class Question(models.Model):
@@ -97,6 +78,8 @@ class Question(models.Model):
     choices = models.JSONField(_("choices"), default=list, blank=True)
     required = models.BooleanField(_("required"), default=True)
 
+    text_text = Translated("text")
+
     class Meta:
         ordering = ["position", "id"]
         verbose_name = _("question")
@@ -105,16 +88,14 @@ class Question(models.Model):
     def __str__(self) -> str:
         return self.text_text
 
-    @property
-    def text_text(self) -> str:
-        return pick_language(self.text)
-
 
 class Criterion(models.Model):
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="criteria")
     position = models.PositiveSmallIntegerField(default=0)
     name = models.JSONField(_("criterion"), default=dict, help_text=_("text per language"))
     weight = models.FloatField(_("weight"), default=1.0, validators=[MinValueValidator(0)])
+
+    name_text = Translated("name")
 
     class Meta:
         ordering = ["position", "id"]
@@ -123,10 +104,6 @@ class Criterion(models.Model):
 
     def __str__(self) -> str:
         return self.name_text
-
-    @property
-    def name_text(self) -> str:
-        return pick_language(self.name)
 
 
 class Application(TimeStampedModel):

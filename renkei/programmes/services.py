@@ -25,7 +25,7 @@ from renkei.core.inputs import parse
 from renkei.core.models import AuditEntry
 from renkei.core.slugs import unique_slug
 from renkei.core.text import pick_language
-from renkei.core.uploads import MAX_FILE_BYTES, Upload, check_upload  # noqa: F401 - part of this module's interface
+from renkei.core.uploads import MAX_FILE_BYTES, Upload, check_upload, removed_on_failure  # noqa: F401 - part of this module's interface
 from renkei.places.models import Place
 from renkei.programmes import events, permissions
 from renkei.programmes.inputs import MAX_ANSWER, CallIn, CallUpdate, ProgrammeIn, ProgrammeUpdate
@@ -121,14 +121,9 @@ def application_save(*, actor: User | AnonymousUser, call: Call, place: Place,
 
     Every answer is checked before anything is written, files are stored last, and the files
     stored are deleted again when the transaction does not commit (a later step failed)."""
-    stored: list[str] = []
-    try:
+    with removed_on_failure(Answer.file.field.storage) as stored:
         return _application_save(actor=actor, call=call, place=place, answers=answers, submit=submit, now=now,
                                  stored=stored)
-    except BaseException:
-        for name in stored:
-            Answer.file.field.storage.delete(name)
-        raise
 
 
 @transaction.atomic

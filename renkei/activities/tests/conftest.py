@@ -2,19 +2,12 @@
 
 import pytest
 
-from renkei.activities.demo import activities_demo_load
 from renkei.activities.models import Activity
-from renkei.partnerships.demo import partnerships_demo_load
-from renkei.places.demo import demo_load
-from renkei.programmes.demo import programmes_demo_load
 
 
 @pytest.fixture
-def demo():
-    demo_load()
-    programmes_demo_load()
-    partnerships_demo_load()
-    activities_demo_load()
+def demo(activities_demo):
+    """The demo data with its activities (``activities_demo`` in the top-level conftest)."""
 
 
 @pytest.fixture

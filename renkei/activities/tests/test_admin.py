@@ -3,31 +3,16 @@ edited per language and land in the title's JSON."""
 
 import pytest
 
-from renkei.accounts.models import Role
-from renkei.accounts.tests.factories import UserFactory
-from renkei.activities.demo import activities_demo_load
 from renkei.activities.models import Activity
 from renkei.core.models import AuditEntry
-from renkei.partnerships.demo import partnerships_demo_load
-from renkei.places.demo import demo_load
-from renkei.programmes.demo import programmes_demo_load
+from renkei.core.tests.forms import management
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff(client):
-    demo_load()
-    programmes_demo_load()
-    partnerships_demo_load()
-    activities_demo_load()
-    client.force_login(UserFactory(username="boss", is_staff=True, is_superuser=True, roles=[Role.ADMINISTRATOR]))
-    return client
-
-
-def _management(prefix, total=0, initial=0):
-    return {f"{prefix}-TOTAL_FORMS": str(total), f"{prefix}-INITIAL_FORMS": str(initial),
-            f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"}
+def staff(demo, staff_client):
+    return staff_client
 
 
 def _activity_form(activity, sessions=()):
@@ -36,7 +21,7 @@ def _activity_form(activity, sessions=()):
             "ends_at_1": "13:00:00", "timezone": activity.timezone, "venue": "", "room": "", "online_url": "",
             "follow_up": "{}", "is_published": "on", "partnership": "", "programme": "", "organiser": ""}
     existing = list(activity.sessions.all())
-    data.update(_management("sessions", len(existing) + len(sessions), len(existing)))
+    data.update(management("sessions", len(existing) + len(sessions), len(existing)))
     for n, s in enumerate(existing):
         data.update({f"sessions-{n}-id": str(s.pk), f"sessions-{n}-activity": str(activity.pk),
                      f"sessions-{n}-title_en": s.title.get("en", ""), f"sessions-{n}-title_ja": s.title.get("ja", ""),
@@ -47,8 +32,8 @@ def _activity_form(activity, sessions=()):
         data.update({f"sessions-{n}-title_en": "Extra", f"sessions-{n}-title_ja": "", f"sessions-{n}-room": "",
                      f"sessions-{n}-starts_at_0": starts[0], f"sessions-{n}-starts_at_1": starts[1],
                      f"sessions-{n}-ends_at_0": ends[0], f"sessions-{n}-ends_at_1": ends[1]})
-    data.update(_management("speakers", 0, 0))
-    data.update(_management("participants", 0, 0))
+    data.update(management("speakers", 0, 0))
+    data.update(management("participants", 0, 0))
     return data
 
 

@@ -1,21 +1,9 @@
 import pytest
 
 from renkei.accounts.services import api_token_create
-from renkei.activities.demo import activities_demo_load
 from renkei.activities.models import Session
-from renkei.partnerships.demo import partnerships_demo_load
-from renkei.places.demo import demo_load
-from renkei.programmes.demo import programmes_demo_load
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo():
-    demo_load()
-    programmes_demo_load()
-    partnerships_demo_load()
-    activities_demo_load()
 
 
 def _bearer(user):

@@ -2,6 +2,7 @@
 
 import json
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -80,16 +81,20 @@ def test_restore_refuses_a_database_that_holds_data(demo, tmp_path):
         restore(archive)
 
 
-def test_restore_refuses_a_damaged_or_foreign_file_before_writing(demo, tmp_path):
+def backup_changed(tmp_path, name: str, change) -> Path:
+    """A backup of the database with the member ``name`` changed by ``change(bytes) -> bytes``."""
     archive = tmp_path / "backup.zip"
     backup(archive)
-    damaged = tmp_path / "damaged.zip"
-    with zipfile.ZipFile(archive) as source, zipfile.ZipFile(damaged, "w") as target:
+    changed = tmp_path / "changed.zip"
+    with zipfile.ZipFile(archive) as source, zipfile.ZipFile(changed, "w") as target:
         for info in source.infolist():
             data = source.read(info)
-            if info.filename == "data/places.place.jsonl":
-                data = data.replace(b"Kamaishi", b"Kamaisho")
-            target.writestr(info, data)
+            target.writestr(info, change(data) if info.filename == name else data)
+    return changed
+
+
+def test_restore_refuses_a_damaged_or_foreign_file_before_writing(demo, tmp_path):
+    damaged = backup_changed(tmp_path, "data/places.place.jsonl", lambda data: data.replace(b"Kamaishi", b"Kamaisho"))
     empty_the_database()
     with pytest.raises(ApplicationError, match="damaged"):
         restore(damaged)
@@ -104,18 +109,14 @@ def test_restore_refuses_a_damaged_or_foreign_file_before_writing(demo, tmp_path
         restore(tmp_path / "plain.txt")
 
 
+def _future_migration(data: bytes) -> bytes:
+    manifest = json.loads(data)
+    manifest["migrations"]["places"].append("0099_future")
+    return json.dumps(manifest).encode()
+
+
 def test_restore_refuses_a_backup_from_other_migrations(demo, tmp_path):
-    archive = tmp_path / "backup.zip"
-    backup(archive)
-    changed = tmp_path / "other.zip"
-    with zipfile.ZipFile(archive) as source, zipfile.ZipFile(changed, "w") as target:
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename == "manifest.json":
-                manifest = json.loads(data)
-                manifest["migrations"]["places"].append("0099_future")
-                data = json.dumps(manifest).encode()
-            target.writestr(info, data)
+    changed = backup_changed(tmp_path, "manifest.json", _future_migration)
     empty_the_database()
     with pytest.raises(ApplicationError, match="0099_future"):
         restore(changed)

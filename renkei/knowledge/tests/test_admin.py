@@ -3,8 +3,6 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from renkei.accounts.models import Role
-from renkei.accounts.tests.factories import UserFactory
 from renkei.core.models import AuditEntry
 from renkei.knowledge.models import Product, ProductFile, SearchDocument
 from renkei.knowledge.search.service import search
@@ -14,10 +12,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff(client):
-    user = UserFactory(username="boss", is_staff=True, is_superuser=True, roles=[Role.ADMINISTRATOR])
-    client.force_login(user)
-    return user
+def staff(staff_client, superuser):
+    return superuser
 
 
 def _form(p: Product, **changes) -> dict:

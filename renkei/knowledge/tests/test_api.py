@@ -5,11 +5,11 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client, TestCase
+from django.test import TestCase
 from django.utils import timezone
 
 from renkei.accounts.models import Role
-from renkei.accounts.services import api_token_create
+from renkei.accounts.tests.clients import as_user, error
 from renkei.accounts.tests.factories import UserFactory
 from renkei.knowledge import services
 from renkei.knowledge.models import IndexJob, KnowledgeRequest, Product, ProductFile, SearchDocument
@@ -21,23 +21,6 @@ from renkei.places.tests.factories import ExpertiseFactory, NeedFactory, PlaceFa
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
-
-
-def as_user(user) -> Client:
-    """A client that authenticates like an API client: a bearer token, CSRF enforced."""
-    _token, raw = api_token_create(user=user, name="tests")
-    return Client(headers={"Authorization": f"Bearer {raw}"}, enforce_csrf_checks=True)
-
-
-def error(response, status: int) -> dict:
-    """Assert the status and the one error format; return the error object."""
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert list(body) == ["error"]
-    assert set(body["error"]) == {"code", "message", "fields"}
-    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
-    assert isinstance(body["error"]["fields"], dict)
-    return body["error"]
 
 
 def post(client, path, body=None):

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from renkei.accounts.tests.browser import sign_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 PDF = Path(__file__).resolve().parents[2] / "knowledge" / "tests"
@@ -32,14 +34,6 @@ def library(transactional_db, settings):
     call_command("demo", stdout=io.StringIO())  # every app's demo data and the demo accounts
     yield
     catalogue.forget()
-
-
-def sign_in(page, base, username, next_url):
-    page.goto(f"{base}/login/?next={next_url}")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "renkei-demo")
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
 
 
 def test_visitor_searches_across_languages_and_narrows_by_facet(browser, live_server, library):
@@ -80,7 +74,7 @@ def test_focal_point_writes_a_product_and_the_librarian_publishes_it(browser, li
     bad = tmp_path / "virus.pdf"
     bad.write_bytes(b"MZ this is not a PDF")
     page = browser.new_page(viewport={"width": 1366, "height": 900})
-    sign_in(page, live_server.url, "kamaishi", "/library/new/")
+    sign_in(page, live_server.url, "kamaishi", next_url="/library/new/")
     assert "/library/new/" in page.url
     page.select_option("select[name=kind]", "lesson")
     page.fill("input[name=title_en]", "Evacuation drills that neighbourhoods keep running")
@@ -104,8 +98,7 @@ def test_focal_point_writes_a_product_and_the_librarian_publishes_it(browser, li
     product = Product.objects.get(title__en="Evacuation drills that neighbourhoods keep running")
     assert product.status == "draft" and product.themes.exists()
     assert product.files.get().text_status == "extracted"
-    page.context.clear_cookies()
-    sign_in(page, live_server.url, "librarian", f"/library/{product.slug}/")
+    sign_in(page, live_server.url, "librarian", next_url=f"/library/{product.slug}/")
     page.locator("button", has_text="Publish").click()
     page.wait_for_load_state()
     product.refresh_from_db()

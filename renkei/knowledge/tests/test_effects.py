@@ -15,6 +15,7 @@ from django.test import Client, TestCase
 from renkei.accounts.services import api_token_create
 from renkei.core import hooks
 from renkei.core.errors import ApplicationError
+from renkei.core.tests.threads import run_together
 from renkei.core.uploads import Upload
 from renkei.knowledge import events, handlers, services
 from renkei.knowledge.models import IndexJob, Product, SearchDocument
@@ -190,12 +191,7 @@ def test_concurrent_edits_of_different_fields_both_survive():
         finally:
             close_old_connections()
 
-    threads = [threading.Thread(target=edit, args=(data,)) for data in
-               ({"summary": {"en": "Leaks found"}}, {"authors": ["A. Tanaka"]})]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_together(edit, [({"summary": {"en": "Leaks found"}},), ({"authors": ["A. Tanaka"]},)])
     assert failures == []
     p.refresh_from_db()
     assert p.summary == {"en": "Leaks found"} and p.authors == ["A. Tanaka"] and p.version == 3

@@ -13,6 +13,7 @@ from django.test import TestCase
 from django.utils import timezone
 
 from renkei.accounts.models import Role
+from renkei.accounts.tests.clients import login
 from renkei.accounts.tests.factories import UserFactory
 from renkei.activities.models import Activity
 from renkei.core.uploads import Upload
@@ -27,11 +28,6 @@ pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 JA = {"HTTP_ACCEPT_LANGUAGE": "ja"}
-
-
-def login(client, user):
-    client.force_login(user)
-    return client
 
 
 def text(response) -> str:

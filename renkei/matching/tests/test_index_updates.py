@@ -5,25 +5,9 @@ import pytest
 
 from renkei.matching import fetch, services
 from renkei.matching.fetch import current_index, forget_index, index_place_changed
-from renkei.places.demo import demo_load
 from renkei.places.models import Need, Place, Theme
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fast_embedder(settings):
-    settings.RENKEI_EMBEDDER = "hashing"
-    settings.RENKEI_INDEX_CHECK_SECONDS = 0
-    forget_index()
-    yield
-    forget_index()
-
-
-@pytest.fixture
-def kamaishi(db):
-    demo_load()
-    return Place.objects.get(slug="kamaishi")
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hashing_embedder")]
 
 
 @pytest.fixture

@@ -8,24 +8,14 @@ from renkei.core.errors import ApplicationError, NotAllowed
 from renkei.matching import services
 from renkei.matching.fetch import forget_index
 from renkei.matching.models import MatchFeedback, MatchRun, TextEmbedding
-from renkei.places.demo import demo_load
 from renkei.places.models import Place
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fast_embedder(settings):
-    settings.RENKEI_EMBEDDER = "hashing"
-    forget_index()
-    yield
-    forget_index()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hashing_embedder")]
 
 
 @pytest.fixture
-def demo(db):
-    demo_load()
-    return Place.objects.get(slug="kamaishi")
+def demo(kamaishi):
+    return kamaishi
 
 
 def slugs(found):

@@ -3,28 +3,15 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from renkei.accounts.models import Role
-from renkei.accounts.tests.factories import UserFactory
-from renkei.partnerships.demo import partnerships_demo_load
+from renkei.core.tests.forms import management
 from renkei.partnerships.models import Partnership
-from renkei.places.demo import demo_load
-from renkei.programmes.demo import programmes_demo_load
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff(client):
-    demo_load()
-    programmes_demo_load()
-    partnerships_demo_load()
-    client.force_login(UserFactory(username="boss", is_staff=True, is_superuser=True, roles=[Role.ADMINISTRATOR]))
-    return client
-
-
-def _management(prefix, total=0, initial=0):
-    return {f"{prefix}-TOTAL_FORMS": str(total), f"{prefix}-INITIAL_FORMS": str(initial),
-            f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"}
+def staff(demo, staff_client):
+    return staff_client
 
 
 def _partnership_form(p, document):
@@ -32,16 +19,16 @@ def _partnership_form(p, document):
             "programme": "", "application": "", "description": "{}", "starts_on": "", "ends_on": "",
             "last_activity_on": "", "is_published": "on"}
     members = list(p.members.all())
-    data.update(_management("members", len(members), len(members)))
+    data.update(management("members", len(members), len(members)))
     for n, m in enumerate(members):
         data.update({f"members-{n}-id": str(m.pk), f"members-{n}-partnership": str(p.pk),
                      f"members-{n}-place": str(m.place_id or ""),
                      f"members-{n}-organisation": str(m.organisation_id or ""), f"members-{n}-role": m.role})
-    data.update(_management("agreements", 1, 0))
+    data.update(management("agreements", 1, 0))
     data.update({"agreements-0-kind": "mou", "agreements-0-signed_on": "2023-05-01", "agreements-0-signed_at": "",
                  "agreements-0-signatories": "[]", "agreements-0-term_years": "", "agreements-0-document": document})
-    data.update(_management("pilots", 0, 0))
-    data.update(_management("status_changes", p.status_changes.count(), p.status_changes.count()))
+    data.update(management("pilots", 0, 0))
+    data.update(management("status_changes", p.status_changes.count(), p.status_changes.count()))
     for n, c in enumerate(p.status_changes.all()):
         data.update({f"status_changes-{n}-id": str(c.pk), f"status_changes-{n}-partnership": str(p.pk)})
     return data
@@ -69,7 +56,7 @@ def test_an_admin_edit_goes_through_the_update_service(staff):
     p = Partnership.objects.get(slug="jica-kamaishi-banda-aceh")
     url = f"/admin/partnerships/partnership/{p.pk}/change/"
     data = _partnership_form(p, "")
-    data.update(_management("agreements", 0, 0))
+    data.update(management("agreements", 0, 0))
     data.update({"title_en": "JICA — Kamaishi — Banda Aceh (recovery)", "title_ja": "",  # the rest as stored
                  "description": json.dumps(p.description), "initial-description": json.dumps(p.description),
                  "starts_on": p.starts_on.isoformat(),

@@ -1,18 +1,8 @@
 import pytest
 
 from renkei.accounts.services import api_token_create
-from renkei.partnerships.demo import partnerships_demo_load
-from renkei.places.demo import demo_load
-from renkei.programmes.demo import programmes_demo_load
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo():
-    demo_load()
-    programmes_demo_load()
-    partnerships_demo_load()
 
 
 def test_partnerships_in_the_api(client, demo, officer, focal_point):

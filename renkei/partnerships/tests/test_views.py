@@ -2,19 +2,9 @@ from datetime import date
 
 import pytest
 
-from renkei.partnerships.demo import partnerships_demo_load
 from renkei.partnerships.models import Partnership
-from renkei.places.demo import demo_load
-from renkei.programmes.demo import programmes_demo_load
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo():
-    demo_load()
-    programmes_demo_load()
-    partnerships_demo_load()
 
 
 def test_partnership_pages(client, demo, officer):

@@ -3,8 +3,6 @@ bumped, the profile-change event — and a service's complaint lands on the admi
 
 import pytest
 
-from renkei.accounts.models import Role
-from renkei.accounts.tests.factories import UserFactory
 from renkei.core import hooks
 from renkei.core.models import AuditEntry
 from renkei.places.events import PROFILE_CHANGED
@@ -15,10 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def boss(client):
-    user = UserFactory(username="boss", is_staff=True, is_superuser=True, roles=[Role.ADMINISTRATOR])
-    client.force_login(user)
-    return user
+def boss(staff_client, superuser):
+    return superuser
 
 
 def place_form(place=None, **changes) -> dict:

@@ -9,6 +9,7 @@ from django.test import Client
 
 from renkei.accounts.models import ApiToken
 from renkei.accounts.services import api_token_create
+from renkei.accounts.tests.clients import as_user, error
 from renkei.core.models import AuditEntry
 from renkei.places.models import Expertise, Need, Organisation, Place, Theme
 from renkei.places.tests.factories import (
@@ -46,23 +47,6 @@ def themes(db) -> dict[str, Theme]:
         )
     made["zz-seismic"].related.add(made["zz-tsunami"])
     return made
-
-
-def as_user(user) -> Client:
-    """A client that authenticates like an API client: a bearer token, CSRF enforced."""
-    _token, raw = api_token_create(user=user, name="tests")
-    return Client(headers={"Authorization": f"Bearer {raw}"}, enforce_csrf_checks=True)
-
-
-def error(response, status: int) -> dict:
-    """Assert the status and the one error format; return the error object."""
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert list(body) == ["error"]
-    assert set(body["error"]) == {"code", "message", "fields"}
-    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
-    assert isinstance(body["error"]["fields"], dict)
-    return body["error"]
 
 
 def post(client, path, body):

@@ -3,7 +3,6 @@ every acknowledged write is in the database afterwards, on SQLite and on Postgre
 
 import contextlib
 import json
-import threading
 import urllib.request
 from urllib.error import HTTPError
 
@@ -12,6 +11,7 @@ from django.db import connection
 
 from renkei.accounts.models import Role
 from renkei.accounts.services import api_token_create, user_create
+from renkei.core.tests.threads import run_together
 from renkei.places.models import Need, Theme
 from renkei.places.taxonomy import load_taxonomy
 from renkei.places.tests.factories import PlaceFactory
@@ -110,11 +110,7 @@ def test_concurrent_writers_of_different_fields_lose_no_acknowledged_write(live_
         "description": [{"en": f"description {n}"} for n in range(12)],
         "evidence": [[f"https://example.org/report-{n}"] for n in range(12)],
     }
-    threads = [threading.Thread(target=writer, args=item) for item in plan.items()]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_together(writer, plan.items())
     assert failures == []
     need.refresh_from_db()
     assert need.priority == acknowledged["priority"] == plan["priority"][-1]

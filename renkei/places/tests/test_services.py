@@ -7,6 +7,7 @@ from django.utils import translation
 from renkei.accounts.permissions import SYSTEM
 from renkei.core.errors import ApplicationError, Conflict, NotAllowed
 from renkei.core.models import AuditEntry
+from renkei.core.tests.threads import run_together
 from renkei.places import services
 from renkei.places.models import Need, Organisation, Place
 from renkei.places.tests.factories import PlaceFactory, theme
@@ -257,12 +258,7 @@ def test_concurrent_writers_in_separate_transactions_keep_both_changes():
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=write, args=(data,))
-               for data in ({"priority": 5}, {"description": {"en": "New"}})]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    run_together(write, [({"priority": 5},), ({"description": {"en": "New"}},)], timeout=30)
     assert failures == []
     need.refresh_from_db()
     assert (need.priority, need.description, need.version) == (5, {"en": "New"}, 3)

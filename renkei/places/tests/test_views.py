@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from renkei.accounts.models import ApiToken, Role
 from renkei.accounts.services import api_token_create
+from renkei.accounts.tests.clients import login
 from renkei.accounts.tests.factories import UserFactory
 from renkei.core.audit import audit_record
 from renkei.core.models import AuditEntry
@@ -26,11 +27,6 @@ from renkei.places.tests.factories import (
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-def login(client, user):
-    client.force_login(user)
-    return client
 
 
 def text(response) -> str:

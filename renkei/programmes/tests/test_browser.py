@@ -7,6 +7,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from renkei.accounts.tests.browser import sign_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -33,12 +35,7 @@ def test_a_call_end_to_end(browser, live_server, settings):
     page = browser.new_page(viewport={"width": 1366, "height": 1000})
 
     def login(username):
-        page.context.clear_cookies()
-        page.goto(live_server.url + "/login/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", "pw-Renkei-123")
-        page.locator("main form button[type=submit]").click()
-        page.wait_for_load_state()
+        sign_in(page, live_server.url, username, password="pw-Renkei-123")
 
     def submit(selector="main form.form button[type=submit]"):
         page.locator(selector).first.click()

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from renkei.accounts.tests.browser import sign_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
@@ -70,11 +72,7 @@ def test_phone_layout_has_no_horizontal_scroll(browser, live_server, demo):
 
 def test_focal_point_edits_profile_with_field_errors(browser, live_server, demo):
     page = browser.new_page()
-    page.goto(live_server.url + "/login/?next=/places/kamaishi/edit/")
-    page.fill("input[name=username]", "kamaishi")
-    page.fill("input[name=password]", "renkei-demo")
-    page.locator("form button[type=submit], form input[type=submit]").last.click()
-    page.wait_for_load_state()
+    sign_in(page, live_server.url, "kamaishi", next_url="/places/kamaishi/edit/")
     assert "/places/kamaishi/edit/" in page.url
     page.fill("input[name=population]", "not a number")
     page.locator("form button[type=submit]").last.click()
@@ -92,11 +90,7 @@ def test_focal_point_edits_profile_with_field_errors(browser, live_server, demo)
 def test_officer_finds_partners_and_pairs_a_cohort(browser, live_server, demo, settings):
     settings.RENKEI_EMBEDDER = "hashing"
     page = browser.new_page(viewport={"width": 1366, "height": 1000})
-    page.goto(live_server.url + "/login/?next=/places/kamaishi/partners/")
-    page.fill("input[name=username]", "officer")
-    page.fill("input[name=password]", "renkei-demo")
-    page.locator("form.form button[type=submit]").click()
-    page.wait_for_load_state()
+    sign_in(page, live_server.url, "officer", next_url="/places/kamaishi/partners/")
     assert page.locator(".match-card").count() == 10
     page.locator("label.preset", has_text="Who can help us").click()
     page.wait_for_timeout(1200)
@@ -127,15 +121,7 @@ def test_agenda_session_and_agreement_with_its_document(browser, live_server, de
     activities_demo_load()
     page = browser.new_page(viewport={"width": 1366, "height": 900})
 
-    def login(username):
-        page.context.clear_cookies()
-        page.goto(live_server.url + "/login/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", "renkei-demo")
-        page.locator("main form button[type=submit]").click()
-        page.wait_for_load_state()
-
-    login("officer")
+    sign_in(page, live_server.url, "officer")
     page.goto(live_server.url + "/activities/toyama-technical-deep-dive-2016/")
     form = page.locator("form[action*='/sessions/']")
     form.locator("input[name=title_en]").fill("Light rail and bus network site visit")
@@ -166,7 +152,7 @@ def test_agenda_session_and_agreement_with_its_document(browser, live_server, de
     page.locator("[data-language-switch] [value=en]").first.click()
     page.wait_for_load_state()
 
-    login("kamaishi")
+    sign_in(page, live_server.url, "kamaishi")
     page.goto(live_server.url + "/partnerships/jica-kamaishi-banda-aceh/")
     bad = tmp_path / "letter.exe"
     bad.write_bytes(b"MZ\x90\x00")

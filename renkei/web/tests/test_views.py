@@ -6,15 +6,11 @@ import re
 import pytest
 
 from renkei.accounts.models import Role
+from renkei.accounts.tests.clients import login
 from renkei.accounts.tests.factories import UserFactory
 from renkei.places.tests.factories import ExpertiseFactory, NeedFactory, PlaceFactory, theme
 
 pytestmark = pytest.mark.django_db
-
-def login(client, user):
-    client.force_login(user)
-    return client
-
 
 def text(response) -> str:
     return response.content.decode()

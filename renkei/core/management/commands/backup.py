@@ -1,9 +1,7 @@
-from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError
-from tqdm import tqdm
+from django.core.management.base import BaseCommand
 
 from renkei.core.backup import backed_up_models, backup
-from renkei.core.errors import ApplicationError
+from renkei.core.management.progress import run_with_progress
 
 
 class Command(BaseCommand):
@@ -14,12 +12,8 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     def handle(self, *args, file, no_progress=False, **options):
-        bar = tqdm(total=len(backed_up_models()), unit="part", disable=no_progress, file=self.stderr._out)
-        try:
-            summary = backup(file, progress=lambda label, n: bar.update(1 if not label.startswith("media/") else 0))
-        except (ApplicationError, OSError, DatabaseError) as exc:
-            raise CommandError(str(exc)) from exc
-        finally:
-            bar.close()
+        summary = run_with_progress(self, lambda progress: backup(file, progress=progress), disable=no_progress,
+                                    total=len(backed_up_models()),
+                                    steps=lambda label: 0 if label.startswith("media/") else 1)
         self.stdout.write(f"Backed up {summary.rows} rows of {len(summary.models)} models and {summary.files} files "
                           f"({summary.bytes:,} bytes) to {file}.")

@@ -1,10 +1,8 @@
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError
-from tqdm import tqdm
+from django.core.management.base import BaseCommand
 
 from renkei.core.backup import restore
-from renkei.core.errors import ApplicationError
+from renkei.core.management.progress import run_with_progress
 
 
 class Command(BaseCommand):
@@ -18,13 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     def handle(self, *args, file, no_reindex=False, no_progress=False, **options):
-        bar = tqdm(unit="part", disable=no_progress, file=self.stderr._out)
-        try:
-            summary = restore(file, progress=lambda label, n: bar.update(1))
-        except (ApplicationError, OSError, DatabaseError) as exc:
-            raise CommandError(str(exc)) from exc
-        finally:
-            bar.close()
+        summary = run_with_progress(self, lambda progress: restore(file, progress=progress), disable=no_progress)
         self.stdout.write(f"Restored {summary.rows} rows of {len(summary.models)} models and {summary.files} files "
                           f"({summary.bytes:,} bytes) from {file}.")
         if not no_reindex:

@@ -4,14 +4,12 @@ Thin wrappers round renkei.knowledge (the API and the pages call the same code).
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
-from tqdm import tqdm
 
+from renkei.accounts.management.imports import ImportCommand
 from renkei.accounts.permissions import SYSTEM
 from renkei.core.errors import ApplicationError
 from renkei.knowledge.importing import products_export, products_import
@@ -19,16 +17,15 @@ from renkei.knowledge.search.service import MODES, SearchFilters, search
 from renkei.knowledge.selectors import visible_products
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = "The knowledge library from the command line: import, export and search products."
+    unit = " products"
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True, metavar="{import,export,search}")
         imp = sub.add_parser("import", help="products from a JSON Lines file (one product per line)")
         imp.add_argument("file", help="the .jsonl file; file paths in it are relative to it")
-        imp.add_argument("--skip-invalid", action="store_true", help="write the good lines, report the bad ones")
-        imp.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
-        imp.add_argument("--as", dest="as_user", metavar="USERNAME", help="who the changes are recorded for")
+        self.add_import_options(imp)
         exp = sub.add_parser("export", help="every product as JSON Lines on standard output")
         exp.add_argument("--published", action="store_true", help="published products only")
         find = sub.add_parser("search", help="search the library as a visitor sees it")
@@ -46,16 +43,8 @@ class Command(BaseCommand):
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
 
-    def progress(self, items, total, description):
-        stream = getattr(self.stderr, "_out", sys.stderr)
-        return tqdm(items, total=total, desc=description, unit=" products", file=stream, disable=None)
-
     def do_import(self, *, file, skip_invalid, dry_run, as_user, **options):
-        actor = SYSTEM
-        if as_user:
-            actor = get_user_model().objects.filter(username=as_user).first()
-            if actor is None:
-                raise CommandError(_("There is no user named %(name)s.") % {"name": repr(as_user)})
+        actor = self.actor(as_user)
         path = Path(file)
         try:
             data = path.read_bytes()

@@ -6,16 +6,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
+from django.core.management.base import CommandError
 
-from renkei.accounts.permissions import SYSTEM
+from renkei.accounts.management.imports import ImportCommand
 from renkei.core.errors import ApplicationError
 from renkei.places.importing import FORMATS, GEONAMES_HINT, format_from_name, geonames_import, places_import
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = "Import places from a file in the exchange format, or world cities from GeoNames."
 
     def add_arguments(self, parser):
@@ -23,27 +21,19 @@ class Command(BaseCommand):
         places = sub.add_parser("places", help="places from a CSV or JSON file in the exchange format")
         places.add_argument("file", help="the file (.csv or .json), or - for standard input with --format")
         places.add_argument("--format", choices=FORMATS, help="csv or json (default: from the file name)")
-        places.add_argument("--skip-invalid", action="store_true",
-                            help="write the good rows and report the bad ones, instead of writing nothing")
-        places.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
-        places.add_argument("--as", dest="as_user", metavar="USERNAME",
-                            help="the user the changes are recorded for (default: the system)")
+        self.add_import_options(places)
         profiles = sub.add_parser("profiles", help="one place per line (JSON Lines) with free-text needs and "
                                   "expertise, tagged onto themes")
         profiles.add_argument("file", help="the .jsonl file")
-        profiles.add_argument("--skip-invalid", action="store_true")
-        profiles.add_argument("--dry-run", action="store_true")
+        self.add_import_options(profiles)
         profiles.add_argument("--synonyms-only", action="store_true",
                               help="tag by synonyms only, without the sentence encoder")
-        profiles.add_argument("--as", dest="as_user", metavar="USERNAME")
         geonames = sub.add_parser("geonames", help=f"world cities from GeoNames ({GEONAMES_HINT})")
         geonames.add_argument("--min-population", type=int, required=True, metavar="N",
                               help="import cities with at least N people")
         geonames.add_argument("--country", action="append", default=[], metavar="XX",
                               help="only this country (ISO code); repeat for several")
-        geonames.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
-        geonames.add_argument("--as", dest="as_user", metavar="USERNAME",
-                              help="the user the changes are recorded for (default: the system)")
+        self.add_import_options(geonames, skip_invalid=False)
 
     def handle(self, *args, source, **options):
         try:
@@ -55,18 +45,6 @@ class Command(BaseCommand):
                 self.import_geonames(**options)
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
-
-    def progress(self, items, total, description):
-        stream = getattr(self.stderr, "_out", sys.stderr)
-        return tqdm(items, total=total, desc=description, unit=" rows", file=stream, disable=None)
-
-    def actor(self, username):
-        if not username:
-            return SYSTEM
-        user = get_user_model().objects.filter(username=username).first()
-        if user is None:
-            raise CommandError(f"There is no user named {username!r}.")
-        return user
 
     def import_places(self, *, file, format, skip_invalid, dry_run, as_user, **options):
         format = format or format_from_name(file)
