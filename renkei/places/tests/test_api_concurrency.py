@@ -3,6 +3,7 @@ every acknowledged write is in the database afterwards, on SQLite and on Postgre
 
 import contextlib
 import json
+import threading
 import urllib.request
 from urllib.error import HTTPError
 
