@@ -9,7 +9,8 @@ from renkei.core.errors import ApplicationError, Conflict, NotAllowed
 from renkei.core.models import AuditEntry
 from renkei.core.tests.threads import run_together
 from renkei.places import services
-from renkei.places.models import Need, Organisation, Place
+from renkei.places.models import Need, Organisation, Place, Theme
+from renkei.places.taxonomy import load_taxonomy
 from renkei.places.tests.factories import PlaceFactory, theme
 
 pytestmark = pytest.mark.django_db
@@ -242,6 +243,7 @@ def test_concurrent_writers_in_separate_transactions_keep_both_changes():
     the second waits for the first's row lock, then applies its field to the row as committed)."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers; the interleaved test above covers it")
+    load_taxonomy(Theme)  # transactional tests flush the tables, data migrations included
     place = PlaceFactory(slug="concurrent")
     need = services.need_create(actor=SYSTEM, place=place,
                                 data={"theme": theme().code, "priority": 2, "description": {"en": "Old"}})
