@@ -79,7 +79,8 @@ def application_list(*, viewer: Viewer, call: Call | None = None) -> QuerySet[Ap
         return qs
     rule = Q(place_id__in=represented_place_ids(viewer))
     if has_role(viewer, Role.REVIEWER):
-        rule |= Q(assignments__reviewer=viewer) & ~Q(assignments__conflicted=True) & Q(status="submitted")
+        # Only after declaring no conflict: an assignment whose declaration is still empty shows nothing.
+        rule |= Q(assignments__reviewer=viewer, assignments__conflicted=False, status="submitted")
     return qs.filter(rule).distinct() if getattr(viewer, "is_authenticated", False) else qs.none()
 
 

@@ -53,8 +53,13 @@ def test_call_flow_through_the_api(client, call, officer):
     r = client.post(f"/api/v1/assignments/{seat}/scores", {"scores": {"1": {"value": 4}}},
                     content_type="application/json", **bearer(reviewer))
     assert r.status_code == 422 and "conflict" in r.json()["error"]["message"]
+    # before declaring, the reviewer sees nothing of the application, in the list or by its id
+    assert client.get("/api/v1/applications", **bearer(reviewer)).json()["results"] == []
+    assert client.post(f"/api/v1/applications/{app_id}/decision", {"selected": True, "reason": "x"},
+                       content_type="application/json", **bearer(reviewer)).status_code == 404
     client.post(f"/api/v1/assignments/{seat}/conflict", {"conflicted": False}, content_type="application/json",
                 **bearer(reviewer))
+    assert [a["id"] for a in client.get("/api/v1/applications", **bearer(reviewer)).json()["results"]] == [app_id]
     crit = call.criteria.get().pk
     r = client.post(f"/api/v1/assignments/{seat}/scores", {"scores": {str(crit): {"value": 4}}},
                     content_type="application/json", **bearer(reviewer))
@@ -104,3 +109,16 @@ def test_lists_are_pages_and_queries_are_checked(client, call, officer):
 def test_drafts_and_unpublished_programmes_are_not_found_for_visitors(client, call, officer):
     assert client.get("/api/v1/calls/call-2016").status_code == 404
     assert client.get("/api/v1/calls/call-2016", **bearer(officer)).status_code == 200
+
+
+def test_a_reviewer_who_declared_a_conflict_sees_nothing_of_the_application(client, call, officer):
+    from renkei.programmes.models import Application, ReviewAssignment
+
+    toyama = PlaceFactory(slug="toyama")
+    application = Application.objects.create(call=call, place=toyama, status="submitted")
+    reviewer = UserFactory(username="rev", roles=[Role.REVIEWER])
+    seat = ReviewAssignment.objects.create(application=application, reviewer=reviewer)
+    assert client.get("/api/v1/applications", **bearer(reviewer)).json()["results"] == []
+    client.post(f"/api/v1/assignments/{seat.pk}/conflict", {"conflicted": True, "note": "my city"},
+                content_type="application/json", **bearer(reviewer))
+    assert client.get("/api/v1/applications", **bearer(reviewer)).json()["results"] == []
