@@ -119,8 +119,11 @@ class VersionETagMiddleware:
         if (request.path.startswith("/api/") and response.status_code in (200, 201)
                 and response.get("Content-Type", "").startswith("application/json")
                 and not response.has_header("ETag") and not getattr(response, "streaming", False)):
+            content = response.content
+            if b'"version"' not in content or len(content) > 1 << 20:  # lists and pages: nothing to parse
+                return response
             try:
-                body = json.loads(response.content)
+                body = json.loads(content)
             except ValueError:
                 return response
             if isinstance(body, dict) and isinstance(body.get("version"), int):
