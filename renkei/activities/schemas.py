@@ -8,7 +8,7 @@ from ninja import Field, Schema
 
 from renkei.activities.services import SessionIn
 from renkei.core.inputs import Moment
-from renkei.core.schemas import PageQuery
+from renkei.core.schemas import Page, PageQuery
 
 
 class TitleOut(Schema):
@@ -47,11 +47,8 @@ class ActivityOut(Schema):
     sessions: list[SessionOut] = Field(description="the agenda, in order")
 
 
-class ActivityPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    results: list[ActivityOut]
+class ActivityPage(Page[ActivityOut]):
+    pass
 
 
 class ActivityQuery(PageQuery):

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,9 +19,10 @@ from renkei.activities import selectors, services
 from renkei.activities.calendar import to_ics
 from renkei.activities.forms import ActivityForm, SessionForm, on_form_fields
 from renkei.activities.permissions import can_create_activity, can_manage_activity
-from renkei.core.errors import ApplicationError, NotAllowed, NotFound
+from renkei.core.errors import ApplicationError, NotAllowed
 from renkei.core.text import pick_language
 from renkei.partnerships.selectors import partnership_list
+from renkei.ui.actions import perform
 
 
 def calendar(request):
@@ -37,13 +38,6 @@ def calendar(request):
         by_month.setdefault(a.starts_at.astimezone(ZoneInfo(a.timezone)).strftime("%Y-%m"), []).append(a)
     return render(request, "activities/calendar.html", {"months": sorted(by_month.items(), reverse=True),
                                                         "first": first})
-
-
-def _activity(request, slug):
-    try:
-        return selectors.activity_get(viewer=request.user, slug=slug)
-    except NotFound as exc:
-        raise Http404 from exc
 
 
 def _activity_page(request, activity, session_form=None):
@@ -63,14 +57,14 @@ def _activity_page(request, activity, session_form=None):
 
 
 def activity_detail(request, slug):
-    return _activity_page(request, _activity(request, slug))
+    return _activity_page(request, selectors.activity_get(viewer=request.user, slug=slug))
 
 
 @login_required
 @require_POST
 def session_add(request, slug):
     """Add a session to the agenda; refused input re-renders the page with the errors on their fields."""
-    activity = _activity(request, slug)
+    activity = selectors.activity_get(viewer=request.user, slug=slug)
     if not can_manage_activity(request.user, activity):
         raise PermissionDenied
     form = SessionForm(request.POST, activity=activity)
@@ -78,8 +72,8 @@ def session_add(request, slug):
         try:
             services.session_add(actor=request.user, activity=activity, data=form.session_input(),
                                  speakers=services.speakers_from_lines(form.cleaned_data["speakers"]))
-        except NotAllowed as exc:
-            raise PermissionDenied from exc
+        except NotAllowed:
+            raise
         except ApplicationError as exc:
             form.add_service_errors(on_form_fields(exc.errors), exc.message)
         else:
@@ -96,7 +90,7 @@ def _ics(body: bytes, filename: str) -> HttpResponse:
 
 
 def activity_ics(request, slug):
-    activity = _activity(request, slug)
+    activity = selectors.activity_get(viewer=request.user, slug=slug)
     return _ics(to_ics([activity], host=request.get_host()), f"{activity.slug}.ics")
 
 
@@ -124,21 +118,14 @@ def activity_new(request):
 def participant_add(request, slug):
     if request.method != "POST" or not request.user.is_authenticated:
         raise PermissionDenied
-    activity = _activity(request, slug)
+    activity = selectors.activity_get(viewer=request.user, slug=slug)
 
     def score(field):
         raw = request.POST.get(field, "").strip()
         return int(raw) if raw.isdigit() else None
 
-    try:
-        services.participant_add(actor=request.user, activity=activity, data={
-            "name": request.POST.get("name", ""), "attended": request.POST.get("attended") == "1",
-            "before_score": score("before"), "after_score": score("after"),
-            "adopted_later": request.POST.get("adopted_later", "")})
-    except NotAllowed as exc:
-        raise PermissionDenied from exc
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The participant was recorded."))
-    return redirect("activities:detail", slug=slug)
+    return perform(request, lambda: services.participant_add(actor=request.user, activity=activity, data={
+        "name": request.POST.get("name", ""), "attended": request.POST.get("attended") == "1",
+        "before_score": score("before"), "after_score": score("after"),
+        "adopted_later": request.POST.get("adopted_later", "")}),
+        done=_("The participant was recorded."), to=("activities:detail", slug))

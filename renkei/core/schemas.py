@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from ninja import Field, Schema
+
+T = TypeVar("T")
 
 # Past this a page number is refused with a 422 rather than overflowing a 64-bit OFFSET.
 MAX_PAGE = 1_000_000
@@ -25,6 +27,16 @@ class PageQuery(Schema):
     page_size: int = Field(50, ge=1, le=200, description="items per page, at most 200")
 
 
+class Page(Schema, Generic[T]):
+    """One page of a list. Subclass it to name it in the OpenAPI document:
+    ``class PlacePage(Page[PlaceOut]): pass``."""
+
+    count: int
+    page: int
+    page_size: int
+    results: list[T]
+
+
 def page_of(queryset, query: PageQuery, *, results: Any = None) -> dict[str, Any]:
     """``{"count", "page", "page_size", "results"}`` for one page of ``queryset`` (a list works too)."""
     start = (query.page - 1) * query.page_size
@@ -34,4 +46,8 @@ def page_of(queryset, query: PageQuery, *, results: Any = None) -> dict[str, Any
             "results": list(items) if results is None else results(items)}
 
 
+# Error answers an operation may give, for its ``response=`` map.
+READ_ERRORS = {404: ErrorOut, 422: ErrorOut}
+WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 412: ErrorOut, 422: ErrorOut}
+DELETED = {204: None, **WRITE_ERRORS}
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 412: ErrorOut, 422: ErrorOut}

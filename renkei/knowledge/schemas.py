@@ -12,6 +12,7 @@ from ninja import Schema
 from pydantic import Field, field_validator
 
 from renkei.core.inputs import Input
+from renkei.core.schemas import Page
 from renkei.knowledge.inputs import AnswerNew, ProductChange, ProductNew, RequestNew
 
 
@@ -83,11 +84,8 @@ class ProductPatch(ProductChange):
         return {name: value for name, value in self.given().items() if name != "version"}
 
 
-class ProductPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    results: list[ProductOut]
+class ProductPage(Page[ProductOut]):
+    pass
 
 
 class StatusIn(Schema):
@@ -183,11 +181,8 @@ class RequestOut(Schema):
     partnership: str | None
 
 
-class RequestPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    results: list[RequestOut]
+class RequestPage(Page[RequestOut]):
+    pass
 
 
 class RequestDetailOut(RequestOut):

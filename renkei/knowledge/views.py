@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from renkei.core.errors import ApplicationError, Conflict, NotAllowed, NotFound
+from renkei.core.errors import ApplicationError, Conflict, NotAllowed
 from renkei.core.text import pick_language
 from renkei.core.uploads import Upload, stored_file_response
 from renkei.knowledge import permissions, selectors, services
@@ -26,6 +26,7 @@ from renkei.knowledge.services import LANGUAGE_CODES
 from renkei.knowledge.text import render_markdown
 from renkei.places.models import Place, Theme
 from renkei.places.validation import country_code
+from renkei.ui.actions import perform
 from renkei.ui.forms import add_service_errors
 
 FILTERS = ("kind", "theme", "place", "country", "language", "year")
@@ -116,15 +117,8 @@ def library(request):
     return render(request, "knowledge/_results.html" if partial else "knowledge/library.html", context)
 
 
-def _product_or_404(request, slug) -> Product:
-    try:
-        return selectors.product_get(viewer=request.user, slug=slug)
-    except NotFound as exc:
-        raise Http404 from exc
-
-
 def product_detail(request, slug):
-    product = _product_or_404(request, slug)
+    product = selectors.product_get(viewer=request.user, slug=slug)
     bodies = [(lang, render_markdown(text)) for lang, text in product.body.items() if text]
     language = request.LANGUAGE_CODE[:2]
     bodies.sort(key=lambda item: item[0] != language)
@@ -167,8 +161,8 @@ def product_new(request):
             try:
                 product = services.product_create(actor=request.user, data=form.service_data(),
                                                   files=_uploads(form.cleaned_data.get("files") or []))
-            except NotAllowed as exc:
-                raise PermissionDenied from exc
+            except NotAllowed:
+                raise
             except ApplicationError as exc:
                 add_service_errors(form, _form_errors(exc.errors), exc.message)
             else:
@@ -191,7 +185,7 @@ def _form_errors(errors: dict) -> dict:
 
 @login_required
 def product_edit(request, slug):
-    product = _product_or_404(request, slug)
+    product = selectors.product_get(viewer=request.user, slug=slug)
     if not permissions.can_edit(request.user, product):
         raise PermissionDenied
     if request.method == "POST":
@@ -200,8 +194,8 @@ def product_edit(request, slug):
             try:
                 services.product_update(actor=request.user, product=product, data=form.service_data(),
                                         expected_version=form.cleaned_data.get("version"))
-            except NotAllowed as exc:
-                raise PermissionDenied from exc
+            except NotAllowed:
+                raise
             except Conflict as exc:
                 form.add_error(None, exc.message)
             except ApplicationError as exc:
@@ -217,27 +211,19 @@ def product_edit(request, slug):
 @login_required
 @require_POST
 def product_status(request, slug):
-    product = _product_or_404(request, slug)
-    try:
-        services.product_set_status(actor=request.user, product=product, status=request.POST.get("status", ""))
-    except NotAllowed as exc:
-        raise PermissionDenied from exc
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Published.") if product.status == Product.Status.PUBLISHED
-                         else _("Taken back to draft."))
-    return redirect("knowledge:product", slug=slug)
+    product = selectors.product_get(viewer=request.user, slug=slug)
+    return perform(
+        request, lambda: services.product_set_status(actor=request.user, product=product,
+                                                     status=request.POST.get("status", "")),
+        done=lambda _result: _("Published.") if product.status == Product.Status.PUBLISHED
+        else _("Taken back to draft."), to=("knowledge:product", slug))
 
 
 @login_required
 @require_POST
 def product_delete(request, slug):
-    product = _product_or_404(request, slug)
-    try:
-        services.product_delete(actor=request.user, product=product)
-    except NotAllowed as exc:
-        raise PermissionDenied from exc
+    product = selectors.product_get(viewer=request.user, slug=slug)
+    services.product_delete(actor=request.user, product=product)
     messages.success(request, _("The product was deleted."))
     return redirect("knowledge:library")
 
@@ -245,11 +231,11 @@ def product_delete(request, slug):
 @login_required
 @require_POST
 def files_add(request, slug):
-    product = _product_or_404(request, slug)
+    product = selectors.product_get(viewer=request.user, slug=slug)
     try:
         services.files_add(actor=request.user, product=product, files=_uploads(request.FILES.getlist("files")))
-    except NotAllowed as exc:
-        raise PermissionDenied from exc
+    except NotAllowed:
+        raise
     except ApplicationError as exc:
         for text in exc.errors.get("files", [exc.message]):
             messages.error(request, text)
@@ -259,7 +245,7 @@ def files_add(request, slug):
 
 
 def file_download(request, slug, pk):
-    product = _product_or_404(request, slug)
+    product = selectors.product_get(viewer=request.user, slug=slug)
     item = product.files.filter(pk=pk).first()
     inline = item is not None and item.kind in ("pdf", "image") and request.GET.get("download") != "1"
     response = stored_file_response(item.file, item.name, inline=inline) if item is not None else None
@@ -271,14 +257,11 @@ def file_download(request, slug, pk):
 @login_required
 @require_POST
 def file_remove(request, slug, pk):
-    product = _product_or_404(request, slug)
+    product = selectors.product_get(viewer=request.user, slug=slug)
     item = product.files.filter(pk=pk).first()
     if item is None:
         raise Http404
-    try:
-        services.file_remove(actor=request.user, item=item)
-    except NotAllowed as exc:
-        raise PermissionDenied from exc
+    services.file_remove(actor=request.user, item=item)
     messages.success(request, _("The file was removed."))
     return redirect("knowledge:product", slug=slug)
 
@@ -298,10 +281,7 @@ def place_knowledge(request, slug):
     on its own, a page)."""
     from renkei.places.selectors import place_get
 
-    try:
-        place = place_get(viewer=request.user, slug=slug)
-    except NotFound as exc:
-        raise Http404 from exc
+    place = place_get(viewer=request.user, slug=slug)
     context = {"place": place, "own": selectors.products_of_place(viewer=request.user, place=place),
                "recommended": selectors.used_by_cities_like(viewer=request.user, place=place),
                "requests": selectors.request_list(viewer=request.user, place=place.slug)[:5]}
@@ -346,8 +326,8 @@ def request_new(request):
                     title={"en": data["title_en"], "ja": data["title_ja"]},
                     description={"en": data["description_en"], "ja": data["description_ja"]},
                     themes=data.get("themes") or None)
-            except NotAllowed as exc:
-                raise PermissionDenied from exc
+            except NotAllowed:
+                raise
             except ApplicationError as exc:
                 add_service_errors(form, _form_errors({{"title": "title_en", "description": "description_en"}.get(
                     k, k): v for k, v in exc.errors.items()}), exc.message)
@@ -359,15 +339,8 @@ def request_new(request):
     return render(request, "knowledge/request_form.html", {"form": form})
 
 
-def _request_or_404(request, pk) -> KnowledgeRequest:
-    try:
-        return selectors.request_get(viewer=request.user, pk=pk)
-    except NotFound as exc:
-        raise Http404 from exc
-
-
 def request_detail(request, pk):
-    item = _request_or_404(request, pk)
+    item = selectors.request_get(viewer=request.user, pk=pk)
     from renkei.activities.models import Activity
 
     answer_places = [p for p in _own_places(request.user) if p.pk != item.place_id]
@@ -383,26 +356,21 @@ def request_detail(request, pk):
 @login_required
 @require_POST
 def request_answer(request, pk):
-    item = _request_or_404(request, pk)
+    item = selectors.request_get(viewer=request.user, pk=pk)
     place = Place.objects.filter(slug=request.POST.get("place", "")).first()
     if place is None:
         messages.error(request, _("Choose the place you answer for."))
         return redirect("knowledge:request", pk=pk)
-    try:
-        services.answer_add(actor=request.user, request=item, place=place, text=request.POST.get("text", ""))
-    except NotAllowed as exc:
-        raise PermissionDenied from exc
-    except ApplicationError as exc:
-        messages.error(request, f"{_('Answer')}: {exc.message}")
-    else:
-        messages.success(request, _("Your answer was posted."))
-    return redirect("knowledge:request", pk=pk)
+    return perform(
+        request, lambda: services.answer_add(actor=request.user, request=item, place=place,
+                                             text=request.POST.get("text", "")),
+        done=_("Your answer was posted."), to=("knowledge:request", pk), about=_("Answer"))
 
 
 @login_required
 @require_POST
 def request_action(request, pk, action):
-    item = _request_or_404(request, pk)
+    item = selectors.request_get(viewer=request.user, pk=pk)
     try:
         if action == "close":
             services.request_close(actor=request.user, request=item)
@@ -425,8 +393,8 @@ def request_action(request, pk, action):
             return redirect("activities:detail", slug=activity.slug)
         else:
             raise Http404
-    except NotAllowed as exc:
-        raise PermissionDenied from exc
+    except NotAllowed:
+        raise
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return redirect("knowledge:request", pk=pk)

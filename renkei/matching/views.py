@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from renkei.core.errors import ApplicationError, NotAllowed, NotFound
+from renkei.core.errors import ApplicationError, NotAllowed
 from renkei.engine.types import COMPONENTS, PRESETS
 from renkei.matching import selectors, services
 from renkei.matching.models import MatchRun
@@ -19,6 +19,7 @@ from renkei.places.models import Place
 from renkei.places.selectors import PlaceFilters, country_choices, place_get, place_list, visible_places
 from renkei.places.validation import country_label as country_name
 from renkei.ui import worldmap
+from renkei.ui.actions import perform
 
 COMPONENT_LABELS = {
     "expertise": gettext_lazy("Their expertise for your needs"),
@@ -52,13 +53,6 @@ class FindForm(forms.Form):
                                                         label=COMPONENT_LABELS[name])
 
 
-def _place(request, slug) -> Place:
-    try:
-        return place_get(viewer=request.user, slug=slug)
-    except NotFound as exc:
-        raise Http404 from exc
-
-
 def _links(place: Place, results: tuple[services.Match, ...]) -> dict:
     """Map data: the place, its partners and lines between them."""
     if place.latitude is None:
@@ -79,7 +73,7 @@ def _links(place: Place, results: tuple[services.Match, ...]) -> dict:
 
 
 def find_partners(request, slug):
-    place = _place(request, slug)
+    place = place_get(viewer=request.user, slug=slug)
     countries = sorted(((c, country_name(c)) for c in country_choices(request.user)), key=lambda c: c[1])
     form = FindForm(request.GET or None, countries=countries,
                     initial={"preset": "mutual", "top": 10, **{f"w_{k}": v for k, v in
@@ -116,22 +110,15 @@ def find_partners(request, slug):
 
 @require_POST
 def feedback(request, slug):
-    place = _place(request, slug)
+    place = place_get(viewer=request.user, slug=slug)
     candidate = visible_places(request.user).filter(slug=request.POST.get("candidate", "")).first()
     if candidate is None:
         raise Http404
     run = MatchRun.objects.filter(pk=request.POST.get("run") or None).first()
-    try:
-        services.feedback_record(actor=request.user, place=place, candidate=candidate,
-                                 decision=request.POST.get("decision", ""), reason=request.POST.get("reason", ""),
-                                 run=run)
-    except NotAllowed as exc:
-        raise PermissionDenied from exc
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Thank you: your answer is saved."))
-    return redirect("matching:find", slug=place.slug)
+    return perform(request, lambda: services.feedback_record(
+        actor=request.user, place=place, candidate=candidate, decision=request.POST.get("decision", ""),
+        reason=request.POST.get("reason", ""), run=run),
+        done=_("Thank you: your answer is saved."), to=("matching:find", place.slug))
 
 
 class CohortForm(forms.Form):
@@ -231,10 +218,7 @@ def index_status(request):
     if not has_role(request.user, Role.ADMINISTRATOR, Role.PROGRAMME_OFFICER):
         raise PermissionDenied
     if request.method == "POST":
-        try:
-            services.embeddings_rebuild_enqueue(actor=request.user)
-        except NotAllowed as exc:
-            raise PermissionDenied from exc
+        services.embeddings_rebuild_enqueue(actor=request.user)
         messages.success(request, _("The rebuild is queued; this page shows its progress."))
         return redirect("matching:index")
     context = {"status": selectors.index_status()}

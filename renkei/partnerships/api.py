@@ -12,7 +12,7 @@ from pydantic import field_validator
 
 from renkei.accounts.api_auth import AUTH, OPTIONAL_AUTH
 from renkei.core.errors import NotFound
-from renkei.core.schemas import ERRORS, ErrorOut, PageQuery, page_of
+from renkei.core.schemas import ERRORS, ErrorOut, Page, PageQuery, page_of
 from renkei.core.uploads import MAX_FILE_BYTES, Upload, stored_file_response
 from renkei.partnerships import selectors, services
 from renkei.partnerships.inputs import PartnershipKind, PartnershipStatus, StatusIn
@@ -74,11 +74,8 @@ class PartnershipOut(Schema):
     single_focal_point: bool
 
 
-class PartnershipPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    results: list[PartnershipOut]
+class PartnershipPage(Page[PartnershipOut]):
+    pass
 
 
 class PartnershipFilters(PageQuery):

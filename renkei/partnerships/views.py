@@ -6,11 +6,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from renkei.core.errors import ApplicationError, NotAllowed, NotFound
+from renkei.core.errors import ApplicationError, NotAllowed
 from renkei.core.uploads import MAX_FILE_BYTES, Upload, stored_file_response
 from renkei.partnerships import selectors, services
 from renkei.partnerships.forms import ActionForm, AgreementForm, PilotForm
 from renkei.partnerships.models import Partnership
+from renkei.ui.actions import perform
 
 
 def partnership_list(request):
@@ -18,13 +19,6 @@ def partnership_list(request):
     return render(request, "partnerships/list.html", {
         "rows": rows, "dormant": sum(r["health"].dormant for r in rows),
         "single": sum(r["health"].single_focal_point for r in rows)})
-
-
-def _partnership(request, slug):
-    try:
-        return selectors.partnership_get(viewer=request.user, slug=slug)
-    except NotFound as exc:
-        raise Http404 from exc
 
 
 def _detail(request, p, agreement_form=None, status=200):
@@ -39,37 +33,27 @@ def _detail(request, p, agreement_form=None, status=200):
 
 
 def partnership_detail(request, slug):
-    return _detail(request, _partnership(request, slug))
+    return _detail(request, selectors.partnership_get(viewer=request.user, slug=slug))
 
 
 @login_required
 @require_POST
 def partnership_status(request, slug):
-    try:
-        p = selectors.partnership_get(viewer=request.user, slug=slug)
-        services.status_change(actor=request.user, partnership=p, to=request.POST.get("to", ""),
-                               reason=request.POST.get("reason", ""))
-    except NotFound as exc:
-        raise Http404 from exc
-    except NotAllowed as exc:
-        raise PermissionDenied from exc
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The status was changed."))
-    return redirect("partnerships:detail", slug=slug)
+    p = selectors.partnership_get(viewer=request.user, slug=slug)
+    return perform(request, lambda: services.status_change(actor=request.user, partnership=p,
+                                                           to=request.POST.get("to", ""),
+                                                           reason=request.POST.get("reason", "")),
+                   done=_("The status was changed."), to=("partnerships:detail", slug))
 
 
 @login_required
 @require_POST
 def from_application(request, pk):
+    application = selectors.application_get(viewer=request.user, pk=pk)
     try:
-        application = selectors.application_get(viewer=request.user, pk=pk)
         p = services.partnership_from_application(actor=request.user, application=application)
-    except NotFound as exc:
-        raise Http404 from exc
-    except NotAllowed as exc:
-        raise PermissionDenied from exc
+    except NotAllowed:
+        raise
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("programmes:committee", slug=application.call.slug)
@@ -88,8 +72,8 @@ def _agreement_add(request, p):
                 actor=request.user, partnership=p, data=form.input(themes=p.themes.all()),
                 # one byte more than the limit is enough to know a file is too large
                 document=Upload(upload.name, upload.read(MAX_FILE_BYTES + 1)) if upload else None)
-        except NotAllowed as exc:
-            raise PermissionDenied from exc
+        except NotAllowed:
+            raise
         except ApplicationError as exc:
             form.add_service_errors(exc.errors, exc.message)
         else:
@@ -103,7 +87,7 @@ def _agreement_add(request, p):
 @require_POST
 def partnership_add(request, slug, what):
     """Add an action-plan item, a pilot or an agreement from the partnership page."""
-    p = _partnership(request, slug)
+    p = selectors.partnership_get(viewer=request.user, slug=slug)
     if what == "agreement":
         if not services.can_manage(request.user, p):
             raise PermissionDenied
@@ -113,26 +97,19 @@ def partnership_add(request, slug, what):
         raise Http404
     form_class, service = forms_and_services[what]
     form = form_class(request.POST)
-    try:
+
+    def add():
         if not form.is_valid():
             field, problems = next(iter(form.errors.items()))
             raise ApplicationError(f"{form[field].label}: {problems[0]}" if field in form.fields else problems[0])
         service(actor=request.user, partnership=p, data=form.input())
-    except NotAllowed as exc:
-        raise PermissionDenied from exc
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Saved."))
-    return redirect("partnerships:detail", slug=slug)
+
+    return perform(request, add, done=_("Saved."), to=("partnerships:detail", slug))
 
 
 def agreement_document(request, slug, pk):
     """The signed document, for whoever may see the partnership (a 404 for anyone else)."""
-    try:
-        agreement = selectors.agreement_get(viewer=request.user, slug=slug, pk=pk)
-    except NotFound as exc:
-        raise Http404 from exc
+    agreement = selectors.agreement_get(viewer=request.user, slug=slug, pk=pk)
     response = stored_file_response(agreement.document, services.agreement_document_name(agreement))
     if response is None:
         raise Http404
@@ -143,13 +120,8 @@ def agreement_document(request, slug, pk):
 def programme_health(request, slug):
     """A programme's partnerships with their health flags, for its officers and administrators."""
     dormant_only, single_only = request.GET.get("dormant") == "1", request.GET.get("single") == "1"
-    try:
-        report = selectors.programme_health(viewer=request.user, slug=slug, dormant_only=dormant_only,
-                                            single_only=single_only)
-    except NotFound as exc:
-        raise Http404 from exc
-    except NotAllowed as exc:
-        raise PermissionDenied from exc
+    report = selectors.programme_health(viewer=request.user, slug=slug, dormant_only=dormant_only,
+                                        single_only=single_only)
     return render(request, "partnerships/programme_health.html", {
         "report": report, "programme": report.programme, "dormant_only": dormant_only, "single_only": single_only,
         "statuses": [(value, label, report.by_status.get(value, 0)) for value, label in

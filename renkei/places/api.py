@@ -5,15 +5,13 @@ selectors (anonymous readers see published places only); who may change what, an
 data is valid, by the services. Their errors become the one error format in ``config/api.py``.
 """
 
-from __future__ import annotations
-
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from renkei.accounts.api_auth import AUTH, OPTIONAL_AUTH
 from renkei.core.concurrency import precondition
 from renkei.core.errors import ApplicationError, NotFound
-from renkei.core.schemas import ErrorOut, PageQuery, page_of
+from renkei.core.schemas import DELETED, READ_ERRORS, WRITE_ERRORS, ErrorOut, PageQuery, page_of
 from renkei.places import selectors, services
 from renkei.places.models import Level
 from renkei.places.schemas import (
@@ -46,9 +44,6 @@ from renkei.places.validation import country_code
 
 router = Router(tags=["places"])
 
-READ_ERRORS = {404: ErrorOut, 422: ErrorOut}
-WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 412: ErrorOut, 422: ErrorOut}
-DELETED = {204: None, **WRITE_ERRORS}
 
 
 def _country_filter(value: str | None) -> str:
@@ -145,124 +140,55 @@ def delete_place(request, slug: str):
 
 # --- needs and expertise ------------------------------------------------------------------------
 
-@router.get(
-    "/places/{slug}/needs", response={200: NeedPage, **READ_ERRORS}, auth=OPTIONAL_AUTH, tags=["needs"],
-    operation_id="places_needs_list", summary="List a place's needs",
-)
-def list_place_needs(request, slug: str, query: Query[PageQuery]):
-    place = selectors.place_get(viewer=request.user, slug=slug)
-    return page_of(selectors.need_list(viewer=request.user, place=place), query)
+def _statement_routes(kind: str, path: str, out, page, create, patch, noun: str, adding: str) -> None:
+    """The same six operations for needs and for expertise; ``path`` is "needs" or "expertise"."""
+    tags = [path]
+    list_of, get_one = getattr(selectors, f"{kind}_list"), getattr(selectors, f"{kind}_get")
+
+    @router.get(f"/places/{{slug}}/{path}", response={200: page, **READ_ERRORS}, auth=OPTIONAL_AUTH, tags=tags,
+                operation_id=f"places_{path}_list", summary=f"List a place's {path}")
+    def list_for_place(request, slug: str, query: Query[PageQuery]):
+        place = selectors.place_get(viewer=request.user, slug=slug)
+        return page_of(list_of(viewer=request.user, place=place), query)
+
+    @router.post(f"/places/{{slug}}/{path}", response={201: out, **WRITE_ERRORS}, auth=AUTH, tags=tags,
+                 operation_id=f"places_{path}_create", summary=f"Add {adding} to a place",
+                 description="Officers, administrators, and focal points for the places they act for.")
+    def create(request, slug: str, payload: create):
+        place = selectors.place_get(viewer=request.user, slug=slug)
+        return Status(201, services.statement_create(actor=request.user, place=place, kind=kind, data=payload))
+
+    @router.get(f"/{path}", response={200: page, 422: ErrorOut}, auth=OPTIONAL_AUTH, tags=tags,
+                operation_id=f"{path}_list", summary=f"List {path}",
+                description=f"{path.capitalize()} of the places you may see.")
+    def list_all(request, filters: Query[StatementQuery]):
+        return page_of(list_of(viewer=request.user, place=_place_filter(request, filters.place),
+                               theme=_theme_filter(filters.theme)), filters)
+
+    @router.get(f"/{path}/{{statement_id}}", response={200: out, **READ_ERRORS}, auth=OPTIONAL_AUTH, tags=tags,
+                operation_id=f"{path}_get", summary=f"Get {noun}")
+    def get(request, statement_id: int):
+        return get_one(viewer=request.user, pk=statement_id)
+
+    @router.patch(f"/{path}/{{statement_id}}", response={200: out, **WRITE_ERRORS}, auth=AUTH, tags=tags,
+                  operation_id=f"{path}_update", summary=f"Change {noun}")
+    def update(request, statement_id: int, payload: patch):
+        obj = get_one(viewer=request.user, pk=statement_id)
+        with precondition(request) as expected:
+            return services.statement_update(actor=request.user, obj=obj, data=payload, expected_version=expected)
+
+    @router.delete(f"/{path}/{{statement_id}}", response=DELETED, auth=AUTH, tags=tags,
+                   operation_id=f"{path}_delete", summary=f"Delete {noun}")
+    def delete(request, statement_id: int):
+        obj = get_one(viewer=request.user, pk=statement_id)
+        with precondition(request) as expected:
+            services.statement_delete(actor=request.user, obj=obj, expected_version=expected)
+        return Status(204, None)
 
 
-@router.post(
-    "/places/{slug}/needs", response={201: NeedOut, **WRITE_ERRORS}, auth=AUTH, tags=["needs"],
-    operation_id="places_needs_create", summary="Add a need to a place",
-    description="Officers, administrators, and focal points for the places they act for.",
-)
-def create_need(request, slug: str, payload: NeedCreate):
-    place = selectors.place_get(viewer=request.user, slug=slug)
-    need = services.statement_create(actor=request.user, place=place, kind="need", data=payload)
-    return Status(201, need)
-
-
-@router.get(
-    "/needs", response={200: NeedPage, 422: ErrorOut}, auth=OPTIONAL_AUTH, tags=["needs"],
-    operation_id="needs_list", summary="List needs", description="Needs of the places you may see.",
-)
-def list_needs(request, filters: Query[StatementQuery]):
-    needs = selectors.need_list(
-        viewer=request.user, place=_place_filter(request, filters.place), theme=_theme_filter(filters.theme)
-    )
-    return page_of(needs, filters)
-
-
-@router.get(
-    "/needs/{need_id}", response={200: NeedOut, **READ_ERRORS}, auth=OPTIONAL_AUTH, tags=["needs"],
-    operation_id="needs_get", summary="Get a need",
-)
-def get_need(request, need_id: int):
-    return selectors.need_get(viewer=request.user, pk=need_id)
-
-
-@router.patch(
-    "/needs/{need_id}", response={200: NeedOut, **WRITE_ERRORS}, auth=AUTH, tags=["needs"],
-    operation_id="needs_update", summary="Change a need",
-)
-def update_need(request, need_id: int, payload: NeedPatch):
-    need = selectors.need_get(viewer=request.user, pk=need_id)
-    with precondition(request) as expected:
-        return services.statement_update(actor=request.user, obj=need, data=payload, expected_version=expected)
-
-
-@router.delete(
-    "/needs/{need_id}", response=DELETED, auth=AUTH, tags=["needs"],
-    operation_id="needs_delete", summary="Delete a need",
-)
-def delete_need(request, need_id: int):
-    need = selectors.need_get(viewer=request.user, pk=need_id)
-    with precondition(request) as expected:
-        services.statement_delete(actor=request.user, obj=need, expected_version=expected)
-    return Status(204, None)
-
-
-@router.get(
-    "/places/{slug}/expertise", response={200: ExpertisePage, **READ_ERRORS}, auth=OPTIONAL_AUTH,
-    tags=["expertise"], operation_id="places_expertise_list", summary="List a place's expertise",
-)
-def list_place_expertise(request, slug: str, query: Query[PageQuery]):
-    place = selectors.place_get(viewer=request.user, slug=slug)
-    return page_of(selectors.expertise_list(viewer=request.user, place=place), query)
-
-
-@router.post(
-    "/places/{slug}/expertise", response={201: ExpertiseOut, **WRITE_ERRORS}, auth=AUTH, tags=["expertise"],
-    operation_id="places_expertise_create", summary="Add expertise to a place",
-    description="Officers, administrators, and focal points for the places they act for.",
-)
-def create_expertise(request, slug: str, payload: ExpertiseCreate):
-    place = selectors.place_get(viewer=request.user, slug=slug)
-    expertise = services.statement_create(actor=request.user, place=place, kind="expertise", data=payload)
-    return Status(201, expertise)
-
-
-@router.get(
-    "/expertise", response={200: ExpertisePage, 422: ErrorOut}, auth=OPTIONAL_AUTH, tags=["expertise"],
-    operation_id="expertise_list", summary="List expertise", description="Expertise of the places you may see.",
-)
-def list_expertise(request, filters: Query[StatementQuery]):
-    expertise = selectors.expertise_list(
-        viewer=request.user, place=_place_filter(request, filters.place), theme=_theme_filter(filters.theme)
-    )
-    return page_of(expertise, filters)
-
-
-@router.get(
-    "/expertise/{expertise_id}", response={200: ExpertiseOut, **READ_ERRORS}, auth=OPTIONAL_AUTH,
-    tags=["expertise"], operation_id="expertise_get", summary="Get an expertise statement",
-)
-def get_expertise(request, expertise_id: int):
-    return selectors.expertise_get(viewer=request.user, pk=expertise_id)
-
-
-@router.patch(
-    "/expertise/{expertise_id}", response={200: ExpertiseOut, **WRITE_ERRORS}, auth=AUTH, tags=["expertise"],
-    operation_id="expertise_update", summary="Change an expertise statement",
-)
-def update_expertise(request, expertise_id: int, payload: ExpertisePatch):
-    expertise = selectors.expertise_get(viewer=request.user, pk=expertise_id)
-    with precondition(request) as expected:
-        return services.statement_update(actor=request.user, obj=expertise, data=payload, expected_version=expected)
-
-
-@router.delete(
-    "/expertise/{expertise_id}", response=DELETED, auth=AUTH, tags=["expertise"],
-    operation_id="expertise_delete", summary="Delete an expertise statement",
-)
-def delete_expertise(request, expertise_id: int):
-    expertise = selectors.expertise_get(viewer=request.user, pk=expertise_id)
-    with precondition(request) as expected:
-        services.statement_delete(actor=request.user, obj=expertise, expected_version=expected)
-    return Status(204, None)
+_statement_routes("need", "needs", NeedOut, NeedPage, NeedCreate, NeedPatch, "a need", "a need")
+_statement_routes("expertise", "expertise", ExpertiseOut, ExpertisePage, ExpertiseCreate, ExpertisePatch,
+                  "an expertise statement", "expertise")
 
 
 # --- organisations ------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from ninja import Field, Schema
 
-from renkei.core.schemas import ErrorDetail, ErrorOut, PageQuery  # noqa: F401 - still importable from here
+from renkei.core.schemas import ErrorDetail, ErrorOut, Page, PageQuery  # noqa: F401 - still importable from here
 from renkei.places.inputs import ExpertiseIn, NeedIn, OrganisationIn, PlaceIn, ThemeIn
 from renkei.places.models import Level
 
@@ -100,18 +100,12 @@ class StatementQuery(PageQuery):
     theme: str | None = Field(None, description="theme code; also matches its sub-themes")
 
 
-class NeedPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    results: list[NeedOut]
+class NeedPage(Page[NeedOut]):
+    pass
 
 
-class ExpertisePage(Schema):
-    count: int
-    page: int
-    page_size: int
-    results: list[ExpertiseOut]
+class ExpertisePage(Page[ExpertiseOut]):
+    pass
 
 
 # --- places -------------------------------------------------------------------------------------
@@ -205,11 +199,8 @@ class PlaceDetail(PlaceOut):
         return contacts_for(viewer=context["request"].user, place=obj)
 
 
-class PlacePage(Schema):
-    count: int
-    page: int
-    page_size: int
-    results: list[PlaceOut]
+class PlacePage(Page[PlaceOut]):
+    pass
 
 
 class PlaceQuery(PageQuery):
@@ -276,11 +267,8 @@ class OrganisationDetail(OrganisationOut):
         return contacts_for(viewer=context["request"].user, organisation=obj)
 
 
-class OrganisationPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    results: list[OrganisationOut]
+class OrganisationPage(Page[OrganisationOut]):
+    pass
 
 
 class OrganisationQuery(PageQuery):
@@ -346,11 +334,8 @@ class ThemeDetail(ThemeOut):
         return sorted(obj.related.all(), key=lambda t: (t.position, t.code))
 
 
-class ThemePage(Schema):
-    count: int
-    page: int
-    page_size: int
-    results: list[ThemeOut]
+class ThemePage(Page[ThemeOut]):
+    pass
 
 
 class ThemeQuery(PageQuery):

@@ -23,7 +23,7 @@ from django_htmx.http import reswap, retarget
 
 from renkei.accounts.permissions import is_administrator
 from renkei.core.audit import audit_history
-from renkei.core.errors import ApplicationError, Conflict, NotAllowed, NotFound
+from renkei.core.errors import ApplicationError, Conflict, NotAllowed
 from renkei.core.models import AuditEntry
 from renkei.core.pagination import paginate
 from renkei.places import permissions, selectors, services
@@ -58,13 +58,6 @@ def _query_without_page(request) -> str:
     return query.urlencode()
 
 
-def _place_or_404(request, slug):
-    try:
-        return selectors.place_get(viewer=request.user, slug=slug)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-
-
 def place_list(request):
     countries = sorted(((code, country_label(code)) for code in selectors.country_choices(request.user)),
                        key=lambda item: item[1].casefold())
@@ -91,7 +84,7 @@ def place_list(request):
 
 
 def place_detail(request, slug):
-    place = _place_or_404(request, slug)
+    place = selectors.place_get(viewer=request.user, slug=slug)
     marker = (markers([place], radius={Level.CITY: 3.2, Level.REGION: 3.2, Level.COUNTRY: 3.2}) or [None])[0]
     nearby = []
     if marker:
@@ -123,7 +116,7 @@ def place_detail(request, slug):
 
 @login_required
 def place_edit(request, slug):
-    place = _place_or_404(request, slug)
+    place = selectors.place_get(viewer=request.user, slug=slug)
     if not permissions.can_edit_place(request.user, place):
         raise PermissionDenied  # the service checks again on save; this spares a form that cannot be saved
     can_publish = permissions.can_create_place(request.user)
@@ -134,8 +127,8 @@ def place_edit(request, slug):
             try:
                 services.place_update(actor=request.user, place=place, data=form.service_data(),
                                       expected_version=form.cleaned_data.get("version"))
-            except NotAllowed as exc:
-                raise PermissionDenied from exc
+            except NotAllowed:
+                raise
             except Conflict:
                 conflict = True
                 form.add_error(None, _("Someone else changed this place while you were editing, so nothing was "
@@ -182,7 +175,7 @@ def _notice(kind: str, action: str) -> str:
 
 
 def statement_section(request, slug, kind):
-    place = _place_or_404(request, slug)
+    place = selectors.place_get(viewer=request.user, slug=slug)
     if request.htmx:
         return _section(request, place, kind)
     return redirect(reverse("places:place", args=[place.slug]) + f"#{kind}")
@@ -190,7 +183,7 @@ def statement_section(request, slug, kind):
 
 @login_required
 def statement_edit(request, slug, kind, pk=None):
-    place = _place_or_404(request, slug)
+    place = selectors.place_get(viewer=request.user, slug=slug)
     if not permissions.can_edit_place(request.user, place):
         raise PermissionDenied
     obj = _statement(place, kind, pk) if pk else None
@@ -202,8 +195,8 @@ def statement_edit(request, slug, kind, pk=None):
                     services.statement_create(actor=request.user, place=place, kind=kind, data=form.service_data())
                 else:
                     services.statement_update(actor=request.user, obj=obj, data=form.service_data())
-            except NotAllowed as exc:
-                raise PermissionDenied from exc
+            except NotAllowed:
+                raise
             except ApplicationError as exc:
                 add_service_errors(form, exc.errors, exc.message, field_map=STATEMENT_FIELD_MAP)
             else:
@@ -223,12 +216,9 @@ def statement_edit(request, slug, kind, pk=None):
 @login_required
 @require_POST
 def statement_delete(request, slug, kind, pk):
-    place = _place_or_404(request, slug)
+    place = selectors.place_get(viewer=request.user, slug=slug)
     obj = _statement(place, kind, pk)
-    try:
-        services.statement_delete(actor=request.user, obj=obj)
-    except NotAllowed as exc:
-        raise PermissionDenied from exc
+    services.statement_delete(actor=request.user, obj=obj)
     notice = _notice(kind, "delete")
     if request.htmx:
         return _section(request, place, kind, notice)
@@ -261,7 +251,7 @@ def _statement_history_q(place, model) -> Q:
 
 @login_required
 def place_history(request, slug):
-    place = _place_or_404(request, slug)
+    place = selectors.place_get(viewer=request.user, slug=slug)
     if not is_administrator(request.user):
         raise PermissionDenied
     need_type = ContentType.objects.get_for_model(Need)
@@ -297,10 +287,7 @@ def theme_list(request):
 
 
 def theme_detail(request, code):
-    try:
-        theme = selectors.theme_get(code=code)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    theme = selectors.theme_get(code=code)
     return render(request, "places/themes/detail.html", {
         "theme": theme,
         "needs": selectors.need_list(viewer=request.user, theme=theme.code)[:200],
@@ -327,10 +314,7 @@ def organisation_list(request):
 
 
 def organisation_detail(request, slug):
-    try:
-        org = selectors.organisation_get(viewer=request.user, slug=slug)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    org = selectors.organisation_get(viewer=request.user, slug=slug)
     return render(request, "places/organisations/detail.html", {
         "org": org,
         "type_name": organisation_type_label(org.org_type),

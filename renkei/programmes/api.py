@@ -8,7 +8,7 @@ from typing import Literal
 from ninja import Field, Query, Router, Schema
 
 from renkei.accounts.api_auth import AUTH, OPTIONAL_AUTH
-from renkei.core.schemas import ERRORS, PageQuery, page_of
+from renkei.core.schemas import ERRORS, Page, PageQuery, page_of
 from renkei.programmes import selectors, services
 
 router = Router(tags=["programmes"])
@@ -111,23 +111,20 @@ class RankingOut(Schema):
     divergent: bool
 
 
-class ProgrammePage(Schema):
-    count: int
-    page: int
-    page_size: int
-    results: list[ProgrammeOut]
+class ProgrammePage(Page[ProgrammeOut]):
+    pass
 
 
-class CallPage(ProgrammePage):
-    results: list[CallOut]
+class CallPage(Page[CallOut]):
+    pass
 
 
-class ApplicationPage(ProgrammePage):
-    results: list[ApplicationOut]
+class ApplicationPage(Page[ApplicationOut]):
+    pass
 
 
-class RankingPage(ProgrammePage):
-    results: list[RankingOut]
+class RankingPage(Page[RankingOut]):
+    pass
 
 
 class CallQuery(PageQuery):

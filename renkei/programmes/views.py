@@ -7,28 +7,16 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from renkei.core.errors import ApplicationError, NotAllowed, NotFound
+from renkei.core.errors import ApplicationError, NotAllowed
 from renkei.programmes import permissions, selectors, services
 from renkei.programmes.forms import CallForm
-from renkei.programmes.models import Application, Call, Question
-
-
-def _found(read, *args, **kwargs):
-    """A selector's record, or the page's 404."""
-    try:
-        return read(*args, **kwargs)
-    except NotFound as exc:
-        raise Http404 from exc
-
-
-def _call(request, slug) -> Call:
-    return _found(selectors.call_for, request.user, slug)
+from renkei.programmes.models import Application, Question
+from renkei.ui.actions import perform
 
 
 def programme_list(request):
@@ -41,7 +29,7 @@ def programme_list(request):
 
 
 def call_detail(request, slug):
-    call = _call(request, slug)
+    call = selectors.call_for(request.user, slug)
     local = ZoneInfo(call.timezone)
     mine = [{**row, "reasons": services.eligibility(call.programme, row["place"])}
             for row in selectors.own_applications(request.user, call)]
@@ -56,22 +44,17 @@ def call_detail(request, slug):
 @login_required
 @require_POST
 def call_status(request, slug):
-    call = _call(request, slug)
-    try:
-        services.call_transition(actor=request.user, call=call, to=request.POST.get("to", ""))
-    except NotAllowed as exc:
-        raise PermissionDenied from exc
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The call is now %(status)s.") % {"status": call.get_status_display()})
-    return redirect("programmes:call", slug=call.slug)
+    call = selectors.call_for(request.user, slug)
+    return perform(
+        request, lambda: services.call_transition(actor=request.user, call=call, to=request.POST.get("to", "")),
+        done=lambda _result: _("The call is now %(status)s.") % {"status": call.get_status_display()},
+        to=("programmes:call", call.slug))
 
 
 @login_required
 def apply(request, slug, place_slug):
-    call = _call(request, slug)
-    place = _found(selectors.applicant_for, request.user, place_slug)
+    call = selectors.call_for(request.user, slug)
+    place = selectors.applicant_for(request.user, place_slug)
     if not permissions.can_apply_for(request.user, place):
         raise PermissionDenied
     application = selectors.application_of(call, place)
@@ -98,8 +81,8 @@ def apply(request, slug, place_slug):
         try:
             services.application_save(actor=request.user, call=call, place=place, answers=data,
                                       submit="submit" in request.POST)
-        except NotAllowed as exc:
-            raise PermissionDenied from exc
+        except NotAllowed:
+            raise
         except ApplicationError as exc:
             errors = exc.errors or {"form": [exc.message]}
             messages.error(request, exc.message)
@@ -126,7 +109,7 @@ def reviews(request):
 
 @login_required
 def review(request, pk):
-    seat = _found(selectors.assignment_for, request.user, pk)
+    seat = selectors.assignment_for(request.user, pk)
     application = seat.application
     criteria = list(application.call.criteria.all())
     errors: dict[str, list[str]] = {}
@@ -160,13 +143,10 @@ def review(request, pk):
 
 @login_required
 def committee(request, slug):
-    call = _call(request, slug)
-    try:
-        ranking = services.committee_ranking(actor=request.user, call=call)
-    except NotAllowed as exc:
-        raise PermissionDenied from exc
+    call = selectors.call_for(request.user, slug)
+    ranking = services.committee_ranking(actor=request.user, call=call)
     if request.method == "POST":
-        application = _found(selectors.application_for, request.user, request.POST.get("application"), call=call)
+        application = selectors.application_for(request.user, request.POST.get("application"), call=call)
         try:
             if "reviewer" in request.POST:
                 reviewer = selectors.user_for(request.POST["reviewer"])

@@ -1,0 +1,28 @@
+"""The buttons of a page: a POST that runs one service call and goes back to the page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect
+
+from renkei.core.errors import ApplicationError, NotAllowed, NotFound
+
+
+def perform(request, call: Callable[[], Any], *, done: str | Callable[[Any], str], to: tuple,
+            about: str = "") -> HttpResponse:
+    """Run ``call``; say ``done`` (or ``done(result)``) when it worked and the service's message when it
+    refused (after ``about:``, the thing it was about, when given), then redirect to ``to`` (a URL name
+    and its arguments). Not found and not allowed rise to the 404 and 403 pages."""
+    try:
+        result = call()
+    except (NotFound, NotAllowed):
+        raise
+    except ApplicationError as exc:
+        messages.error(request, f"{about}: {exc.message}" if about else exc.message)
+    else:
+        messages.success(request, done(result) if callable(done) else done)
+    return redirect(*to)
