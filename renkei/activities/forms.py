@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from renkei.activities.models import Activity
 from renkei.core.text import compact
-from renkei.partnerships.forms import FieldsetForm
+from renkei.ui.forms import FieldsetForm
 
 LOCAL_MINUTE = "%Y-%m-%dT%H:%M"
 DATE_TIME_HINT = _("use a date and time like 2026-03-31T09:00")
@@ -23,14 +23,8 @@ FORM_FIELDS = {"title": "title_en", "title.en": "title_en", "title.ja": "title_j
                "description": "description_en", "description.en": "description_en"}
 
 
-def on_form_fields(errors: dict[str, list[str]]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for field, messages in errors.items():
-        out.setdefault(FORM_FIELDS.get(field, field), []).extend(messages)
-    return out
-
-
 class TitleFields(forms.Form):
+    field_map = FORM_FIELDS
     title_en = forms.CharField(max_length=255, required=False, label=_("Title (English)"))
     title_ja = forms.CharField(max_length=255, required=False, label=_("Title (Japanese)"))
 

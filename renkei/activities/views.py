@@ -10,19 +10,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from renkei.activities import selectors, services
 from renkei.activities.calendar import to_ics
-from renkei.activities.forms import ActivityForm, SessionForm, on_form_fields
+from renkei.activities.forms import ActivityForm, SessionForm
 from renkei.activities.permissions import can_create_activity, can_manage_activity
-from renkei.core.errors import ApplicationError, NotAllowed
 from renkei.core.text import pick_language
 from renkei.partnerships.selectors import partnership_list
 from renkei.ui.actions import perform
+from renkei.ui.forms import submit
 
 
 def calendar(request):
@@ -68,17 +68,12 @@ def session_add(request, slug):
     if not can_manage_activity(request.user, activity):
         raise PermissionDenied
     form = SessionForm(request.POST, activity=activity)
-    if form.is_valid():
-        try:
-            services.session_add(actor=request.user, activity=activity, data=form.session_input(),
-                                 speakers=services.speakers_from_lines(form.cleaned_data["speakers"]))
-        except NotAllowed:
-            raise
-        except ApplicationError as exc:
-            form.add_service_errors(on_form_fields(exc.errors), exc.message)
-        else:
-            messages.success(request, _("The session was added to the agenda."))
-            return redirect("activities:detail", slug=activity.slug)
+    saved = submit(request, form, lambda: services.session_add(
+        actor=request.user, activity=activity, data=form.session_input(),
+        speakers=services.speakers_from_lines(form.cleaned_data["speakers"])),
+        done=_("The session was added to the agenda."), to=("activities:detail", activity.slug))
+    if saved:
+        return saved
     messages.error(request, _("The session was not saved: please correct the errors in its form."))
     return _activity_page(request, activity, session_form=form)
 
@@ -104,14 +99,11 @@ def activity_new(request):
         raise PermissionDenied
     partnerships = partnership_list(viewer=request.user)
     form = ActivityForm(request.POST if request.method == "POST" else None, partnerships=partnerships)
-    if request.method == "POST" and form.is_valid():
-        try:
-            activity = services.activity_create(actor=request.user, data=form.activity_input())
-        except ApplicationError as exc:
-            form.add_service_errors(on_form_fields(exc.errors), exc.message)
-        else:
-            messages.success(request, _("The activity was created."))
-            return redirect("activities:detail", slug=activity.slug)
+    if request.method == "POST":
+        saved = submit(request, form, lambda: services.activity_create(actor=request.user, data=form.activity_input()),
+                       done=_("The activity was created."), to=lambda activity: ("activities:detail", activity.slug))
+        if saved:
+            return saved
     return render(request, "activities/activity_new.html", {"form": form})
 
 

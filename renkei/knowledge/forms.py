@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from renkei.knowledge.models import Product
 from renkei.places.forms import theme_choices
 from renkei.places.models import Organisation, Place
+from renkei.ui.forms import FieldsetForm
 
 TEXTS = ("title", "summary", "body", "preconditions")
 
@@ -28,7 +29,7 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(item, initial) for item in items]
 
 
-class ProductForm(forms.Form):
+class ProductForm(FieldsetForm):
     kind = forms.ChoiceField(label=_("Type"), choices=Product.Kind.choices)
     title_en = forms.CharField(label=_("Title (English)"), required=False, max_length=300)
     title_ja = forms.CharField(label=_("Title (Japanese)"), required=False, max_length=300)
@@ -72,6 +73,8 @@ class ProductForm(forms.Form):
                                           "50 MB each. Text is taken from PDFs for the search."))
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
+    # texts per language are one form field per language
+    field_map = {"title": "title_en", "summary": "summary_en", "body": "body_en", "preconditions": "preconditions_en"}
     groups = [
         (_("What it is"), ["kind", "title_en", "title_ja", "summary_en", "summary_ja", "body_en", "body_ja",
                            "video_url", "files"]),
@@ -101,12 +104,6 @@ class ProductForm(forms.Form):
         self.fields["pilot"].choices = [("", "—"), *[(str(p.pk), f"{p.partnership.title_text}: {p}") for p in pilots]]
         if editing:
             del self.fields["files"]  # files are added and removed on the product page
-
-    def fieldsets(self):
-        for legend, names in self.groups:
-            fields = [self[name] for name in names if name in self.fields]
-            if fields:
-                yield legend, fields
 
     @staticmethod
     def initial_for(product: Product) -> dict:
@@ -153,7 +150,7 @@ class ProductForm(forms.Form):
         return out
 
 
-class RequestForm(forms.Form):
+class RequestForm(FieldsetForm):
     place = forms.ChoiceField(label=_("For"))
     title_en = forms.CharField(label=_("What you need (English)"), required=False, max_length=300)
     title_ja = forms.CharField(label=_("What you need (Japanese)"), required=False, max_length=300)
@@ -164,6 +161,7 @@ class RequestForm(forms.Form):
     themes = forms.MultipleChoiceField(label=_("Themes"), required=False,
                                        widget=forms.SelectMultiple(attrs={"size": 6}),
                                        help_text=_("Leave empty to take the themes of the text."))
+    field_map = {"title": "title_en", "description": "description_en"}
     groups = [(None, ["place", "title_en", "title_ja", "description_en", "description_ja", "themes"])]
     wide = {"description_en", "description_ja", "themes"}
 
@@ -172,4 +170,3 @@ class RequestForm(forms.Form):
         self.fields["place"].choices = [(p.slug, p.name) for p in places]
         self.fields["themes"].choices = theme_choices()
 
-    fieldsets = ProductForm.fieldsets

@@ -27,7 +27,7 @@ from renkei.knowledge.text import render_markdown
 from renkei.places.models import Place, Theme
 from renkei.places.validation import country_code
 from renkei.ui.actions import perform
-from renkei.ui.forms import add_service_errors
+from renkei.ui.forms import submit
 
 FILTERS = ("kind", "theme", "place", "country", "language", "year")
 FACET_TITLES = {"kind": gettext_lazy("Type"), "theme": gettext_lazy("Theme"), "place": gettext_lazy("Place"),
@@ -157,30 +157,15 @@ def product_new(request):
         initial["activity"] = request.GET["activity"]
     if request.method == "POST":
         form = ProductForm(request.POST, request.FILES, viewer=request.user)
-        if form.is_valid():
-            try:
-                product = services.product_create(actor=request.user, data=form.service_data(),
-                                                  files=_uploads(form.cleaned_data.get("files") or []))
-            except NotAllowed:
-                raise
-            except ApplicationError as exc:
-                add_service_errors(form, _form_errors(exc.errors), exc.message)
-            else:
-                messages.success(request, _("The draft was saved. A knowledge manager publishes it."))
-                return redirect("knowledge:product", slug=product.slug)
+        saved = submit(request, form, lambda: services.product_create(
+            actor=request.user, data=form.service_data(), files=_uploads(form.cleaned_data.get("files") or [])),
+            done=_("The draft was saved. A knowledge manager publishes it."),
+            to=lambda product: ("knowledge:product", product.slug))
+        if saved:
+            return saved
     else:
         form = ProductForm(initial=initial, viewer=request.user)
     return render(request, "knowledge/product_form.html", {"form": form, "product": None})
-
-
-def _form_errors(errors: dict) -> dict:
-    """Service fields onto form fields (texts per language are one field per language)."""
-    mapped = {}
-    for field, messages_ in errors.items():
-        target = {"title": "title_en", "summary": "summary_en", "body": "body_en",
-                  "preconditions": "preconditions_en"}.get(field, field)
-        mapped.setdefault(target, []).extend(messages_)
-    return mapped
 
 
 @login_required
@@ -190,19 +175,12 @@ def product_edit(request, slug):
         raise PermissionDenied
     if request.method == "POST":
         form = ProductForm(request.POST, viewer=request.user, editing=True)
-        if form.is_valid():
-            try:
-                services.product_update(actor=request.user, product=product, data=form.service_data(),
-                                        expected_version=form.cleaned_data.get("version"))
-            except NotAllowed:
-                raise
-            except Conflict as exc:
-                form.add_error(None, exc.message)
-            except ApplicationError as exc:
-                add_service_errors(form, _form_errors(exc.errors), exc.message)
-            else:
-                messages.success(request, _("The product was saved."))
-                return redirect("knowledge:product", slug=product.slug)
+        saved = submit(request, form, lambda: services.product_update(
+            actor=request.user, product=product, data=form.service_data(),
+            expected_version=form.cleaned_data.get("version")),
+            done=_("The product was saved."), to=("knowledge:product", product.slug))
+        if saved:
+            return saved
     else:
         form = ProductForm(initial=ProductForm.initial_for(product), viewer=request.user, editing=True)
     return render(request, "knowledge/product_form.html", {"form": form, "product": product})
@@ -317,23 +295,19 @@ def request_new(request):
         raise PermissionDenied
     if request.method == "POST":
         form = RequestForm(request.POST, places=places)
-        if form.is_valid():
+
+        def post():
             data = form.cleaned_data
-            place = next(p for p in places if p.slug == data["place"])
-            try:
-                item = services.request_create(
-                    actor=request.user, place=place,
-                    title={"en": data["title_en"], "ja": data["title_ja"]},
-                    description={"en": data["description_en"], "ja": data["description_ja"]},
-                    themes=data.get("themes") or None)
-            except NotAllowed:
-                raise
-            except ApplicationError as exc:
-                add_service_errors(form, _form_errors({{"title": "title_en", "description": "description_en"}.get(
-                    k, k): v for k, v in exc.errors.items()}), exc.message)
-            else:
-                messages.success(request, _("Your request was posted. Renkei suggests places and products below."))
-                return redirect("knowledge:request", pk=item.pk)
+            return services.request_create(
+                actor=request.user, place=next(p for p in places if p.slug == data["place"]),
+                title={"en": data["title_en"], "ja": data["title_ja"]},
+                description={"en": data["description_en"], "ja": data["description_ja"]},
+                themes=data.get("themes") or None)
+
+        saved = submit(request, form, post, to=lambda item: ("knowledge:request", item.pk),
+                       done=_("Your request was posted. Renkei suggests places and products below."))
+        if saved:
+            return saved
     else:
         form = RequestForm(places=places)
     return render(request, "knowledge/request_form.html", {"form": form})

@@ -9,30 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from renkei.core.text import LANGUAGES
 from renkei.partnerships.models import Agreement
-
-
-class FieldsetForm(forms.Form):
-    """Laid out by web/_form_fields.html: `groups` of field names, `wide` ones across the grid."""
-
-    groups: list[tuple[str, list[str]]] = []
-    wide: set[str] = set()
-
-    def fieldsets(self):
-        for legend, names in self.groups:
-            fields = [self[name] for name in names if name in self.fields]
-            if fields:
-                yield legend, fields
-
-    def add_service_errors(self, errors: dict[str, list[str]], message: str = "") -> None:
-        """Errors for fields the form shows go to the field; any other goes to the top, named."""
-        placed = False
-        for field, messages in errors.items():
-            for text in messages:
-                self.add_error(field if field in self.fields else None,
-                               text if field in self.fields else f"{field}: {text}")
-                placed = True
-        if not placed and message:
-            self.add_error(None, message)
+from renkei.ui.forms import FieldsetForm
 
 
 class ActionForm(forms.Form):

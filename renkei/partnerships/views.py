@@ -12,6 +12,7 @@ from renkei.partnerships import selectors, services
 from renkei.partnerships.forms import ActionForm, AgreementForm, PilotForm
 from renkei.partnerships.models import Partnership
 from renkei.ui.actions import perform
+from renkei.ui.forms import submit
 
 
 def partnership_list(request):
@@ -65,20 +66,17 @@ def _agreement_add(request, p):
     """The agreement form, with its document: refused input re-renders the page with the errors on
     their fields, and nothing is saved."""
     form = AgreementForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            upload = form.cleaned_data["document"]
-            services.agreement_add(
-                actor=request.user, partnership=p, data=form.input(themes=p.themes.all()),
-                # one byte more than the limit is enough to know a file is too large
-                document=Upload(upload.name, upload.read(MAX_FILE_BYTES + 1)) if upload else None)
-        except NotAllowed:
-            raise
-        except ApplicationError as exc:
-            form.add_service_errors(exc.errors, exc.message)
-        else:
-            messages.success(request, _("The agreement was recorded."))
-            return redirect("partnerships:detail", slug=p.slug)
+
+    def add():
+        upload = form.cleaned_data["document"]
+        services.agreement_add(
+            actor=request.user, partnership=p, data=form.input(themes=p.themes.all()),
+            # one byte more than the limit is enough to know a file is too large
+            document=Upload(upload.name, upload.read(MAX_FILE_BYTES + 1)) if upload else None)
+
+    saved = submit(request, form, add, done=_("The agreement was recorded."), to=("partnerships:detail", p.slug))
+    if saved:
+        return saved
     messages.error(request, _("The agreement was not saved: please correct the errors in its form."))
     return _detail(request, p, agreement_form=form)
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from renkei.places.labels import all_country_choices
 from renkei.places.models import Hazard, IncomeGroup, Level, Theme
+from renkei.ui.forms import FieldsetForm
 
 # Service field names that a form shows under another name.
 STATEMENT_FIELD_MAP = {"priority": "scale", "maturity": "scale", "description": "description_en"}
@@ -37,7 +38,7 @@ def theme_choices(*, blank_label=None, branch_suffix: bool = False) -> list:
     return choices
 
 
-class PlaceForm(forms.Form):
+class PlaceForm(FieldsetForm):
     """A place profile in the exchange format's keys (renkei.places.validation.FIELDS)."""
 
     name = forms.CharField(label=_("Name in English"), max_length=200)
@@ -89,12 +90,6 @@ class PlaceForm(forms.Form):
         if not can_publish:
             del self.fields["published"]  # publishing is an officer's decision (the service agrees)
 
-    def fieldsets(self):
-        for legend, names in self.groups:
-            fields = [self[name] for name in names if name in self.fields]
-            if fields:
-                yield legend, fields
-
     @staticmethod
     def initial_for(place) -> dict:
         def text(value):
@@ -116,8 +111,10 @@ class PlaceForm(forms.Form):
         return {key: value for key, value in self.cleaned_data.items() if key != "version"}
 
 
-class StatementForm(forms.Form):
+class StatementForm(FieldsetForm):
     """A need (priority) or an expertise (maturity); both share one form."""
+
+    field_map = STATEMENT_FIELD_MAP
 
     theme = forms.ChoiceField(label=_("Theme"))
     scale = forms.TypedChoiceField(label=_("Priority"), coerce=int, initial=3, widget=forms.RadioSelect)

@@ -23,12 +23,11 @@ from django_htmx.http import reswap, retarget
 
 from renkei.accounts.permissions import is_administrator
 from renkei.core.audit import audit_history
-from renkei.core.errors import ApplicationError, Conflict, NotAllowed
+from renkei.core.errors import ApplicationError, NotAllowed
 from renkei.core.models import AuditEntry
 from renkei.core.pagination import paginate
 from renkei.places import permissions, selectors, services
 from renkei.places.forms import (
-    STATEMENT_FIELD_MAP,
     OrganisationFilterForm,
     PlaceFilterForm,
     PlaceForm,
@@ -39,7 +38,7 @@ from renkei.places.maps import markers
 from renkei.places.models import Expertise, Level, Need
 from renkei.places.validation import country_label
 from renkei.ui import worldmap
-from renkei.ui.forms import add_service_errors
+from renkei.ui.forms import submit
 from renkei.ui.templatetags.renkei import audit_value
 
 # --- places -----------------------------------------------------------------------------------
@@ -120,27 +119,18 @@ def place_edit(request, slug):
     if not permissions.can_edit_place(request.user, place):
         raise PermissionDenied  # the service checks again on save; this spares a form that cannot be saved
     can_publish = permissions.can_create_place(request.user)
-    conflict = False
     if request.method == "POST":
         form = PlaceForm(request.POST, can_publish=can_publish)
-        if form.is_valid():
-            try:
-                services.place_update(actor=request.user, place=place, data=form.service_data(),
-                                      expected_version=form.cleaned_data.get("version"))
-            except NotAllowed:
-                raise
-            except Conflict:
-                conflict = True
-                form.add_error(None, _("Someone else changed this place while you were editing, so nothing was "
-                                       "saved. Reload the form to see their changes, then make yours again."))
-            except ApplicationError as exc:
-                add_service_errors(form, exc.errors, exc.message)
-            else:
-                messages.success(request, _("The profile was saved."))
-                return redirect("places:place", slug=place.slug)
+        saved = submit(request, form, lambda: services.place_update(
+            actor=request.user, place=place, data=form.service_data(),
+            expected_version=form.cleaned_data.get("version")),
+            done=_("The profile was saved."), to=("places:place", place.slug))
+        if saved:
+            return saved
     else:
         form = PlaceForm(initial=PlaceForm.initial_for(place), can_publish=can_publish)
-    return render(request, "places/edit.html", {"place": place, "form": form, "conflict": conflict})
+    return render(request, "places/edit.html", {"place": place, "form": form,
+                                                "conflict": getattr(form, "conflict", False)})
 
 
 # --- needs and expertise ----------------------------------------------------------------------
@@ -198,7 +188,7 @@ def statement_edit(request, slug, kind, pk=None):
             except NotAllowed:
                 raise
             except ApplicationError as exc:
-                add_service_errors(form, exc.errors, exc.message, field_map=STATEMENT_FIELD_MAP)
+                form.add_service_errors(exc.errors, exc.message)
             else:
                 notice = _notice(kind, "create" if obj is None else "update")
                 if request.htmx:

@@ -3,8 +3,16 @@ validator for forms, API and imports), and ApplicationError.errors is put back o
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext
+
+from renkei.core.errors import ApplicationError, Conflict, NotAllowed, NotFound
 
 
 def add_service_errors(form: forms.Form, errors: dict[str, list[str]], message: str = "",
@@ -13,9 +21,9 @@ def add_service_errors(form: forms.Form, errors: dict[str, list[str]], message: 
     show go to the top of the form, named, so nothing is lost."""
     field_map = field_map or {}
     placed = False
-    for field, messages in errors.items():
+    for field, texts in errors.items():
         target = field_map.get(field, field)
-        for text in messages:
+        for text in texts:
             text = gettext(text)
             if target in form.fields:
                 form.add_error(target, text)
@@ -24,3 +32,44 @@ def add_service_errors(form: forms.Form, errors: dict[str, list[str]], message: 
             placed = True
     if not placed and message:
         form.add_error(None, gettext(message))
+
+
+class FieldsetForm(forms.Form):
+    """Laid out by web/_form_fields.html: ``groups`` of field names, ``wide`` ones across the grid.
+    ``field_map`` names the form field that shows a service field's errors (``title`` → ``title_en``)."""
+
+    groups: list[tuple[str | None, list[str]]] = []
+    wide: set[str] = set()
+    field_map: dict[str, str] = {}
+
+    def fieldsets(self):
+        for legend, names in self.groups:
+            fields = [self[name] for name in names if name in self.fields]
+            if fields:
+                yield legend, fields
+
+    def add_service_errors(self, errors: dict[str, list[str]], message: str = "") -> None:
+        add_service_errors(self, errors, message, self.field_map)
+
+
+def submit(request, form: forms.Form, write: Callable[[], Any], *, done: str | Callable[[Any], str],
+           to: tuple | Callable[[Any], tuple], field_map: dict[str, str] | None = None) -> HttpResponse | None:
+    """A form's POST. When the form is valid, ``write()`` calls the service. If it worked, ``done`` (or
+    ``done(result)``) is said and the answer is a redirect to ``to`` (or ``to(result)``): a URL name and
+    its arguments. If the service refused, its errors go onto the form's fields (``form.conflict`` is set
+    when someone else saved first) and the answer is None: the view shows the form again. Not found and
+    not allowed rise to the 404 and 403 pages."""
+    form.conflict = False
+    if not form.is_valid():
+        return None
+    try:
+        result = write()
+    except (NotFound, NotAllowed):
+        raise
+    except ApplicationError as exc:
+        form.conflict = isinstance(exc, Conflict)
+        mapping = field_map if field_map is not None else getattr(form, "field_map", None)
+        add_service_errors(form, exc.errors, exc.message, mapping)
+        return None
+    messages.success(request, done(result) if callable(done) else done)
+    return redirect(*(to(result) if callable(to) else to))
