@@ -12,114 +12,20 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from renkei.core.errors import ApplicationError, NotAllowed
+from renkei.core.errors import ApplicationError
 from renkei.core.inputs import parse
 from renkei.places import services
 from renkei.places.codelists import organisation_types
 from renkei.places.inputs import statement_input
 from renkei.places.models import Contact, Expertise, Need, Organisation, Place, Theme
-
-
-class _DryRun(Exception):
-    """Rolls back a service call made only to check a form."""
+from renkei.ui.admin import ServiceAdmin, Writes, put_errors
 
 
 def _place_ref(place: Place | None) -> str | None:
     return (place.external_id or place.slug) if place is not None else None
-
-
-def _put_errors(form: forms.BaseForm, exc: ApplicationError, field_names: dict[str, str]) -> None:
-    """A service's field errors onto the admin form's fields (the rest at the top, named)."""
-    if not exc.errors:
-        form.add_error(None, exc.message)
-    for name, texts in exc.errors.items():
-        target = field_names.get(name, name).split(".")[0]
-        for text in texts:
-            if target in form.fields and target not in form.errors:
-                form.add_error(target, text)
-            else:
-                form.add_error(None, f"{name}: {text}")
-
-
-class ServiceAdmin(admin.ModelAdmin):
-    """A model admin whose writes are the places services'.
-
-    Subclasses say how a form's values become the service's input (``service_data``), which
-    service creates, updates and deletes (``create``, ``update``, ``remove``), and how the
-    service's field names map back to the form's (``field_names``)."""
-
-    field_names: dict[str, str] = {}
-
-    def service_data(self, values: dict[str, Any]) -> dict[str, Any]:
-        return values
-
-    def create(self, request, obj, data: dict[str, Any]):
-        raise NotImplementedError
-
-    def update(self, request, obj, data: dict[str, Any]):
-        raise NotImplementedError
-
-    def remove(self, request, obj) -> None:
-        raise NotImplementedError
-
-    def _data(self, form: forms.ModelForm, obj) -> dict[str, Any]:
-        names = form.changed_data if obj is not None and obj.pk else list(form.fields)
-        return self.service_data({name: form.cleaned_data.get(name) for name in names if name in form.cleaned_data})
-
-    def _write(self, request, obj, form: forms.ModelForm):
-        data = self._data(form, obj)
-        if obj is not None and obj.pk:
-            return self.update(request, obj, data) if data else obj
-        return self.create(request, obj, data)
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        base = super().get_form(request, obj, change=change, **kwargs)
-        model_admin = self
-
-        class ServiceForm(base):
-            def clean(self):
-                cleaned = super().clean()
-                if self.errors:
-                    return cleaned
-                try:
-                    with transaction.atomic():
-                        model_admin._write(request, obj, self)
-                        raise _DryRun
-                except _DryRun:
-                    pass
-                except NotAllowed as exc:
-                    raise ValidationError(exc.message) from exc
-                except ApplicationError as exc:
-                    _put_errors(self, exc, model_admin.field_names)
-                return cleaned
-
-        return ServiceForm
-
-    def save_model(self, request, obj, form, change):
-        saved = self._write(request, obj, form)
-        if saved is not obj:  # the admin goes on with its own object (inlines, messages, redirect)
-            for field in type(obj)._meta.concrete_fields:
-                setattr(obj, field.attname, getattr(saved, field.attname))
-            obj._state.adding = False
-
-    def save_related(self, request, form, formsets, change):
-        for formset in formsets:
-            self.save_formset(request, form, formset, change=change)
-
-    def delete_model(self, request, obj):
-        self.remove(request, obj)
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            try:
-                self.remove(request, obj)
-            except ApplicationError as exc:
-                self.message_user(request, f"{obj}: {exc.message}", messages.ERROR)
 
 
 # --- needs and expertise ----------------------------------------------------------------------
@@ -144,7 +50,7 @@ class StatementInlineForm(forms.ModelForm):
         try:
             parse(statement_input(kind), data)
         except ApplicationError as exc:
-            _put_errors(self, exc, {})
+            put_errors(self, exc, {})
         return cleaned
 
 
@@ -241,6 +147,7 @@ PLACE_KEYS = {"name_en": "name", "external_id": "id", "latitude": "lat", "longit
 
 @admin.register(Place)
 class PlaceAdmin(ServiceAdmin):
+    writes = Writes("place", services.place_create, services.place_update, services.place_delete)
     list_display = ["name_en", "name_ja", "country", "level", "population", "is_published", "updated_at"]
     list_filter = ["country", "level", "is_published", "income_group", "coastal"]
     search_fields = ["name_en", "name_ja", "name_local", "slug", "external_id"]
@@ -275,21 +182,6 @@ class PlaceAdmin(ServiceAdmin):
                 data[PLACE_KEYS.get(key, key)] = value
         return data
 
-    def create(self, request, obj, data):
-        return services.place_create(actor=request.user, data=data)
-
-    def update(self, request, obj, data):
-        return services.place_update(actor=request.user, place=obj, data=data)
-
-    def remove(self, request, obj):
-        services.place_delete(actor=request.user, place=obj)
-
-    def delete_model(self, request, obj):
-        try:
-            self.remove(request, obj)
-        except ApplicationError as exc:
-            self.message_user(request, exc.message, messages.ERROR)
-
     def save_formset(self, request, form, formset, change):
         save_statements(request, formset)
 
@@ -298,6 +190,8 @@ class PlaceAdmin(ServiceAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(ServiceAdmin):
+    writes = Writes("organisation", services.organisation_create, services.organisation_update,
+                    services.organisation_delete)
     list_display = ["name_en", "acronym", "type_name", "country", "place"]
     list_filter = ["org_type", "country"]
     search_fields = ["name_en", "name_ja", "acronym", "slug"]
@@ -317,38 +211,24 @@ class OrganisationAdmin(ServiceAdmin):
             data["place"] = _place_ref(data["place"])
         return data
 
-    def create(self, request, obj, data):
-        return services.organisation_create(actor=request.user, data=data)
-
-    def update(self, request, obj, data):
-        return services.organisation_update(actor=request.user, organisation=obj, data=data)
-
-    def remove(self, request, obj):
-        services.organisation_delete(actor=request.user, organisation=obj)
 
 
 @admin.register(Contact)
 class ContactAdmin(ServiceAdmin):
+    writes = Writes("contact", services.contact_create, services.contact_update, services.contact_delete)
     list_display = ["name", "title", "organisation", "place", "public_consent"]
     list_filter = ["public_consent"]
     search_fields = ["name", "title", "email", "organisation__name_en", "place__name_en"]
     autocomplete_fields = ["organisation", "place"]
     list_select_related = ["organisation", "place"]
 
-    def create(self, request, obj, data):
-        return services.contact_create(actor=request.user, data=data)
-
-    def update(self, request, obj, data):
-        return services.contact_update(actor=request.user, contact=obj, data=data)
-
-    def remove(self, request, obj):
-        services.contact_delete(actor=request.user, contact=obj)
 
 
 # --- themes -----------------------------------------------------------------------------------
 
 @admin.register(Theme)
 class ThemeAdmin(ServiceAdmin):
+    writes = Writes("theme", services.theme_create, services.theme_update, services.theme_delete)
     list_display = ["code", "name_en", "name_ja", "parent", "position"]
     list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["code", "name_en", "name_ja", "synonyms_en", "synonyms_ja"]
@@ -365,18 +245,4 @@ class ThemeAdmin(ServiceAdmin):
             data["related"] = [theme.code for theme in data["related"] or []]
         return data
 
-    def create(self, request, obj, data):
-        return services.theme_create(actor=request.user, data=data)
-
-    def update(self, request, obj, data):
-        return services.theme_update(actor=request.user, theme=obj, data=data)
-
-    def remove(self, request, obj):
-        services.theme_delete(actor=request.user, theme=obj)
-
-    def delete_model(self, request, obj):
-        try:
-            self.remove(request, obj)
-        except ApplicationError as exc:
-            self.message_user(request, exc.message, messages.ERROR)
 

@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
 from pydantic import ValidationError as PydanticError
 
 from renkei.core.errors import ErrorCollector
@@ -54,6 +54,19 @@ def text(value: Any) -> str:
     if not isinstance(value, (str, int, float)) or isinstance(value, bool):
         raise ValueError(_("must be text"))
     return str(reject_nul(value)).strip()
+
+
+def _cut(limit: int, *, required: bool):
+    def check(value: str) -> str:
+        if required and not value:
+            raise ValueError(_("is required"))
+        return value[:limit]
+    return check
+
+
+def Text(limit: int, *, required: bool = False) -> Any:  # noqa: N802 - used as a type
+    """A cell as text (see ``text``), cut to ``limit`` characters; ``required`` refuses it empty."""
+    return Annotated[str | None, BeforeValidator(text), AfterValidator(_cut(limit, required=required))]
 
 
 def web_address(value: str) -> bool:
@@ -395,9 +408,9 @@ def statement_input(kind: str) -> type[StatementIn]:
 
 class OrganisationIn(Input):
     slug: str | None = Field(None, description="URL name; made from the acronym or name when absent")
-    name_en: str | None = None
-    name_ja: str | None = None
-    acronym: str | None = None
+    name_en: Text(255, required=True) = None
+    name_ja: Text(255) = None
+    acronym: Text(30) = None
     org_type: str | None = Field(None, description="IATI OrganisationType code, e.g. 10 (government), "
                                                     "21 (international NGO)")
     country: str | None = Field(None, description="ISO 3166-1 alpha-2, alpha-3 or English name")
@@ -406,27 +419,10 @@ class OrganisationIn(Input):
     website: str | None = Field(None, description="http(s) address")
     description: dict[str, str] | None = Field(None, description='text per language: {"en": "…", "ja": "…"}')
 
-    @field_validator("name_en", "name_ja", "acronym", "parent", "place", mode="before")
+    @field_validator("parent", "place", mode="before")
     @classmethod
-    def _text(cls, value: Any) -> str:
+    def _reference(cls, value: Any) -> str:
         return text(getattr(value, "slug", value))
-
-    @field_validator("name_en")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        if not value:
-            raise ValueError(_("is required"))
-        return value[:255]
-
-    @field_validator("name_ja")
-    @classmethod
-    def _name_ja(cls, value: str) -> str:
-        return value[:255]
-
-    @field_validator("acronym")
-    @classmethod
-    def _acronym(cls, value: str) -> str:
-        return value[:30]
 
     @field_validator("slug", mode="before")
     @classmethod
@@ -475,30 +471,18 @@ class OrganisationIn(Input):
 class ContactIn(Input):
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
-    name: str | None = None
-    title: str | None = None
+    name: Text(200, required=True) = None
+    title: Text(200) = None
     organisation: Any = Field(None, description="the Organisation the person works for")
     place: Any = Field(None, description="the Place the person works for")
     email: str | None = None
     phone: str | None = None
     public_consent: bool | None = None
 
-    @field_validator("name", "title", "email", "phone", mode="before")
+    @field_validator("email", "phone", mode="before")
     @classmethod
     def _text(cls, value: Any) -> str:
         return text(value)
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        if not value:
-            raise ValueError(_("is required"))
-        return value[:200]
-
-    @field_validator("title")
-    @classmethod
-    def _title(cls, value: str) -> str:
-        return value[:200]
 
     @field_validator("organisation")
     @classmethod

@@ -179,41 +179,43 @@ class Contact(TimeStampedModel):
         return self.name
 
 
-class Need(TimeStampedModel):
-    place = models.ForeignKey(Place, verbose_name=_("place"), related_name="needs", on_delete=models.CASCADE)
-    theme = models.ForeignKey(Theme, verbose_name=_("theme"), related_name="needs", on_delete=models.PROTECT)
+class Statement(TimeStampedModel):
+    """What a place needs or offers in one theme: a need (with a priority) or expertise (with a
+    maturity). Each kind has its own table."""
+
     description = models.JSONField(_("description"), default=dict, blank=True)
-    priority = models.PositiveSmallIntegerField(
-        _("priority"), default=3, validators=[MinValueValidator(1), MaxValueValidator(5)]
-    )
     evidence = models.JSONField(_("evidence links"), default=list, blank=True)
 
     text = Translated("description")
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.place}: {self.theme}"
+
+
+def _scale(label: str) -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(label, default=3, validators=[MinValueValidator(1), MaxValueValidator(5)])
+
+
+class Need(Statement):
+    place = models.ForeignKey(Place, verbose_name=_("place"), related_name="needs", on_delete=models.CASCADE)
+    theme = models.ForeignKey(Theme, verbose_name=_("theme"), related_name="needs", on_delete=models.PROTECT)
+    priority = _scale(_("priority"))
 
     class Meta:
         ordering = ["-priority", "id"]
         verbose_name = _("need")
         verbose_name_plural = _("needs")
 
-    def __str__(self) -> str:
-        return f"{self.place}: {self.theme}"
 
-
-class Expertise(TimeStampedModel):
+class Expertise(Statement):
     place = models.ForeignKey(Place, verbose_name=_("place"), related_name="expertise", on_delete=models.CASCADE)
     theme = models.ForeignKey(Theme, verbose_name=_("theme"), related_name="expertise", on_delete=models.PROTECT)
-    description = models.JSONField(_("description"), default=dict, blank=True)
-    maturity = models.PositiveSmallIntegerField(
-        _("maturity"), default=3, validators=[MinValueValidator(1), MaxValueValidator(5)]
-    )
-    evidence = models.JSONField(_("evidence links"), default=list, blank=True)
-
-    text = Translated("description")
+    maturity = _scale(_("maturity"))
 
     class Meta:
         ordering = ["-maturity", "id"]
         verbose_name = _("expertise")
         verbose_name_plural = _("expertise")
-
-    def __str__(self) -> str:
-        return f"{self.place}: {self.theme}"

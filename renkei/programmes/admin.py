@@ -67,6 +67,24 @@ class BilingualForm(forms.ModelForm):
         return {}
 
 
+class RowForm(BilingualForm):
+    """An inline row (a question, a criterion) checked by its service input when kept."""
+
+    row_input: type
+
+    def row_data(self, data: dict) -> dict:
+        raise NotImplementedError
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data.get("DELETE"):
+            try:
+                parse(self.row_input, self.row_data(data))
+            except ApplicationError as exc:
+                self.add_error(None, exc.message)
+        return data
+
+
 def _english(max_length: int) -> forms.CharField:
     return forms.CharField(label=_("English"), max_length=max_length)
 
@@ -124,41 +142,29 @@ class CallForm(BilingualForm):
         return data
 
 
-class QuestionForm(BilingualForm):
-    bilingual = "text"
+class QuestionForm(RowForm):
+    bilingual, row_input = "text", QuestionIn
     text_en, text_ja = _english(500), _japanese(500)
 
     class Meta:
         model = Question
         fields = ["position", "kind", "text_en", "text_ja", "choices", "required"]
 
-    def clean(self):
-        data = super().clean()
-        if not self.errors and not data.get("DELETE"):
-            try:
-                parse(QuestionIn, {"kind": data.get("kind") or "text", "text": data["text"],
-                                   "choices": data.get("choices") or [], "required": bool(data.get("required"))})
-            except ApplicationError as exc:
-                self.add_error(None, exc.message)
-        return data
+    def row_data(self, data: dict) -> dict:
+        return {"kind": data.get("kind") or "text", "text": data["text"], "choices": data.get("choices") or [],
+                "required": bool(data.get("required"))}
 
 
-class CriterionForm(BilingualForm):
-    bilingual = "name"
+class CriterionForm(RowForm):
+    bilingual, row_input = "name", CriterionIn
     name_en, name_ja = _english(200), _japanese(200)
 
     class Meta:
         model = Criterion
         fields = ["position", "name_en", "name_ja", "weight"]
 
-    def clean(self):
-        data = super().clean()
-        if not self.errors and not data.get("DELETE"):
-            try:
-                parse(CriterionIn, {"name": data["name"], "weight": data.get("weight", 1.0)})
-            except ApplicationError as exc:
-                self.add_error(None, exc.message)
-        return data
+    def row_data(self, data: dict) -> dict:
+        return {"name": data["name"], "weight": data.get("weight", 1.0)}
 
 
 class QuestionInline(admin.TabularInline):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from django.utils.translation import gettext as _
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
@@ -43,6 +43,17 @@ def _fold(data: Any, field: str) -> Any:
     return data
 
 
+class FoldedInput(Input):
+    """An input whose bilingual text ``folded`` (``title`` unless said) may also come flat."""
+
+    folded: ClassVar[str] = "title"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _flat(cls, data: Any) -> Any:
+        return _fold(data, cls.folded)
+
+
 @lru_cache(maxsize=1)
 def _zones() -> frozenset[str]:
     from zoneinfo import available_timezones
@@ -61,7 +72,7 @@ Description = Annotated[dict[str, str], AfterValidator(lambda v: _texts(v, max_l
 Slug = Annotated[str, Field(max_length=120, pattern=r"^[-a-zA-Z0-9_]+$")]
 
 
-class ProgrammeIn(Input):
+class ProgrammeIn(FoldedInput):
     slug: Slug | None = None
     title: Title
     description: Description = {}
@@ -72,11 +83,6 @@ class ProgrammeIn(Input):
     min_population: int | None = Field(None, ge=0)
     max_population: int | None = Field(None, ge=0)
     is_published: bool = True
-
-    @model_validator(mode="before")
-    @classmethod
-    def _flat_title(cls, data: Any) -> Any:
-        return _fold(data, "title")
 
     @field_validator("ends_on")
     @classmethod
@@ -101,16 +107,13 @@ class ProgrammeUpdate(ProgrammeIn):
     title: Title | None = None  # type: ignore[assignment]
 
 
-class QuestionIn(Input):
+class QuestionIn(FoldedInput):
+    folded = "text"
+
     kind: Literal["text", "choice", "file"] = "text"
     text: Annotated[dict[str, str], AfterValidator(lambda v: _texts(v, max_length=500))]
     choices: list[Annotated[str, Field(min_length=1, max_length=200)]] = []
     required: bool = True
-
-    @model_validator(mode="before")
-    @classmethod
-    def _flat_text(cls, data: Any) -> Any:
-        return _fold(data, "text")
 
     @model_validator(mode="after")
     def _choices(self) -> QuestionIn:
@@ -119,17 +122,14 @@ class QuestionIn(Input):
         return self
 
 
-class CriterionIn(Input):
+class CriterionIn(FoldedInput):
+    folded = "name"
+
     name: Annotated[dict[str, str], AfterValidator(lambda v: _texts(v, max_length=200))]
     weight: float = Field(1.0, ge=0, allow_inf_nan=False)
 
-    @model_validator(mode="before")
-    @classmethod
-    def _flat_name(cls, data: Any) -> Any:
-        return _fold(data, "name")
 
-
-class CallIn(Input):
+class CallIn(FoldedInput):
     slug: Slug | None = None
     title: Title
     description: Description = {}
@@ -139,11 +139,6 @@ class CallIn(Input):
     places_to_select: int = Field(1, ge=1, le=10_000)
     questions: list[QuestionIn] = []
     criteria: list[CriterionIn] = []
-
-    @model_validator(mode="before")
-    @classmethod
-    def _flat_title(cls, data: Any) -> Any:
-        return _fold(data, "title")
 
     @field_validator("closes_at")
     @classmethod
@@ -159,7 +154,7 @@ class CallIn(Input):
         return time_zone(value)
 
 
-class CallUpdate(Input):
+class CallUpdate(FoldedInput):
     """The fields of a call to change; questions and criteria change in the admin's own rows."""
 
     title: Title | None = None
@@ -168,11 +163,6 @@ class CallUpdate(Input):
     closes_at: datetime | None = None
     timezone: str | None = Field(None, max_length=64)
     places_to_select: int | None = Field(None, ge=1, le=10_000)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _flat_title(cls, data: Any) -> Any:
-        return _fold(data, "title")
 
     @field_validator("timezone")
     @classmethod
