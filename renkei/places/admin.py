@@ -77,19 +77,19 @@ def save_statements(request, formset) -> None:
                 services.statement_create(actor=request.user, place=formset.instance, kind=kind, data=data))
 
 
-class NeedInline(admin.TabularInline):
-    model = Need
+class StatementInline(admin.TabularInline):
     form = StatementInlineForm
     extra = 0
     autocomplete_fields = ["theme"]
+
+
+class NeedInline(StatementInline):
+    model = Need
     fields = ["theme", "priority", "description", "evidence"]
 
 
-class ExpertiseInline(admin.TabularInline):
+class ExpertiseInline(StatementInline):
     model = Expertise
-    form = StatementInlineForm
-    extra = 0
-    autocomplete_fields = ["theme"]
     fields = ["theme", "maturity", "description", "evidence"]
 
 

@@ -77,6 +77,25 @@ def web_address(value: str) -> bool:
     return True
 
 
+def _country(value: Any) -> str:
+    raw = text(value)
+    code = country_code(raw) if raw else ""
+    if code is None:
+        raise ValueError(_("%(value)r is not an ISO 3166-1 country") % {"value": raw})
+    return code
+
+
+def _website(value: Any) -> str:
+    url = text(value)
+    if url and not web_address(url):
+        raise ValueError(_("must be an http(s) address"))
+    return url
+
+
+Country = Annotated[str | None, BeforeValidator(_country)]
+Website = Annotated[str | None, BeforeValidator(_website)]
+
+
 def country_code(value: str) -> str | None:
     """ISO 3166-1 alpha-2 from an alpha-2, alpha-3 or English name; None if unknown."""
     import pycountry
@@ -176,7 +195,7 @@ class PlaceIn(Input):
     name: str | None = Field(None, description="name in English")
     name_ja: str | None = None
     name_local: str | None = None
-    country: str | None = Field(None, description="ISO 3166-1 alpha-2, alpha-3 or English name")
+    country: Country = Field(None, description="ISO 3166-1 alpha-2, alpha-3 or English name")
     parent: str | None = Field(None, description="URL name or external id of the enclosing place")
     lat: Number = Field(None, description="latitude, -90 to 90; with lon")
     lon: Number = Field(None, description="longitude, -180 to 180; with lat")
@@ -189,7 +208,7 @@ class PlaceIn(Input):
     hazards: HazardList = Field(None, description=f"any of {', '.join(Hazard.values)}")
     income_group: str | None = Field(None, description=f"one of {', '.join(IncomeGroup.values)} or empty")
     timezone: str | None = Field(None, description="IANA time zone, e.g. Asia/Tokyo")
-    website: str | None = Field(None, description="http(s) address")
+    website: Website = Field(None, description="http(s) address")
     summary_en: str | None = None
     summary_ja: str | None = None
     published: Flag = Field(None, description="default true; only officers and administrators may change it")
@@ -218,15 +237,6 @@ class PlaceIn(Input):
         if slug and (not _SLUG.match(slug) or len(slug) > 120):
             raise ValueError(_("must be lowercase letters, digits and hyphens"))
         return slug or None
-
-    @field_validator("country", mode="before")
-    @classmethod
-    def _country(cls, value: Any) -> str:
-        raw = text(value)
-        code = country_code(raw) if raw else ""
-        if code is None:
-            raise ValueError(_("%(value)r is not an ISO 3166-1 country") % {"value": value})
-        return code
 
     @field_validator("level", mode="before")
     @classmethod
@@ -282,14 +292,6 @@ class PlaceIn(Input):
             raise ValueError(_("%(value)r is not an IANA time zone") % {"value": zone})
         return zone
 
-    @field_validator("website", mode="before")
-    @classmethod
-    def _website(cls, value: Any) -> str:
-        url = text(value)
-        if url and not web_address(url):
-            raise ValueError(_("must be an http(s) address"))
-        return url
-
     def values(self) -> dict[str, Any]:
         """The given fields as model values (``parent`` stays a reference for the caller to resolve)."""
         given = self.model_fields_set
@@ -340,6 +342,8 @@ def _scale(value: Any) -> int:
     return whole
 
 
+Scale = Annotated[int | None, BeforeValidator(_scale)]
+
 class StatementIn(Input):
     """What a need and an expertise statement share; on an update only the given fields change."""
 
@@ -383,21 +387,11 @@ class StatementIn(Input):
 
 
 class NeedIn(StatementIn):
-    priority: int | None = Field(None, description="1 (low) to 5 (urgent); default 3")
-
-    @field_validator("priority", mode="before")
-    @classmethod
-    def _priority(cls, value: Any) -> int:
-        return _scale(value)
+    priority: Scale = Field(None, description="1 (low) to 5 (urgent); default 3")
 
 
 class ExpertiseIn(StatementIn):
-    maturity: int | None = Field(None, description="1 (emerging) to 5 (proven); default 3")
-
-    @field_validator("maturity", mode="before")
-    @classmethod
-    def _maturity(cls, value: Any) -> int:
-        return _scale(value)
+    maturity: Scale = Field(None, description="1 (emerging) to 5 (proven); default 3")
 
 
 def statement_input(kind: str) -> type[StatementIn]:
@@ -413,10 +407,10 @@ class OrganisationIn(Input):
     acronym: Text(30) = None
     org_type: str | None = Field(None, description="IATI OrganisationType code, e.g. 10 (government), "
                                                     "21 (international NGO)")
-    country: str | None = Field(None, description="ISO 3166-1 alpha-2, alpha-3 or English name")
+    country: Country = Field(None, description="ISO 3166-1 alpha-2, alpha-3 or English name")
     parent: str | None = Field(None, description="URL name of the parent organisation")
     place: str | None = Field(None, description="URL name or external id of the place")
-    website: str | None = Field(None, description="http(s) address")
+    website: Website = Field(None, description="http(s) address")
     description: dict[str, str] | None = Field(None, description='text per language: {"en": "…", "ja": "…"}')
 
     @field_validator("parent", "place", mode="before")
@@ -440,23 +434,6 @@ class OrganisationIn(Input):
         if code not in organisation_types():
             raise ValueError(_("%(value)r is not an IATI OrganisationType code") % {"value": code})
         return code
-
-    @field_validator("country", mode="before")
-    @classmethod
-    def _country(cls, value: Any) -> str:
-        raw = text(value)
-        code = country_code(raw) if raw else ""
-        if code is None:
-            raise ValueError(_("%(value)r is not an ISO 3166-1 country") % {"value": raw})
-        return code
-
-    @field_validator("website", mode="before")
-    @classmethod
-    def _website(cls, value: Any) -> str:
-        url = text(value)
-        if url and not web_address(url):
-            raise ValueError(_("must be an http(s) address"))
-        return url
 
     @field_validator("description", mode="before")
     @classmethod

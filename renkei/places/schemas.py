@@ -17,7 +17,7 @@ from __future__ import annotations
 from ninja import Field, Schema
 
 from renkei.core.schemas import ErrorDetail, ErrorOut, Page, PageQuery  # noqa: F401 - still importable from here
-from renkei.places.inputs import ExpertiseIn, NeedIn, OrganisationIn, PlaceIn, ThemeIn
+from renkei.places.inputs import Country, ExpertiseIn, NeedIn, OrganisationIn, PlaceIn, Text, ThemeIn
 from renkei.places.models import Level
 
 
@@ -83,7 +83,7 @@ class NeedCreate(NeedIn):
 
 
 class NeedPatch(NeedIn):
-    priority: int | None = Field(None, description="1 (low) to 5 (urgent)")
+    """Send only the fields to change."""
 
 
 class ExpertiseCreate(ExpertiseIn):
@@ -92,7 +92,7 @@ class ExpertiseCreate(ExpertiseIn):
 
 
 class ExpertisePatch(ExpertiseIn):
-    maturity: int | None = Field(None, description="1 (emerging) to 5 (proven)")
+    """Send only the fields to change."""
 
 
 class StatementQuery(PageQuery):
@@ -216,7 +216,7 @@ class PlaceCreate(PlaceIn):
     """The exchange format (docs/data-formats.md) as JSON: values as in a JSON import file."""
 
     name: str = Field(description="name in English")
-    country: str = Field(description="ISO 3166-1 alpha-2, alpha-3 or English name")
+    country: Country = Field(description="ISO 3166-1 alpha-2, alpha-3 or English name")
 
 
 class PlacePatch(PlaceIn):
@@ -278,7 +278,7 @@ class OrganisationQuery(PageQuery):
 
 
 class OrganisationCreate(OrganisationIn):
-    name_en: str
+    name_en: Text(255, required=True) = Field(description="name in English")
     org_type: str = Field(description="IATI OrganisationType code, e.g. 10 (government), 21 (international NGO)")
 
 
