@@ -29,39 +29,34 @@ def _english(texts: dict) -> str:
     return texts.get("en") or texts.get("ja") or next((v for v in texts.values() if v), "")
 
 
-def _activity_event(activity: Activity, host: str) -> Event:
+def _event(activity: Activity, item: Activity | Session, uid: str, *, room: str = "", description: str) -> Event:
+    """One calendar event: ``item`` (the activity or one of its sessions) gives the title and the times."""
     event = Event()
-    event.add("uid", f"activity-{activity.pk}@{host}")
-    event.add("summary", _english(activity.title))
-    event.add("dtstart", activity.starts_at)
-    event.add("dtend", activity.ends_at)
-    event.add("dtstamp", activity.updated_at or timezone.now())
-    if _location(activity):
-        event.add("location", _location(activity))
+    event.add("uid", uid)
+    event.add("summary", _english(item.title))
+    event.add("dtstart", item.starts_at)
+    event.add("dtend", item.ends_at)
+    event.add("dtstamp", item.updated_at or timezone.now())
+    location = _location(activity, room)
+    if location:
+        event.add("location", location)
     if activity.online_url:
         event.add("url", activity.online_url)
-    text = "\n\n".join(x for x in (_english(activity.description),
-                                    "\n".join(_speaker_lines(activity.speakers.all()))) if x)
-    if text:
-        event.add("description", text)
+    if description:
+        event.add("description", description)
     event.add("categories", [str(activity.get_kind_display())])
     return event
+
+
+def _activity_event(activity: Activity, host: str) -> Event:
+    text = "\n\n".join(x for x in (_english(activity.description),
+                                    "\n".join(_speaker_lines(activity.speakers.all()))) if x)
+    return _event(activity, activity, f"activity-{activity.pk}@{host}", description=text)
 
 
 def _session_event(activity: Activity, session: Session, host: str) -> Event:
-    event = Event()
-    event.add("uid", f"session-{session.pk}@{host}")
-    event.add("summary", _english(session.title))
-    event.add("dtstart", session.starts_at)
-    event.add("dtend", session.ends_at)
-    event.add("dtstamp", session.updated_at or timezone.now())
-    if _location(activity, session.room):
-        event.add("location", _location(activity, session.room))
-    if activity.online_url:
-        event.add("url", activity.online_url)
-    event.add("description", "\n".join([_english(activity.title), *_speaker_lines(session.speakers.all())]))
-    event.add("categories", [str(activity.get_kind_display())])
-    return event
+    return _event(activity, session, f"session-{session.pk}@{host}", room=session.room,
+                  description="\n".join([_english(activity.title), *_speaker_lines(session.speakers.all())]))
 
 
 def _events(activity: Activity, host: str) -> list[Event]:

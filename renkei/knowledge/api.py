@@ -286,7 +286,7 @@ def request_to_partnership(request, pk: int, payload: ToPartnershipIn):
              tags=["knowledge requests"])
 def request_to_activity(request, pk: int, payload: ToActivityIn):
     item = selectors.request_get(viewer=request.user, pk=pk)
-    services.request_to_activity(actor=request.user, request=item, data=payload.activity())
+    services.request_to_activity(actor=request.user, request=item, data=payload)
     return Status(201, _request(selectors.request_get(viewer=request.user, pk=pk)))
 
 

@@ -274,7 +274,7 @@ class ActivityFromRequest(Input):
     kind: str
     starts_at: datetime
     ends_at: datetime
-    timezone_name: str = "Asia/Tokyo"
+    timezone: str = "Asia/Tokyo"
     venue: str = ""
     online_url: str = ""
 
@@ -285,7 +285,7 @@ class ActivityFromRequest(Input):
             raise ValueError(_("is required"))
         return value
 
-    @field_validator("timezone_name", mode="before")
+    @field_validator("timezone", mode="before")
     @classmethod
     def _zone(cls, value: Any) -> Any:
         return value or "Asia/Tokyo"

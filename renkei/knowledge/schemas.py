@@ -11,9 +11,8 @@ from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import Field, field_validator
 
-from renkei.core.inputs import Input
 from renkei.core.schemas import Page
-from renkei.knowledge.inputs import AnswerNew, ProductChange, ProductNew, RequestNew
+from renkei.knowledge.inputs import ActivityFromRequest, AnswerNew, ProductChange, ProductNew, RequestNew
 
 
 class FileOut(Schema):
@@ -195,17 +194,8 @@ class ToPartnershipIn(Schema):
     answer: int = Field(description="the answer whose place becomes the partner")
 
 
-class ToActivityIn(Input):
-    kind: str
-    starts_at: datetime
-    ends_at: datetime
-    timezone: str = "Asia/Tokyo"
-    venue: str = ""
-    online_url: str = ""
-
-    def activity(self) -> dict[str, Any]:
-        """In the shape of the service's ``ActivityFromRequest``."""
-        return {**self.model_dump(exclude={"timezone"}), "timezone_name": self.timezone}
+class ToActivityIn(ActivityFromRequest):
+    """The learning activity to make of the request."""
 
 
 class IndexJobOut(Schema):

@@ -586,7 +586,7 @@ def request_to_partnership(*, actor: Actor, request: KnowledgeRequest, answer: R
 def request_to_activity(*, actor: Actor, request: KnowledgeRequest,
                         data: ActivityFromRequest | Mapping[str, Any] | None = None, **fields: Any):
     """The request becomes a learning activity (a webinar, a study tour…) on its topic: ``data``,
-    or its fields as keywords (``kind=``, ``starts_at=``, ``ends_at=``, ``timezone_name=``,
+    or its fields as keywords (``kind=``, ``starts_at=``, ``ends_at=``, ``timezone=``,
     ``venue=``, ``online_url=``)."""
     from renkei.activities.services import activity_create
 
@@ -599,7 +599,7 @@ def request_to_activity(*, actor: Actor, request: KnowledgeRequest,
     title = locked.title.get("en") or locked.title_text
     activity = activity_create(actor=actor, data={
         "kind": item.kind, "title": {"en": title[:255], "ja": (locked.title.get("ja") or "")[:255]},
-        "starts_at": item.starts_at, "ends_at": item.ends_at, "timezone": item.timezone_name, "venue": item.venue,
+        "starts_at": item.starts_at, "ends_at": item.ends_at, "timezone": item.timezone, "venue": item.venue,
         "online_url": item.online_url, "description": dict(locked.description)})
     locked.activity = activity
     locked.save(update_fields=["activity", "updated_at"])

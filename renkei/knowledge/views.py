@@ -361,7 +361,7 @@ def request_action(request, pk, action):
                 actor=request.user, request=item, kind=request.POST.get("kind", ""),
                 starts_at=_local_datetime(request.POST.get("starts_at", ""), "starts_at"),
                 ends_at=_local_datetime(request.POST.get("ends_at", ""), "ends_at"),
-                timezone_name=request.POST.get("timezone", "Asia/Tokyo") or "Asia/Tokyo",
+                timezone=request.POST.get("timezone", "Asia/Tokyo") or "Asia/Tokyo",
                 online_url=request.POST.get("online_url", ""))
             messages.success(request, _("The learning activity was created."))
             return redirect("activities:detail", slug=activity.slug)

@@ -690,7 +690,7 @@ def test_who_may_turn_a_request_into_an_activity(request, asked, role, allowed):
 
 @pytest.mark.parametrize(("kwargs", "field"), [
     ({"starts_at": None}, "starts_at"), ({"ends_at": None}, "ends_at"), ({"ends_at": START}, "ends_at"),
-    ({"kind": "party"}, "kind"), ({"timezone_name": "Mars/Olympus"}, "timezone")])
+    ({"kind": "party"}, "kind"), ({"timezone": "Mars/Olympus"}, "timezone")])
 def test_a_bad_activity_names_its_field(asked, officer, kwargs, field):
     args = {"kind": "webinar", "starts_at": START, "ends_at": START + timedelta(hours=1), **kwargs}
     assert field in refused(services.request_to_activity, actor=officer, request=asked, **args).errors
