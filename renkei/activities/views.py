@@ -7,13 +7,11 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from renkei.activities import selectors, services
 from renkei.activities.calendar import to_ics
@@ -21,8 +19,8 @@ from renkei.activities.forms import ActivityForm, SessionForm
 from renkei.activities.permissions import can_create_activity, can_manage_activity
 from renkei.core.text import pick_language
 from renkei.partnerships.selectors import partnership_list
-from renkei.ui.actions import perform
-from renkei.ui.forms import submit
+from renkei.ui.actions import perform, signed_in_post
+from renkei.ui.forms import form_page, submit
 
 
 def calendar(request):
@@ -60,8 +58,7 @@ def activity_detail(request, slug):
     return _activity_page(request, selectors.activity_get(viewer=request.user, slug=slug))
 
 
-@login_required
-@require_POST
+@signed_in_post
 def session_add(request, slug):
     """Add a session to the agenda; refused input re-renders the page with the errors on their fields."""
     activity = selectors.activity_get(viewer=request.user, slug=slug)
@@ -98,13 +95,10 @@ def activity_new(request):
     if not request.user.is_authenticated or not can_create_activity(request.user):
         raise PermissionDenied
     partnerships = partnership_list(viewer=request.user)
-    form = ActivityForm(request.POST if request.method == "POST" else None, partnerships=partnerships)
-    if request.method == "POST":
-        saved = submit(request, form, lambda: services.activity_create(actor=request.user, data=form.activity_input()),
-                       done=_("The activity was created."), to=lambda activity: ("activities:detail", activity.slug))
-        if saved:
-            return saved
-    return render(request, "activities/activity_new.html", {"form": form})
+    return form_page(request, ActivityForm, lambda form: services.activity_create(
+        actor=request.user, data=form.activity_input()), template="activities/activity_new.html",
+        partnerships=partnerships, done=_("The activity was created."),
+        to=lambda activity: ("activities:detail", activity.slug))
 
 
 def participant_add(request, slug):

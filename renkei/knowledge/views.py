@@ -26,8 +26,8 @@ from renkei.knowledge.services import LANGUAGE_CODES
 from renkei.knowledge.text import render_markdown
 from renkei.places.models import Place, Theme
 from renkei.places.validation import country_code
-from renkei.ui.actions import perform
-from renkei.ui.forms import submit
+from renkei.ui.actions import perform, signed_in_post
+from renkei.ui.forms import form_page
 
 FILTERS = ("kind", "theme", "place", "country", "language", "year")
 FACET_TITLES = {"kind": gettext_lazy("Type"), "theme": gettext_lazy("Theme"), "place": gettext_lazy("Place"),
@@ -155,17 +155,12 @@ def product_new(request):
         initial["partnership"] = request.GET["partnership"]
     if request.GET.get("activity"):
         initial["activity"] = request.GET["activity"]
-    if request.method == "POST":
-        form = ProductForm(request.POST, request.FILES, viewer=request.user)
-        saved = submit(request, form, lambda: services.product_create(
+    return form_page(
+        request, ProductForm, lambda form: services.product_create(
             actor=request.user, data=form.service_data(), files=_uploads(form.cleaned_data.get("files") or [])),
-            done=_("The draft was saved. A knowledge manager publishes it."),
-            to=lambda product: ("knowledge:product", product.slug))
-        if saved:
-            return saved
-    else:
-        form = ProductForm(initial=initial, viewer=request.user)
-    return render(request, "knowledge/product_form.html", {"form": form, "product": None})
+        template="knowledge/product_form.html", context={"product": None}, initial=initial, viewer=request.user,
+        done=_("The draft was saved. A knowledge manager publishes it."),
+        to=lambda product: ("knowledge:product", product.slug))
 
 
 @login_required
@@ -173,21 +168,16 @@ def product_edit(request, slug):
     product = selectors.product_get(viewer=request.user, slug=slug)
     if not permissions.can_edit(request.user, product):
         raise PermissionDenied
-    if request.method == "POST":
-        form = ProductForm(request.POST, viewer=request.user, editing=True)
-        saved = submit(request, form, lambda: services.product_update(
+    return form_page(
+        request, ProductForm, lambda form: services.product_update(
             actor=request.user, product=product, data=form.service_data(),
             expected_version=form.cleaned_data.get("version")),
-            done=_("The product was saved."), to=("knowledge:product", product.slug))
-        if saved:
-            return saved
-    else:
-        form = ProductForm(initial=ProductForm.initial_for(product), viewer=request.user, editing=True)
-    return render(request, "knowledge/product_form.html", {"form": form, "product": product})
+        template="knowledge/product_form.html", context={"product": product}, viewer=request.user, editing=True,
+        initial=ProductForm.initial_for(product), done=_("The product was saved."),
+        to=("knowledge:product", product.slug))
 
 
-@login_required
-@require_POST
+@signed_in_post
 def product_status(request, slug):
     product = selectors.product_get(viewer=request.user, slug=slug)
     return perform(
@@ -197,8 +187,7 @@ def product_status(request, slug):
         else _("Taken back to draft."), to=("knowledge:product", slug))
 
 
-@login_required
-@require_POST
+@signed_in_post
 def product_delete(request, slug):
     product = selectors.product_get(viewer=request.user, slug=slug)
     services.product_delete(actor=request.user, product=product)
@@ -206,8 +195,7 @@ def product_delete(request, slug):
     return redirect("knowledge:library")
 
 
-@login_required
-@require_POST
+@signed_in_post
 def files_add(request, slug):
     product = selectors.product_get(viewer=request.user, slug=slug)
     try:
@@ -232,8 +220,7 @@ def file_download(request, slug, pk):
     return response
 
 
-@login_required
-@require_POST
+@signed_in_post
 def file_remove(request, slug, pk):
     product = selectors.product_get(viewer=request.user, slug=slug)
     item = product.files.filter(pk=pk).first()
@@ -293,24 +280,18 @@ def request_new(request):
     places = _own_places(request.user)
     if not places:
         raise PermissionDenied
-    if request.method == "POST":
-        form = RequestForm(request.POST, places=places)
 
-        def post():
-            data = form.cleaned_data
-            return services.request_create(
-                actor=request.user, place=next(p for p in places if p.slug == data["place"]),
-                title={"en": data["title_en"], "ja": data["title_ja"]},
-                description={"en": data["description_en"], "ja": data["description_ja"]},
-                themes=data.get("themes") or None)
+    def post(form):
+        data = form.cleaned_data
+        return services.request_create(
+            actor=request.user, place=next(p for p in places if p.slug == data["place"]),
+            title={"en": data["title_en"], "ja": data["title_ja"]},
+            description={"en": data["description_en"], "ja": data["description_ja"]},
+            themes=data.get("themes") or None)
 
-        saved = submit(request, form, post, to=lambda item: ("knowledge:request", item.pk),
-                       done=_("Your request was posted. Renkei suggests places and products below."))
-        if saved:
-            return saved
-    else:
-        form = RequestForm(places=places)
-    return render(request, "knowledge/request_form.html", {"form": form})
+    return form_page(request, RequestForm, post, template="knowledge/request_form.html", places=places,
+                     done=_("Your request was posted. Renkei suggests places and products below."),
+                     to=lambda item: ("knowledge:request", item.pk))
 
 
 def request_detail(request, pk):
@@ -327,8 +308,7 @@ def request_detail(request, pk):
     })
 
 
-@login_required
-@require_POST
+@signed_in_post
 def request_answer(request, pk):
     item = selectors.request_get(viewer=request.user, pk=pk)
     place = Place.objects.filter(slug=request.POST.get("place", "")).first()
@@ -341,8 +321,7 @@ def request_answer(request, pk):
         done=_("Your answer was posted."), to=("knowledge:request", pk), about=_("Answer"))
 
 
-@login_required
-@require_POST
+@signed_in_post
 def request_action(request, pk, action):
     item = selectors.request_get(viewer=request.user, pk=pk)
     try:

@@ -4,14 +4,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from renkei.core.errors import ApplicationError, NotAllowed
 from renkei.core.uploads import MAX_FILE_BYTES, Upload, stored_file_response
 from renkei.partnerships import selectors, services
 from renkei.partnerships.forms import ActionForm, AgreementForm, PilotForm
 from renkei.partnerships.models import Partnership
-from renkei.ui.actions import perform
+from renkei.ui.actions import perform, signed_in_post
 from renkei.ui.forms import submit
 
 
@@ -37,8 +36,7 @@ def partnership_detail(request, slug):
     return _detail(request, selectors.partnership_get(viewer=request.user, slug=slug))
 
 
-@login_required
-@require_POST
+@signed_in_post
 def partnership_status(request, slug):
     p = selectors.partnership_get(viewer=request.user, slug=slug)
     return perform(request, lambda: services.status_change(actor=request.user, partnership=p,
@@ -47,8 +45,7 @@ def partnership_status(request, slug):
                    done=_("The status was changed."), to=("partnerships:detail", slug))
 
 
-@login_required
-@require_POST
+@signed_in_post
 def from_application(request, pk):
     application = selectors.application_get(viewer=request.user, pk=pk)
     try:
@@ -81,8 +78,7 @@ def _agreement_add(request, p):
     return _detail(request, p, agreement_form=form)
 
 
-@login_required
-@require_POST
+@signed_in_post
 def partnership_add(request, slug, what):
     """Add an action-plan item, a pilot or an agreement from the partnership page."""
     p = selectors.partnership_get(viewer=request.user, slug=slug)

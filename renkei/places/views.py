@@ -18,7 +18,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
 from renkei.accounts.permissions import is_administrator
@@ -38,7 +37,8 @@ from renkei.places.maps import markers
 from renkei.places.models import Expertise, Level, Need
 from renkei.places.validation import country_label
 from renkei.ui import worldmap
-from renkei.ui.forms import submit
+from renkei.ui.actions import signed_in_post
+from renkei.ui.forms import form_page
 from renkei.ui.templatetags.renkei import audit_value
 
 # --- places -----------------------------------------------------------------------------------
@@ -119,18 +119,12 @@ def place_edit(request, slug):
     if not permissions.can_edit_place(request.user, place):
         raise PermissionDenied  # the service checks again on save; this spares a form that cannot be saved
     can_publish = permissions.can_create_place(request.user)
-    if request.method == "POST":
-        form = PlaceForm(request.POST, can_publish=can_publish)
-        saved = submit(request, form, lambda: services.place_update(
+    return form_page(
+        request, PlaceForm, lambda form: services.place_update(
             actor=request.user, place=place, data=form.service_data(),
             expected_version=form.cleaned_data.get("version")),
-            done=_("The profile was saved."), to=("places:place", place.slug))
-        if saved:
-            return saved
-    else:
-        form = PlaceForm(initial=PlaceForm.initial_for(place), can_publish=can_publish)
-    return render(request, "places/edit.html", {"place": place, "form": form,
-                                                "conflict": getattr(form, "conflict", False)})
+        template="places/edit.html", context={"place": place}, initial=PlaceForm.initial_for(place),
+        can_publish=can_publish, done=_("The profile was saved."), to=("places:place", place.slug))
 
 
 # --- needs and expertise ----------------------------------------------------------------------
@@ -203,8 +197,7 @@ def statement_edit(request, slug, kind, pk=None):
     return render(request, "places/statement_form.html", context)
 
 
-@login_required
-@require_POST
+@signed_in_post
 def statement_delete(request, slug, kind, pk):
     place = selectors.place_get(viewer=request.user, slug=slug)
     obj = _statement(place, kind, pk)

@@ -10,13 +10,12 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from renkei.core.errors import ApplicationError, NotAllowed
 from renkei.programmes import permissions, selectors, services
 from renkei.programmes.forms import CallForm
 from renkei.programmes.models import Application, Question
-from renkei.ui.actions import perform
+from renkei.ui.actions import perform, signed_in_post
 
 
 def programme_list(request):
@@ -41,8 +40,7 @@ def call_detail(request, slug):
     })
 
 
-@login_required
-@require_POST
+@signed_in_post
 def call_status(request, slug):
     call = selectors.call_for(request.user, slug)
     return perform(

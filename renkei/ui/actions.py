@@ -6,10 +6,17 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
 
 from renkei.core.errors import ApplicationError, NotAllowed, NotFound
+
+
+def signed_in_post(view: Callable) -> Callable:
+    """A button's view: signed-in visitors only (others go to the sign-in page), POST only (405)."""
+    return login_required(require_POST(view))
 
 
 def perform(request, call: Callable[[], Any], *, done: str | Callable[[Any], str], to: tuple,

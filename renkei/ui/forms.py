@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 
 from renkei.core.errors import ApplicationError, Conflict, NotAllowed, NotFound
@@ -73,3 +73,18 @@ def submit(request, form: forms.Form, write: Callable[[], Any], *, done: str | C
         return None
     messages.success(request, done(result) if callable(done) else done)
     return redirect(*(to(result) if callable(to) else to))
+
+
+def form_page(request, form_class: type[forms.Form], write: Callable[[Any], Any], *, template: str,
+              done: str | Callable[[Any], str], to: tuple | Callable[[Any], tuple], initial: dict | None = None,
+              context: dict | None = None, **form_kwargs: Any) -> HttpResponse:
+    """The page of one form: a GET shows it (with ``initial``); a POST submits it (``write(form)`` calls
+    the service, see ``submit``) and, when refused, shows it again with the errors on its fields."""
+    if request.method == "POST":
+        form = form_class(request.POST, request.FILES, **form_kwargs)
+        saved = submit(request, form, lambda: write(form), done=done, to=to)
+        if saved:
+            return saved
+    else:
+        form = form_class(initial=initial, **form_kwargs)
+    return render(request, template, {**(context or {}), "form": form, "conflict": getattr(form, "conflict", False)})
