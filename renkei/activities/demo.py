@@ -59,28 +59,35 @@ def _session(activity, *, starts, ends, title_en: str, title_ja: str, room: str,
     return int(changed)
 
 
+def _activity(slug: str, *, partnership: str, organiser: str, programme: str = "", **values) -> tuple[Activity, str]:
+    """The activity, created or brought in line with ``values``; its partnership, organiser and programme
+    are named by slug (one that is not loaded is left empty)."""
+    from renkei.programmes.models import Programme
+
+    links = {"partnership": Partnership.objects.filter(slug=partnership).first(),
+             "organiser": Organisation.objects.filter(slug=organiser).first()}
+    if programme:
+        links["programme"] = Programme.objects.filter(slug=programme).first()
+    return sync(Activity, {"slug": slug}, {**values, **links})
+
+
 @transaction.atomic
 def activities_demo_load() -> int:
     """The Technical Deep Dive on compact cities in Toyama (30 Oct – 4 Nov 2016) with its sessions, and
     the JICA session at the World Urban Forum, 29 June 2022, with its speakers as the public programme
     lists them."""
-    from renkei.programmes.models import Programme
-
     tokyo, warsaw = ZoneInfo("Asia/Tokyo"), ZoneInfo("Europe/Warsaw")
     changed = 0
-    deep_dive, made = sync(Activity, {"slug": "toyama-technical-deep-dive-2016"}, {
-        "kind": Activity.Kind.DEEP_DIVE,
-        "title": _title("Technical Deep Dive on Compact Cities", "コンパクトシティに関するテクニカル・ディープダイブ"),
-        "starts_at": datetime(2016, 10, 30, 9, 0, tzinfo=tokyo),
-        "ends_at": datetime(2016, 11, 4, 17, 0, tzinfo=tokyo),
-        "timezone": "Asia/Tokyo", "venue": "Toyama",
-        "partnership": Partnership.objects.filter(slug="toyama-world-bank-cpp").first(),
-        "programme": Programme.objects.filter(slug="world-bank-city-partnership-program").first(),
-        "organiser": Organisation.objects.filter(slug="tdlc").first(),
-        "description": {"en": "Held by Toyama City and the World Bank together with the 100 Resilient Cities "
-                              "Summit: compact city policies, decisions and successful interventions.",
-                        "ja": "富山市と世界銀行が100のレジリエントな都市サミットとあわせて開催。コンパクトシティ政策、"
-                              "政策判断、成功した取組を議論しました。"}})
+    deep_dive, made = _activity(
+        "toyama-technical-deep-dive-2016", kind=Activity.Kind.DEEP_DIVE,
+        title=_title("Technical Deep Dive on Compact Cities", "コンパクトシティに関するテクニカル・ディープダイブ"),
+        starts_at=datetime(2016, 10, 30, 9, 0, tzinfo=tokyo), ends_at=datetime(2016, 11, 4, 17, 0, tzinfo=tokyo),
+        timezone="Asia/Tokyo", venue="Toyama", partnership="toyama-world-bank-cpp",
+        programme="world-bank-city-partnership-program", organiser="tdlc",
+        description={"en": "Held by Toyama City and the World Bank together with the 100 Resilient Cities "
+                           "Summit: compact city policies, decisions and successful interventions.",
+                     "ja": "富山市と世界銀行が100のレジリエントな都市サミットとあわせて開催。コンパクトシティ政策、"
+                           "政策判断、成功した取組を議論しました。"})
     changed += bool(made)
     for starts, ends, title_en, title_ja, speakers in DEEP_DIVE_SESSIONS:
         changed += _session(deep_dive, starts=datetime(*starts, tzinfo=tokyo), ends=datetime(*ends, tzinfo=tokyo),
@@ -89,16 +96,14 @@ def activities_demo_load() -> int:
                 "countries and local cities in Japan")
     title_ja = "開発協力機関・パートナー国・日本の地方都市の三者連携によるレジリエントな地方都市づくり"
     starts, ends = datetime(2022, 6, 29, 13, 30, tzinfo=warsaw), datetime(2022, 6, 29, 15, 0, tzinfo=warsaw)
-    wuf, made = sync(Activity, {"slug": "wuf11-jica-kamaishi-session"}, {
-        "kind": Activity.Kind.CONFERENCE, "title": _title(title_en, title_ja),
-        "starts_at": starts, "ends_at": ends,
-        "timezone": "Europe/Warsaw", "venue": "World Urban Forum 11", "room": "Multifunction Hall Room 13",
-        "partnership": Partnership.objects.filter(slug="jica-kamaishi-banda-aceh").first(),
-        "organiser": Organisation.objects.filter(slug="jica").first(),
-        "description": {"en": "Kamaishi's Open City strategy and JICA's work linking Japanese local cities with "
-                              "developing countries, so that both gain.",
-                        "ja": "釜石市のオープンシティ戦略と、日本の地方都市と途上国をつなぎ"
-                              "双方が利益を得るJICAの取組。"}})
+    wuf, made = _activity(
+        "wuf11-jica-kamaishi-session", kind=Activity.Kind.CONFERENCE, title=_title(title_en, title_ja),
+        starts_at=starts, ends_at=ends, timezone="Europe/Warsaw", venue="World Urban Forum 11",
+        room="Multifunction Hall Room 13", partnership="jica-kamaishi-banda-aceh", organiser="jica",
+        description={"en": "Kamaishi's Open City strategy and JICA's work linking Japanese local cities with "
+                           "developing countries, so that both gain.",
+                     "ja": "釜石市のオープンシティ戦略と、日本の地方都市と途上国をつなぎ"
+                           "双方が利益を得るJICAの取組。"})
     changed += bool(made)
     changed += _session(wuf, starts=starts, ends=ends, title_en=title_en, title_ja=title_ja,
                         room="Multifunction Hall Room 13", speakers=WUF11_SPEAKERS)

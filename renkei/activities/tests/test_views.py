@@ -14,6 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 TOKYO = ZoneInfo("Asia/Tokyo")
+NEW_ACTIVITY = {"kind": "study_tour", "timezone": "Asia/Tokyo", "starts_at": "2027-02-01T09:00",
+                "ends_at": "2027-02-03T17:00"}  # everything the form needs but a title
 
 
 def test_calendar_and_activity_pages(client, demo):
@@ -23,18 +25,23 @@ def test_calendar_and_activity_pages(client, demo):
     assert "Reiko Fujihara" in html and "Europe/Warsaw" in html and "13:30" in html
 
 
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"title_en": "Tour", "starts_at": "soon"}, "use a date and time like"),
+    ({"title_en": "Tour", "starts_at": "2027-02-03T09:00", "ends_at": "2027-02-01T09:00"}, "must end after it starts"),
+    ({}, "is required (in at least one language)"),
+], ids=["start-is-not-a-time", "ends-before-it-starts", "no-title-in-any-language"])
+def test_the_new_activity_form_says_what_is_wrong(client, demo, officer, changes, message):
+    client.force_login(officer)
+    response = client.post("/activities/new/", {**NEW_ACTIVITY, **changes})
+    assert response.status_code == 200 and message in response.content.decode()
+    assert not Activity.objects.filter(starts_at__year=2027).exists()
+
+
 def test_activity_and_participants_in_the_browser_forms(client, demo, officer, anonymous):
     assert client.get("/activities/new/").status_code == 403
     client.force_login(officer)
-    bad = client.post("/activities/new/", {"kind": "study_tour", "title_en": "Tour", "starts_at": "soon",
-                                           "ends_at": "2027-02-03T17:00", "timezone": "Asia/Tokyo"})
-    assert "use a date and time like" in bad.content.decode()
-    backwards = client.post("/activities/new/", {"kind": "study_tour", "title_en": "Tour", "timezone": "Asia/Tokyo",
-                                                 "starts_at": "2027-02-03T09:00", "ends_at": "2027-02-01T09:00"})
-    assert "must end after it starts" in backwards.content.decode()
-    ok = client.post("/activities/new/", {"kind": "study_tour", "title_en": "Study tour to Toyama",
-                                          "timezone": "Asia/Tokyo", "starts_at": "2027-02-01T09:00",
-                                          "ends_at": "2027-02-03T17:00", "partnership": "toyama-world-bank-cpp"})
+    ok = client.post("/activities/new/", {**NEW_ACTIVITY, "title_en": "Study tour to Toyama",
+                                          "partnership": "toyama-world-bank-cpp"})
     assert ok.status_code == 302
     tour = Activity.objects.get(title__en="Study tour to Toyama")
     assert tour.starts_at.hour == 0 and tour.partnership.slug == "toyama-world-bank-cpp"  # 09:00 Tokyo = 00:00 UTC
@@ -133,12 +140,8 @@ def test_a_new_activity_with_its_title_in_japanese_only(client, demo, officer):
     client.force_login(officer)
     page = client.get("/activities/new/").content.decode()
     assert 'name="title_en"' in page and 'name="title_ja"' in page and 'name="description_ja"' in page
-    untitled = client.post("/activities/new/", {"kind": "workshop", "timezone": "Asia/Tokyo",
-                                                "starts_at": "2027-02-01T09:00", "ends_at": "2027-02-01T17:00"})
-    assert "is required (in at least one language)" in untitled.content.decode()
-    ok = client.post("/activities/new/", {"kind": "workshop", "title_ja": "防災ワークショップ",
-                                          "timezone": "Asia/Tokyo", "starts_at": "2027-02-01T09:00",
-                                          "ends_at": "2027-02-01T17:00", "description_ja": "釜石市で開催"})
+    ok = client.post("/activities/new/", {**NEW_ACTIVITY, "kind": "workshop", "ends_at": "2027-02-01T17:00",
+                                          "title_ja": "防災ワークショップ", "description_ja": "釜石市で開催"})
     assert ok.status_code == 302
     workshop = Activity.objects.get(title__ja="防災ワークショップ")
     assert workshop.title == {"ja": "防災ワークショップ"} and workshop.description == {"ja": "釜石市で開催"}

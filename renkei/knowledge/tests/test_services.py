@@ -377,17 +377,21 @@ def test_a_deleted_product_takes_its_files_with_it(knowledge_manager):
 
 # --- who may do what ----------------------------------------------------------------------------
 
-ROLES = ["admin_user", "knowledge_manager", "officer", "secretariat", "focal_point", "reviewer", "no_role_user",
-         "anonymous"]
+ROLES = ("admin_user", "knowledge_manager", "officer", "secretariat", "focal_point", "reviewer", "no_role_user",
+         "anonymous")
+
+
+def who_may(*allowed: str, among: tuple[str, ...] = ROLES):
+    """Run the test once for every role in ``among`` (fixture names), with ``allowed`` true for the roles named."""
+    assert set(allowed) <= set(among), set(allowed) - set(among)
+    return pytest.mark.parametrize(("role", "allowed"), [(role, role in allowed) for role in among])
 
 
 def someone(request, name):
     return request.getfixturevalue(name)
 
 
-@pytest.mark.parametrize(("role", "allowed"), [
-    ("admin_user", True), ("knowledge_manager", True), ("officer", True), ("secretariat", True),
-    ("focal_point", True), ("reviewer", False), ("no_role_user", False), ("anonymous", False)])
+@who_may("admin_user", "knowledge_manager", "officer", "secretariat", "focal_point")
 def test_who_may_write_a_draft(request, role, allowed):
     actor = someone(request, role)
     if allowed:
@@ -398,8 +402,7 @@ def test_who_may_write_a_draft(request, role, allowed):
         assert Product.objects.count() == 0
 
 
-@pytest.mark.parametrize(("role", "allowed"), [
-    ("admin_user", True), ("knowledge_manager", True), ("officer", False), ("focal_point", False)])
+@who_may("admin_user", "knowledge_manager")
 def test_only_curators_create_a_product_published(request, role, allowed):
     actor = someone(request, role)
     if allowed:
@@ -417,11 +420,8 @@ def draft(focal_point, officer):
     return services.product_create(actor=focal_point, data=new(editors=[officer.username]))
 
 
-@pytest.mark.parametrize(("role", "allowed"), [
-    ("focal_point", True),  # the author
-    ("officer", True),  # a co-author named as editor
-    ("admin_user", True), ("knowledge_manager", True),
-    ("secretariat", False), ("reviewer", False), ("no_role_user", False), ("anonymous", False)])
+# The author, a co-author named as editor, and the curators.
+@who_may("focal_point", "officer", "admin_user", "knowledge_manager")
 def test_who_may_edit(request, draft, role, allowed):
     actor = someone(request, role)
     if allowed:
@@ -459,9 +459,7 @@ def test_a_file_of_a_product_may_be_removed_only_by_its_editors(draft, reviewer,
     assert ProductFile.objects.filter(pk=item.pk).exists() and len(stored_files()) == 1
 
 
-@pytest.mark.parametrize(("role", "allowed"), [
-    ("admin_user", True), ("knowledge_manager", True), ("focal_point", False), ("officer", False),
-    ("secretariat", False), ("reviewer", False), ("no_role_user", False), ("anonymous", False)])
+@who_may("admin_user", "knowledge_manager")
 def test_only_curators_publish_and_unpublish(request, draft, role, allowed):
     actor = someone(request, role)
     if allowed:
@@ -544,6 +542,9 @@ def helper(other_place):
     return UserFactory(username="helper", roles=[Role.FOCAL_POINT], places=[other_place])
 
 
+AROUND_A_REQUEST = (*ROLES, "helper")
+
+
 def test_a_request_takes_the_themes_of_its_text(asked, place):
     assert asked.place == place and asked.status == KnowledgeRequest.Status.OPEN
     assert "water-supply" in codes(asked)
@@ -566,9 +567,7 @@ def test_a_bad_request_names_its_field(focal_point, place, kwargs, field):
     assert KnowledgeRequest.objects.count() == 0
 
 
-@pytest.mark.parametrize(("role", "allowed"), [
-    ("focal_point", True), ("admin_user", True), ("officer", True), ("knowledge_manager", False),
-    ("secretariat", False), ("reviewer", False), ("no_role_user", False), ("anonymous", False)])
+@who_may("focal_point", "admin_user", "officer")
 def test_who_may_ask_for_a_place(request, place, role, allowed):
     actor = someone(request, role)
     if allowed:
@@ -614,9 +613,7 @@ def test_an_answer_needs_its_text(asked, helper, other_place, text, field):
     assert field in error.errors and RequestAnswer.objects.count() == 0
 
 
-@pytest.mark.parametrize(("role", "allowed"), [
-    ("focal_point", True), ("admin_user", True), ("officer", True), ("knowledge_manager", True),
-    ("helper", False), ("secretariat", False), ("reviewer", False), ("no_role_user", False), ("anonymous", False)])
+@who_may("focal_point", "admin_user", "officer", "knowledge_manager", among=AROUND_A_REQUEST)
 def test_who_may_close_a_request(request, asked, role, allowed):
     actor = someone(request, role)
     if allowed:
@@ -635,10 +632,9 @@ def test_a_closed_request_takes_no_answer_and_is_not_closed_twice(asked, officer
                                 text="Late").errors
 
 
-@pytest.mark.parametrize(("role", "allowed"), [
-    ("officer", True), ("admin_user", True), ("focal_point", True),  # the asking place's focal point
-    ("knowledge_manager", False),  # closes requests, but partnerships are for officers and focal points
-    ("helper", False), ("reviewer", False), ("no_role_user", False), ("anonymous", False)])
+# The asking place's focal point may; the knowledge manager closes requests, but partnerships (and
+# activities, below) are for officers and focal points.
+@who_may("officer", "admin_user", "focal_point", among=AROUND_A_REQUEST)
 def test_who_may_turn_a_request_into_a_partnership(request, asked, helper, other_place, role, allowed):
     answer = services.answer_add(actor=helper, request=asked, place=other_place, text="We can help.")
     actor = someone(request, role)
@@ -669,9 +665,7 @@ def test_a_request_becomes_one_partnership_from_its_own_answers(asked, helper, o
 START = datetime(2026, 3, 31, 1, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("role", "allowed"), [
-    ("officer", True), ("admin_user", True), ("focal_point", True), ("knowledge_manager", False),
-    ("helper", False), ("reviewer", False), ("no_role_user", False), ("anonymous", False)])
+@who_may("officer", "admin_user", "focal_point", among=AROUND_A_REQUEST)
 def test_who_may_turn_a_request_into_an_activity(request, asked, role, allowed):
     actor = someone(request, role)
     if allowed:

@@ -12,11 +12,6 @@ from renkei.places.tests.factories import NeedFactory, PlaceFactory, theme
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def boss(staff_client, superuser):
-    return superuser
-
-
 def place_form(place=None, **changes) -> dict:
     data = {
         "slug": "", "level": "city", "name_en": "Obuse", "name_ja": "", "name_local": "", "external_id": "",

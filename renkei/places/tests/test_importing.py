@@ -21,6 +21,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 HEADER = "name,country,level,lat,lon,population,coastal,hazards,income_group,timezone,website,parent"
 GOOD_1 = "Kamaishi,JP,city,39.27,141.88,30000,true,earthquake;tsunami,HIC,Asia/Tokyo,https://www.city.kamaishi.iwate.jp/,"
 GOOD_2 = "Essen,DE,city,51.45,7.01,584000,false,flood,HIC,Europe/Berlin,https://www.essen.de/,"
+KOBE = {"name": "Kobe", "country": "JP", "level": "city", "lat": "34.69", "lon": "135.19", "population": "1500000",
+        "coastal": "true"}
 
 
 def run(tmp_path, content, *args, name="places.csv"):
@@ -39,6 +41,12 @@ def csv_file(*rows, header=HEADER):
     return "\n".join([header, *rows]) + "\n"
 
 
+def kobe_with(**values) -> str:
+    """A good row for Kobe in the columns of HEADER, with ``values`` in place of its own."""
+    row = {**KOBE, **values}
+    return ",".join(row.get(column, "") for column in HEADER.split(","))
+
+
 def report_for(content, fmt="csv", **kwargs):
     return places_import(source=content.encode("utf-8"), format=fmt, actor=SYSTEM, **kwargs)
 
@@ -46,24 +54,24 @@ def report_for(content, fmt="csv", **kwargs):
 # --- one test per validation error: exact line and field, nothing written ------------------------
 
 @pytest.mark.parametrize(
-    ("bad_row", "field", "message"),
+    ("field", "value", "message"),
     [
-        ("Atlantis,XX,city,1,1,10,false,,,,,", "country", "'XX' is not an ISO 3166-1 country"),
-        ("Kobe,JP,city,34.69,135.19,many,false,,,,,", "population", "must be a number"),
-        ("Kobe,JP,city,34.69,,1500000,false,,,,,", "lon", "latitude and longitude go together"),
-        ("Kobe,JP,city,34.69,135.19,1500000,true,earthquake;meteor,,,,", "hazards", "unknown hazard 'meteor'"),
-        ("Kobe,JP,city,34.69,135.19,1500000,true,,RICH,,,", "income_group", "must be one of LIC, LMC, UMC, HIC"),
-        ("Kobe,JP,city,34.69,135.19,1500000,true,,,Mars/Olympus,,", "timezone", "'Mars/Olympus' is not an IANA"),
-        ("Kobe,JP,city,34.69,135.19,1500000,true,,,,ftp://kobe.example/,", "website", "must be an http(s) address"),
-        ("Kobe,JP,city,34.69,135.19,1500000,maybe,,,,,", "coastal", "must be true or false"),
-        (",JP,city,34.69,135.19,1500000,true,,,,,", "name", "is required"),
-        ("Kobe,JP,city,34.69,135.19,1500000,true,,,,,nowhere", "parent", "no place with id or URL name 'nowhere'"),
-        ("Kobe,JP,town,34.69,135.19,1500000,true,,,,,", "level", "must be one of country, region, city"),
-        ("Kobe,JP,city,95,135.19,1500000,true,,,,,", "lat", "must be at most 90"),
+        ("country", "XX", "'XX' is not an ISO 3166-1 country"),
+        ("population", "many", "must be a number"),
+        ("lon", "", "latitude and longitude go together"),
+        ("hazards", "earthquake;meteor", "unknown hazard 'meteor'"),
+        ("income_group", "RICH", "must be one of LIC, LMC, UMC, HIC"),
+        ("timezone", "Mars/Olympus", "'Mars/Olympus' is not an IANA"),
+        ("website", "ftp://kobe.example/", "must be an http(s) address"),
+        ("coastal", "maybe", "must be true or false"),
+        ("name", "", "is required"),
+        ("parent", "nowhere", "no place with id or URL name 'nowhere'"),
+        ("level", "town", "must be one of country, region, city"),
+        ("lat", "95", "must be at most 90"),
     ],
 )
-def test_a_bad_row_is_reported_with_its_line_and_field_and_nothing_is_written(tmp_path, bad_row, field, message):
-    status, out, err = run(tmp_path, csv_file(GOOD_1, bad_row, GOOD_2))
+def test_a_bad_value_is_reported_with_its_line_and_field_and_nothing_is_written(tmp_path, field, value, message):
+    status, out, err = run(tmp_path, csv_file(GOOD_1, kobe_with(**{field: value}), GOOD_2))
     assert status == 1
     assert f"line 3: {field}: {message}" in err
     assert "1 of 3 rows have errors; nothing was written" in err
@@ -71,9 +79,15 @@ def test_a_bad_row_is_reported_with_its_line_and_field_and_nothing_is_written(tm
     assert AuditEntry.objects.count() == 0
 
 
+def test_the_row_the_bad_values_go_into_is_good(tmp_path):
+    status, _, err = run(tmp_path, csv_file(GOOD_1, kobe_with(), GOOD_2))
+    assert status == 0, err
+    assert Place.objects.get(name_en="Kobe").population == 1_500_000
+
+
 def test_every_bad_row_is_listed(tmp_path):
     status, _, err = run(tmp_path, csv_file(
-        "Kobe,JP,city,34.69,135.19,lots,false,,,,,", GOOD_1, "Atlantis,XX,city,,,,,,RICH,,,"))
+        kobe_with(population="lots"), GOOD_1, "Atlantis,XX,city,,,,,,RICH,,,"))
     assert status == 1
     assert "line 2: population: must be a number" in err
     assert "line 4: country: 'XX' is not an ISO 3166-1 country" in err

@@ -27,6 +27,22 @@ def demo(transactional_db):
     demo_users()
 
 
+def submit_form(page, selector: str, **fields) -> None:
+    """Fill the fields of the form ``selector`` finds, by name (a Path is attached to a file input, a select
+    gets the option of that value), send it and wait for the page it leads to."""
+    form = page.locator(selector)
+    for name, value in fields.items():
+        field = form.locator(f"[name={name}]")
+        if isinstance(value, Path):
+            field.set_input_files(str(value))
+        elif field.evaluate("element => element.tagName") == "SELECT":
+            field.select_option(value)
+        else:
+            field.fill(value)
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+
+
 def shot(page, name: str) -> None:
     if os.environ.get("RENKEI_SCREENSHOTS"):
         SHOTS.mkdir(parents=True, exist_ok=True)
@@ -123,21 +139,12 @@ def test_agenda_session_and_agreement_with_its_document(browser, live_server, de
 
     sign_in(page, live_server.url, "officer")
     page.goto(live_server.url + "/activities/toyama-technical-deep-dive-2016/")
-    form = page.locator("form[action*='/sessions/']")
-    form.locator("input[name=title_en]").fill("Light rail and bus network site visit")
-    form.locator("input[name=title_ja]").fill("ライトレールとバス路線網の現地視察")
-    form.locator("input[name=starts_at]").fill("2016-11-05T13:00")
-    form.locator("input[name=ends_at]").fill("2016-11-05T15:00")
-    form.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    sessions = "form[action*='/sessions/']"
+    submit_form(page, sessions, title_en="Light rail and bus network site visit",
+                title_ja="ライトレールとバス路線網の現地視察", starts_at="2016-11-05T13:00", ends_at="2016-11-05T15:00")
     assert "must be within the activity" in page.locator(".error-summary").inner_text()
-    form = page.locator("form[action*='/sessions/']")
-    form.locator("input[name=starts_at]").fill("2016-11-02T13:00")
-    form.locator("input[name=ends_at]").fill("2016-11-02T15:30")
-    form.locator("input[name=room]").fill("Toyama Station")
-    form.locator("textarea[name=speakers]").fill("Masashi Mori | moderator")
-    form.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    submit_form(page, sessions, starts_at="2016-11-02T13:00", ends_at="2016-11-02T15:30", room="Toyama Station",
+                speakers="Masashi Mori | moderator")
     assert Session.objects.filter(title__en="Light rail and bus network site visit").exists()
     agenda = page.locator("#agenda").inner_text()
     assert "13:00–15:30" in agenda and "Toyama Station" in agenda
@@ -156,25 +163,15 @@ def test_agenda_session_and_agreement_with_its_document(browser, live_server, de
     page.goto(live_server.url + "/partnerships/jica-kamaishi-banda-aceh/")
     bad = tmp_path / "letter.exe"
     bad.write_bytes(b"MZ\x90\x00")
-    form = page.locator("form[enctype='multipart/form-data']")
-    form.locator("select[name=kind]").select_option("loi")
-    form.locator("input[name=signed_on]").fill("2023-05-01")
-    form.locator("input[name=signed_at]").fill("Kamaishi")
-    form.locator("input[name=document]").set_input_files(str(bad))
-    form.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    agreements = "form[enctype='multipart/form-data']"
+    submit_form(page, agreements, kind="loi", signed_on="2023-05-01", signed_at="Kamaishi", document=bad)
     assert "Document: letter.exe: only PDF" in page.locator(".error-summary").inner_text()
     p = Partnership.objects.get(slug="jica-kamaishi-banda-aceh")
     assert not p.agreements.exists()
     good = tmp_path / "letter-of-intent.pdf"
     good.write_bytes(b"%PDF-1.4\n% letter of intent\n")
-    form = page.locator("form[enctype='multipart/form-data']")
-    form.locator("input[name=signed_on]").fill("2023-05-01")
-    form.locator("input[name=term_years]").fill("3")
-    form.locator("textarea[name=signatories]").fill("Takenori Noda | Mayor | Kamaishi City")
-    form.locator("input[name=document]").set_input_files(str(good))
-    form.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    submit_form(page, agreements, signed_on="2023-05-01", term_years="3",
+                signatories="Takenori Noda | Mayor | Kamaishi City", document=good)
     assert p.agreements.get().document
     link = page.locator("a", has_text="Download the document")
     with page.expect_download() as download:
