@@ -350,6 +350,13 @@ def _place_named(slug: str | None, *, field: str) -> Place | None:
     return place
 
 
+def _plan_item_added(actor: User | AnonymousUser, partnership: Partnership, item, changes: dict):
+    """What follows the addition of an action or a pilot: an audit entry, and the plan-changed event."""
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=item, changes=changes)
+    hooks.emit(events.PLAN_CHANGED, partnership_id=partnership.pk)
+    return item
+
+
 @transaction.atomic
 def action_add(*, actor: User | AnonymousUser, partnership: Partnership, data: ActionIn | Mapping[str, Any]) -> Action:
     """An item of the action plan, under its objective (made the first time it is named)."""
@@ -362,10 +369,8 @@ def action_add(*, actor: User | AnonymousUser, partnership: Partnership, data: A
     item = Action.objects.create(objective=obj, title={"en": data.action}, owner=owner, due_on=data.due_on,
                                  budget_eur=data.budget_eur)
     _touch(partnership, timezone.localdate())
-    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=item,
-                 changes={"objective": [None, data.objective], "action": [None, data.action]})
-    hooks.emit(events.PLAN_CHANGED, partnership_id=partnership.pk)
-    return item
+    return _plan_item_added(actor, partnership, item,
+                            {"objective": [None, data.objective], "action": [None, data.action]})
 
 
 @transaction.atomic
@@ -376,8 +381,7 @@ def pilot_add(*, actor: User | AnonymousUser, partnership: Partnership, data: Pi
     location = _place_named(data.location, field="location")
     pilot = Pilot.objects.create(partnership=partnership, title=compact(data.title), objective=compact(data.objective),
                                  location=location, budget_eur=data.budget_eur, status=data.status)
-    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=pilot, changes={"title": [None, pilot.title]})
-    hooks.emit(events.PLAN_CHANGED, partnership_id=partnership.pk)
+    _plan_item_added(actor, partnership, pilot, {"title": [None, pilot.title]})
     return pilot
 
 

@@ -95,6 +95,10 @@ class ExpertiseInline(StatementInline):
 
 class StatementAdmin(ServiceAdmin):
     kind = "need"
+    list_filter = [("theme__parent", admin.RelatedOnlyFieldListFilter), "place__country"]
+    search_fields = ["place__name_en", "place__name_ja", "theme__name_en", "theme__name_ja", "theme__code"]
+    autocomplete_fields = ["place", "theme"]
+    list_select_related = ["place", "theme"]
 
     def get_readonly_fields(self, request, obj=None):
         # a statement stays with its place (delete it and add one to the other place instead)
@@ -123,20 +127,14 @@ class StatementAdmin(ServiceAdmin):
 class NeedAdmin(StatementAdmin):
     kind = "need"
     list_display = ["place", "theme", "priority", "updated_at"]
-    list_filter = ["priority", ("theme__parent", admin.RelatedOnlyFieldListFilter), "place__country"]
-    search_fields = ["place__name_en", "place__name_ja", "theme__name_en", "theme__name_ja", "theme__code"]
-    autocomplete_fields = ["place", "theme"]
-    list_select_related = ["place", "theme"]
+    list_filter = ["priority", *StatementAdmin.list_filter]
 
 
 @admin.register(Expertise)
 class ExpertiseAdmin(StatementAdmin):
     kind = "expertise"
     list_display = ["place", "theme", "maturity", "updated_at"]
-    list_filter = ["maturity", ("theme__parent", admin.RelatedOnlyFieldListFilter), "place__country"]
-    search_fields = ["place__name_en", "place__name_ja", "theme__name_en", "theme__name_ja", "theme__code"]
-    autocomplete_fields = ["place", "theme"]
-    list_select_related = ["place", "theme"]
+    list_filter = ["maturity", *StatementAdmin.list_filter]
 
 
 # --- places -----------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, ValidationInfo, WithJsonSchema, field_validator
 from pydantic import ValidationError as PydanticError
 
 from renkei.core.errors import ErrorCollector
@@ -461,21 +461,14 @@ class ContactIn(Input):
     def _text(cls, value: Any) -> str:
         return text(value)
 
-    @field_validator("organisation")
+    @field_validator("organisation", "place")
     @classmethod
-    def _organisation(cls, value: Organisation | None) -> Organisation | None:
-        from renkei.places.models import Organisation
+    def _works_for(cls, value: Organisation | Place | None, info: ValidationInfo) -> Organisation | Place | None:
+        from renkei.places.models import Organisation, Place
 
-        if value is not None and not isinstance(value, Organisation):
+        if info.field_name == "organisation" and value is not None and not isinstance(value, Organisation):
             raise ValueError(_("must be an organisation"))
-        return value
-
-    @field_validator("place")
-    @classmethod
-    def _place(cls, value: Place | None) -> Place | None:
-        from renkei.places.models import Place
-
-        if value is not None and not isinstance(value, Place):
+        if info.field_name == "place" and value is not None and not isinstance(value, Place):
             raise ValueError(_("must be a place"))
         return value
 

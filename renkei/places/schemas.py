@@ -29,6 +29,17 @@ def _texts(value: dict | None) -> dict[str, str]:
 
 # --- contacts -----------------------------------------------------------------------------------
 
+def _contacts_of(kind: str):
+    """The resolver of a ``contacts`` field: what the reader may see of a place's or an organisation's."""
+
+    def resolve(obj, context) -> list:
+        from renkei.places.selectors import contacts_for
+
+        return contacts_for(viewer=context["request"].user, **{kind: obj})
+
+    return staticmethod(resolve)
+
+
 class ContactOut(Schema):
     name: str
     title: str
@@ -192,11 +203,7 @@ class PlaceDetail(PlaceOut):
     def resolve_expertise(obj) -> list:
         return list(obj.expertise.all())
 
-    @staticmethod
-    def resolve_contacts(obj, context) -> list:
-        from renkei.places.selectors import contacts_for
-
-        return contacts_for(viewer=context["request"].user, place=obj)
+    resolve_contacts = _contacts_of("place")
 
 
 class PlacePage(Page[PlaceOut]):
@@ -260,11 +267,7 @@ class OrganisationOut(Schema):
 class OrganisationDetail(OrganisationOut):
     contacts: list[ContactOut] = Field(description="e-mail and phone only for signed-in users with a role")
 
-    @staticmethod
-    def resolve_contacts(obj, context) -> list:
-        from renkei.places.selectors import contacts_for
-
-        return contacts_for(viewer=context["request"].user, organisation=obj)
+    resolve_contacts = _contacts_of("organisation")
 
 
 class OrganisationPage(Page[OrganisationOut]):
