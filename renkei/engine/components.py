@@ -277,23 +277,8 @@ class Scoring(IndexStorage):
             raise EngineError(f"unknown component(s): {', '.join(sorted(unknown))}")
         return {k: v[0] for k, v in self._block(np.array([a]), slice(0, self._n), names).items()}
 
-    # single components for one query row (used by tests and the worked example)
-    def expertise_fit(self, a: int) -> np.ndarray:
-        return self.components(a, ["expertise"])["expertise"]
-
-    def reverse_fit(self, a: int) -> np.ndarray:
-        return self.components(a, ["reverse"])["reverse"]
-
-    def mutual(self, a: int) -> np.ndarray:
-        return self.components(a, ["mutual"])["mutual"]
-
-    def peer(self, a: int) -> np.ndarray:
-        return self.components(a, ["peer"])["peer"]
-
-    def shared_needs(self, a: int) -> np.ndarray:
-        return self.components(a, ["shared_needs"])["shared_needs"]
-
-    def text(self, a: int) -> np.ndarray:
-        return self.components(a, ["text"])["text"]
+    def component(self, name: str, a: int) -> np.ndarray:
+        """One component's scores of query row ``a`` against every place (tests, the worked example)."""
+        return self.components(a, [name])[name]
 
     harmonic = staticmethod(harmonic)

@@ -97,26 +97,24 @@ class ReadWriteLock:
             yield
 
 
-def reading(method: Callable) -> Callable:
-    """A query of the index: runs while no ``update``/``remove`` changes it."""
+def _holding(side: str) -> Callable[[Callable], Callable]:
+    """A decorator: the method runs holding ``self._rw.<side>()``."""
 
-    @functools.wraps(method)
-    def wrapper(self, *args, **kwargs):
-        with self._rw.reading():
-            return method(self, *args, **kwargs)
+    def decorate(method: Callable) -> Callable:
+        @functools.wraps(method)
+        def wrapper(self, *args, **kwargs):
+            with getattr(self._rw, side)():
+                return method(self, *args, **kwargs)
 
-    return wrapper
+        return wrapper
+
+    return decorate
 
 
-def writing(method: Callable) -> Callable:
-    """A change of the index: waits for running queries, and queries wait for it."""
-
-    @functools.wraps(method)
-    def wrapper(self, *args, **kwargs):
-        with self._rw.writing():
-            return method(self, *args, **kwargs)
-
-    return wrapper
+# a query of the index runs while no ``update``/``remove`` changes it;
+# a change waits for running queries, and queries wait for it
+reading = _holding("reading")
+writing = _holding("writing")
 
 
 class IndexStorage:

@@ -59,7 +59,7 @@ def test_tsunami_expertise_helps_a_disaster_risk_need():
     expert = PlaceProfile(2, "Expert", "JP", expertise=(Statement(ids["tsunami-reconstruction"], 5),))
     stranger = PlaceProfile(3, "Stranger", "JP", expertise=(Statement(ids["tourism"], 5),))
     index = MatchIndex(space, [needer, expert, stranger])
-    fit = index.expertise_fit(0)
+    fit = index.component("expertise", 0)
     assert fit[1] == pytest.approx(PARENT_CHILD) and fit[2] == 0.0
     result = index.rank(1, Weights(expertise=1), top=1)[0]
     assert result.place_id == 2
@@ -72,7 +72,7 @@ def test_expertise_fit_is_priority_weighted_coverage():
     # Kamaishi's needs: population decline 5, ageing 4, revitalisation 5, post-disaster 3 (sum 17 → 3.4 / 5)
     # Toyama covers population decline via compact city (related 0.7 × 1.0) and ageing itself (1.0 × 0.8)
     expected = (1.0 * 0.7 + 0.8 * 0.8) / 3.4
-    assert index.expertise_fit(index.row[1])[index.row[3]] == pytest.approx(expected, abs=1e-6)
+    assert index.component("expertise", index.row[1])[index.row[3]] == pytest.approx(expected, abs=1e-6)
 
 
 def test_mutual_ranks_lopsided_pairs_low():

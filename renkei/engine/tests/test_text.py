@@ -30,7 +30,7 @@ def test_index_embeds_each_distinct_text_once():
     index = MatchIndex(small_space(), SMALL_WORLD, embedder=embedder)
     distinct = {s.text for p in SMALL_WORLD for s in (*p.needs, *p.expertise)}
     assert embedder.encoded == len(distinct)
-    assert index.text(0).max() > 0
+    assert index.component("text", 0).max() > 0
     MatchIndex(small_space(), SMALL_WORLD, embedder=embedder)  # a rebuild encodes nothing new
     assert embedder.encoded == len(distinct)
 
