@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from renkei.core import jsonparse
 from renkei.core.errors import ApplicationError, ErrorCollector, NotAllowed
 from renkei.core.uploads import Upload
 from renkei.knowledge import permissions, services
@@ -72,7 +73,7 @@ def _parse(data: bytes, report: ImportReport) -> list[tuple[int, dict]]:
         if not line.strip():
             continue
         try:
-            value = json.loads(line)
+            value = jsonparse.loads(line)
         except json.JSONDecodeError as exc:
             report.errors.append(LineError(number, "line", _("is not valid JSON (%(problem)s)") % {"problem": exc.msg}))
             continue

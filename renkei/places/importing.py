@@ -36,6 +36,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from renkei.core import jsonparse
 from renkei.core.errors import ApplicationError, NotAllowed
 from renkei.core.models import AuditEntry
 from renkei.places import permissions, services
@@ -196,7 +197,7 @@ def _parse_json(text: str) -> tuple[list[SourceRow], list[RowError], bool]:
     if not text.strip():
         return [], [RowError(None, "file", _("is empty"))], True
     try:
-        document = json.loads(text)
+        document = jsonparse.loads(text)
     except json.JSONDecodeError as exc:
         return [], [RowError(exc.lineno, "file", _("is not valid JSON: %(problem)s (column %(column)s)")
                              % {"problem": exc.msg, "column": exc.colno})], True

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from renkei.core import jsonparse
 from renkei.core.errors import NotAllowed
 from renkei.engine.tagging import tag_text, theme_embeddings
 from renkei.engine.types import ThemeNode
@@ -66,7 +67,7 @@ def _parse(data: bytes) -> tuple[list[tuple[int, dict]], list[RowError], bool]:
         if not line.strip():
             continue
         try:
-            value = json.loads(line)
+            value = jsonparse.loads(line)
         except json.JSONDecodeError as exc:
             errors.append(RowError(number, "line", _("is not valid JSON (%(problem)s)") % {"problem": exc.msg}))
             continue

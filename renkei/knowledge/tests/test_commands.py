@@ -220,6 +220,18 @@ def test_a_file_is_read_no_further_than_the_limit(folder):
         read_file(folder, "a.pdf", max_bytes=99)
 
 
+@pytest.mark.parametrize(("value", "problem"), [
+    ("[" * 100_000 + "]" * 100_000, "lists and objects are nested more than 100 deep"),
+    ("9" * 4400, "a number has more than 4,300 digits"),
+])
+def test_json_python_cannot_convert_is_an_error_on_its_line(folder, value, problem):
+    path = jsonl(folder, row("one"), '{"slug": "two", "kind": "guide", "suits_min_population": ' + value + "}")
+    status, _out, err = run("library", "import", path)
+    assert status == 1
+    assert f"line 2: line: is not valid JSON ({problem})" in err and "Traceback" not in err
+    assert Product.objects.count() == 0
+
+
 def test_a_url_name_twice_in_the_file_is_named_and_nothing_is_written(folder, settings):
     (folder / "a.pdf").write_bytes(pdf_with_text("Leaks"))
     path = jsonl(folder, row("same", files=["a.pdf"]), row("other"), row("same"))

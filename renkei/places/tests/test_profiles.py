@@ -60,6 +60,19 @@ def test_every_bad_line_is_reported_with_its_number_and_nothing_is_written(line,
     assert Place.objects.count() == 0
 
 
+@pytest.mark.parametrize(("value", "problem"), [
+    ("[" * 100_000 + "]" * 100_000, "lists and objects are nested more than 100 deep"),
+    ("9" * 4400, "a number has more than 4,300 digits"),
+])
+def test_json_python_cannot_convert_is_an_error_on_its_line(tmp_path, capsys, value, problem):
+    path = tmp_path / "profiles.jsonl"
+    path.write_text(GOOD + '{"name": "Kobe", "country": "JP", "population": ' + value + "}\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="1 lines have errors; nothing was written"):
+        call_command("import", "profiles", str(path), "--synonyms-only")
+    assert f"line 2: line: is not valid JSON ({problem})" in capsys.readouterr().err
+    assert Place.objects.count() == 0
+
+
 def test_skip_invalid_writes_the_good_lines():
     report = run(GOOD + '{"name": "X", "country": "XX"}\n', skip_invalid=True)
     assert report.written and report.skipped == 1 and Place.objects.count() == 1
