@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 from renkei.core import jsonparse
 from renkei.core.errors import ApplicationError, NotAllowed
 from renkei.core.models import AuditEntry
+from renkei.core.spreadsheets import unescape_formula
 from renkei.places import permissions, services
 from renkei.places.models import Level, Place
 from renkei.places.validation import FIELDS, REQUIRED, clean_place, country_code
@@ -180,7 +181,8 @@ def _parse_csv(text: str) -> tuple[list[SourceRow], list[RowError], bool]:
                 errors.append(RowError(start, "row", _("has %(cells)s cells; the header has %(header)s")
                                        % {"cells": len(cells), "header": len(header)}))
                 continue
-            rows.append(SourceRow(start, dict(zip(header, cells, strict=True))))
+            # a cell the export protected from spreadsheets (a leading quote) reads back as it was
+            rows.append(SourceRow(start, dict(zip(header, map(unescape_formula, cells), strict=True))))
     except csv.Error as exc:
         return [], [RowError(end + 1, "file", _("is not valid CSV: %(problem)s") % {"problem": exc})], True
     if header is None:
