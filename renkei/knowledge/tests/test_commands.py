@@ -8,10 +8,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import TestCase
 
+from renkei.core.tests.files import pdf_with_text
 from renkei.knowledge.models import Product, ProductFile, SearchDocument, SearchTerm
 from renkei.knowledge.search.service import search
 from renkei.knowledge.tests.factories import product
-from renkei.knowledge.tests.pdfs import pdf_with_text
 from renkei.places.tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from renkei.accounts.tests.browser import sign_in
+from renkei.core.tests.files import pdf_with_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -167,7 +168,7 @@ def test_agenda_session_and_agreement_with_its_document(browser, live_server, de
     p = Partnership.objects.get(slug="jica-kamaishi-banda-aceh")
     assert not p.agreements.exists()
     good = tmp_path / "letter-of-intent.pdf"
-    good.write_bytes(b"%PDF-1.4\n% letter of intent\n")
+    good.write_bytes(pdf_with_text("Letter of intent"))
     form = page.locator("form[enctype='multipart/form-data']")
     form.locator("input[name=signed_on]").fill("2023-05-01")
     form.locator("input[name=term_years]").fill("3")
