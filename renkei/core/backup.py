@@ -33,11 +33,13 @@ from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 from django.core.management.color import no_style
+from django.core.serializers.base import DeserializationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils.translation import gettext as _
 
+from renkei.core import jsonparse
 from renkei.core.errors import ApplicationError
 
 FORMAT = "renkei-backup"
@@ -197,7 +199,7 @@ def backup(destination: Path | str, *, progress: Progress | None = None,
 
 def read_manifest(archive: zipfile.ZipFile) -> dict:
     try:
-        manifest = json.loads(archive.read("manifest.json"))
+        manifest = jsonparse.loads(archive.read("manifest.json"))
     except (KeyError, ValueError) as exc:
         raise ApplicationError(_("This file is not a Renkei backup (it has no readable manifest).")) from exc
     if manifest.get("format") != FORMAT:
@@ -316,12 +318,18 @@ def restore(source: Path | str, *, progress: Progress | None = None, using: str 
                     count = 0
                     with archive.open(_part_name(model)) as raw:
                         text = io.TextIOWrapper(raw, encoding="utf-8")
-                        for item in serializers.deserialize("jsonl", text, using=using,
-                                                            handle_forward_references=True):
-                            item.save(using=using)
-                            count += 1
-                            if item.deferred_fields:
-                                deferred.append(item)
+                        try:
+                            for item in serializers.deserialize("jsonl", text, using=using,
+                                                                handle_forward_references=True):
+                                item.save(using=using)
+                                count += 1
+                                if item.deferred_fields:
+                                    deferred.append(item)
+                        except (DeserializationError, UnicodeDecodeError) as exc:
+                            raise ApplicationError(
+                                _("The backup's %(part)s part cannot be read (line %(n)s): %(problem)s")
+                                % {"part": _part_name(model), "n": count + 1, "problem": exc.__cause__ or exc}
+                            ) from exc
                     if count != manifest["models"][label]:
                         raise ApplicationError(_("The backup's %(model)s part holds %(n)s rows, not %(m)s.")
                                                % {"model": label, "n": count, "m": manifest["models"][label]})

@@ -13,6 +13,7 @@ import json
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 
+from renkei.core import jsonparse
 from renkei.core.errors import ApplicationError
 
 NUL = "\x00"
@@ -57,7 +58,7 @@ def _field_with_nul(request) -> str | None:
                 return None
             if b"\\u0000" in body or b"\x00" in body:
                 try:
-                    return _nul_path(json.loads(body))
+                    return _nul_path(jsonparse.loads(body))
                 except ValueError:
                     return None
     return None

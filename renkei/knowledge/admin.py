@@ -80,10 +80,10 @@ class ProductFileForm(forms.ModelForm):
         upload = self.cleaned_data.get("file")
         if upload is None or not hasattr(upload, "read") or getattr(upload, "_committed", False):
             return upload
-        content = upload.read()
+        read = Upload.read(upload, services.MAX_LIBRARY_FILE_BYTES)
         upload.seek(0)
         try:
-            services.prepare_file(Upload(upload.name, content), "file")
+            services.prepare_file(read, "file")
         except ApplicationError as exc:
             raise forms.ValidationError(exc.message) from exc
         return upload
@@ -156,8 +156,7 @@ class ProductAdmin(admin.ModelAdmin):
                 continue
             if item.pk:  # a new file in place of the old one
                 removed.append(ProductFile.objects.get(pk=item.pk))
-            upload.seek(0)
-            uploads.append(Upload(upload.name, upload.read()))
+            uploads.append(Upload.read(upload, services.MAX_LIBRARY_FILE_BYTES))
         try:
             for item in removed:
                 services.file_remove(actor=request.user, item=item)

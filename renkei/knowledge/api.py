@@ -172,7 +172,7 @@ def product_delete(request, slug: str):
              "file refuses the whole upload.")
 def files_add(request, slug: str, files: File[list[UploadedFile]]):
     product = selectors.product_get(viewer=request.user, slug=slug)
-    uploads = [Upload(f.name or "file", f.read()) for f in files]
+    uploads = [Upload.read(f, services.MAX_LIBRARY_FILE_BYTES) for f in files]
     services.files_add(actor=request.user, product=product, files=uploads)
     return Status(201, _product(selectors.product_get(viewer=request.user, slug=slug)))
 

@@ -1,7 +1,8 @@
 """``renkei library import FILE.jsonl``: one product per line, in the API's shape (docs/data-formats.md).
 
 Every line is checked first — its fields, the places and themes it names, its files (read from
-paths relative to the file, checked for type and size, PDFs for text) — and nothing is written
+paths relative to the file, only regular files inside its folder, checked for type and size, PDFs
+for text) — and nothing is written
 while any line is bad, unless ``skip_invalid``. Products are matched by ``slug``: a known slug is
 updated, a new one created.
 """
@@ -9,6 +10,8 @@ updated, a new one created.
 from __future__ import annotations
 
 import json
+import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,11 +20,12 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from renkei.core import jsonparse
 from renkei.core.errors import ApplicationError, ErrorCollector, NotAllowed
 from renkei.core.uploads import Upload
 from renkei.knowledge import permissions, services
 from renkei.knowledge.models import Product
-from renkei.knowledge.services import clean_product, prepare_files
+from renkei.knowledge.services import MAX_LIBRARY_FILE_BYTES, clean_product, prepare_files
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -69,7 +73,7 @@ def _parse(data: bytes, report: ImportReport) -> list[tuple[int, dict]]:
         if not line.strip():
             continue
         try:
-            value = json.loads(line)
+            value = jsonparse.loads(line)
         except json.JSONDecodeError as exc:
             report.errors.append(LineError(number, "line", _("is not valid JSON (%(problem)s)") % {"problem": exc.msg}))
             continue
@@ -83,22 +87,52 @@ def _parse(data: bytes, report: ImportReport) -> list[tuple[int, dict]]:
     return rows
 
 
+def read_file(folder: Path, name: str, *, max_bytes: int = MAX_LIBRARY_FILE_BYTES) -> Upload:
+    """The file a line names (``name``, relative to ``folder``), as an upload. Only a regular file
+    inside the folder is read — symbolic links are followed first, so one pointing elsewhere is
+    refused like ``../x.pdf`` or ``/etc/passwd``; devices, pipes and folders are refused — and never
+    more than ``max_bytes`` (the web upload's limit) of it. Raises ApplicationError naming the file."""
+    if "\x00" in name:
+        raise ApplicationError(_("%(name)s is not a file name") % {"name": repr(name)})
+    folder = folder.resolve()
+    path = (folder / name).resolve()
+    if not path.is_relative_to(folder):
+        raise ApplicationError(_("%(name)s is outside the folder of the import file") % {"name": name})
+    try:
+        # not blocking on a pipe, not following a link swapped in since resolve()
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+        try:
+            info = os.fstat(descriptor)
+            if not stat.S_ISREG(info.st_mode):
+                raise ApplicationError(_("%(name)s is not a regular file") % {"name": name})
+            if info.st_size > max_bytes:
+                raise ApplicationError(_("%(name)s is larger than %(mb)s MB.") % {
+                    "name": name, "mb": round(max_bytes / 1024 / 1024)})
+            chunks, left = [], max_bytes + 1  # a file growing meanwhile still stops here
+            while left > 0 and (chunk := os.read(descriptor, min(left, 1 << 20))):
+                chunks.append(chunk)
+                left -= len(chunk)
+        finally:
+            os.close(descriptor)
+    except OSError as exc:
+        raise ApplicationError(_("cannot read %(name)s: %(problem)s")
+                               % {"name": name, "problem": exc.strerror or exc}) from exc
+    return Upload(path.name, b"".join(chunks))
+
+
 def _files(value, base: Path, number: int, report: ImportReport) -> list[Upload] | None:
     if value in (None, []):
         return []
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         report.errors.append(LineError(number, "files", _("must be a list of file paths")))
         return None
-    uploads = []
+    uploads, known = [], len(report.errors)
     for name in value:
-        path = (base / name).resolve()
         try:
-            uploads.append(Upload(path.name, path.read_bytes()))
-        except OSError as exc:
-            report.errors.append(LineError(number, "files", _("cannot read %(name)s: %(problem)s")
-                                           % {"name": name, "problem": exc.strerror or exc}))
-            return None
-    return uploads
+            uploads.append(read_file(base, name))
+        except ApplicationError as exc:
+            report.errors.append(LineError(number, "files", exc.message))
+    return None if len(report.errors) > known else uploads
 
 
 def products_import(*, source: bytes, base_dir: Path, actor: User | AnonymousUser, skip_invalid: bool = False,

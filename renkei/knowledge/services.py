@@ -202,7 +202,8 @@ def suggest_themes(text: str, *, limit: int = 4) -> list[tuple[Theme, float]]:
 # --- files --------------------------------------------------------------------------------------
 
 def prepare_file(upload: Upload, field: str = "files") -> dict:
-    """Check one upload and extract its text; raise ApplicationError before anything is stored."""
+    """Check one upload (``core.uploads.check_upload``, with the library's types and size) and
+    extract its text; raise ApplicationError before anything is stored."""
     check_upload(upload, field, types=LIBRARY_TYPES, max_bytes=MAX_LIBRARY_FILE_BYTES)
     extension = upload.extension
     kind = ProductFile.Kind.IMAGE if extension in IMAGE_EXTENSIONS else ProductFile.Kind.OFFICE
@@ -210,12 +211,9 @@ def prepare_file(upload: Upload, field: str = "files") -> dict:
                             "text": "", "text_status": ProductFile.TextStatus.NOT_APPLICABLE, "pages": None}
     if extension == ".pdf":
         extracted = pdf_text(upload.content)
-        if not extracted.readable:
-            if extracted.problem == "encrypted":
-                message = _("%(name)s is protected by a password; upload it without one.")
-            else:
-                message = _("%(name)s cannot be read as a PDF (damaged or incomplete?).")
-            raise ApplicationError(message % {"name": upload.name}, field=field)
+        if not extracted.readable:  # opened for the check, but a page failed while its text was taken
+            raise ApplicationError(_("%(name)s cannot be read as a PDF (damaged or incomplete?).")
+                                   % {"name": upload.name}, field=field)
         info.update(kind=ProductFile.Kind.PDF, text=extracted.text, pages=extracted.pages,
                     text_status=ProductFile.TextStatus.EXTRACTED if extracted.text else ProductFile.TextStatus.NO_TEXT)
     return info

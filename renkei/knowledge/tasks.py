@@ -1,18 +1,29 @@
-"""Background work for the library: reindex one product after a change; rebuild everything."""
+"""Background work for the library: reindex one product after a change; rebuild everything.
+
+A task runs some time after it was queued, and what it was queued for may be gone by then (a
+product deleted, a rebuild's job removed): it then ends quietly, with a line in the log.
+"""
 
 from __future__ import annotations
+
+import logging
 
 from django.utils import timezone
 from django_tasks import task
 
-from renkei.knowledge.models import IndexJob
+from renkei.knowledge.models import IndexJob, Product
 from renkei.knowledge.search.indexing import index_products, index_rebuild
+
+log = logging.getLogger(__name__)
 
 
 @task()
 def index_product(product_id: int) -> int:
-    """Bring one product's search document up to date (the product may have been deleted since)."""
-    return index_products([product_id])
+    """Bring one product's search document up to date; 0 when the product was deleted since."""
+    if not Product.objects.filter(pk=product_id).exists():
+        log.info("index_product: product %s no longer exists; nothing to index", product_id)
+        return 0
+    return index_products([product_id])  # deleted while it is indexed: see indexing._index_batch
 
 
 @task()
@@ -22,9 +33,10 @@ def rebuild_index(job_id: int) -> int:
 
 
 def run_rebuild(job_id: int) -> int:
-    job = IndexJob.objects.get(pk=job_id)
-    from renkei.knowledge.models import Product
-
+    job = IndexJob.objects.filter(pk=job_id).first()
+    if job is None:
+        log.info("rebuild_index: index job %s no longer exists; nothing to rebuild", job_id)
+        return 0
     IndexJob.objects.filter(pk=job_id).update(status=IndexJob.Status.RUNNING, started_at=timezone.now(),
                                               total=Product.objects.count(), done=0)
     done = 0

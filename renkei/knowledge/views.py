@@ -143,7 +143,7 @@ def _suggested(product: Product) -> list:
 
 
 def _uploads(files) -> list[Upload]:
-    return [Upload(f.name, f.read()) for f in files]
+    return [Upload.read(f, services.MAX_LIBRARY_FILE_BYTES) for f in files]
 
 
 @login_required

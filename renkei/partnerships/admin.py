@@ -7,7 +7,7 @@ from renkei.core.admin_mixins import AuditedAdmin
 from renkei.core.errors import ApplicationError, NotAllowed
 from renkei.core.inputs import parse
 from renkei.core.text import compact
-from renkei.core.uploads import MAX_FILE_BYTES, Upload, check_upload
+from renkei.core.uploads import Upload, check_upload
 from renkei.partnerships import services
 from renkei.partnerships.inputs import PartnershipChange
 from renkei.partnerships.models import (
@@ -30,8 +30,7 @@ class MemberInline(admin.TabularInline):
 
 
 class AgreementAdminForm(forms.ModelForm):
-    """The admin takes the same documents as the partnership page: type by extension and first
-    bytes, at most 10 MB."""
+    """The admin takes the same documents as the partnership page (``core.uploads.check_upload``)."""
 
     class Meta:
         model = Agreement
@@ -42,8 +41,7 @@ class AgreementAdminForm(forms.ModelForm):
         document = self.cleaned_data.get("document")
         if document and hasattr(document, "content_type"):  # a new upload, not the stored file
             try:
-                check_upload(Upload(document.name, document.read(MAX_FILE_BYTES + 1)), "document",
-                             allowed=AGREEMENT_FILE_TYPES)
+                check_upload(Upload.read(document), "document", allowed=AGREEMENT_FILE_TYPES)
             except ApplicationError as exc:
                 raise ValidationError(exc.message) from exc
             finally:

@@ -13,7 +13,7 @@ from pydantic import field_validator
 from renkei.accounts.api_auth import AUTH, OPTIONAL_AUTH
 from renkei.core.errors import NotFound
 from renkei.core.schemas import ERRORS, ErrorOut, Page, PageQuery, page_of
-from renkei.core.uploads import MAX_FILE_BYTES, Upload, stored_file_response
+from renkei.core.uploads import Upload, stored_file_response
 from renkei.partnerships import selectors, services
 from renkei.partnerships.inputs import PartnershipKind, PartnershipStatus, StatusIn
 
@@ -168,8 +168,9 @@ def partnership_status(request, slug: str, payload: StatusIn):
 
 @router.post("/partnerships/{slug}/agreements", response={201: AgreementOut, **ERRORS},
              auth=AUTH, summary="Record an agreement, with its signed document (multipart form)",
-             description="The document may be a PDF, Word (.docx), PNG or JPEG file of at most 10 MB; its type is "
-                         "checked by its name and its first bytes. A refused agreement saves nothing.",
+             description="The document may be a PDF, Word (.docx), PNG or JPEG file of at most 10 MB; its name and "
+                         "its content must agree (a PDF must open, without a password; a damaged file is refused). A "
+                         "refused agreement saves nothing.",
              operation_id="agreement_add")
 def agreement_add(request, slug: str, payload: Form[AgreementForm], document: File[UploadedFile] = None):
     p = _get(request, slug)
@@ -178,7 +179,7 @@ def agreement_add(request, slug: str, payload: Form[AgreementForm], document: Fi
     data["themes"] = list(p.themes.all())
     agreement = services.agreement_add(
         actor=request.user, partnership=p, data=data,
-        document=Upload(document.name, document.read(MAX_FILE_BYTES + 1)) if document is not None else None)
+        document=Upload.read(document) if document is not None else None)
     return Status(201, _agreement(p, agreement))
 
 

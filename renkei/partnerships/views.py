@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from renkei.core.errors import ApplicationError, NotAllowed
-from renkei.core.uploads import MAX_FILE_BYTES, Upload, stored_file_response
+from renkei.core.uploads import Upload, stored_file_response
 from renkei.partnerships import selectors, services
 from renkei.partnerships.forms import ActionForm, AgreementForm, PilotForm
 from renkei.partnerships.models import Partnership
@@ -68,8 +68,7 @@ def _agreement_add(request, p):
         upload = form.cleaned_data["document"]
         services.agreement_add(
             actor=request.user, partnership=p, data=form.input(themes=p.themes.all()),
-            # one byte more than the limit is enough to know a file is too large
-            document=Upload(upload.name, upload.read(MAX_FILE_BYTES + 1)) if upload else None)
+            document=Upload.read(upload) if upload else None)
 
     saved = submit(request, form, add, done=_("The agreement was recorded."), to=("partnerships:detail", p.slug))
     if saved:

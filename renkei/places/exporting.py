@@ -16,6 +16,7 @@ from typing import Any, TextIO
 from django.db.models import QuerySet
 
 from renkei.core.errors import ApplicationError
+from renkei.core.spreadsheets import escape_formula
 from renkei.places.importing import FORMATS, Progress, no_progress
 from renkei.places.models import Level, Place
 from renkei.places.validation import FIELDS, country_code
@@ -96,13 +97,16 @@ def place_record(place: Place) -> dict[str, Any]:
 
 
 def csv_cell(value: Any) -> str:
+    """A value as a CSV cell; a text a spreadsheet would run as a formula gets a leading quote."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return ";".join(str(item) for item in value)
-    return str(value)  # floats: the shortest text that reads back as the same number
+        return escape_formula(";".join(str(item) for item in value))
+    if isinstance(value, str):
+        return escape_formula(value)
+    return str(value)  # numbers as numbers (floats: the shortest text that reads back as the same value)
 
 
 def write_places(out: TextIO, places: Sequence[Place], *, format: str, progress: Progress | None = None) -> int:
@@ -112,10 +116,13 @@ def write_places(out: TextIO, places: Sequence[Place], *, format: str, progress:
     items = (progress or no_progress)(places, len(places), "Exporting places")
     if format == "csv":
         writer = csv.writer(out, lineterminator="\n")
+        # the csv module quotes a cell holding a line feed, not one holding a lone carriage return
+        quoting_all = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
         writer.writerow(FIELDS)
         for place in items:
             record = place_record(place)
-            writer.writerow([csv_cell(record[key]) for key in FIELDS])
+            cells = [csv_cell(record[key]) for key in FIELDS]
+            (quoting_all if any("\r" in cell for cell in cells) else writer).writerow(cells)
     else:
         out.write("[")
         for number, place in enumerate(items):

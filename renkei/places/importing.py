@@ -36,8 +36,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from renkei.core import jsonparse
 from renkei.core.errors import ApplicationError, NotAllowed
 from renkei.core.models import AuditEntry
+from renkei.core.spreadsheets import unescape_formula
 from renkei.places import permissions, services
 from renkei.places.models import Level, Place
 from renkei.places.validation import FIELDS, REQUIRED, clean_place, country_code
@@ -179,7 +181,8 @@ def _parse_csv(text: str) -> tuple[list[SourceRow], list[RowError], bool]:
                 errors.append(RowError(start, "row", _("has %(cells)s cells; the header has %(header)s")
                                        % {"cells": len(cells), "header": len(header)}))
                 continue
-            rows.append(SourceRow(start, dict(zip(header, cells, strict=True))))
+            # a cell the export protected from spreadsheets (a leading quote) reads back as it was
+            rows.append(SourceRow(start, dict(zip(header, map(unescape_formula, cells), strict=True))))
     except csv.Error as exc:
         return [], [RowError(end + 1, "file", _("is not valid CSV: %(problem)s") % {"problem": exc})], True
     if header is None:
@@ -196,7 +199,7 @@ def _parse_json(text: str) -> tuple[list[SourceRow], list[RowError], bool]:
     if not text.strip():
         return [], [RowError(None, "file", _("is empty"))], True
     try:
-        document = json.loads(text)
+        document = jsonparse.loads(text)
     except json.JSONDecodeError as exc:
         return [], [RowError(exc.lineno, "file", _("is not valid JSON: %(problem)s (column %(column)s)")
                              % {"problem": exc.msg, "column": exc.colno})], True

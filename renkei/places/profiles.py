@@ -3,17 +3,23 @@
 Texts in any language are tagged onto taxonomy themes (synonyms, plus the multilingual encoder
 when asked) and stored as needs and expertise. The place fields follow the places exchange format
 and go through the same import (validation, upsert by id, else by country and name).
+
+A line changes only the lists it gives: without ``replace`` their statements are added (or, for a
+theme the place has already, their text updated) and the place's other statements stay; with
+``replace`` a given list becomes the place's whole list of that kind (``"needs": []`` removes every
+need). A list left out is never touched. docs/data-formats.md describes the format.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from renkei.core import jsonparse
 from renkei.core.errors import NotAllowed
 from renkei.engine.tagging import tag_text, theme_embeddings
 from renkei.engine.types import ThemeNode
@@ -29,8 +35,39 @@ if TYPE_CHECKING:
     Actor = User | AnonymousUser
 
 PLACE_KEYS = {"id", "name", "name_ja", "country", "level", "population", "lat", "lon"}
-ALL_KEYS = PLACE_KEYS | {"needs", "expertise"}
+KINDS = {"needs": (Need, "need"), "expertise": (Expertise, "expertise")}
+ALL_KEYS = PLACE_KEYS | set(KINDS)
 DEFAULT_WEIGHT = 3
+
+#: a line's statements of one kind: (theme id, weight, text) for every theme a text was tagged with
+Statements = list[tuple[int, int, str]]
+
+
+@dataclass
+class StatementCounts:
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+
+
+@dataclass
+class ProfilesReport(ImportReport):
+    """The places import's report, with what happened to the needs and expertise."""
+
+    statements: dict[str, StatementCounts] = field(
+        default_factory=lambda: {kind: StatementCounts() for kind in KINDS})
+
+    def summary(self) -> str:
+        needs, expertise = self.statements["needs"], self.statements["expertise"]
+        counts = (_("needs: %(added)s added, %(updated)s updated, %(deleted)s deleted")
+                  % {"added": needs.added, "updated": needs.updated, "deleted": needs.deleted},
+                  _("expertise: %(added)s added, %(updated)s updated, %(deleted)s deleted")
+                  % {"added": expertise.added, "updated": expertise.updated, "deleted": expertise.deleted})
+        places = (_("places: created %(created)s, updated %(updated)s, unchanged %(unchanged)s, skipped %(skipped)s")
+                  % {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+                     "skipped": self.skipped})
+        text = "; ".join([places, *counts])
+        return text + (" " + _("(dry run: nothing was written)") if self.dry_run else "")
 
 
 @dataclass
@@ -66,7 +103,7 @@ def _parse(data: bytes) -> tuple[list[tuple[int, dict]], list[RowError], bool]:
         if not line.strip():
             continue
         try:
-            value = json.loads(line)
+            value = jsonparse.loads(line)
         except json.JSONDecodeError as exc:
             errors.append(RowError(number, "line", _("is not valid JSON (%(problem)s)") % {"problem": exc.msg}))
             continue
@@ -80,26 +117,33 @@ def _parse(data: bytes) -> tuple[list[tuple[int, dict]], list[RowError], bool]:
 
 
 def profiles_import(*, source: bytes, actor: Actor, skip_invalid: bool = False, dry_run: bool = False,
-                    semantic: bool = True, progress=None, tagger: Tagger | None = None) -> ImportReport:
+                    replace: bool = False, semantic: bool = True, progress=None,
+                    tagger: Tagger | None = None) -> ProfilesReport:
+    """Upsert the places of the file and their needs and expertise (see the module's docstring for
+    what ``replace`` changes). Never raises for bad data; nothing is written while a line is bad,
+    unless ``skip_invalid``."""
     if not permissions.can_import(actor):
         raise NotAllowed(_("You may not import places."))
     parsed, errors, fatal = _parse(source)
-    report = ImportReport(dry_run=dry_run, fatal=fatal, errors=list(errors))
+    report = ProfilesReport(dry_run=dry_run, fatal=fatal, errors=list(errors))
     if fatal:
         return report
     tagger = tagger or Tagger.from_database(semantic=semantic)
     bad_lines = {e.line for e in errors}
-    plans: dict[int, dict[str, list[tuple[int, int, str]]]] = {}
+    plans: dict[int, dict[str, Statements]] = {}
     source_rows = []
     for line, value in (progress or no_progress)(parsed, len(parsed), "Tagging texts"):
         for key in sorted(set(value) - ALL_KEYS):
             report.errors.append(RowError(line, key, _("is not a known field")))
-        statements: dict[str, list[tuple[int, int, str]]] = {"needs": [], "expertise": []}
-        for kind in ("needs", "expertise"):
-            texts = value.get(kind, [])
+        statements: dict[str, Statements] = {}  # only the kinds the line gives
+        for kind in KINDS:
+            texts = value.get(kind)
+            if texts is None:
+                continue
             if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
                 report.errors.append(RowError(line, kind, _("must be a list of texts")))
                 continue
+            statements[kind] = []
             for n, text in enumerate(texts):
                 if not text.strip():
                     report.errors.append(RowError(line, f"{kind}[{n}]", _("is empty")))
@@ -125,18 +169,23 @@ def profiles_import(*, source: bytes, actor: Actor, skip_invalid: bool = False, 
     report.skipped = len({e.line for e in report.errors})
     if dry_run:
         report.created, report.updated, report.unchanged = check.created, check.updated, check.unchanged
+        for row in good:
+            _apply_statements(actor, _find(row.values), plans[row.line], replace=replace, report=report,
+                              dry_run=True)
         return report
     with transaction.atomic():
         written = places_import(rows=good, actor=actor, progress=progress)
+        if not written.written:  # a row failed while being written: nothing of the file is kept
+            report.errors = sorted(report.errors + written.errors, key=lambda e: (e.line or 0, e.field))
+            return report
         for row in good:
-            place = _find(row.values)
-            _replace_statements(actor, place, plans[row.line])
+            _apply_statements(actor, _find(row.values), plans[row.line], replace=replace, report=report)
     report.created, report.updated, report.unchanged = written.created, written.updated, written.unchanged
     report.written = True
     return report
 
 
-def _find(values: dict) -> Place:
+def _find(values: dict) -> Place | None:
     if values.get("id"):
         found = Place.objects.filter(external_id=str(values["id"])).first()
         if found:
@@ -149,22 +198,41 @@ def _find(values: dict) -> Place:
     return qs.order_by("id").first()
 
 
-def _replace_statements(actor: Actor, place: Place, plan: dict[str, list[tuple[int, int, str]]]) -> None:
-    """The file is the profile: the place's needs and expertise become exactly the file's
-    (written through the services, so each change is audited and the place's embeddings refreshed)."""
+def _apply_statements(actor: Actor, place: Place | None, plan: dict[str, Statements], *, replace: bool,
+                      report: ProfilesReport, dry_run: bool = False) -> None:
+    """Bring the place's statements of each kind the line gives in line with it, counting the changes
+    in ``report`` (a dry run only counts; ``place`` is None for a place the file would create).
+
+    A theme's texts become the English description of the place's (first) statement on that theme
+    (other languages stay), or a new statement; with ``replace``, every other statement of that
+    kind is deleted, so the line's list is the place's. Written through the services, so each
+    change is audited and the place's embeddings refreshed."""
     codes = dict(Theme.objects.values_list("id", "code"))
-    for kind, model in (("needs", Need), ("expertise", Expertise)):
+    for kind, statements in plan.items():
+        model, singular = KINDS[kind]
+        counts = report.statements[kind]
         wanted: dict[int, list[str]] = {}
-        for theme_id, _weight, text in plan[kind]:
+        for theme_id, _weight, text in statements:
             wanted.setdefault(theme_id, []).append(text)
-        existing = {s.theme_id: s for s in model.objects.filter(place=place)}
-        for theme_id, statement in existing.items():
-            if theme_id not in wanted:
+        existing: dict[int, list[Need | Expertise]] = {}
+        for statement in model.objects.filter(place=place).order_by("pk") if place is not None else ():
+            existing.setdefault(statement.theme_id, []).append(statement)
+        if replace:
+            extra = [s for theme_id, items in existing.items()
+                     for s in (items if theme_id not in wanted else items[1:])]
+            counts.deleted += len(extra)
+            for statement in extra if not dry_run else ():
                 services.statement_delete(actor=actor, obj=statement)
         for theme_id, texts in wanted.items():
-            description = {"en": "\n".join(dict.fromkeys(texts))}
-            if theme_id in existing:
-                services.statement_update(actor=actor, obj=existing[theme_id], data={"description": description})
-            else:
-                services.statement_create(actor=actor, place=place, kind="need" if kind == "needs" else "expertise",
-                                          data={"theme": codes[theme_id], "description": description})
+            text = "\n".join(dict.fromkeys(texts))
+            statement = existing.get(theme_id, [None])[0]
+            if statement is None:
+                counts.added += 1
+                if not dry_run:
+                    services.statement_create(actor=actor, place=place, kind=singular,
+                                              data={"theme": codes[theme_id], "description": {"en": text}})
+            elif statement.description.get("en") != text:
+                counts.updated += 1
+                if not dry_run:
+                    services.statement_update(actor=actor, obj=statement,
+                                              data={"description": {**statement.description, "en": text}})

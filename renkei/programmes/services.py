@@ -3,6 +3,7 @@ the step is legal now; illegal steps raise ApplicationError with a message for p
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 
     from renkei.accounts.models import User
 
+log = logging.getLogger(__name__)
 TRANSITIONS = {
     Call.Status.DRAFT: {Call.Status.OPEN},
     Call.Status.OPEN: {Call.Status.CLOSED},
@@ -394,7 +396,10 @@ def notify_applicants(call_id: int) -> int:
     """E-mail every applicant's focal points their result (run by ``tasks.notify_applicants``)."""
     from renkei.accounts.models import PlaceRepresentation
 
-    call = Call.objects.select_related("programme").get(pk=call_id)
+    call = Call.objects.select_related("programme").filter(pk=call_id).first()
+    if call is None:  # deleted since the task was queued
+        log.info("notify_applicants: call %s no longer exists; nobody to tell", call_id)
+        return 0
     applications = (call.applications.exclude(status__in=[Application.Status.DRAFT, Application.Status.WITHDRAWN])
                     .select_related("place").prefetch_related(Prefetch(
                         "place__representatives", to_attr="focal_points",

@@ -73,7 +73,7 @@ def apply(request, slug, place_slug):
             if question.kind == Question.Kind.FILE:
                 upload = request.FILES.get(key)
                 if upload is not None:
-                    data[question.pk] = services.Upload(upload.name, upload.read())
+                    data[question.pk] = services.Upload.read(upload)
             else:
                 data[question.pk] = request.POST.get(key, "")
         try:

@@ -122,6 +122,38 @@ def test_restore_refuses_a_backup_from_other_migrations(demo, tmp_path):
         restore(changed)
 
 
+def _forged(tmp_path, part: str, data: bytes) -> Path:
+    """A backup of the database whose ``part`` is ``data``, with a manifest that vouches for it."""
+    import hashlib
+
+    def vouch(manifest: bytes) -> bytes:
+        loaded = json.loads(manifest)
+        loaded["parts"][part] = hashlib.sha256(data).hexdigest()
+        loaded["models"][part.removeprefix("data/").removesuffix(".jsonl")] = data.count(b"\n")
+        return json.dumps(loaded).encode()
+
+    forged = backup_changed(tmp_path, part, lambda _old: data)
+    changed = tmp_path / "forged.zip"
+    with zipfile.ZipFile(forged) as source, zipfile.ZipFile(changed, "w") as target:
+        for info in source.infolist():
+            content = source.read(info)
+            target.writestr(info, vouch(content) if info.filename == "manifest.json" else content)
+    return changed
+
+
+@pytest.mark.parametrize("value", ["[" * 100_000 + "]" * 100_000, "9" * 5000])
+def test_restore_refuses_json_it_cannot_read_with_a_message(tmp_path, value):
+    manifest = backup_changed(tmp_path, "manifest.json", lambda _old: ('{"format": ' + value + "}").encode())
+    with pytest.raises(ApplicationError, match="no readable manifest"):
+        restore(manifest)
+    line = '{"model": "places.place", "pk": 1, "fields": {"name_en": ' + value + "}}\n"
+    forged = _forged(tmp_path, "data/places.place.jsonl", line.encode())
+    empty_the_database()
+    with pytest.raises(ApplicationError, match=r"The backup's data/places.place.jsonl part cannot be read \(line 1\)"):
+        restore(forged)
+    assert not apps.get_model("places.Place").objects.exists()
+
+
 def test_the_commands_report_and_refuse_with_a_message(demo, tmp_path, capsys):
     archive = tmp_path / "backup.zip"
     call_command("backup", str(archive), "--no-progress")

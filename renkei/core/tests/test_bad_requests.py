@@ -41,6 +41,16 @@ def test_nul_in_a_json_body_is_refused_naming_the_field(signed_in):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("value", ["[" * 100_000 + "]" * 100_000, "9" * 5000])
+def test_a_json_body_python_cannot_convert_is_a_400(signed_in, value):
+    for body in ('{"kind": "note", "title": {"en": "Water"}, "x": ' + value + "}",
+                 '{"kind": "note", "title": {"en": "Water\\u0000"}, "x": ' + value + "}"):  # with a NUL: read twice
+        response = signed_in.post("/api/v1/knowledge/products", data=body, content_type="application/json")
+        assert response.status_code == 400
+        assert response.json()["error"]["message"] == "Cannot parse request body"
+
+
+@pytest.mark.django_db
 def test_nul_in_a_web_form_or_query_is_a_400_page(client):
     assert client.get("/places/", {"q": "a\x00b"}).status_code == 400
     response = client.post("/login/", "username=x%00&password=y", content_type="application/x-www-form-urlencoded")

@@ -116,6 +116,11 @@ def _index_batch(products: list[Product], model: str, embedder: Embedder) -> int
         if not texts:
             row.vector = np.zeros(embedder.dim, dtype=np.float32).tobytes()
     with transaction.atomic():
+        # a product deleted while it was read and embedded gets no document (its row would point at
+        # nothing); those still there are locked, so none can go before the documents are written
+        alive = set(Product.objects.select_for_update().filter(pk__in=[row.product_id for row in rows])
+                    .values_list("pk", flat=True))
+        rows = [row for row in rows if row.product_id in alive]
         SearchDocument.objects.bulk_create(
             rows, update_conflicts=True, unique_fields=["product"],
             update_fields=["title", "summary", "body", "files", "grams_head", "grams_body", "text_key", "model",

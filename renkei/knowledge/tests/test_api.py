@@ -11,10 +11,10 @@ from django.utils import timezone
 from renkei.accounts.models import Role
 from renkei.accounts.tests.clients import as_user, error
 from renkei.accounts.tests.factories import UserFactory
+from renkei.core.tests.files import encrypted_pdf, pdf_with_text, png, zipped
 from renkei.knowledge import services
 from renkei.knowledge.models import IndexJob, KnowledgeRequest, Product, ProductFile, SearchDocument
 from renkei.knowledge.tests.factories import product
-from renkei.knowledge.tests.pdfs import encrypted_pdf, pdf_with_text
 from renkei.partnerships.models import Partnership
 from renkei.places.tests.factories import ExpertiseFactory, NeedFactory, PlaceFactory, theme
 
@@ -265,7 +265,7 @@ def test_uploading_files(shelf, focal_point, settings):
     pdf = pdf_with_text("Ten kinds of household waste.")
     response = as_user(focal_point).post(f"{API}/knowledge/products/draft/files",
                                          {"files": [upload("sorting.pdf", pdf),
-                                                    upload("bins.png", b"\x89PNG\r\n\x1a\n1234", "image/png")]})
+                                                    upload("bins.png", png(), "image/png")]})
     assert response.status_code == 201, response.content
     files = {f["name"]: f for f in response.json()["files"]}
     assert files["sorting.pdf"]["kind"] == "pdf" and files["sorting.pdf"]["text_status"] == "extracted"
@@ -278,7 +278,9 @@ def test_uploading_files(shelf, focal_point, settings):
 
 @pytest.mark.parametrize(("name", "content", "words"), [
     ("report.pdf", b"only text, not a PDF", "not really a PDF"), ("tool.exe", b"MZ", "not accepted"),
-    ("locked.pdf", encrypted_pdf(), "password"), ("cut.pdf", b"%PDF-1.4\n1 0 obj <<", "cannot be read")])
+    ("locked.pdf", encrypted_pdf(), "password"), ("cut.pdf", b"%PDF-1.4\n1 0 obj <<", "cannot be read"),
+    ("plan.docx", zipped({"notes.txt": b"hi"}), "not really a DOCX"),
+    ("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32, "damaged or incomplete")])
 def test_a_bad_file_is_422_and_nothing_is_saved(shelf, focal_point, settings, name, content, words):
     good = upload("good.pdf", pdf_with_text("Fine"))
     response = as_user(focal_point).post(f"{API}/knowledge/products/draft/files",

@@ -66,8 +66,8 @@ def test_visitor_searches_across_languages_and_narrows_by_facet(browser, live_se
 
 
 def test_focal_point_writes_a_product_and_the_librarian_publishes_it(browser, live_server, library, tmp_path):
+    from renkei.core.tests.files import pdf_with_text
     from renkei.knowledge.models import Product
-    from renkei.knowledge.tests.pdfs import pdf_with_text
 
     good = tmp_path / "flood-drills.pdf"
     good.write_bytes(pdf_with_text("Evacuation drills for riverside neighbourhoods in Kamaishi"))

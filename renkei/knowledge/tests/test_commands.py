@@ -8,10 +8,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import TestCase
 
+from renkei.core.tests.files import pdf_with_text
 from renkei.knowledge.models import Product, ProductFile, SearchDocument, SearchTerm
 from renkei.knowledge.search.service import search
 from renkei.knowledge.tests.factories import product
-from renkei.knowledge.tests.pdfs import pdf_with_text
 from renkei.places.tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -150,6 +150,86 @@ def test_a_missing_or_bad_file_is_reported_with_its_line(folder, settings):
     assert "line 2: files: cannot read missing.pdf: No such file or directory" in err
     assert "line 3: files: fake.pdf is not really a PDF file." in err
     assert Product.objects.count() == 0 and stored_files(settings) == []
+
+
+@pytest.fixture
+def elsewhere(tmp_path):
+    """A readable PDF beside the import folder, not in it."""
+    path = tmp_path / "secret.pdf"
+    path.write_bytes(pdf_with_text("Not for the library"))
+    return path
+
+
+def test_files_outside_the_folder_of_the_import_file_are_refused(folder, settings, elsewhere):
+    (folder / "link.pdf").symlink_to(elsewhere)
+    (folder / "zero.pdf").symlink_to("/dev/zero")
+    path = jsonl(folder, row("up", files=["../secret.pdf"]), row("absolute", files=[str(elsewhere)]),
+                 row("link", files=["link.pdf"]), row("device", files=["/dev/zero"]),
+                 row("device-link", files=["zero.pdf"]))
+    status, _out, err = run("library", "import", path)
+    assert status == 1
+    assert "line 1: files: ../secret.pdf is outside the folder of the import file" in err
+    assert f"line 2: files: {elsewhere} is outside the folder of the import file" in err
+    assert "line 3: files: link.pdf is outside the folder of the import file" in err
+    assert "line 4: files: /dev/zero is outside the folder of the import file" in err
+    assert "line 5: files: zero.pdf is outside the folder of the import file" in err
+    assert "Traceback" not in err and "nothing was written" in err
+    assert Product.objects.count() == 0 and stored_files(settings) == []
+
+
+def test_only_regular_files_are_read(folder, settings):
+    import os
+
+    os.mkfifo(folder / "pipe.pdf")  # opening it for reading would wait for a writer forever
+    (folder / "docs.pdf").mkdir()
+    (folder / "real.pdf").write_bytes(pdf_with_text("Leaks"))
+    (folder / "alias.pdf").symlink_to("real.pdf")  # a link that stays inside the folder is fine
+    path = jsonl(folder, row("pipe", files=["pipe.pdf"]), row("folder", files=["docs.pdf", "."]),
+                 row("nul", files=["real.pdf\x00.txt"]), row("alias", files=["alias.pdf"]))
+    status, _out, err = run("library", "import", path)
+    assert status == 1
+    assert "line 1: files: pipe.pdf is not a regular file" in err
+    assert "line 2: files: docs.pdf is not a regular file" in err and "line 2: files: . is not a regular file" in err
+    assert "line 3: files: 'real.pdf\\x00.txt' is not a file name" in err
+    assert "line 4" not in err
+    assert Product.objects.count() == 0 and stored_files(settings) == []
+    status, _out, err = run("library", "import", path, "--skip-invalid")
+    assert status == 0, err
+    assert ProductFile.objects.get().product.slug == "alias"
+
+
+def test_a_file_larger_than_the_upload_limit_is_not_read(folder, settings):
+    from renkei.knowledge.services import MAX_LIBRARY_FILE_BYTES
+
+    with (folder / "huge.pdf").open("wb") as handle:
+        handle.write(b"%PDF-1.4\n")
+        handle.truncate(MAX_LIBRARY_FILE_BYTES + 1)  # sparse: no disk used
+    path = jsonl(folder, row("huge", files=["huge.pdf"]))
+    status, _out, err = run("library", "import", path)
+    assert status == 1 and "line 1: files: huge.pdf is larger than 50 MB." in err
+    assert Product.objects.count() == 0 and stored_files(settings) == []
+
+
+def test_a_file_is_read_no_further_than_the_limit(folder):
+    from renkei.core.errors import ApplicationError
+    from renkei.knowledge.importing import read_file
+
+    (folder / "a.pdf").write_bytes(b"%PDF" + b"x" * 96)
+    assert read_file(folder, "a.pdf", max_bytes=100).content == b"%PDF" + b"x" * 96
+    with pytest.raises(ApplicationError, match="a.pdf is larger than"):
+        read_file(folder, "a.pdf", max_bytes=99)
+
+
+@pytest.mark.parametrize(("value", "problem"), [
+    ("[" * 100_000 + "]" * 100_000, "lists and objects are nested more than 100 deep"),
+    ("9" * 4400, "a number has more than 4,300 digits"),
+])
+def test_json_python_cannot_convert_is_an_error_on_its_line(folder, value, problem):
+    path = jsonl(folder, row("one"), '{"slug": "two", "kind": "guide", "suits_min_population": ' + value + "}")
+    status, _out, err = run("library", "import", path)
+    assert status == 1
+    assert f"line 2: line: is not valid JSON ({problem})" in err and "Traceback" not in err
+    assert Product.objects.count() == 0
 
 
 def test_a_url_name_twice_in_the_file_is_named_and_nothing_is_written(folder, settings):

@@ -15,12 +15,12 @@ from django.test import Client, TestCase
 from renkei.accounts.services import api_token_create
 from renkei.core import hooks
 from renkei.core.errors import ApplicationError
+from renkei.core.tests.files import pdf_with_text
 from renkei.core.tests.threads import run_together
 from renkei.core.uploads import Upload
 from renkei.knowledge import events, handlers, services
 from renkei.knowledge.models import IndexJob, Product, SearchDocument
 from renkei.knowledge.tests.factories import committed, product
-from renkei.knowledge.tests.pdfs import pdf_with_text
 
 pytestmark = pytest.mark.django_db
 

@@ -15,19 +15,19 @@ from renkei.accounts.tests.factories import UserFactory
 from renkei.activities.models import Activity
 from renkei.core.errors import ApplicationError, Conflict, NotAllowed
 from renkei.core.models import AuditEntry
+from renkei.core.tests.files import blank_pdf, damaged_pdf, encrypted_pdf, office, pdf_with_text, png
 from renkei.core.uploads import Upload
 from renkei.knowledge import services
 from renkei.knowledge.models import IndexJob, KnowledgeRequest, Product, ProductFile, RequestAnswer, SearchDocument
 from renkei.knowledge.search.service import search
 from renkei.knowledge.tests.factories import committed, product
-from renkei.knowledge.tests.pdfs import blank_pdf, damaged_pdf, encrypted_pdf, pdf_with_text
 from renkei.partnerships.models import Partnership
 from renkei.places.tests.factories import OrganisationFactory, PlaceFactory
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-DOCX = b"PK\x03\x04" + b"\x00" * 64
+PNG = png()
+DOCX = office("docx")
 
 
 def new(**fields) -> dict:

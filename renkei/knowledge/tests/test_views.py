@@ -16,11 +16,11 @@ from renkei.accounts.models import Role
 from renkei.accounts.tests.clients import login
 from renkei.accounts.tests.factories import UserFactory
 from renkei.activities.models import Activity
+from renkei.core.tests.files import damaged_pdf, encrypted_pdf, pdf_with_text, png, zipped
 from renkei.core.uploads import Upload
 from renkei.knowledge import services
 from renkei.knowledge.models import IndexJob, KnowledgeRequest, Product, ProductFile, RequestAnswer, SearchDocument
 from renkei.knowledge.tests.factories import product
-from renkei.knowledge.tests.pdfs import encrypted_pdf, pdf_with_text
 from renkei.partnerships.models import Partnership
 from renkei.places.tests.factories import ExpertiseFactory, NeedFactory, PlaceFactory, theme
 
@@ -299,7 +299,7 @@ def test_files_go_up_with_the_form(client, focal_point):
     login(client, focal_point)
     pdf = pdf_with_text("Acoustic loggers found the leaks.")
     response = client.post("/library/new/", {**GOOD, "files": [SimpleUploadedFile("leaks.pdf", pdf),
-                                                               SimpleUploadedFile("bins.png", b"\x89PNG\r\n\x1a\n00")]})
+                                                               SimpleUploadedFile("bins.png", png())]})
     assert response.status_code == 302
     p = Product.objects.get()
     assert sorted(f.name for f in p.files.all()) == ["bins.png", "leaks.pdf"]
@@ -311,6 +311,8 @@ def test_files_go_up_with_the_form(client, focal_point):
 @pytest.mark.parametrize(("name", "content", "words"), [
     ("leaks.pdf", b"plain text pretending", "leaks.pdf is not really a PDF file."),
     ("locked.pdf", encrypted_pdf(), "locked.pdf is protected by a password"),
+    ("cut.pdf", damaged_pdf(), "cut.pdf cannot be read as a PDF (damaged or incomplete?)."),
+    ("plan.docx", zipped({"notes.txt": b"hi"}), "plan.docx is not really a DOCX file."),
     ("tool.exe", b"MZ", "tool.exe: this type of file is not accepted")])
 def test_a_bad_file_re_renders_the_form_with_the_error_and_saves_nothing(client, focal_point, name, content, words):
     login(client, focal_point)
@@ -372,11 +374,11 @@ def test_files_are_added_and_removed_on_the_product_page(client, shelf, focal_po
 
 
 def test_readers_may_not_add_or_remove_files(client, reviewer):
-    item = product(title="Public", slug="public", files=[Upload("p.png", b"\x89PNG\r\n\x1a\n00")]).files.get()
+    item = product(title="Public", slug="public", files=[Upload("p.png", png())]).files.get()
     login(client, reviewer)
     assert client.post(f"/library/public/files/{item.pk}/remove/").status_code == 403
-    png = SimpleUploadedFile("z.png", b"\x89PNG\r\n\x1a\n0")
-    assert client.post("/library/public/files/", {"files": [png]}).status_code == 403
+    image = SimpleUploadedFile("z.png", png())
+    assert client.post("/library/public/files/", {"files": [image]}).status_code == 403
     assert [f.name for f in ProductFile.objects.all()] == ["p.png"] and len(stored_files()) == 1
     client.logout()
     assert "/login/" in client.post(f"/library/public/files/{item.pk}/remove/")["Location"]

@@ -3,6 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from renkei.core.tests.files import damaged_pdf, pdf_with_text
 from renkei.core.tests.forms import management
 from renkei.partnerships.models import Partnership
 
@@ -41,9 +42,14 @@ def test_admin_checks_agreement_documents_like_the_partnership_page(staff):
     assert bad.status_code == 200 and "mou.exe: only PDF, Word (.docx), PNG, JPEG files are accepted." in \
         bad.content.decode()
     assert not p.agreements.exists()
-    ok = staff.post(url, _partnership_form(p, SimpleUploadedFile("mou.pdf", b"%PDF-1.4 signed")))
+    corrupt = staff.post(url, _partnership_form(p, SimpleUploadedFile("mou.pdf", damaged_pdf())))
+    assert corrupt.status_code == 200 and "mou.pdf cannot be read as a PDF (damaged or incomplete?)." in \
+        corrupt.content.decode()
+    assert not p.agreements.exists()
+    signed = pdf_with_text("Memorandum of understanding", "signed")
+    ok = staff.post(url, _partnership_form(p, SimpleUploadedFile("mou.pdf", signed)))
     assert ok.status_code == 302, ok.content.decode()[:3000]
-    assert p.agreements.get().document.read() == b"%PDF-1.4 signed"
+    assert p.agreements.get().document.read() == signed
 
 
 def test_an_admin_edit_goes_through_the_update_service(staff):

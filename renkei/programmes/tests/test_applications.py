@@ -10,12 +10,13 @@ from django.utils import timezone
 from renkei.accounts.models import Role
 from renkei.accounts.tests.factories import UserFactory
 from renkei.core.errors import ApplicationError
+from renkei.core.tests.files import pdf_with_text
 from renkei.places.tests.factories import PlaceFactory
 from renkei.programmes import services
 from renkei.programmes.models import Answer, Application
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4 minimal"
+PDF = pdf_with_text("Letter of support")
 
 
 def files_in(root) -> list[Path]:

@@ -7,12 +7,13 @@ from django.utils import timezone
 from renkei.accounts.models import Role
 from renkei.accounts.tests.factories import UserFactory
 from renkei.core.errors import ApplicationError, Conflict, NotAllowed
+from renkei.core.tests.files import pdf_with_text
 from renkei.places.tests.factories import ExpertiseFactory, PlaceFactory, theme
 from renkei.programmes import services
 from renkei.programmes.models import Answer, Application, Call
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4 minimal"
+PDF = pdf_with_text("Letter of support")
 
 
 @pytest.fixture
@@ -146,6 +147,7 @@ def test_required_expertise_for_eligibility(setup):
     ("virus.exe", b"MZ", "only PDF"),
     ("fake.pdf", b"not a pdf", "not really a PDF"),
     ("huge.pdf", b"%PDF" + b"0" * (10 * 1024 * 1024), "larger than 10 MB"),
+    ("cut.pdf", b"%PDF-1.4 minimal", "cut.pdf cannot be read as a PDF (damaged or incomplete?)."),
 ])
 def test_bad_files_are_refused_and_nothing_is_saved(setup, name, content, message):
     s = setup

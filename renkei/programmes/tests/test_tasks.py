@@ -1,5 +1,6 @@
 """Deciding a call queues the e-mails to its applicants (after commit); the task sends them."""
 
+import logging
 from datetime import timedelta
 
 import pytest
@@ -79,3 +80,15 @@ def test_with_immediate_tasks_deciding_sends_the_mails_after_commit(closed_call,
         services.call_transition(actor=officer, call=closed_call, to="decided")
         assert mail.outbox == []
     assert len(mail.outbox) == 2
+
+
+def test_the_task_for_a_call_deleted_meanwhile_ends_quietly(closed_call, settings, caplog):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    pk = closed_call.pk
+    closed_call.applications.all().delete()
+    type(closed_call).objects.filter(pk=pk).delete()
+    with caplog.at_level(logging.INFO, logger="renkei.programmes.services"):
+        assert tasks.notify_applicants.call(pk) == 0
+    assert [(r.levelno, r.getMessage()) for r in caplog.records] == [
+        (logging.INFO, f"notify_applicants: call {pk} no longer exists; nobody to tell")]
+    assert mail.outbox == []

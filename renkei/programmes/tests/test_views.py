@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from renkei.accounts.models import Role
 from renkei.accounts.tests.factories import UserFactory
+from renkei.core.tests.files import pdf_with_text
 from renkei.places.tests.factories import PlaceFactory
 from renkei.programmes import services
 from renkei.programmes.models import Application
@@ -53,7 +54,7 @@ def test_focal_point_applies_with_a_file_and_sees_errors(client, call, officer):
     assert not Application.objects.exists()
     ok = client.post("/calls/call-2016/apply/toyama/", {
         f"q{q_text.pk}": "Compact city", "submit": "1",
-        f"q{q_file.pk}": SimpleUploadedFile("letter.pdf", b"%PDF-1.4", content_type="application/pdf")})
+        f"q{q_file.pk}": SimpleUploadedFile("letter.pdf", pdf_with_text("Letter"), content_type="application/pdf")})
     assert ok.status_code == 302
     assert Application.objects.get().status == "submitted"
     PlaceFactory(slug="other")

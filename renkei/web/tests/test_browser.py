@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from renkei.accounts.tests.browser import sign_in
+from renkei.core.tests.files import pdf_with_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -169,7 +170,7 @@ def test_agenda_session_and_agreement_with_its_document(browser, live_server, de
     p = Partnership.objects.get(slug="jica-kamaishi-banda-aceh")
     assert not p.agreements.exists()
     good = tmp_path / "letter-of-intent.pdf"
-    good.write_bytes(b"%PDF-1.4\n% letter of intent\n")
+    good.write_bytes(pdf_with_text("Letter of intent"))
     submit_form(page, agreements, signed_on="2023-05-01", term_years="3",
                 signatories="Takenori Noda | Mayor | Kamaishi City", document=good)
     assert p.agreements.get().document

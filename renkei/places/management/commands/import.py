@@ -28,6 +28,9 @@ class Command(ImportCommand):
         self.add_import_options(profiles)
         profiles.add_argument("--synonyms-only", action="store_true",
                               help="tag by synonyms only, without the sentence encoder")
+        profiles.add_argument("--replace", action="store_true",
+                              help="a line's needs (or expertise) become the place's only ones: those it does not "
+                                   "name are deleted (without it they are added and updated, and none is deleted)")
         geonames = sub.add_parser("geonames", help=f"world cities from GeoNames ({GEONAMES_HINT})")
         geonames.add_argument("--min-population", type=int, required=True, metavar="N",
                               help="import cities with at least N people")
@@ -71,7 +74,7 @@ class Command(ImportCommand):
             self.stderr.write(f"Skipped {report.skipped} rows with errors.")
         self.stdout.write(report.summary())
 
-    def import_profiles(self, *, file, skip_invalid, dry_run, synonyms_only, as_user, **options):
+    def import_profiles(self, *, file, skip_invalid, dry_run, synonyms_only, replace, as_user, **options):
         from renkei.places.profiles import profiles_import
 
         actor = self.actor(as_user)
@@ -80,7 +83,7 @@ class Command(ImportCommand):
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc.strerror or exc}") from exc
         report = profiles_import(source=data, actor=actor, skip_invalid=skip_invalid, dry_run=dry_run,
-                                 semantic=not synonyms_only, progress=self.progress)
+                                 replace=replace, semantic=not synonyms_only, progress=self.progress)
         for line in report.error_lines():
             self.stderr.write(line)
         if report.fatal:

@@ -1,4 +1,4 @@
-"""PDF files for the upload tests, made here (no binary fixtures)."""
+"""Files for the upload tests, made here (no binary fixtures): PDFs, Office and OpenDocument packages, images."""
 
 from __future__ import annotations
 
@@ -59,3 +59,52 @@ def encrypted_pdf() -> bytes:
 def damaged_pdf() -> bytes:
     """Starts like a PDF, but the rest is cut off and garbled."""
     return b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R\nthis is not a pdf any more"
+
+
+def _zipped(members: dict[str, bytes]) -> bytes:
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return out.getvalue()
+
+
+_OOXML = {"docx": ("word/document.xml", "wordprocessingml.document.main"),
+          "xlsx": ("xl/workbook.xml", "spreadsheetml.sheet.main"),
+          "pptx": ("ppt/presentation.xml", "presentationml.presentation.main")}
+
+
+def office(kind: str = "docx") -> bytes:
+    """A minimal Office Open XML package of ``kind`` (docx, xlsx, pptx): what the upload check reads."""
+    part, content_type = _OOXML[kind]
+    types = (f'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+             f'<Override PartName="/{part}" ContentType="application/vnd.openxmlformats-officedocument.'
+             f'{content_type}+xml"/></Types>')
+    return _zipped({"[Content_Types].xml": types.encode(), part: b"<document/>"})
+
+
+def opendocument(kind: str = "text") -> bytes:
+    """A minimal OpenDocument package (text, spreadsheet, presentation)."""
+    return _zipped({"mimetype": f"application/vnd.oasis.opendocument.{kind}".encode(), "content.xml": b"<office/>"})
+
+
+def zipped(members: dict[str, bytes]) -> bytes:
+    """A ZIP archive of these members (a package that is not what its name says)."""
+    return _zipped(members)
+
+
+def png() -> bytes:
+    """A one-pixel PNG."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\x00\x00")) + chunk(b"IEND", b""))
+
+
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
