@@ -59,6 +59,21 @@ def expire(name: str) -> None:
             _entries[name] = (-float("inf"), entry[1], entry[2])
 
 
+def expire_prefix(prefix: str) -> None:
+    """``expire`` every value whose name starts with ``prefix``."""
+    with _lock:
+        names = [name for name in _entries if name.startswith(prefix)]
+    for name in names:
+        expire(name)
+
+
+def forget_prefix(prefix: str) -> None:
+    """``forget`` every value whose name starts with ``prefix``."""
+    with _lock:
+        for name in [name for name in _entries if name.startswith(prefix)]:
+            _entries.pop(name, None)
+
+
 def forget(*names: str) -> None:
     """Drop the named values (every value when no name is given): they are built again."""
     with _lock:

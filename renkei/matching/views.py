@@ -68,7 +68,7 @@ def _links(place: Place, results: tuple[services.Match, ...]) -> dict:
         points.append((x, y))
         lines.append({"x": round(x, 1), "y": round(y, 1), "name": p.name, "slug": p.slug,
                       "width": round(0.6 + 2.4 * match.score, 2)})
-    return {"x": round(x0, 1), "y": round(y0, 1), "lines": lines, "paths": worldmap.country_paths(),
+    return {"x": round(x0, 1), "y": round(y0, 1), "lines": lines, "countries": worldmap.countries_svg(),
             "viewbox": worldmap.bounds_viewbox(points, pad=50, min_size=200)}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from renkei.accounts.models import Role
@@ -38,6 +38,14 @@ def visible_places(viewer: Viewer) -> QuerySet[Place]:
         return qs
     own = represented_place_ids(viewer)
     return qs.filter(Q(is_published=True) | Q(pk__in=own)) if own else qs.filter(is_published=True)
+
+
+def data_signature() -> tuple:
+    """Changes whenever a place, need, expertise, theme or organisation is added, edited or removed:
+    per table its count, latest change and highest id (five cheap aggregates)."""
+    tables = (Place, Need, Expertise, Theme, Organisation)
+    return tuple(tuple(model.objects.aggregate(n=Count("id"), t=Max("updated_at"), last=Max("id")).values())
+                 for model in tables)
 
 
 def theme_and_descendant_ids(code: str) -> list[int]:

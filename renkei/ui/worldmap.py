@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
 MAP_FILE = Path(__file__).resolve().parent.parent / "data" / "map" / "countries-110m.json"
 
 # Equal Earth constants
@@ -142,6 +145,17 @@ def country_paths() -> tuple[CountryPath, ...]:
         d = "".join(_ring_path(_ring(ring, arcs)) for polygon in polygons for ring in polygon)
         out.append(CountryPath(id=str(geometry.get("id", "")), name=geometry["properties"].get("name", ""), d=d))
     return tuple(out)
+
+
+def country_path(numeric_id: str | None) -> CountryPath | None:
+    """One country's outline, by its ISO 3166-1 numeric code."""
+    return next((p for p in country_paths() if numeric_id and p.id == numeric_id), None)
+
+
+@lru_cache(maxsize=1)
+def countries_svg() -> SafeString:
+    """Every country's outline as SVG paths, made once per process (the same on every map)."""
+    return mark_safe("".join(f'<path d="{escape(p.d)}"/>' for p in country_paths()))  # noqa: S308 - escaped
 
 
 def bounds_viewbox(points: list[tuple[float, float]], *, pad: float = 40.0, min_size: float = 120.0) -> str:

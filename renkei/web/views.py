@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, F, Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template import loader
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from renkei.core.cache import refreshed
 from renkei.places import selectors
 from renkei.places.maps import markers
 from renkei.places.models import Level, Theme
 from renkei.places.validation import country_label
 from renkei.ui import worldmap
 
+PAGE_CACHE = "page "  # the names of cached page parts start so (see apps.py)
 MAP_MARKER_LIMIT = 1500  # the home map stays light with a national-scale data set: the largest places
 
 
@@ -28,7 +33,16 @@ def _world_viewbox() -> str:
 # --- home -------------------------------------------------------------------------------------
 
 def home(request):
-    published = selectors.visible_places(request.user).filter(is_published=True).exclude(level=Level.COUNTRY)
+    """The numbers, the map, the countries, the latest places and the busiest themes. All but the
+    viewer's own numbers are the same for everyone: made once per language while the data stays the
+    same (see ``core/cache.py``), and made again when a place, need, expertise or theme changes."""
+    shared = refreshed(f"{PAGE_CACHE}home {get_language()}", selectors.data_signature, lambda: _home_shared(request))
+    counts = shared["counts"] if not request.user.is_authenticated else selectors.dashboard_counts(viewer=request.user)
+    return render(request, "web/home.html", {"counts": counts, "data": shared["html"]})
+
+
+def _home_shared(request) -> dict:
+    published = selectors.visible_places(AnonymousUser()).exclude(level=Level.COUNTRY)
     on_map = published.filter(latitude__isnull=False, longitude__isnull=False)
     on_map_count = on_map.count()
     on_map = (on_map.order_by(F("population").desc(nulls_last=True), "name_en")
@@ -46,9 +60,8 @@ def home(request):
     for row in by_country:
         row["name"] = country_label(row["country"])
         row["share"] = round(100 * row["n"] / most)
-    return render(request, "web/home.html", {
-        "counts": selectors.dashboard_counts(viewer=request.user),
-        "paths": worldmap.country_paths(),
+    html = render_to_string("web/_home_data.html", {
+        "countries": worldmap.countries_svg(),
         "viewbox": _world_viewbox(),
         "markers": markers(on_map),
         "on_map_count": on_map_count,
@@ -56,7 +69,8 @@ def home(request):
         "recent": published.select_related("parent").order_by("-updated_at", "name_en")[:6],
         "top_themes": top_themes,
         "by_country": by_country,
-    })
+    }, request=request)
+    return {"html": mark_safe(html), "counts": selectors.dashboard_counts(viewer=AnonymousUser())}  # noqa: S308
 
 
 # --- errors -----------------------------------------------------------------------------------
