@@ -5,21 +5,29 @@ the fields (renkei.ui.forms.add_service_errors)."""
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Count, Max
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from renkei.places.labels import all_country_choices
 from renkei.places.models import Hazard, IncomeGroup, Level, Theme
 from renkei.ui.forms import FieldsetForm
+from renkei.ui.pagecache import page_part
+from renkei.ui.widgets import QuickSelect
 
 # Service field names that a form shows under another name.
 STATEMENT_FIELD_MAP = {"priority": "scale", "maturity": "scale", "description": "description_en"}
 
 
+def theme_signature() -> tuple:
+    return tuple(Theme.objects.aggregate(n=Count("id"), t=Max("updated_at")).values())
+
+
 def theme_choices(*, blank_label=None, branch_suffix: bool = False) -> list:
     """Themes grouped by their top-level branch, for a <select> with <optgroup>s. Choosing a
     branch itself matches all its themes in a filter."""
-    themes = list(Theme.objects.order_by("position", "code"))
+    themes = list(Theme.objects.only("code", "name_en", "name_ja", "parent_id", "position")
+                  .order_by("position", "code"))
     by_parent: dict[int | None, list[Theme]] = {}
     for theme in themes:
         by_parent.setdefault(theme.parent_id, []).append(theme)
@@ -170,9 +178,10 @@ class StatementForm(FieldsetForm):
 class PlaceFilterForm(forms.Form):
     q = forms.CharField(label=_("Search by name"), required=False,
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. Kamaishi, 釜石")}))
-    country = forms.ChoiceField(label=_("Country"), required=False)
-    level = forms.ChoiceField(label=_("Level"), required=False, choices=[("", _("All levels")), *Level.choices])
-    theme = forms.ChoiceField(label=_("Theme (need or expertise)"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False, widget=QuickSelect)
+    level = forms.ChoiceField(label=_("Level"), required=False, choices=[("", _("All levels")), *Level.choices],
+                              widget=QuickSelect)
+    theme = forms.ChoiceField(label=_("Theme (need or expertise)"), required=False, widget=QuickSelect)
     min_population = forms.IntegerField(label=_("Population from"), required=False, min_value=0,
                                         widget=forms.NumberInput(attrs={"placeholder": "0", "inputmode": "numeric"}))
     max_population = forms.IntegerField(label=_("Population to"), required=False, min_value=0,
@@ -181,7 +190,8 @@ class PlaceFilterForm(forms.Form):
     def __init__(self, *args, countries: list[tuple[str, str]] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", _("All countries")), *countries]
-        self.fields["theme"].choices = theme_choices(blank_label=_("All themes"), branch_suffix=True)
+        self.fields["theme"].choices = page_part("theme filter choices", theme_signature,
+                                                 lambda: theme_choices(blank_label=_("All themes"), branch_suffix=True))
 
     def clean_q(self):
         return self.cleaned_data["q"].strip()
@@ -205,8 +215,8 @@ class PlaceFilterForm(forms.Form):
 class OrganisationFilterForm(forms.Form):
     q = forms.CharField(label=_("Search by name or acronym"), required=False,
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. JICA")}))
-    type = forms.ChoiceField(label=_("Type"), required=False)
-    country = forms.ChoiceField(label=_("Country"), required=False)
+    type = forms.ChoiceField(label=_("Type"), required=False, widget=QuickSelect)
+    country = forms.ChoiceField(label=_("Country"), required=False, widget=QuickSelect)
 
     def __init__(self, *args, types=(), countries=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -40,6 +40,26 @@ def visible_places(viewer: Viewer) -> QuerySet[Place]:
     return qs.filter(Q(is_published=True) | Q(pk__in=own)) if own else qs.filter(is_published=True)
 
 
+CARD_FIELDS = ("slug", "name_en", "name_ja", "country", "level", "population")
+
+
+def with_top_statements(places: list[Place], n: int = 2) -> list[Place]:
+    """Give each place its first ``n`` needs (most urgent) and expertise (most mature) as
+    ``top_needs`` and ``top_expertise``, each with its theme (for place cards): two queries."""
+    by_id = {place.pk: place for place in places}
+    for place in places:
+        place.top_needs, place.top_expertise = [], []
+    for model, scale, attr in ((Need, "priority", "top_needs"), (Expertise, "maturity", "top_expertise")):
+        rows = (model.objects.filter(place_id__in=by_id).order_by("place_id", f"-{scale}", "id")
+                .values_list("place_id", scale, "theme__code", "theme__name_en", "theme__name_ja"))
+        for place_id, value, code, name_en, name_ja in rows:
+            chosen = getattr(by_id[place_id], attr)
+            if len(chosen) < n:
+                chosen.append(model(place_id=place_id, theme=Theme(code=code, name_en=name_en, name_ja=name_ja),
+                                    **{scale: value}))
+    return places
+
+
 def data_signature() -> tuple:
     """Changes whenever a place, need, expertise, theme or organisation is added, edited or removed:
     per table its count, latest change and highest id (five cheap aggregates)."""

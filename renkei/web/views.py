@@ -11,14 +11,13 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from renkei.core.cache import refreshed
 from renkei.places import selectors
 from renkei.places.maps import markers
 from renkei.places.models import Level, Theme
 from renkei.places.validation import country_label
 from renkei.ui import worldmap
+from renkei.ui.pagecache import page_part
 
-PAGE_CACHE = "page "  # the names of cached page parts start so (see apps.py)
 MAP_MARKER_LIMIT = 1500  # the home map stays light with a national-scale data set: the largest places
 
 
@@ -36,7 +35,7 @@ def home(request):
     """The numbers, the map, the countries, the latest places and the busiest themes. All but the
     viewer's own numbers are the same for everyone: made once per language while the data stays the
     same (see ``core/cache.py``), and made again when a place, need, expertise or theme changes."""
-    shared = refreshed(f"{PAGE_CACHE}home {get_language()}", selectors.data_signature, lambda: _home_shared(request))
+    shared = page_part("home", selectors.data_signature, lambda: _home_shared(request))
     counts = shared["counts"] if not request.user.is_authenticated else selectors.dashboard_counts(viewer=request.user)
     return render(request, "web/home.html", {"counts": counts, "data": shared["html"]})
 
