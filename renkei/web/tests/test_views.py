@@ -106,3 +106,29 @@ def test_every_page_marks_its_strings_for_translation(client, place):
     html = text(client.get("/places/testville/"))
     for english in (">Needs<", ">Expertise<", ">Places<", ">Themes<", ">Sign in<"):
         assert english not in html
+
+
+def test_home_follows_changes_and_languages(client, place, settings, django_capture_on_commit_callbacks):
+    """The shared part of the home page is made once per language and data: a change, a new
+    language and a signed-in viewer each see what is theirs."""
+    assert "Newtown" not in text(client.get("/"))
+    PlaceFactory(name_en="Newtown", name_ja="ニュータウン", slug="newtown", latitude=35.0, longitude=135.0)
+    assert "Newtown" in text(client.get("/"))
+    assert "ニュータウン" in text(client.get("/", HTTP_ACCEPT_LANGUAGE="ja"))
+    settings.RENKEI_INDEX_CHECK_SECONDS = 3600  # within the check interval, a write in this process still shows
+    from renkei.accounts.permissions import SYSTEM
+    from renkei.places import services
+
+    client.get("/")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.place_update(actor=SYSTEM, place=place, data={"name": "Renamed town"})
+    assert "Renamed town" in text(client.get("/"))
+
+
+def test_home_counts_are_the_viewers_own(client, officer):
+    PlaceFactory(slug="open", is_published=True, level="city")
+    PlaceFactory(slug="closed", is_published=False, level="city")
+    stat = re.compile(r'<span class="stat-value">(\d+)</span><span class="stat-label">cities</span>')
+    assert stat.search(text(client.get("/"))).group(1) == "1"
+    login(client, officer)  # officers see unpublished places too
+    assert stat.search(text(client.get("/"))).group(1) == "2"
