@@ -26,7 +26,7 @@ class Command(BaseCommand):
         argv = [
             sys.executable, "-m", "gunicorn", "renkei.config.wsgi:application",
             "--bind", f"{host}:{port}", "--workers", str(workers), "--access-logfile", "-",
-            "--timeout", "120",
+            "--timeout", "120", "--config", "python:renkei.config.gunicorn",
         ]
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings.SETTINGS_MODULE)
         os.execv(sys.executable, argv)  # noqa: S606 - replace this process with gunicorn
