@@ -33,6 +33,3 @@ def test_serve_runs_gunicorn_with_the_warm_up_hook(monkeypatch):
     monkeypatch.setattr("os.execv", lambda path, argv: calls.append(argv))
     call_command("serve", "--no-task-worker", "--port", "8999")
     assert "python:renkei.config.gunicorn" in calls[0]
-    from renkei.config import gunicorn
-
-    assert callable(gunicorn.post_worker_init)
