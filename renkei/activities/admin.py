@@ -8,6 +8,7 @@ from renkei.activities.models import Activity, Participant, Session, Speaker
 from renkei.activities.services import session_time_errors
 from renkei.core.admin_mixins import AuditedAdmin
 from renkei.core.text import compact, pick_language
+from renkei.ui.admin import inline
 
 
 class TitleAdminForm(forms.ModelForm):
@@ -87,9 +88,7 @@ class SpeakerInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class ParticipantInline(admin.TabularInline):
-    model = Participant
-    extra = 0
+ParticipantInline = inline(Participant)
 
 
 @admin.register(Activity)

@@ -7,19 +7,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from zoneinfo import ZoneInfo, available_timezones
 
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from renkei.activities.models import Activity, Participant, Session, Speaker
 from renkei.activities.permissions import can_create_activity, can_manage_activity
 from renkei.core.audit import audit_record
 from renkei.core.errors import ApplicationError, ErrorCollector, NotAllowed
-from renkei.core.inputs import Input, parse, reject_nul
+from renkei.core.inputs import Input, parse, reject_nul, required
 from renkei.core.models import AuditEntry
 from renkei.core.slugs import unique_slug
 from renkei.core.text import compact
@@ -105,20 +105,13 @@ def _score(value: int | None) -> int | None:
 
 
 class ParticipantIn(Input):
-    name: str = Field(max_length=200)
+    name: Annotated[str, Field(max_length=200), AfterValidator(required)]
     attended: bool | None = None
     before_score: int | None = None
     after_score: int | None = None
     adopted_later: str = ""
 
     _no_nul = field_validator("name", "adopted_later")(reject_nul)
-
-    @field_validator("name")
-    @classmethod
-    def _named(cls, value: str) -> str:
-        if not value:
-            raise ValueError(_("is required"))
-        return value
 
     _scores = field_validator("before_score", "after_score")(_score)
 

@@ -117,6 +117,13 @@ def reject_nul(value: Any) -> Any:
     return value
 
 
+def required(value: Any) -> Any:
+    """An empty value is refused ("is required"); use as ``Annotated[str, AfterValidator(required)]``."""
+    if not value:
+        raise ValueError(_("is required"))
+    return value
+
+
 def reasonable_moment(value: Any) -> Any:
     """A date and time between the years 1900 and 2200 whose offset, if any, is a real one (−12:00 to
     +14:00): anything else is a typing mistake, and some of it no database can store."""

@@ -20,6 +20,7 @@ from renkei.partnerships.models import (
     StatusChange,
 )
 from renkei.partnerships.services import AGREEMENT_FILE_TYPES
+from renkei.ui.admin import inline
 
 
 class MemberInline(admin.TabularInline):
@@ -49,15 +50,10 @@ class AgreementAdminForm(forms.ModelForm):
         return document
 
 
-class AgreementInline(admin.StackedInline):
-    model = Agreement
-    form = AgreementAdminForm
-    extra = 0
+AgreementInline = inline(Agreement, form=AgreementAdminForm, stacked=True)
 
 
-class PilotInline(admin.StackedInline):
-    model = Pilot
-    extra = 0
+PilotInline = inline(Pilot, stacked=True)
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -144,9 +140,7 @@ class PartnershipAdmin(AuditedAdmin, admin.ModelAdmin):
         return None
 
 
-class ActionInline(admin.TabularInline):
-    model = Action
-    extra = 0
+ActionInline = inline(Action)
 
 
 @admin.register(Objective)

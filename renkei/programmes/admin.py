@@ -15,6 +15,7 @@ from renkei.core.text import texts
 from renkei.programmes import services
 from renkei.programmes.inputs import CallUpdate, CriterionIn, ProgrammeIn, ProgrammeUpdate, QuestionIn
 from renkei.programmes.models import Answer, Application, Call, Criterion, Programme, Question, ReviewAssignment
+from renkei.ui.admin import inline
 
 
 class BilingualForm(forms.ModelForm):
@@ -167,16 +168,10 @@ class CriterionForm(RowForm):
         return {"name": data["name"], "weight": data.get("weight", 1.0)}
 
 
-class QuestionInline(admin.TabularInline):
-    model = Question
-    form = QuestionForm
-    extra = 0
+QuestionInline = inline(Question, form=QuestionForm)
 
 
-class CriterionInline(admin.TabularInline):
-    model = Criterion
-    form = CriterionForm
-    extra = 0
+CriterionInline = inline(Criterion, form=CriterionForm)
 
 
 class ThroughServices:
@@ -226,9 +221,7 @@ class CallAdmin(ThroughServices, AuditedAdmin, admin.ModelAdmin):
                                     data=form.input_data())
 
 
-class AnswerInline(admin.TabularInline):
-    model = Answer
-    extra = 0
+AnswerInline = inline(Answer)
 
 
 class AssignmentInline(admin.TabularInline):

@@ -35,6 +35,13 @@ def put_errors(form: forms.BaseForm, exc: ApplicationError, field_names: dict[st
                 form.add_error(None, f"{name}: {text}")
 
 
+def inline(model, *, form=None, stacked: bool = False, **options) -> type[admin.options.InlineModelAdmin]:
+    """An inline of ``model`` rows with no empty extra row (tabular, or ``stacked``)."""
+    base = admin.StackedInline if stacked else admin.TabularInline
+    attrs = {"model": model, "extra": 0, **({"form": form} if form else {}), **options}
+    return type(f"{model.__name__}Inline", (base,), attrs)
+
+
 class Writes(NamedTuple):
     """The services an admin writes through: ``create(actor=, data=)``,
     ``update(actor=, <name>=obj, data=)`` and ``delete(actor=, <name>=obj)``."""
