@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from renkei.core import jsonparse
 from renkei.core.errors import ApplicationError, ErrorCollector, NotAllowed
+from renkei.core.importing import RowError, json_lines
 from renkei.core.uploads import Upload
 from renkei.knowledge import permissions, services
 from renkei.knowledge.models import Product
@@ -34,23 +34,12 @@ if TYPE_CHECKING:
 
 
 @dataclass
-class LineError:
-    line: int | None
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"line {self.line}" if self.line else "file"
-        return f"{where}: {self.field}: {self.message}"
-
-
-@dataclass
 class ImportReport:
     lines: int = 0
     created: int = 0
     updated: int = 0
     skipped: int = 0
-    errors: list[LineError] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
     fatal: bool = False
 
     def summary(self) -> str:
@@ -62,28 +51,8 @@ class ImportReport:
 
 
 def _parse(data: bytes, report: ImportReport) -> list[tuple[int, dict]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        report.errors.append(LineError(None, "file", _("is not UTF-8 text (byte %(n)s)") % {"n": exc.start}))
-        report.fatal = True
-        return []
-    rows = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            value = jsonparse.loads(line)
-        except json.JSONDecodeError as exc:
-            report.errors.append(LineError(number, "line", _("is not valid JSON (%(problem)s)") % {"problem": exc.msg}))
-            continue
-        if not isinstance(value, dict):
-            report.errors.append(LineError(number, "line", _("must be a JSON object")))
-            continue
-        rows.append((number, value))
-    if not rows and not report.errors:
-        report.errors.append(LineError(None, "file", _("is empty")))
-        report.fatal = True
+    rows, errors, report.fatal = json_lines(data)
+    report.errors.extend(errors)
     return rows
 
 
@@ -124,14 +93,14 @@ def _files(value, base: Path, number: int, report: ImportReport) -> list[Upload]
     if value in (None, []):
         return []
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        report.errors.append(LineError(number, "files", _("must be a list of file paths")))
+        report.errors.append(RowError(number, "files", _("must be a list of file paths")))
         return None
     uploads, known = [], len(report.errors)
     for name in value:
         try:
             uploads.append(read_file(base, name))
         except ApplicationError as exc:
-            report.errors.append(LineError(number, "files", exc.message))
+            report.errors.append(RowError(number, "files", exc.message))
     return None if len(report.errors) > known else uploads
 
 
@@ -168,7 +137,7 @@ def products_import(*, source: bytes, base_dir: Path, actor: User | AnonymousUse
         except ApplicationError as exc:
             errors.absorb(exc, prefix="")
         for name, messages in errors.items():
-            report.errors.extend(LineError(number, name or "line", message) for message in messages)
+            report.errors.extend(RowError(number, name or "line", message) for message in messages)
         if errors:
             continue
         if files is None or len(report.errors) > known:

@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 
 from renkei.core import jsonparse
 from renkei.core.errors import ApplicationError, NotAllowed
+from renkei.core.importing import RowError
 from renkei.core.models import AuditEntry
 from renkei.core.spreadsheets import unescape_formula
 from renkei.places import permissions, services
@@ -63,25 +64,6 @@ def no_progress(items: Iterable[Any], total: int, description: str) -> Iterable[
 
 
 # --- the report --------------------------------------------------------------------------------
-
-class RowError(NamedTuple):
-    """One problem: the line it is on (None: the whole file), the field, and what is wrong.
-
-    ``index`` is the position (from 0) of the object in a JSON list, since several objects may
-    share a line; it is None for CSV.
-    """
-
-    line: int | None
-    field: str
-    message: str
-    index: int | None = None
-
-    def __str__(self) -> str:
-        where = "" if self.line is None else _("line %(n)s") % {"n": self.line}
-        if self.index is not None:
-            where += " " + _("(index %(n)s)") % {"n": self.index}
-        return f"{where}: {self.field}: {self.message}" if where else f"{self.field}: {self.message}"
-
 
 @dataclass
 class ImportReport:

@@ -12,19 +12,18 @@ need). A list left out is never touched. docs/data-formats.md describes the form
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from renkei.core import jsonparse
 from renkei.core.errors import NotAllowed
+from renkei.core.importing import RowError, json_lines
 from renkei.engine.tagging import tag_text, theme_embeddings
 from renkei.engine.types import ThemeNode
 from renkei.places import permissions, services
-from renkei.places.importing import ImportReport, RowError, SourceRow, no_progress, places_import
+from renkei.places.importing import ImportReport, SourceRow, no_progress, places_import
 from renkei.places.models import Expertise, Need, Place, Theme
 
 if TYPE_CHECKING:
@@ -93,29 +92,6 @@ class Tagger:
         return tag_text(text, self.themes, embedder=self.embedder, theme_vectors=self.vectors, limit=2)
 
 
-def _parse(data: bytes) -> tuple[list[tuple[int, dict]], list[RowError], bool]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return [], [RowError(None, "file", _("is not UTF-8 text (byte %(n)s)") % {"n": exc.start})], True
-    rows, errors = [], []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            value = jsonparse.loads(line)
-        except json.JSONDecodeError as exc:
-            errors.append(RowError(number, "line", _("is not valid JSON (%(problem)s)") % {"problem": exc.msg}))
-            continue
-        if not isinstance(value, dict):
-            errors.append(RowError(number, "line", _("must be a JSON object")))
-            continue
-        rows.append((number, value))
-    if not rows and not errors:
-        return [], [RowError(None, "file", _("is empty"))], True
-    return rows, errors, False
-
-
 def profiles_import(*, source: bytes, actor: Actor, skip_invalid: bool = False, dry_run: bool = False,
                     replace: bool = False, semantic: bool = True, progress=None,
                     tagger: Tagger | None = None) -> ProfilesReport:
@@ -124,7 +100,7 @@ def profiles_import(*, source: bytes, actor: Actor, skip_invalid: bool = False, 
     unless ``skip_invalid``."""
     if not permissions.can_import(actor):
         raise NotAllowed(_("You may not import places."))
-    parsed, errors, fatal = _parse(source)
+    parsed, errors, fatal = json_lines(source)
     report = ProfilesReport(dry_run=dry_run, fatal=fatal, errors=list(errors))
     if fatal:
         return report

@@ -6,3 +6,10 @@ class WebConfig(AppConfig):
     name = "renkei.web"
     label = "web"
     verbose_name = _("Web")
+
+    def ready(self) -> None:
+        from renkei.core.hooks import register
+        from renkei.places.events import PROFILE_CHANGED
+        from renkei.ui.pagecache import parts_changed
+
+        register(PROFILE_CHANGED, parts_changed)  # cached page parts show the places' data

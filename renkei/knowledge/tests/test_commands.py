@@ -285,10 +285,10 @@ def test_an_unreadable_or_empty_file_is_refused(folder):
     assert status == 1 and "Cannot read" in err
     (folder / "latin1.jsonl").write_bytes('{"title": {"en": "Caf\xe9"}}\n'.encode("latin-1"))
     status, _out, err = run("library", "import", str(folder / "latin1.jsonl"))
-    assert status == 1 and "file: file: is not UTF-8 text" in err
+    assert status == 1 and "file: is not UTF-8 text" in err
     (folder / "empty.jsonl").write_text("\n\n")
     status, _out, err = run("library", "import", str(folder / "empty.jsonl"))
-    assert status == 1 and "file: file: is empty" in err and "nothing was written" in err
+    assert status == 1 and "file: is empty" in err and "nothing was written" in err
     status, _out, err = run("library", "import", jsonl(folder, "[1, 2]"))
     assert status == 1 and "line 1: line: must be a JSON object" in err
 
