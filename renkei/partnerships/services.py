@@ -350,6 +350,13 @@ def _place_named(slug: str | None, *, field: str) -> Place | None:
     return place
 
 
+def _plan_input(actor: User | AnonymousUser, partnership: Partnership, model, data, refused: str):
+    """The typed input of an action-plan item or a pilot, once the actor may manage the partnership."""
+    if not can_manage(actor, partnership):
+        raise NotAllowed(refused)
+    return parse(model, data)
+
+
 def _plan_item_added(actor: User | AnonymousUser, partnership: Partnership, item, changes: dict):
     """What follows the addition of an action or a pilot: an audit entry, and the plan-changed event."""
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=item, changes=changes)
@@ -360,9 +367,7 @@ def _plan_item_added(actor: User | AnonymousUser, partnership: Partnership, item
 @transaction.atomic
 def action_add(*, actor: User | AnonymousUser, partnership: Partnership, data: ActionIn | Mapping[str, Any]) -> Action:
     """An item of the action plan, under its objective (made the first time it is named)."""
-    if not can_manage(actor, partnership):
-        raise NotAllowed(_("You may not edit this action plan."))
-    data = parse(ActionIn, data)
+    data = _plan_input(actor, partnership, ActionIn, data, _("You may not edit this action plan."))
     owner = _place_named(data.owner, field="owner")
     obj, _created = Objective.objects.get_or_create(partnership=partnership, text={"en": data.objective},
                                                     defaults={"position": partnership.objectives.count()})
@@ -375,9 +380,7 @@ def action_add(*, actor: User | AnonymousUser, partnership: Partnership, data: A
 
 @transaction.atomic
 def pilot_add(*, actor: User | AnonymousUser, partnership: Partnership, data: PilotIn | Mapping[str, Any]) -> Pilot:
-    if not can_manage(actor, partnership):
-        raise NotAllowed(_("You may not add pilots to this partnership."))
-    data = parse(PilotIn, data)
+    data = _plan_input(actor, partnership, PilotIn, data, _("You may not add pilots to this partnership."))
     location = _place_named(data.location, field="location")
     pilot = Pilot.objects.create(partnership=partnership, title=compact(data.title), objective=compact(data.objective),
                                  location=location, budget_eur=data.budget_eur, status=data.status)

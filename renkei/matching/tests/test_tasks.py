@@ -4,6 +4,7 @@ import logging
 
 import pytest
 
+from renkei.core.tests.tasks import run_quietly
 from renkei.matching import tasks
 from renkei.matching.models import TextEmbedding
 from renkei.places.models import Place
@@ -22,8 +23,6 @@ def test_embedding_a_place_deleted_before_the_task_ran_ends_quietly(place, hashi
     NeedFactory(place=place, description={"en": "Reduce non-revenue water"})
     pk = place.pk
     Place.objects.filter(pk=pk).delete()
-    with caplog.at_level(logging.INFO, logger="renkei.matching.tasks"):
-        assert tasks.refresh_place_embeddings.call(pk) == 0
-    assert [(r.levelno, r.getMessage()) for r in caplog.records] == [
-        (logging.INFO, f"refresh_place_embeddings: place {pk} no longer exists; nothing to embed")]
+    assert run_quietly(caplog, "renkei.matching.tasks", lambda: tasks.refresh_place_embeddings.call(pk)) == (
+        0, [(logging.INFO, f"refresh_place_embeddings: place {pk} no longer exists; nothing to embed")])
     assert TextEmbedding.objects.count() == 0
