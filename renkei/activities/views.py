@@ -21,8 +21,10 @@ from renkei.core.text import pick_language
 from renkei.partnerships.selectors import partnership_list
 from renkei.ui.actions import perform, signed_in_post
 from renkei.ui.forms import form_page, submit
+from renkei.ui.pagecache import for_visitors
 
 
+@for_visitors
 def calendar(request):
     today = timezone.localdate()
     try:
@@ -54,6 +56,7 @@ def _activity_page(request, activity, session_form=None):
     })
 
 
+@for_visitors
 def activity_detail(request, slug):
     return _activity_page(request, selectors.activity_get(viewer=request.user, slug=slug))
 

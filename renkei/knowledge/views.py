@@ -28,6 +28,7 @@ from renkei.places.models import Place, Theme
 from renkei.places.validation import country_code
 from renkei.ui.actions import perform, signed_in_post
 from renkei.ui.forms import form_page
+from renkei.ui.pagecache import for_visitors
 
 FILTERS = ("kind", "theme", "place", "country", "language", "year")
 FACET_TITLES = {"kind": gettext_lazy("Type"), "theme": gettext_lazy("Theme"), "place": gettext_lazy("Place"),
@@ -76,6 +77,7 @@ def _page_number(params) -> int:
         return 1
 
 
+@for_visitors
 def library(request):
     params = request.GET
     query = params.get("q", "").strip()[:500]
@@ -117,6 +119,7 @@ def library(request):
     return render(request, "knowledge/_results.html" if partial else "knowledge/library.html", context)
 
 
+@for_visitors
 def product_detail(request, slug):
     product = selectors.product_get(viewer=request.user, slug=slug)
     bodies = [(lang, render_markdown(text)) for lang, text in product.body.items() if text]
@@ -256,6 +259,7 @@ def place_knowledge(request, slug):
 
 # --- requests -----------------------------------------------------------------------------------
 
+@for_visitors
 def requests_list(request):
     status = request.GET.get("status", "")
     if status not in KnowledgeRequest.Status.values:

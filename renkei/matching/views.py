@@ -20,6 +20,7 @@ from renkei.places.selectors import PlaceFilters, country_choices, place_get, pl
 from renkei.places.validation import country_label as country_name
 from renkei.ui import worldmap
 from renkei.ui.actions import perform
+from renkei.ui.pagecache import for_visitors
 
 COMPONENT_LABELS = {
     "expertise": gettext_lazy("Their expertise for your needs"),
@@ -72,6 +73,7 @@ def _links(place: Place, results: tuple[services.Match, ...]) -> dict:
             "viewbox": worldmap.bounds_viewbox(points, pad=50, min_size=200)}
 
 
+@for_visitors
 def find_partners(request, slug):
     place = place_get(viewer=request.user, slug=slug)
     countries = sorted(((c, country_name(c)) for c in country_choices(request.user)), key=lambda c: c[1])

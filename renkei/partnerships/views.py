@@ -12,8 +12,10 @@ from renkei.partnerships.forms import ActionForm, AgreementForm, PilotForm
 from renkei.partnerships.models import Partnership
 from renkei.ui.actions import perform, signed_in_post
 from renkei.ui.forms import submit
+from renkei.ui.pagecache import for_visitors
 
 
+@for_visitors
 def partnership_list(request):
     rows = [{"p": p, "health": services.health(p)} for p in selectors.partnership_list(viewer=request.user)]
     return render(request, "partnerships/list.html", {
@@ -32,6 +34,7 @@ def _detail(request, p, agreement_form=None, status=200):
     }, status=status)
 
 
+@for_visitors
 def partnership_detail(request, slug):
     return _detail(request, selectors.partnership_get(viewer=request.user, slug=slug))
 

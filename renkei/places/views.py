@@ -41,7 +41,7 @@ from renkei.places.validation import country_label
 from renkei.ui import worldmap
 from renkei.ui.actions import signed_in_post
 from renkei.ui.forms import form_page
-from renkei.ui.pagecache import page_part
+from renkei.ui.pagecache import for_visitors, page_part
 from renkei.ui.templatetags.renkei import audit_value
 
 # --- places -----------------------------------------------------------------------------------
@@ -69,6 +69,7 @@ def _blank_filters(request, form) -> str:
                      lambda: mark_safe(render_to_string("places/_filters.html", {"form": form})))  # noqa: S308
 
 
+@for_visitors
 def place_list(request):
     countries = sorted(((code, country_label(code)) for code in selectors.country_choices(request.user)),
                        key=lambda item: item[1].casefold())
@@ -95,6 +96,7 @@ def place_list(request):
     return response
 
 
+@for_visitors
 def place_detail(request, slug):
     place = selectors.place_get(viewer=request.user, slug=slug)
     marker = (markers([place], radius={Level.CITY: 3.2, Level.REGION: 3.2, Level.COUNTRY: 3.2}) or [None])[0]
@@ -274,6 +276,7 @@ def place_history(request, slug):
 
 # --- themes -----------------------------------------------------------------------------------
 
+@for_visitors
 def theme_list(request):
     tree = selectors.theme_tree()
     return render(request, "places/themes/list.html", {
@@ -282,6 +285,7 @@ def theme_list(request):
     })
 
 
+@for_visitors
 def theme_detail(request, code):
     theme = selectors.theme_get(code=code)
     return render(request, "places/themes/detail.html", {
@@ -293,6 +297,7 @@ def theme_detail(request, code):
 
 # --- organisations ----------------------------------------------------------------------------
 
+@for_visitors
 def organisation_list(request):
     countries = sorted({c for c in selectors.organisation_list(viewer=request.user).values_list("country", flat=True)
                         if c})
@@ -309,6 +314,7 @@ def organisation_list(request):
                                                            "filtered": bool(valid)})
 
 
+@for_visitors
 def organisation_detail(request, slug):
     org = selectors.organisation_get(viewer=request.user, slug=slug)
     return render(request, "places/organisations/detail.html", {

@@ -16,7 +16,7 @@ from renkei.places.maps import markers
 from renkei.places.models import Level, Theme
 from renkei.places.validation import country_label
 from renkei.ui import worldmap
-from renkei.ui.pagecache import page_part
+from renkei.ui.pagecache import for_visitors, page_part
 
 MAP_MARKER_LIMIT = 1500  # the home map stays light with a national-scale data set: the largest places
 
@@ -31,6 +31,7 @@ def _world_viewbox() -> str:
 
 # --- home -------------------------------------------------------------------------------------
 
+@for_visitors
 def home(request):
     """The numbers, the map, the countries, the latest places and the busiest themes. All but the
     viewer's own numbers are the same for everyone: made once per language while the data stays the

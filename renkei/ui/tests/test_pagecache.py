@@ -1,0 +1,98 @@
+"""Pages kept for visitors who are not signed in: the same page for everyone until the data
+changes, each with its requester's own CSRF token; signed-in users always get their own page."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from renkei.accounts.tests.clients import login
+from renkei.places.tests.factories import PlaceFactory
+from renkei.ui import pagecache
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
+
+
+@pytest.fixture(autouse=True)
+def no_kept_pages():
+    pagecache.forget_pages()
+    yield
+    pagecache.forget_pages()
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """How many times the place list was made (not served from the kept pages)."""
+    from renkei.places import views
+
+    made = []
+    original = views.selectors.place_list
+
+    def place_list(**kwargs):
+        made.append(1)
+        return original(**kwargs)
+
+    monkeypatch.setattr(views.selectors, "place_list", place_list)
+    return made
+
+
+def test_a_visitors_page_is_made_once_until_the_data_changes(client, counted):
+    PlaceFactory(name_en="Kamaishi", slug="kamaishi")
+    first = client.get("/places/").content.decode()
+    second = Client().get("/places/").content.decode()
+    assert len(counted) == 1 and "Kamaishi" in second
+    token = re.compile(r"[A-Za-z0-9]{64}")  # each page carries its own requester's CSRF token
+    assert token.findall(first) != token.findall(second) and token.sub("", first) == token.sub("", second)
+    PlaceFactory(name_en="Toyama", slug="toyama")
+    assert "Toyama" in Client().get("/places/").content.decode() and len(counted) == 2
+
+
+def test_each_visitor_gets_a_csrf_token_that_works(counted):
+    PlaceFactory(slug="kamaishi")
+    Client().get("/places/")
+    visitor = Client(enforce_csrf_checks=True)
+    page = visitor.get("/places/").content.decode()
+    assert len(counted) == 1 and "renkei-csrf-slot" not in page
+    token = TOKEN.search(page).group(1)
+    answer = visitor.post("/i18n/setlang/", {"language": "ja", "next": "/places/", "csrfmiddlewaretoken": token})
+    assert answer.status_code == 302
+    other = Client(enforce_csrf_checks=True)
+    other.get("/")
+    assert other.post("/i18n/setlang/", {"language": "ja", "csrfmiddlewaretoken": token}).status_code == 403
+
+
+def test_languages_and_queries_are_kept_apart(client, counted):
+    PlaceFactory(name_en="Kamaishi", name_ja="釜石市", slug="kamaishi")
+    assert "釜石市" in client.get("/places/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "Kamaishi" in Client().get("/places/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    Client().get("/places/?q=kama")
+    assert len(counted) == 3
+
+
+def test_signed_in_users_always_get_their_own_page(client, officer, counted):
+    PlaceFactory(slug="open", name_en="Open town")
+    PlaceFactory(slug="closed", name_en="Closed town", is_published=False)
+    assert "Closed town" not in Client().get("/places/").content.decode()
+    login(client, officer)
+    assert "Closed town" in client.get("/places/").content.decode()
+    client.get("/places/")
+    assert len(counted) == 3
+
+
+def test_a_visitor_with_messages_waiting_is_not_served_a_kept_page(counted):
+    PlaceFactory(slug="kamaishi")
+    Client().get("/places/")
+    visitor = Client()
+    visitor.cookies["messages"] = "anything"
+    visitor.get("/places/")
+    assert len(counted) == 2
+
+
+def test_only_the_most_recent_pages_are_kept(client, monkeypatch, counted):
+    monkeypatch.setattr(pagecache, "PAGES_KEPT", 2)
+    PlaceFactory(slug="kamaishi")
+    for query in ("a", "b", "c", "a"):
+        client.get(f"/places/?q={query}")
+    assert len(counted) == 4  # "a" was pushed out by "b" and "c"
