@@ -16,8 +16,10 @@ from renkei.programmes import permissions, selectors, services
 from renkei.programmes.forms import CallForm
 from renkei.programmes.models import Application, Question
 from renkei.ui.actions import perform, signed_in_post
+from renkei.ui.pagecache import for_visitors
 
 
+@for_visitors(seconds=60)
 def programme_list(request):
     programmes = list(selectors.programme_list(viewer=request.user).prefetch_related("calls"))
     return render(request, "programmes/list.html", {
@@ -27,6 +29,7 @@ def programme_list(request):
     })
 
 
+@for_visitors(seconds=60)  # "accepting until" follows the clock within a minute
 def call_detail(request, slug):
     call = selectors.call_for(request.user, slug)
     local = ZoneInfo(call.timezone)

@@ -73,18 +73,21 @@ def _kept_for(request) -> bool:
             and settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES)
 
 
-def for_visitors(view: Callable) -> Callable:
+def for_visitors(view: Callable | None = None, *, seconds: int | None = None) -> Callable:
     """Keep the page a visitor who is not signed in gets, per address and language, until the data
     changes (checked at most every RENKEI_INDEX_CHECK_SECONDS). Signed-in users always get a page
     made for them. The CSRF token in the kept page is the requester's own. A page is kept for one day
     at most (the date is part of its key), so "dormant" and "upcoming" follow the calendar; a page
-    that changes by the minute (a call's deadline) is not kept."""
+    that changes with the clock (a call's deadline) is kept ``seconds`` at most."""
+    if view is None:
+        return functools.partial(for_visitors, seconds=seconds)
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if not _kept_for(request):
             return view(request, *args, **kwargs)
-        key = (request.get_full_path(), get_language(), timezone.localdate(), request.headers.get("HX-Request", ""),
+        moment = int(time.time() // seconds) if seconds else timezone.localdate()
+        key = (request.get_full_path(), get_language(), moment, request.headers.get("HX-Request", ""),
                request.headers.get("HX-Boosted", ""), request.headers.get("HX-History-Restore-Request", ""))
         signature = _current_signature()
         with _pages_lock:

@@ -96,3 +96,27 @@ def test_only_the_most_recent_pages_are_kept(client, monkeypatch, counted):
     for query in ("a", "b", "c", "a"):
         client.get(f"/places/?q={query}")
     assert len(counted) == 4  # "a" was pushed out by "b" and "c"
+
+
+def test_a_page_that_follows_the_clock_is_kept_a_minute_at_most(monkeypatch):
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    made = []
+
+    @pagecache.for_visitors(seconds=60)
+    def view(request):
+        made.append(1)
+        return HttpResponse(f"page {len(made)}")
+
+    def get():
+        request = RequestFactory().get("/calls/x/")
+        request.user = AnonymousUser()
+        return view(request).content.decode()
+
+    now = [1_000_000_020.0]
+    monkeypatch.setattr(pagecache.time, "time", lambda: now[0])
+    assert get() == "page 1" and get() == "page 1"
+    now[0] += 60
+    assert get() == "page 2"
