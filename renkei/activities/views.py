@@ -40,6 +40,11 @@ def calendar(request):
                                                         "first": first})
 
 
+@for_visitors
+def activity_detail(request, slug):
+    return _activity_page(request, selectors.activity_get(viewer=request.user, slug=slug))
+
+
 def _activity_page(request, activity, session_form=None):
     local = ZoneInfo(activity.timezone)
     can_manage = can_manage_activity(request.user, activity)
@@ -54,11 +59,6 @@ def _activity_page(request, activity, session_form=None):
         "can_run": can_manage,
         "session_form": (session_form or SessionForm(activity=activity)) if can_manage else None,
     })
-
-
-@for_visitors
-def activity_detail(request, slug):
-    return _activity_page(request, selectors.activity_get(viewer=request.user, slug=slug))
 
 
 @signed_in_post
