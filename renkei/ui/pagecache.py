@@ -41,7 +41,8 @@ def parts_changed(**_payload: Any) -> None:
 # --- whole pages for visitors who are not signed in --------------------------------------------
 
 PAGES_KEPT = 256  # per process, the most recently used (a page is 5–140 KB)
-_CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
+# where a page carries its CSRF token: a form's hidden input, or the htmx request headers
+_CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"|"X-CSRFToken": "([A-Za-z0-9]+)"')
 _SLOT = "renkei-csrf-slot-of-this-request"  # where each requester's own CSRF token goes
 _pages: OrderedDict[tuple, tuple[Hashable, bytes, dict[str, str]]] = OrderedDict()
 _pages_lock = threading.Lock()
@@ -99,9 +100,8 @@ def for_visitors(view: Callable | None = None, *, seconds: int | None = None) ->
             if response.status_code != 200 or response.streaming or response.cookies.keys() - {"csrftoken"}:
                 return response
             body = response.content
-            found = _CSRF_INPUT.search(body.decode())
-            if found:
-                body = body.replace(found.group(1).encode(), _SLOT.encode())
+            for token in {t for pair in _CSRF_TOKEN.findall(body.decode()) for t in pair if t}:
+                body = body.replace(token.encode(), _SLOT.encode())
             headers = {name: value for name, value in response.items() if name in ("Content-Type", "Vary",
                                                                                   "Content-Language")}
             with _pages_lock:

@@ -120,3 +120,22 @@ def test_a_page_that_follows_the_clock_is_kept_a_minute_at_most(monkeypatch):
     assert get() == "page 1" and get() == "page 1"
     now[0] += 60
     assert get() == "page 2"
+
+
+def test_a_page_whose_only_token_is_in_the_htmx_headers_gets_the_requesters_own():
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+    from django.middleware.csrf import get_token
+    from django.test import RequestFactory
+
+    @pagecache.for_visitors
+    def view(request):
+        return HttpResponse(f'<body hx-headers=\'{{"X-CSRFToken": "{get_token(request)}"}}\'>')
+
+    def get():
+        request = RequestFactory().get("/no-form/")
+        request.user = AnonymousUser()
+        return view(request).content.decode()
+
+    first, second = get(), get()
+    assert "renkei-csrf-slot" not in second and first != second
