@@ -107,6 +107,16 @@ def fresh_matching_index(settings):
 
 
 @pytest.fixture(autouse=True)
+def no_kept_pages():
+    """A test sees pages made for it: none kept from an earlier test (whose settings may differ)."""
+    from renkei.core.cache import forget_prefix
+    from renkei.ui import pagecache
+
+    pagecache.forget_pages()
+    forget_prefix(pagecache.PREFIX)
+
+
+@pytest.fixture(autouse=True)
 def media_in_tmp(settings, tmp_path):
     """Uploaded files go to a temporary folder, never to var/media."""
     settings.MEDIA_ROOT = tmp_path / "media"
