@@ -212,3 +212,5 @@ RENKEI_TEXT_DIM_ABOVE = int(os.environ.get("RENKEI_TEXT_DIM_ABOVE", "20000"))
 RENKEI_DORMANT_MONTHS = int(os.environ.get("RENKEI_DORMANT_MONTHS", "6"))
 
 RENKEI_PAGE_SIZE = int(os.environ.get("RENKEI_PAGE_SIZE", "24"))
+# the largest import file `renkei import` and `renkei library import` read (a national gazetteer is ~50 MB)
+RENKEI_MAX_IMPORT_BYTES = int(os.environ.get("RENKEI_MAX_IMPORT_MB", "256")) * 1024 * 1024

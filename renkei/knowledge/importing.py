@@ -10,8 +10,6 @@ updated, a new one created.
 from __future__ import annotations
 
 import json
-import os
-import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from renkei.core.errors import ApplicationError, ErrorCollector, NotAllowed
-from renkei.core.importing import RowError, json_lines
+from renkei.core.importing import RowError, json_lines, read_regular_file
 from renkei.core.uploads import Upload
 from renkei.knowledge import permissions, services
 from renkei.knowledge.models import Product
@@ -67,26 +65,7 @@ def read_file(folder: Path, name: str, *, max_bytes: int = MAX_LIBRARY_FILE_BYTE
     path = (folder / name).resolve()
     if not path.is_relative_to(folder):
         raise ApplicationError(_("%(name)s is outside the folder of the import file") % {"name": name})
-    try:
-        # not blocking on a pipe, not following a link swapped in since resolve()
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
-        try:
-            info = os.fstat(descriptor)
-            if not stat.S_ISREG(info.st_mode):
-                raise ApplicationError(_("%(name)s is not a regular file") % {"name": name})
-            if info.st_size > max_bytes:
-                raise ApplicationError(_("%(name)s is larger than %(mb)s MB.") % {
-                    "name": name, "mb": round(max_bytes / 1024 / 1024)})
-            chunks, left = [], max_bytes + 1  # a file growing meanwhile still stops here
-            while left > 0 and (chunk := os.read(descriptor, min(left, 1 << 20))):
-                chunks.append(chunk)
-                left -= len(chunk)
-        finally:
-            os.close(descriptor)
-    except OSError as exc:
-        raise ApplicationError(_("cannot read %(name)s: %(problem)s")
-                               % {"name": name, "problem": exc.strerror or exc}) from exc
-    return Upload(path.name, b"".join(chunks))
+    return Upload(path.name, read_regular_file(path, max_bytes=max_bytes, name=name))
 
 
 def _files(value, base: Path, number: int, report: ImportReport) -> list[Upload] | None:

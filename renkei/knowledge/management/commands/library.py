@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from renkei.accounts.management.imports import ImportCommand
 from renkei.accounts.permissions import SYSTEM
 from renkei.core.errors import ApplicationError
+from renkei.core.importing import read_import_file
 from renkei.knowledge.importing import products_export, products_import
 from renkei.knowledge.search.service import MODES, SearchFilters, search
 from renkei.knowledge.selectors import visible_products
@@ -46,11 +47,7 @@ class Command(ImportCommand):
     def do_import(self, *, file, skip_invalid, dry_run, as_user, **options):
         actor = self.actor(as_user)
         path = Path(file)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(_("Cannot read %(file)s: %(problem)s")
-                               % {"file": file, "problem": exc.strerror or exc}) from exc
+        data = read_import_file(file)
         report = products_import(source=data, base_dir=path.parent, actor=actor, skip_invalid=skip_invalid,
                                  dry_run=dry_run, progress=self.progress)
         for error in report.errors:

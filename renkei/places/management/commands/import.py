@@ -3,13 +3,11 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 from django.core.management.base import CommandError
 
 from renkei.accounts.management.imports import ImportCommand
 from renkei.core.errors import ApplicationError
+from renkei.core.importing import read_import_file
 from renkei.places.importing import FORMATS, GEONAMES_HINT, format_from_name, geonames_import, places_import
 
 
@@ -54,10 +52,7 @@ class Command(ImportCommand):
         if format is None:
             raise CommandError(f"Cannot tell the format of {file}: name it .csv or .json, or give --format.")
         actor = self.actor(as_user)
-        try:
-            data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
-        except OSError as exc:
-            raise CommandError(f"Cannot read {file}: {exc.strerror or exc}") from exc
+        data = read_import_file(file)
         report = places_import(source=data, format=format, actor=actor, skip_invalid=skip_invalid,
                                dry_run=dry_run, progress=self.progress)
         for line in report.error_lines():
@@ -78,10 +73,7 @@ class Command(ImportCommand):
         from renkei.places.profiles import profiles_import
 
         actor = self.actor(as_user)
-        try:
-            data = Path(file).read_bytes()
-        except OSError as exc:
-            raise CommandError(f"Cannot read {file}: {exc.strerror or exc}") from exc
+        data = read_import_file(file)
         report = profiles_import(source=data, actor=actor, skip_invalid=skip_invalid, dry_run=dry_run,
                                  replace=replace, semantic=not synonyms_only, progress=self.progress)
         for line in report.error_lines():
