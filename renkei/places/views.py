@@ -15,10 +15,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django_htmx.http import reswap, retarget
 
@@ -41,7 +39,7 @@ from renkei.places.validation import country_label
 from renkei.ui import worldmap
 from renkei.ui.actions import signed_in_post
 from renkei.ui.forms import form_page
-from renkei.ui.pagecache import for_visitors, page_part
+from renkei.ui.pagecache import for_visitors
 from renkei.ui.templatetags.renkei import audit_value
 
 # --- places -----------------------------------------------------------------------------------
@@ -60,15 +58,6 @@ def _query_without_page(request) -> str:
     return query.urlencode()
 
 
-def _blank_filters(request, form) -> str:
-    """The filter form as an anonymous visitor first sees it (all its choices, none chosen): made once
-    per language while the data stays the same."""
-    if form.is_bound or request.user.is_authenticated:
-        return ""
-    return page_part("places filters", selectors.data_signature,
-                     lambda: mark_safe(render_to_string("places/_filters.html", {"form": form})))  # noqa: S308
-
-
 @for_visitors
 def place_list(request):
     countries = sorted(((code, country_label(code)) for code in selectors.country_choices(request.user)),
@@ -85,7 +74,6 @@ def place_list(request):
     page.object_list = selectors.with_top_statements(list(page.object_list))
     context = {
         "form": form, "page": page, "query": _query_without_page(request),
-        "filters_html": _blank_filters(request, form),
         "filter_errors": [(form[name].label, errors) for name, errors in form.errors.items() if name in form.fields]
         if form.is_bound else [],
         "filtered": bool(valid),

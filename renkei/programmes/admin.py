@@ -74,7 +74,8 @@ class RowForm(BilingualForm):
     row_input: type
 
     def row_data(self, data: dict) -> dict:
-        raise NotImplementedError
+        """The row as the input's fields; an empty one takes the input's default."""
+        return {name: data[name] for name in self.row_input.model_fields if data.get(name) not in (None, "")}
 
     def clean(self):
         data = super().clean()
@@ -151,10 +152,6 @@ class QuestionForm(RowForm):
         model = Question
         fields = ["position", "kind", "text_en", "text_ja", "choices", "required"]
 
-    def row_data(self, data: dict) -> dict:
-        return {"kind": data.get("kind") or "text", "text": data["text"], "choices": data.get("choices") or [],
-                "required": bool(data.get("required"))}
-
 
 class CriterionForm(RowForm):
     bilingual, row_input = "name", CriterionIn
@@ -163,9 +160,6 @@ class CriterionForm(RowForm):
     class Meta:
         model = Criterion
         fields = ["position", "name_en", "name_ja", "weight"]
-
-    def row_data(self, data: dict) -> dict:
-        return {"name": data["name"], "weight": data.get("weight", 1.0)}
 
 
 QuestionInline = inline(Question, form=QuestionForm)

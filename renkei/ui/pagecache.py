@@ -1,5 +1,5 @@
 """Pages and parts of pages that are the same for every visitor who is not signed in (the home
-page's map and lists, the place list's blank filter form; whole pages with ``for_visitors``), made
+page's map and lists, the theme choices of the filters; whole pages with ``for_visitors``), made
 once per language while the data they show stays the same.
 
 They live in ``core/cache.py``'s per-process values: each process checks the data's signature at
