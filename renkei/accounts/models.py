@@ -14,6 +14,7 @@ class Role(models.TextChoices):
     REVIEWER = "reviewer", _("Reviewer")
     NETWORK_SECRETARIAT = "network_secretariat", _("Network secretariat")
     KNOWLEDGE_MANAGER = "knowledge_manager", _("Knowledge manager")
+    EVALUATOR = "evaluator", _("Evaluator")
 
 
 class User(AbstractUser):

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "renkei.partnerships",
     "renkei.activities",
     "renkei.knowledge",
+    "renkei.indicators",
+    "renkei.evaluation",
     "renkei.web",
 ]
 

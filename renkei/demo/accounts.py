@@ -13,6 +13,7 @@ DEMO_USERS = [
     ("kamaishi", "Kamaishi focal point", [Role.FOCAL_POINT], ["kamaishi"]),
     ("reviewer", "Selection reviewer", [Role.REVIEWER], []),
     ("secretariat", "Network secretariat", [Role.NETWORK_SECRETARIAT], []),
+    ("evaluator", "Partnership evaluator", [Role.EVALUATOR], []),
     ("librarian", "Knowledge manager", [Role.KNOWLEDGE_MANAGER], []),
 ]
 

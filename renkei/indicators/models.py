@@ -1,0 +1,107 @@
+"""The indicator catalogue (SDG 11, Sendai Framework, ISO 37120 themes, custom indicators)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from renkei.core.models import TimeStampedModel, Translated
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", _("Higher is better")
+    LOWER = "lower", _("Lower is better")
+
+
+class Unit(models.TextChoices):
+    """What a value counts. Each unit has the range a value may take (`indicators.units`)."""
+
+    PERCENT = "percent", _("Percent (0–100)")
+    RATIO = "ratio", _("Ratio")
+    COUNT = "count", _("Count")
+    PER_100000 = "per_100000", _("Per 100,000 people")
+    PER_1000 = "per_1000", _("Per 1,000 people")
+    PER_CAPITA = "per_capita", _("Per person")
+    USD = "usd", _("US dollars")
+    USD_PER_CAPITA = "usd_per_capita", _("US dollars per person")
+    KM2 = "km2", _("Square kilometres")
+    M2_PER_CAPITA = "m2_per_capita", _("Square metres per person")
+    TONNES_PER_CAPITA = "tonnes_per_capita", _("Tonnes per person")
+    MICROGRAMS_M3 = "ug_m3", _("Micrograms per cubic metre")
+    LITRES_PER_CAPITA_DAY = "l_per_capita_day", _("Litres per person per day")
+    MINUTES = "minutes", _("Minutes")
+    YEARS = "years", _("Years")
+    INDEX = "index", _("Index (any value)")
+    SCORE_0_1 = "score_0_1", _("Score (0–1)")
+
+
+class Framework(models.Model):
+    """A set of indicators or a classification: SDG 11, the Sendai Framework, ISO 37120 themes."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.JSONField(_("name"), default=dict)
+    url = models.URLField(_("web address"), blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    name_text = Translated("name")
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("framework")
+        verbose_name_plural = _("frameworks")
+
+    def __str__(self) -> str:
+        return self.name_text or self.code
+
+
+class Classification(models.Model):
+    """A heading of a framework that groups indicators (an ISO 37120 theme, an SDG target, a Sendai
+    global target). Names only: the standards' texts are not reproduced."""
+
+    framework = models.ForeignKey(Framework, related_name="classes", on_delete=models.CASCADE)
+    code = models.CharField(_("code"), max_length=40)
+    name = models.JSONField(_("name"), default=dict)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    name_text = Translated("name")
+
+    class Meta:
+        ordering = ["framework", "position", "code"]
+        constraints = [models.UniqueConstraint(fields=["framework", "code"], name="unique_class_per_framework")]
+        verbose_name = _("classification")
+        verbose_name_plural = _("classifications")
+
+    def __str__(self) -> str:
+        return self.name_text or self.code
+
+
+class Indicator(TimeStampedModel):
+    """A measure with a unit and a direction. Shipped ones have a framework code; officers add custom
+    ones (``custom=True``)."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.JSONField(_("name"), default=dict)
+    definition = models.JSONField(_("definition"), default=dict, blank=True)
+    unit = models.CharField(_("unit"), max_length=24, choices=Unit.choices)
+    direction = models.CharField(_("direction"), max_length=8, choices=Direction.choices, default=Direction.HIGHER)
+    frameworks = models.ManyToManyField(Framework, verbose_name=_("frameworks"), related_name="indicators", blank=True)
+    classes = models.ManyToManyField(
+        Classification, verbose_name=_("classifications"), related_name="indicators", blank=True,
+    )
+    themes = models.ManyToManyField("places.Theme", verbose_name=_("themes"), related_name="indicators", blank=True)
+    disaggregations = models.JSONField(_("disaggregations"), default=list, blank=True)
+    custom = models.BooleanField(_("custom"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
+        related_name="+", on_delete=models.SET_NULL,
+    )
+
+    name_text = Translated("name")
+    definition_text = Translated("definition")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name_text}"
