@@ -15,17 +15,21 @@ from django.utils.translation import gettext as _
 
 from renkei.activities import selectors, services
 from renkei.activities.calendar import to_ics
+from renkei.activities.exporting import activity_sheet, participant_sheet
 from renkei.activities.forms import ActivityForm, SessionForm
 from renkei.activities.permissions import can_create_activity, can_manage_activity
 from renkei.core.text import pick_language
 from renkei.partnerships.selectors import partnership_list
 from renkei.ui.actions import perform, signed_in_post
+from renkei.ui.exports import download_response
 from renkei.ui.forms import form_page, submit
 from renkei.ui.pagecache import for_visitors
 
 
 @for_visitors
 def calendar(request):
+    if download := download_response(request, lambda: activity_sheet(viewer=request.user)):
+        return download
     today = timezone.localdate()
     try:
         year = int(request.GET.get("year", today.year))
@@ -42,7 +46,10 @@ def calendar(request):
 
 @for_visitors
 def activity_detail(request, slug):
-    return _activity_page(request, selectors.activity_get(viewer=request.user, slug=slug))
+    activity = selectors.activity_get(viewer=request.user, slug=slug)
+    if download := download_response(request, lambda: participant_sheet(viewer=request.user, activity=activity)):
+        return download
+    return _activity_page(request, activity)
 
 
 def _activity_page(request, activity, session_form=None):

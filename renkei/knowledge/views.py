@@ -19,6 +19,7 @@ from renkei.core.errors import ApplicationError, Conflict, NotAllowed
 from renkei.core.text import pick_language
 from renkei.core.uploads import Upload, stored_file_response
 from renkei.knowledge import permissions, selectors, services
+from renkei.knowledge.exporting import library_sheet
 from renkei.knowledge.forms import ProductForm, RequestForm
 from renkei.knowledge.models import KnowledgeRequest, Product
 from renkei.knowledge.search import service as search_service
@@ -27,6 +28,7 @@ from renkei.knowledge.text import render_markdown
 from renkei.places.models import Place, Theme
 from renkei.places.validation import country_code
 from renkei.ui.actions import perform, signed_in_post
+from renkei.ui.exports import download_response
 from renkei.ui.forms import form_page
 from renkei.ui.pagecache import for_visitors
 
@@ -85,6 +87,9 @@ def library(request):
     sort = params.get("sort", "relevance" if query else "newest")
     if sort not in search_service.SORTS:
         sort = "relevance"
+    if download := download_response(request, lambda: library_sheet(viewer=request.user, query=query,
+                                                                     filters=filters, sort=sort)):
+        return download
     result = search_service.search(viewer=request.user, query=query, filters=filters, sort=sort,
                                    page=_page_number(params), page_size=20)
     base = {k: v for k, v in params.items() if k in (*FILTERS, "q", "sort") and v}

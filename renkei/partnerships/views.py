@@ -8,15 +8,19 @@ from django.utils.translation import gettext as _
 from renkei.core.errors import ApplicationError, NotAllowed
 from renkei.core.uploads import Upload, stored_file_response
 from renkei.partnerships import selectors, services
+from renkei.partnerships.exporting import partnership_sheet
 from renkei.partnerships.forms import ActionForm, AgreementForm, PilotForm
 from renkei.partnerships.models import Partnership
 from renkei.ui.actions import perform, signed_in_post
+from renkei.ui.exports import download_response
 from renkei.ui.forms import submit
 from renkei.ui.pagecache import for_visitors
 
 
 @for_visitors
 def partnership_list(request):
+    if download := download_response(request, lambda: partnership_sheet(viewer=request.user)):
+        return download
     rows = [{"p": p, "health": services.health(p)} for p in selectors.partnership_list(viewer=request.user)]
     return render(request, "partnerships/list.html", {
         "rows": rows, "dormant": sum(r["health"].dormant for r in rows),

@@ -13,13 +13,16 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from renkei.core.errors import ApplicationError
-from renkei.core.spreadsheets import escape_formula
+from renkei.core.spreadsheets import Column, Sheet, escape_formula
+from renkei.places import selectors
 from renkei.places.importing import FORMATS, Progress, no_progress
-from renkei.places.models import Level, Place
-from renkei.places.validation import FIELDS, country_code
+from renkei.places.models import Expertise, Level, Need, Place
+from renkei.places.validation import FIELDS, country_code, country_label
 
 LEVEL_ORDER = {level: rank for rank, level in enumerate([Level.COUNTRY, Level.REGION, Level.CITY])}
 
@@ -139,3 +142,33 @@ def places_export(
     """Export the places matching the filters to ``out`` in the exchange format."""
     places = export_order(export_queryset(countries=countries, level=level))
     return write_places(out, places, format=format, progress=progress)
+
+
+def place_sheet(*, viewer, filters) -> Sheet:
+    """The place list as the page shows it (the viewer's places, the page's filters), for the list's
+    "Download CSV / Excel" and `renkei export sheet places`. Headings and names in the active language."""
+    qs = selectors.place_list(viewer=viewer, filters=filters).prefetch_related(
+        Prefetch("needs", queryset=Need.objects.select_related("theme")),
+        Prefetch("expertise", queryset=Expertise.objects.select_related("theme")),
+    )
+
+    def rows():
+        for place in qs.iterator(chunk_size=500):
+            yield {
+                "name": place.name, "name_en": place.name_en, "name_ja": place.name_ja,
+                "country": country_label(place.country), "level": place.get_level_display(),
+                "parent": place.parent.name if place.parent else None, "population": place.population,
+                "population_year": place.population_year,
+                "needs": [need.theme.name for need in place.needs.all()],
+                "expertise": [item.theme.name for item in place.expertise.all()],
+                "website": place.website or None, "address": reverse("places:place", args=[place.slug]),
+            }
+
+    return Sheet(title=_("Places"), name="places", rows=rows(), columns=[
+        Column("name", _("Name")), Column("name_en", _("Name (English)")), Column("name_ja", _("Name (Japanese)")),
+        Column("country", _("Country")), Column("level", _("Level")), Column("parent", _("Within")),
+        Column("population", _("Population"), number=True), Column("population_year", _("Population year"),
+                                                                   number=True),
+        Column("needs", _("Needs")), Column("expertise", _("Expertise")), Column("website", _("Website")),
+        Column("address", _("Page in Renkei")),
+    ])

@@ -26,6 +26,7 @@ from renkei.core.errors import ApplicationError, NotAllowed
 from renkei.core.models import AuditEntry
 from renkei.core.pagination import paginate
 from renkei.places import permissions, selectors, services
+from renkei.places.exporting import place_sheet
 from renkei.places.forms import (
     OrganisationFilterForm,
     PlaceFilterForm,
@@ -38,6 +39,7 @@ from renkei.places.models import Expertise, Level, Need
 from renkei.places.validation import country_label
 from renkei.ui import worldmap
 from renkei.ui.actions import signed_in_post
+from renkei.ui.exports import download_response
 from renkei.ui.forms import form_page
 from renkei.ui.pagecache import for_visitors
 from renkei.ui.templatetags.renkei import audit_value
@@ -69,6 +71,8 @@ def place_list(request):
         theme=valid.get("theme", ""), min_population=valid.get("min_population"),
         max_population=valid.get("max_population"),
     )
+    if download := download_response(request, lambda: place_sheet(viewer=request.user, filters=filters)):
+        return download
     qs = selectors.place_list(viewer=request.user, filters=filters).select_related(None).only(*selectors.CARD_FIELDS)
     page = paginate(qs, page=request.GET.get("page"), page_size=settings.RENKEI_PAGE_SIZE)
     page.object_list = selectors.with_top_statements(list(page.object_list))

@@ -13,9 +13,11 @@ from django.utils.translation import gettext as _
 
 from renkei.core.errors import ApplicationError, NotAllowed
 from renkei.programmes import permissions, selectors, services
+from renkei.programmes.exporting import application_sheet
 from renkei.programmes.forms import CallForm
 from renkei.programmes.models import Application, Question
 from renkei.ui.actions import perform, signed_in_post
+from renkei.ui.exports import download_response
 from renkei.ui.pagecache import for_visitors
 
 
@@ -145,6 +147,8 @@ def review(request, pk):
 @login_required
 def committee(request, slug):
     call = selectors.call_for(request.user, slug)
+    if download := download_response(request, lambda: application_sheet(actor=request.user, call=call)):
+        return download
     ranking = services.committee_ranking(actor=request.user, call=call)
     if request.method == "POST":
         application = selectors.application_for(request.user, request.POST.get("application"), call=call)

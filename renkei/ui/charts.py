@@ -17,19 +17,10 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.formats import number_format
 from django.utils.translation import gettext
 
-from renkei.core.spreadsheets import escape_formula
+from renkei.core.spreadsheets import Column, escape_formula
 
 Kind = Literal["bar", "strip", "line", "heatmap"]
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    number: bool = False
-    unit: str = ""
-    decimals: int | None = None
 
 
 @dataclass

@@ -97,8 +97,9 @@ def for_visitors(view: Callable | None = None, *, seconds: int | None = None) ->
                 _pages.move_to_end(key)
         if kept is None or kept[0] != signature:
             response = view(request, *args, **kwargs)
-            if response.status_code != 200 or response.streaming or response.cookies.keys() - {"csrftoken"}:
-                return response
+            if (response.status_code != 200 or response.streaming or response.cookies.keys() - {"csrftoken"}
+                    or not response.get("Content-Type", "").startswith("text/html")):
+                return response  # only pages are kept: not errors, downloads or a response that signs in
             body = response.content
             for token in {t for pair in _CSRF_TOKEN.findall(body.decode()) for t in pair if t}:
                 body = body.replace(token.encode(), _SLOT.encode())

@@ -5,6 +5,7 @@ from django import template
 from django.utils.translation import get_language
 
 from renkei.core.text import pick_language
+from renkei.ui import exports
 from renkei.ui.charts import csv_url
 
 register = template.Library()
@@ -65,3 +66,9 @@ def audit_value(value) -> str:
 def chart_csv_url(context, chart) -> str:
     """The address of a chart's CSV download (`ui.charts.chart_csv_response` answers it)."""
     return csv_url(context["request"], chart)
+
+
+@register.simple_tag(takes_context=True)
+def download_url(context, format: str) -> str:
+    """This page's address, filters kept, asking for its list as a file (`ui.exports.download_response`)."""
+    return exports.download_url(context["request"], format)
