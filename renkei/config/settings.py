@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "renkei.knowledge",
     "renkei.indicators",
     "renkei.evaluation",
+    "renkei.networks",
+    "renkei.connections",
     "renkei.web",
 ]
 
