@@ -171,6 +171,8 @@ class Reference:
                 out[name] = self.shared_needs(a, b)
             elif name == "text":
                 out[name] = self.text(a, b)
+            elif name == "offer_text":  # a's expertise in b's words of need
+                out[name] = self.text(b, a)
             elif name == "distance":
                 out[name] = self.distance(a, b)
             elif name == "language":
@@ -189,6 +191,7 @@ class Reference:
         out |= {"mutual"} if has_needs and has_offer else set()
         out |= {"peer"} if context else set()
         out |= {"text"} if self.need_text[a.id] is not None else set()
+        out |= {"offer_text"} if self.offer_text[a.id] is not None else set()
         out |= {"distance"} if a.lat is not None and a.lon is not None and abs(a.lat) <= 90 else set()
         out |= {"language"} if a.languages else set()
         return out

@@ -87,6 +87,11 @@ class Scoring(IndexStorage):
             cosine -= TEXT_FLOOR
             cosine *= 1.0 / TEXT_SPAN
             out["text"] = np.clip(cosine, 0.0, 1.0, out=cosine)
+        if "offer_text" in names:  # the other way round: A's expertise in B's words of need
+            cosine = self._expertise_text[rows_a] @ self._need_text[rows_b].T
+            cosine -= TEXT_FLOOR
+            cosine *= 1.0 / TEXT_SPAN
+            out["offer_text"] = np.clip(cosine, 0.0, 1.0, out=cosine)
         if "distance" in names:
             km = self._distance_km(rows_a, rows_b)
             closeness = 1.0 / (1.0 + km / DISTANCE_SCALE_KM)
@@ -232,6 +237,11 @@ class Scoring(IndexStorage):
             text -= TEXT_FLOOR
             text *= 1.0 / TEXT_SPAN
             out["text"] = np.clip(text, 0.0, 1.0, out=text)
+        if "offer_text" in names:
+            offer = _VECDOT(self._need_text[:n], self._expertise_text[a], out=self._buf("offer_text"))
+            offer -= TEXT_FLOOR
+            offer *= 1.0 / TEXT_SPAN
+            out["offer_text"] = np.clip(offer, 0.0, 1.0, out=offer)
         for name in ("distance", "ties"):
             if name in names:
                 out[name] = self._block(np.array([a]), slice(0, n), [name])[name][0]

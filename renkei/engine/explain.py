@@ -162,6 +162,15 @@ def explain(index: Explained, a: int, b: int, components: dict[str, float], weig
             en, ja = (f"{pb.name}'s description of its expertise is close to {pa.name}'s stated needs",
                       f"{_name_ja(pb)}の知見の記述が、{_name_ja(pa)}のニーズの記述と近い内容です")
         factor("text", Explanation("similar_text", en, ja, {"component": "text", "value": components["text"]}))
+    if components.get("offer_text", 0) >= 0.5:
+        if you:
+            en, ja = ("What they wrote they need is close to your own description of your expertise",
+                      f"{_name_ja(pb)}のニーズの記述が、{_you_ja(pa)}の知見の記述と近い内容です")
+        else:
+            en, ja = (f"{pb.name}'s stated needs are close to {pa.name}'s description of its expertise",
+                      f"{_name_ja(pb)}のニーズの記述が、{_name_ja(pa)}の知見の記述と近い内容です")
+        factor("offer_text", Explanation("similar_text_offer", en, ja,
+                                         {"component": "offer_text", "value": components["offer_text"]}))
     if components.get("language", 0) > 0:
         shared = sorted(pa.languages & pb.languages)
         names_en = [LANGUAGE_NAMES.get(x, (x, x))[0] for x in shared]

@@ -32,7 +32,8 @@ from renkei.engine.types import EngineError, PlaceProfile, ThemeNode, UnknownPla
 
 # which query data each component needs (a component the query lacks is left out, weights renormalised)
 _NEEDS = {"expertise": ("needs",), "reverse": ("expertise",), "mutual": ("needs", "expertise"),
-          "peer": ("context",), "shared_needs": ("needs",), "text": ("need_text",), "distance": ("coordinates",),
+          "peer": ("context",), "shared_needs": ("needs",), "text": ("need_text",),
+          "offer_text": ("expertise_text",), "distance": ("coordinates",),
           "language": ("languages",), "ties": ()}
 _PEER_SLOPE = np.array([w / s for w, s in zip(PEER_WEIGHTS, PEER_SCALES, strict=True)], dtype=np.float32)
 
@@ -499,6 +500,7 @@ class IndexStorage:
             "expertise": bool(self._has_expertise[row]),
             "context": bool(self._known[row]) or bool(self._hazards[row]),
             "need_text": bool(self._has_need_text[row]),
+            "expertise_text": bool(self._expertise_text[row].any()),
             "coordinates": not math.isnan(float(self._lat[row])),
             "languages": bool(self._languages[row]),
         }

@@ -46,10 +46,12 @@ class ThemeNode:
 
 @dataclass(frozen=True)
 class Statement:
-    """A need (weight = priority 1–5) or an expertise (weight = maturity 1–5) on one theme.
-    Weights outside 1–5 are clamped; statements on themes the index does not know are ignored."""
+    """A need (weight = priority 1–5) or an expertise (weight = maturity 1–5) on one theme, or on none
+    (``theme_id=None``: a text not yet tagged). Weights outside 1–5 are clamped; the theme-based scores
+    ignore statements without a theme or on themes the index does not know, while their texts still
+    count in the text similarity."""
 
-    theme_id: int
+    theme_id: int | None
     weight: int = 3
     text: str = ""
 
@@ -132,7 +134,8 @@ class Filters:
             raise EngineError("max_population must be at least min_population")
 
 
-COMPONENTS = ("expertise", "reverse", "mutual", "peer", "shared_needs", "text", "distance", "language", "ties")
+COMPONENTS = ("expertise", "reverse", "mutual", "peer", "shared_needs", "text", "offer_text", "distance", "language",
+              "ties")
 
 
 @dataclass(frozen=True)
@@ -146,6 +149,7 @@ class Weights:
     peer: float = 0.0
     shared_needs: float = 0.0
     text: float = 0.0
+    offer_text: float = 0.0
     distance: float = 0.0
     language: float = 0.0
     ties: float = 0.0
@@ -190,6 +194,23 @@ class Weights:
         return weights
 
 
+#: One scale for every score people see: 0–100 (the weighted mean of the components, × 100), in four
+#: bands. 100 is a pair that is perfect on every component the preset weighs; a band says how much of
+#: that a pair has (docs/algorithms/matching.md §6).
+SCORE_BANDS: tuple[tuple[int, str], ...] = ((60, "strong"), (45, "good"), (30, "partial"), (0, "weak"))
+
+
+def score_points(score: float) -> int:
+    """A score in [0, 1] on the 0–100 scale."""
+    return int(round(min(max(float(score), 0.0), 1.0) * 100))
+
+
+def score_band(score: float) -> str:
+    """The band of a score in [0, 1]: strong (60–100), good (45–59), partial (30–44) or weak (0–29)."""
+    points = score_points(score)
+    return next(name for floor, name in SCORE_BANDS if points >= floor)
+
+
 PRESETS: dict[str, Weights] = {
     # Who can teach us what we need?
     "expertise": Weights(expertise=0.6, text=0.2, peer=0.15, language=0.05),
@@ -197,6 +218,8 @@ PRESETS: dict[str, Weights] = {
     "peer": Weights(peer=0.55, shared_needs=0.3, text=0.1, language=0.05),
     # Where do both sides learn? Lopsided pairs score low.
     "mutual": Weights(mutual=0.6, text=0.25, peer=0.15),
+    # Who needs what we offer? (a city that transfers its experience: the reverse of "expertise")
+    "offer": Weights(reverse=0.6, offer_text=0.2, peer=0.15, language=0.05),
 }
 
 

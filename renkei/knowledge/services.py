@@ -192,7 +192,7 @@ def product_text(fields: dict) -> str:
 def suggest_themes(text: str, *, limit: int = 4) -> list[tuple[Theme, float]]:
     """Themes the text is about, best first, with a confidence (the taxonomy's names and synonyms
     in both languages, plus the multilingual encoder)."""
-    from renkei.knowledge.search.tagging import tag
+    from renkei.matching.tagging import tag
 
     found = tag(text, limit=limit)
     themes = Theme.objects.in_bulk([tid for tid, _c in found])

@@ -21,7 +21,9 @@ class ErrorOut(Schema):
 
 class MatchIn(Schema):
     place: str = Field(..., description="URL name, external id or name of the place looking for partners")
-    preset: Literal["expertise", "peer", "mutual"] = "mutual"
+    preset: Literal["expertise", "peer", "mutual", "offer"] = Field(
+        "mutual", description="expertise: who can help us; peer: places like us; mutual: both learn; "
+                              "offer: who needs what we offer")
     weights: dict[str, float] | None = Field(None, description="custom weights per component; overrides the preset")
     countries: list[str] = []
     exclude_countries: list[str] = []
@@ -42,7 +44,10 @@ class PlaceRef(Schema):
 
 class ResultOut(Schema):
     place: PlaceRef
-    score: float
+    score: float = Field(description="the score in [0, 1] (the weighted mean of the components)")
+    score_100: int = Field(description="the same score on the 0–100 scale every page shows")
+    band: Literal["strong", "good", "partial", "weak"] = Field(
+        description="strong: 60–100, good: 45–59, partial: 30–44, weak: 0–29 (see docs/algorithms/matching.md §6)")
     components: dict[str, float]
     explanation: list[str]
     explanation_ja: list[str]
@@ -59,7 +64,9 @@ class MatchOut(Schema):
 class PairingIn(Schema):
     group_a: list[str] = Field(..., min_length=1, description="URL names or external ids")
     group_b: list[str] = Field(..., min_length=1)
-    preset: Literal["expertise", "peer", "mutual"] = "mutual"
+    preset: Literal["expertise", "peer", "mutual", "offer"] = Field(
+        "mutual", description="expertise: who can help us; peer: places like us; mutual: both learn; "
+                              "offer: who needs what we offer")
     weights: dict[str, float] | None = None
     capacity: int = Field(1, ge=1, le=10)
     method: Literal["optimal", "stable"] = "optimal"
@@ -70,7 +77,10 @@ class PairingIn(Schema):
 class PairOut(Schema):
     a: PlaceRef
     b: PlaceRef
-    score: float
+    score: float = Field(description="the score in [0, 1] (the weighted mean of the components)")
+    score_100: int = Field(description="the same score on the 0–100 scale every page shows")
+    band: Literal["strong", "good", "partial", "weak"] = Field(
+        description="strong: 60–100, good: 45–59, partial: 30–44, weak: 0–29 (see docs/algorithms/matching.md §6)")
     components: dict[str, float]
     explanation: list[str]
     explanation_ja: list[str]

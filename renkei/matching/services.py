@@ -12,7 +12,7 @@ from renkei.accounts.models import Role
 from renkei.accounts.permissions import has_role
 from renkei.core.errors import ApplicationError, NotAllowed
 from renkei.engine.api import pair_cohort, weights_for
-from renkei.engine.types import COMPONENTS, Explanation, Filters, MatchResult, Weights
+from renkei.engine.types import COMPONENTS, Explanation, Filters, MatchResult, Weights, score_band, score_points
 from renkei.matching.fetch import current_index
 from renkei.matching.models import MatchFeedback, MatchRun
 from renkei.places import permissions
@@ -77,6 +77,14 @@ class Match:
     def reasons(self, language: str = "en") -> list[str]:
         return [e.text_ja if language == "ja" else e.text_en for e in self.explanation]
 
+    @property
+    def points(self) -> int:
+        return score_points(self.score)
+
+    @property
+    def band(self) -> str:
+        return score_band(self.score)
+
     def as_json(self) -> dict:
         """As a stored run keeps it (and the API returns it)."""
         place = self.place
@@ -84,6 +92,8 @@ class Match:
             "place": {"id": place.external_id or place.slug, "name": place.name_en, "name_ja": place.name_ja,
                       "country": place.country, "slug": place.slug},
             "score": self.score,
+            "score_100": self.points,
+            "band": self.band,
             "components": dict(self.components),
             "explanation": self.reasons("en"),
             "explanation_ja": self.reasons("ja"),
@@ -185,7 +195,8 @@ def pairing_create(*, actor, group_a: list, group_b: list, preset: str = "mutual
                     "method": method, "greedy_total": result.greedy_total,
                     "unmatched_a": [places[i].slug for i in result.unmatched_a],
                     "unmatched_b": [places[i].slug for i in result.unmatched_b]},
-        results=[{"a": ref(p.a_id), "b": ref(p.b_id), "score": p.score, "components": p.components,
+        results=[{"a": ref(p.a_id), "b": ref(p.b_id), "score": p.score, "score_100": score_points(p.score),
+                  "band": score_band(p.score), "components": p.components,
                   "explanation": [e.text_en for e in p.explanation],
                   "explanation_ja": [e.text_ja for e in p.explanation]} for p in result.pairs],
         total=result.total,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from renkei.core.errors import ApplicationError, NotAllowed
-from renkei.engine.types import COMPONENTS, PRESETS
+from renkei.engine.types import COMPONENTS, PRESETS, score_band, score_points
 from renkei.matching import selectors, services
 from renkei.matching.models import MatchRun
 from renkei.places.models import Place
@@ -29,12 +29,23 @@ COMPONENT_LABELS = {
     "peer": gettext_lazy("Similar place"),
     "shared_needs": gettext_lazy("Same challenges"),
     "text": gettext_lazy("Similar wording"),
+    "offer_text": gettext_lazy("Their needs in words like your expertise"),
     "distance": gettext_lazy("Nearby"),
     "language": gettext_lazy("Shared language"),
     "ties": gettext_lazy("Existing ties"),
 }
+BAND_LABELS = {"strong": gettext_lazy("strong fit"), "good": gettext_lazy("good fit"),
+               "partial": gettext_lazy("partial fit"), "weak": gettext_lazy("weak fit")}
+
+
+def scored(score: float) -> dict:
+    """A score as every page shows it: 0–100 with its band."""
+    band = score_band(score)
+    return {"points": score_points(score), "band": band, "band_label": BAND_LABELS[band]}
+
+
 PRESET_LABELS = {"expertise": gettext_lazy("Who can help us"), "peer": gettext_lazy("Cities like us"),
-                 "mutual": gettext_lazy("Learn from each other")}
+                 "mutual": gettext_lazy("Learn from each other"), "offer": gettext_lazy("Who needs what we offer")}
 
 
 class FindForm(forms.Form):
@@ -100,7 +111,7 @@ def find_partners(request, slug):
     results = [{"place": m.place, "score": m.score, "lines": m.reasons(language),
                 "bars": [{"name": COMPONENT_LABELS.get(k, k), "value": v, "pct": round(v * 100)}
                          for k, v in m.components.items()],
-                "pct": round(m.score * 100)} for m in matches]
+                **scored(m.score)} for m in matches]
     context = {"place": place, "form": form, "run": found.run if found else None, "results": results,
                "error": error, "map": _links(place, matches),
                "weights_json": {k: w.as_dict() for k, w in PRESETS.items()},
@@ -184,7 +195,7 @@ def pair_cohort(request):
             if run.pk:
                 messages.success(request, _("The pairing was saved."))
     lang_ja = request.LANGUAGE_CODE.startswith("ja")
-    rows = [{**p, "lines": p["explanation_ja"] if lang_ja else p["explanation"], "pct": round(p["score"] * 100)}
+    rows = [{**p, "lines": p["explanation_ja"] if lang_ja else p["explanation"], **scored(p["score"])}
             for p in (run.results if run else [])]
     return render(request, "matching/pair.html", {"form": form, "run": run, "rows": rows, "error": error})
 
@@ -200,7 +211,7 @@ def run_detail(request, pk):
         raise Http404
     lang_ja = request.LANGUAGE_CODE.startswith("ja")
     rows = [{**p, "lines": p.get("explanation_ja") if lang_ja else p.get("explanation"),
-             "pct": round(p["score"] * 100)} for p in run.results]
+             **scored(p["score"])} for p in run.results]
     return render(request, "matching/run.html", {"run": run, "rows": rows})
 
 

@@ -163,7 +163,7 @@ def _statement_routes(kind: str, path: str, out, page, create, patch, noun: str,
                 description=f"{path.capitalize()} of the places you may see.")
     def list_all(request, filters: Query[StatementQuery]):
         return page_of(list_of(viewer=request.user, place=_place_filter(request, filters.place),
-                               theme=_theme_filter(filters.theme)), filters)
+                               theme=_theme_filter(filters.theme), tagged=filters.tagged), filters)
 
     @router.get(f"/{path}/{{statement_id}}", response={200: out, **READ_ERRORS}, auth=OPTIONAL_AUTH, tags=tags,
                 operation_id=f"{path}_get", summary=f"Get {noun}")

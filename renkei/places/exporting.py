@@ -144,6 +144,10 @@ def places_export(
     return write_places(out, places, format=format, progress=progress)
 
 
+def _theme_name(statement) -> str:
+    return statement.theme.name if statement.theme_id else _("Not yet tagged")
+
+
 def place_sheet(*, viewer, filters) -> Sheet:
     """The place list as the page shows it (the viewer's places, the page's filters), for the list's
     "Download CSV / Excel" and `renkei export sheet places`. Headings and names in the active language."""
@@ -159,8 +163,8 @@ def place_sheet(*, viewer, filters) -> Sheet:
                 "country": country_label(place.country), "level": place.get_level_display(),
                 "parent": place.parent.name if place.parent else None, "population": place.population,
                 "population_year": place.population_year,
-                "needs": [need.theme.name for need in place.needs.all()],
-                "expertise": [item.theme.name for item in place.expertise.all()],
+                "needs": [_theme_name(need) for need in place.needs.all()],
+                "expertise": [_theme_name(item) for item in place.expertise.all()],
                 "website": place.website or None, "address": reverse("places:place", args=[place.slug]),
             }
 

@@ -124,7 +124,10 @@ class StatementForm(FieldsetForm):
 
     field_map = STATEMENT_FIELD_MAP
 
-    theme = forms.ChoiceField(label=_("Theme"))
+    theme = forms.ChoiceField(
+        label=_("Theme"), required=False,
+        help_text=_("Leave it empty if no theme fits: the text is kept, matched by its meaning, and Renkei "
+                    "suggests themes to confirm later."))
     scale = forms.TypedChoiceField(label=_("Priority"), coerce=int, initial=3, widget=forms.RadioSelect)
     description_en = forms.CharField(label=_("Description in English"), required=False,
                                      widget=forms.Textarea(attrs={"rows": 3}))
@@ -141,7 +144,7 @@ class StatementForm(FieldsetForm):
     def __init__(self, *args, kind: str = "need", **kwargs):
         super().__init__(*args, **kwargs)
         self.kind = kind
-        self.fields["theme"].choices = theme_choices(blank_label=_("Choose a theme"))
+        self.fields["theme"].choices = theme_choices(blank_label=_("No theme fits (not yet tagged)"))
         scale = self.fields["scale"]
         if kind == "need":
             scale.label, scale.choices = _("Priority"), self.PRIORITY
@@ -163,7 +166,8 @@ class StatementForm(FieldsetForm):
     @staticmethod
     def initial_for(obj) -> dict:
         return {
-            "theme": obj.theme.code, "scale": getattr(obj, "priority", None) or getattr(obj, "maturity", 3),
+            "theme": obj.theme.code if obj.theme_id else "",
+            "scale": getattr(obj, "priority", None) or getattr(obj, "maturity", 3),
             "description_en": obj.description.get("en", ""), "description_ja": obj.description.get("ja", ""),
             "evidence": "\n".join(obj.evidence or []),
         }
@@ -171,7 +175,7 @@ class StatementForm(FieldsetForm):
     def service_data(self) -> dict:
         data = self.cleaned_data
         description = {k: v for k, v in {"en": data["description_en"], "ja": data["description_ja"]}.items() if v}
-        return {"theme": data["theme"], self.scale_field: data["scale"], "description": description,
+        return {"theme": data["theme"] or None, self.scale_field: data["scale"], "description": description,
                 "evidence": data["evidence"]}
 
 

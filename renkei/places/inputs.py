@@ -347,14 +347,18 @@ Scale = Annotated[int | None, BeforeValidator(_scale)]
 class StatementIn(Input):
     """What a need and an expertise statement share; on an update only the given fields change."""
 
-    theme: str | int | None = Field(None, description="theme code, e.g. from GET /themes")
+    theme: str | int | None = Field(None, description=(
+        "theme code, e.g. from GET /themes; left out or null when no theme fits: the text is kept "
+        "\"not yet tagged\", matched by its meaning, with suggested themes to confirm"))
     description: dict[str, str] | None = Field(None, description='text per language: {"en": "…", "ja": "…"}')
     evidence: list[str] | None = Field(None, description="http(s) links")
 
     @field_validator("theme", mode="before")
     @classmethod
-    def _theme(cls, value: Any) -> str | int:
-        """A theme's code (a Theme, or its id from a tagger, is taken too)."""
+    def _theme(cls, value: Any) -> str | int | None:
+        """A theme's code (a Theme, or its id from a tagger, is taken too); None: not yet tagged."""
+        if value is None:
+            return None
         value = getattr(value, "code", value)
         return value if isinstance(value, int) and not isinstance(value, bool) else text(value)
 

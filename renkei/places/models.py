@@ -180,11 +180,16 @@ class Contact(TimeStampedModel):
 
 
 class Statement(TimeStampedModel):
-    """What a place needs or offers in one theme: a need (with a priority) or expertise (with a
-    maturity). Each kind has its own table."""
+    """What a place needs or offers, in its own words: a need (with a priority) or expertise (with a
+    maturity), on a theme of the taxonomy or "not yet tagged" (no theme fits yet: the text is kept,
+    matched by its meaning, and shown with suggested themes for a person to confirm). Each kind has
+    its own table."""
 
     description = models.JSONField(_("description"), default=dict, blank=True)
     evidence = models.JSONField(_("evidence links"), default=list, blank=True)
+    suggested_themes = models.JSONField(
+        _("suggested themes"), default=list, blank=True, editable=False,
+        help_text=_("codes of the themes the text is closest to, best first (for a statement not yet tagged)"))
 
     text = Translated("description")
 
@@ -192,7 +197,11 @@ class Statement(TimeStampedModel):
         abstract = True
 
     def __str__(self) -> str:
-        return f"{self.place}: {self.theme}"
+        return f"{self.place}: {self.theme if self.theme_id else _('not yet tagged')}"
+
+    @property
+    def tagged(self) -> bool:
+        return self.theme_id is not None
 
 
 def _scale(label: str) -> models.PositiveSmallIntegerField:
@@ -201,7 +210,8 @@ def _scale(label: str) -> models.PositiveSmallIntegerField:
 
 class Need(Statement):
     place = models.ForeignKey(Place, verbose_name=_("place"), related_name="needs", on_delete=models.CASCADE)
-    theme = models.ForeignKey(Theme, verbose_name=_("theme"), related_name="needs", on_delete=models.PROTECT)
+    theme = models.ForeignKey(Theme, verbose_name=_("theme"), related_name="needs", on_delete=models.PROTECT,
+                              null=True, blank=True)
     priority = _scale(_("priority"))
 
     class Meta:
@@ -212,7 +222,8 @@ class Need(Statement):
 
 class Expertise(Statement):
     place = models.ForeignKey(Place, verbose_name=_("place"), related_name="expertise", on_delete=models.CASCADE)
-    theme = models.ForeignKey(Theme, verbose_name=_("theme"), related_name="expertise", on_delete=models.PROTECT)
+    theme = models.ForeignKey(Theme, verbose_name=_("theme"), related_name="expertise", on_delete=models.PROTECT,
+                              null=True, blank=True)
     maturity = _scale(_("maturity"))
 
     class Meta:

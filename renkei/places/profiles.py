@@ -4,6 +4,10 @@ Texts in any language are tagged onto taxonomy themes (synonyms, plus the multil
 when asked) and stored as needs and expertise. The place fields follow the places exchange format
 and go through the same import (validation, upsert by id, else by country and name).
 
+A text no theme is recognised in is kept all the same, as a statement "not yet tagged" (matched by its
+meaning; the background task that embeds it suggests themes for a person to confirm); the report
+counts, per line, the texts tagged and not yet tagged.
+
 A line changes only the lists it gives: without ``replace`` their statements are added (or, for a
 theme the place has already, their text updated) and the place's other statements stay; with
 ``replace`` a given list becomes the place's whole list of that kind (``"needs": []`` removes every
@@ -38,8 +42,9 @@ KINDS = {"needs": (Need, "need"), "expertise": (Expertise, "expertise")}
 ALL_KEYS = PLACE_KEYS | set(KINDS)
 DEFAULT_WEIGHT = 3
 
-#: a line's statements of one kind: (theme id, weight, text) for every theme a text was tagged with
-Statements = list[tuple[int, int, str]]
+#: a line's statements of one kind: (theme id, weight, text) for every theme a text was tagged with,
+#: or (None, weight, text) for a text no theme was recognised in
+Statements = list[tuple[int | None, int, str]]
 
 
 @dataclass
@@ -55,6 +60,14 @@ class ProfilesReport(ImportReport):
 
     statements: dict[str, StatementCounts] = field(
         default_factory=lambda: {kind: StatementCounts() for kind in KINDS})
+    #: per line: [texts tagged with a theme, texts not yet tagged]
+    tagging: dict[int, list[int]] = field(default_factory=dict)
+
+    def tagging_lines(self) -> list[str]:
+        """One line per input line with texts no theme was recognised in (they are kept)."""
+        return [_("line %(line)s: %(tagged)s texts tagged, %(untagged)s not yet tagged (kept; themes will be "
+                  "suggested)") % {"line": line, "tagged": tagged, "untagged": untagged}
+                for line, (tagged, untagged) in sorted(self.tagging.items()) if untagged]
 
     def summary(self) -> str:
         needs, expertise = self.statements["needs"], self.statements["expertise"]
@@ -65,7 +78,10 @@ class ProfilesReport(ImportReport):
         places = (_("places: created %(created)s, updated %(updated)s, unchanged %(unchanged)s, skipped %(skipped)s")
                   % {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
                      "skipped": self.skipped})
-        text = "; ".join([places, *counts])
+        tagged = sum(t for t, _u in self.tagging.values())
+        untagged = sum(u for _t, u in self.tagging.values())
+        texts = _("texts: %(tagged)s tagged, %(untagged)s not yet tagged") % {"tagged": tagged, "untagged": untagged}
+        text = "; ".join([places, *counts, texts])
         return text + (" " + _("(dry run: nothing was written)") if self.dry_run else "")
 
 
@@ -128,10 +144,9 @@ def profiles_import(*, source: bytes, actor: Actor, skip_invalid: bool = False, 
                                                   _("must be at most %(n)s characters") % {"n": 4000}))
                 else:
                     tags = tagger(text)
-                    if not tags:
-                        report.errors.append(RowError(line, f"{kind}[{n}]", _("no theme recognised in %(text)r")
-                                                      % {"text": text[:60]}))
-                    for theme_id, _confidence in tags:
+                    counts = report.tagging.setdefault(line, [0, 0])
+                    counts[0 if tags else 1] += 1
+                    for theme_id, _confidence in tags or [(None, 0.0)]:
                         statements[kind].append((theme_id, DEFAULT_WEIGHT, text.strip()))
         plans[line] = statements
         source_rows.append(SourceRow(line=line, values={k: v for k, v in value.items() if k in PLACE_KEYS}))
@@ -187,21 +202,37 @@ def _apply_statements(actor: Actor, place: Place | None, plan: dict[str, Stateme
     for kind, statements in plan.items():
         model, singular = KINDS[kind]
         counts = report.statements[kind]
-        wanted: dict[int, list[str]] = {}
+        wanted: dict[int | None, list[str]] = {}
         for theme_id, _weight, text in statements:
             wanted.setdefault(theme_id, []).append(text)
-        existing: dict[int, list[Need | Expertise]] = {}
+        untagged = list(dict.fromkeys(wanted.pop(None, [])))
+        existing: dict[int | None, list[Need | Expertise]] = {}
         for statement in model.objects.filter(place=place).order_by("pk") if place is not None else ():
             existing.setdefault(statement.theme_id, []).append(statement)
-        if replace:
-            extra = [s for theme_id, items in existing.items()
-                     for s in (items if theme_id not in wanted else items[1:])]
+        # a text kept untagged before (or tagged since by a person) is the same statement again, and a
+        # statement holding one of the line's untagged texts is that text's, never another theme's
+        known_texts = {line for items in existing.values() for s in items
+                       for line in (s.description.get("en") or "").splitlines()}
+        holds_text = {s.pk for items in existing.values() for s in items
+                      if set((s.description.get("en") or "").splitlines()) & set(untagged)}
+        chosen = {theme_id: next((s for s in existing.get(theme_id, []) if s.pk not in holds_text), None)
+                  for theme_id in wanted}
+        if replace:  # the line's list is the place's
+            keep = holds_text | {s.pk for s in chosen.values() if s is not None}
+            extra = [s for items in existing.values() for s in items if s.pk not in keep]
             counts.deleted += len(extra)
             for statement in extra if not dry_run else ():
                 services.statement_delete(actor=actor, obj=statement)
+        for text in untagged:
+            if text in known_texts:
+                continue
+            counts.added += 1
+            if not dry_run:
+                services.statement_create(actor=actor, place=place, kind=singular,
+                                          data={"theme": None, "description": {"en": text}})
         for theme_id, texts in wanted.items():
             text = "\n".join(dict.fromkeys(texts))
-            statement = existing.get(theme_id, [None])[0]
+            statement = chosen[theme_id]
             if statement is None:
                 counts.added += 1
                 if not dry_run:

@@ -53,8 +53,10 @@ class ContactOut(Schema):
 class _StatementOut(Schema):
     id: int
     place: str = Field(description="the place's URL name (slug)")
-    theme: str = Field(description="theme code")
-    theme_name: str
+    theme: str | None = Field(description="theme code; null when the text is not yet tagged (no theme fits yet)")
+    theme_name: str | None
+    suggested_themes: list[str] = Field(
+        description="for a statement not yet tagged: codes of the themes its text is closest to, best first")
     description: dict[str, str] = Field(description="text per language: en, ja, …")
     evidence: list[str] = Field(description="links (http/https) backing the statement")
     version: int = Field(description="also the ETag; send it as If-Match on PATCH or DELETE (412 when stale)")
@@ -64,12 +66,16 @@ class _StatementOut(Schema):
         return obj.place.slug
 
     @staticmethod
-    def resolve_theme(obj) -> str:
-        return obj.theme.code
+    def resolve_theme(obj) -> str | None:
+        return obj.theme.code if obj.theme_id else None
 
     @staticmethod
-    def resolve_theme_name(obj) -> str:
-        return obj.theme.name
+    def resolve_theme_name(obj) -> str | None:
+        return obj.theme.name if obj.theme_id else None
+
+    @staticmethod
+    def resolve_suggested_themes(obj) -> list[str]:
+        return [] if obj.theme_id else list(obj.suggested_themes or [])
 
     @staticmethod
     def resolve_description(obj) -> dict[str, str]:
@@ -89,7 +95,6 @@ class ExpertiseOut(_StatementOut):
 
 
 class NeedCreate(NeedIn):
-    theme: str = Field(description="theme code, e.g. from GET /themes")
     description: dict[str, str] = Field(description='text per language: {"en": "…", "ja": "…"}')
 
 
@@ -98,7 +103,6 @@ class NeedPatch(NeedIn):
 
 
 class ExpertiseCreate(ExpertiseIn):
-    theme: str = Field(description="theme code, e.g. from GET /themes")
     description: dict[str, str] = Field(description='text per language: {"en": "…", "ja": "…"}')
 
 
@@ -109,6 +113,8 @@ class ExpertisePatch(ExpertiseIn):
 class StatementQuery(PageQuery):
     place: str | None = Field(None, description="a place's URL name (slug)")
     theme: str | None = Field(None, description="theme code; also matches its sub-themes")
+    tagged: bool | None = Field(None, description="false: only statements not yet tagged (no theme fits yet); "
+                                                  "true: only those with a theme")
 
 
 class NeedPage(Page[NeedOut]):

@@ -55,8 +55,8 @@ def with_top_statements(places: list[Place], n: int = 2) -> list[Place]:
         for place_id, value, code, name_en, name_ja in rows:
             chosen = getattr(by_id[place_id], attr)
             if len(chosen) < n:
-                chosen.append(model(place_id=place_id, theme=Theme(code=code, name_en=name_en, name_ja=name_ja),
-                                    **{scale: value}))
+                theme = Theme(code=code, name_en=name_en, name_ja=name_ja) if code else None  # None: not yet tagged
+                chosen.append(model(place_id=place_id, theme=theme, **{scale: value}))
     return places
 
 
@@ -226,23 +226,29 @@ def theme_tree() -> list[tuple[Theme, list[Theme]]]:
     return tree
 
 
-def _statements(model, *, viewer: Viewer, place: Place | None, theme: str) -> QuerySet:
-    """Needs or expertise of the places the viewer sees, of one place and under one theme when given."""
+def _statements(model, *, viewer: Viewer, place: Place | None, theme: str, tagged: bool | None) -> QuerySet:
+    """Needs or expertise of the places the viewer sees, of one place, under one theme, and only those
+    (not) yet tagged, when given."""
     qs = model.objects.filter(place__in=visible_places(viewer)).select_related("place", "theme")
     if place is not None:
         qs = qs.filter(place=place)
     if theme:
         qs = qs.filter(theme_id__in=theme_and_descendant_ids(theme))
+    if tagged is not None:
+        qs = qs.filter(theme__isnull=not tagged)
     return qs
 
 
-def need_list(*, viewer: Viewer, place: Place | None = None, theme: str = "") -> QuerySet[Need]:
-    return _statements(Need, viewer=viewer, place=place, theme=theme).order_by("place__name_en", "-priority", "id")
+def need_list(*, viewer: Viewer, place: Place | None = None, theme: str = "",
+              tagged: bool | None = None) -> QuerySet[Need]:
+    return _statements(Need, viewer=viewer, place=place, theme=theme, tagged=tagged).order_by(
+        "place__name_en", "-priority", "id")
 
 
-def expertise_list(*, viewer: Viewer, place: Place | None = None, theme: str = "") -> QuerySet[Expertise]:
-    return _statements(Expertise, viewer=viewer, place=place, theme=theme).order_by("place__name_en", "-maturity",
-                                                                                   "id")
+def expertise_list(*, viewer: Viewer, place: Place | None = None, theme: str = "",
+                   tagged: bool | None = None) -> QuerySet[Expertise]:
+    return _statements(Expertise, viewer=viewer, place=place, theme=theme, tagged=tagged).order_by(
+        "place__name_en", "-maturity", "id")
 
 
 def dashboard_counts(*, viewer: Viewer) -> dict[str, int]:

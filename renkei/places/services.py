@@ -190,22 +190,24 @@ def _kind(obj: Need | Expertise) -> str:
 
 
 def _statement_values(record: StatementIn, *, create: bool) -> dict[str, Any]:
-    """Model values of the fields given; the theme is looked up, and a new statement needs one and a text."""
+    """Model values of the fields given; the theme is looked up. A new statement needs a text; its theme
+    may be left out ("not yet tagged": the text is kept and suggestions follow, ``statement_suggest``)."""
     errors = ErrorCollector()
     values = record.given()
     if create:
         values.setdefault(record.scale, 3)
-        for field, message in (("theme", _("is required")),
-                               ("description", _("is required in at least one language"))):
-            if values.get(field) is None:
-                errors.add(field, message)
-    if "theme" in values and "theme" not in errors:
+        values.setdefault("theme", None)
+        if values.get("description") is None:
+            errors.add("description", _("is required in at least one language"))
+    if "theme" in values:
         code = values["theme"]
-        values["theme"] = Theme.objects.filter(code=str(code)).first() if code else None
+        values["theme"] = Theme.objects.filter(code=str(code)).first() if code not in (None, "") else None
         if values["theme"] is None and isinstance(code, int):
             values["theme"] = Theme.objects.filter(pk=code).first()
-        if values["theme"] is None:
-            errors.add("theme", _("no theme with code %(code)r") % {"code": code} if code else _("is required"))
+        if values["theme"] is None and code not in (None, ""):
+            errors.add("theme", _("no theme with code %(code)r") % {"code": code})
+        if values["theme"] is not None:
+            values["suggested_themes"] = []  # a person chose: the suggestions have done their work
     errors.raise_if_any()
     return values
 
@@ -245,6 +247,14 @@ def statement_update(
         audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=obj, changes=changes)
         _profile_changed(obj.place_id)
     return obj
+
+
+def statement_suggest(*, kind: str, pk: int, codes: list[str]) -> bool:
+    """Store the themes a statement that is not yet tagged is closest to (derived data, written by the
+    background task that embeds the texts: no audit entry, no event). False when the statement is gone
+    or has been tagged meanwhile."""
+    model, _scale = STATEMENT_MODELS[kind]
+    return bool(model.objects.filter(pk=pk, theme__isnull=True).update(suggested_themes=list(codes)[:5]))
 
 
 @transaction.atomic

@@ -28,6 +28,7 @@ urlpatterns = [
     path("places/<slug:slug>/<kind:kind>/add/", views.statement_edit, name="statement-add"),
     path("places/<slug:slug>/<kind:kind>/<int:pk>/edit/", views.statement_edit, name="statement-edit"),
     path("places/<slug:slug>/<kind:kind>/<int:pk>/delete/", views.statement_delete, name="statement-delete"),
+    path("places/<slug:slug>/<kind:kind>/<int:pk>/tag/", views.statement_tag, name="statement-tag"),
     path("themes/", views.theme_list, name="themes"),
     path("themes/<slug:code>/", views.theme_detail, name="theme"),
     path("organisations/", views.organisation_list, name="organisations"),

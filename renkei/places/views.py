@@ -216,6 +216,27 @@ def statement_delete(request, slug, kind, pk):
     return redirect(reverse("places:place", args=[place.slug]) + f"#{kind}")
 
 
+@signed_in_post
+def statement_tag(request, slug, kind, pk):
+    """Confirm one of the themes suggested for a statement that was not yet tagged."""
+    place = selectors.place_get(viewer=request.user, slug=slug)
+    obj = _statement(place, kind, pk)
+    try:
+        services.statement_update(actor=request.user, obj=obj, data={"theme": request.POST.get("theme", "")})
+    except NotAllowed:
+        raise
+    except ApplicationError as exc:
+        if request.htmx:
+            return _section(request, place, kind, exc.message)
+        messages.error(request, exc.message)
+    else:
+        notice = _("The theme was confirmed.")
+        if request.htmx:
+            return _section(request, place, kind, notice)
+        messages.success(request, notice)
+    return redirect(reverse("places:place", args=[place.slug]) + f"#{kind}")
+
+
 # --- history ----------------------------------------------------------------------------------
 
 def _statement_history_q(place, model) -> Q:

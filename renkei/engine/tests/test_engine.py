@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from renkei.engine.api import weights_for
 from renkei.engine.embedding import HashingEmbedder
 from renkei.engine.index import MatchIndex, harmonic
-from renkei.engine.tests.fixtures import KAMAISHI, SMALL_WORLD, T, small_space, taxonomy
+from renkei.engine.tests.fixtures import BANDA_ACEH, KAMAISHI, KITAKYUSHU, SMALL_WORLD, T, small_space, taxonomy
 from renkei.engine.themes import PARENT_CHILD, RELATED, SIBLINGS, ThemeSpace
 from renkei.engine.types import (
     COMPONENTS,
@@ -22,6 +22,8 @@ from renkei.engine.types import (
     ThemeNode,
     UnknownPlace,
     Weights,
+    score_band,
+    score_points,
 )
 
 
@@ -340,3 +342,30 @@ def test_the_public_interface_is_importable_from_the_package():
         assert getattr(engine, name) is not None
     with pytest.raises(AttributeError):
         engine.nothing  # noqa: B018
+
+
+def test_offer_preset_ranks_the_places_that_need_what_we_offer():
+    """Kitakyushu teaches waste separation: Banda Aceh, whose landfill is filling up, needs it."""
+    index = small_index(embedder=HashingEmbedder())
+    results = index.rank(KITAKYUSHU.id, "offer", top=3)
+    assert results[0].place_id == BANDA_ACEH.id
+    assert set(results[0].components) >= {"reverse", "offer_text", "peer"}
+    # the reverse fit of an offer is the expertise fit seen from the other side
+    seen_from_aceh = index.score(BANDA_ACEH.id, KITAKYUSHU.id, "expertise").components["expertise"]
+    assert results[0].components["reverse"] == pytest.approx(seen_from_aceh, abs=1e-4)
+    assert any(e.code in ("you_can_offer", "expertise_meets_need") for e in results[0].explanation)
+
+
+def test_offer_text_is_the_text_component_the_other_way_round():
+    index = small_index(embedder=HashingEmbedder())
+    offer = index.component("offer_text", index.row_of(KITAKYUSHU.id))
+    text = index.component("text", index.row_of(BANDA_ACEH.id))
+    assert offer[index.row_of(BANDA_ACEH.id)] == pytest.approx(text[index.row_of(KITAKYUSHU.id)], abs=1e-5)
+
+
+@pytest.mark.parametrize(("score", "points", "band"), [
+    (0.0, 0, "weak"), (0.294, 29, "weak"), (0.296, 30, "partial"), (0.449, 45, "good"), (0.5949, 59, "good"),
+    (0.6, 60, "strong"), (1.0, 100, "strong"), (1.7, 100, "strong"), (-0.2, 0, "weak"),
+])
+def test_one_score_scale_with_bands(score, points, band):
+    assert score_points(score) == points and score_band(score) == band

@@ -109,3 +109,21 @@ def test_updates_after_a_projection_are_projected_the_same_way():
     expected = raw @ index.projection
     assert index.projection.shape == (64, 4)
     assert np.allclose(index.need_text[index.row[70]], expected / np.linalg.norm(expected), atol=1e-5)
+
+
+def test_a_statement_not_yet_tagged_counts_by_its_text_only():
+    """A need no theme was recognised in is kept: theme scores ignore it, its text still matches."""
+    from dataclasses import replace
+
+    from renkei.engine.types import Statement
+
+    kamaishi, *others = SMALL_WORLD
+    words = "A decade of rebuilding homes and community life after the 2011 tsunami"
+    untagged = replace(kamaishi, needs=(Statement(None, 5, words),))
+    index = MatchIndex(small_space(), [untagged, *others], embedder=HashingEmbedder())
+    results = index.rank(kamaishi.id, "mutual", top=len(others))
+    assert len(results) == len(others)
+    assert all(result.components.get("expertise", 0.0) == 0.0 for result in results)
+    assert max(result.components.get("text", 0.0) for result in results) > 0.0
+    explained = index.score(kamaishi.id, results[0].place_id, "mutual")
+    assert explained.explanation is not None

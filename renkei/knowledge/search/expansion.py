@@ -20,7 +20,7 @@ from django.db.models import Count, Max
 from renkei.core.cache import refreshed
 from renkei.engine.tagging import tag_text
 from renkei.knowledge.search.analysis import CJK_CLASS, STOPWORDS, Term, normalise
-from renkei.knowledge.search.tagging import theme_nodes
+from renkei.matching.tagging import theme_nodes
 from renkei.places.models import Level, Place
 
 MAX_THEMES = 3

@@ -330,7 +330,7 @@ def test_documents_indexed_before_the_scripts_were_spaced_are_spaced_by_the_migr
 def test_a_synonym_added_to_a_theme_reaches_the_search_and_the_theme_suggestions(anonymous, admin_user):
     """The search and the suggestions keep a copy of the taxonomy: an edit, not only a new theme,
     replaces it."""
-    from renkei.knowledge.search.tagging import theme_nodes
+    from renkei.matching.tagging import theme_nodes
     from renkei.places.models import Theme
     from renkei.places.services import theme_update
 

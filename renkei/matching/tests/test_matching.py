@@ -134,9 +134,17 @@ def test_match_command_json(demo, capsys):
     assert out["place"]["slug"] == "kamaishi" and out["preset"] == "mutual"
     assert len(out["results"]) == 3
     first = out["results"][0]
-    assert set(first) == {"place", "score", "components", "explanation"}
+    assert set(first) == {"place", "score", "score_100", "band", "components", "explanation"}
+    assert first["score_100"] == round(first["score"] * 100) and first["band"] in {"strong", "good", "partial", "weak"}
     assert set(first["place"]) == {"id", "name", "country", "slug"}
     assert all(r["place"]["country"] != "JP" for r in out["results"])
+
+
+def test_match_command_offer_preset_in_words(demo, capsys):
+    call_command("match", "kitakyushu", "--preset", "offer", "--top", "5")
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("offer matches for Kitakyushu (scores 0–100: strong 60+")
+    assert all("/100 " in line for line in out[1:] if line[:5].strip().rstrip(".").isdigit())
 
 
 def test_match_command_errors(demo):
@@ -246,3 +254,22 @@ def test_editing_a_theme_changes_the_index_signature(admin_user):
     theme = Theme.objects.get(code="compact-city")
     theme_update(actor=admin_user, theme=theme, data={"related": ["mobility"]})
     assert signature() != before
+
+
+def test_one_labelled_score_scale_in_api_and_pages(client, demo, officer):
+    body = client.post("/api/v1/match", {"place": "kitakyushu", "preset": "offer", "top": 3},
+                       content_type="application/json").json()
+    assert body["preset"] == "offer" and len(body["results"]) == 3
+    for result in body["results"]:
+        assert result["score_100"] == round(result["score"] * 100)
+        assert result["band"] in {"strong", "good", "partial", "weak"}
+        assert "reverse" in result["components"]
+    html = client.get("/places/kamaishi/partners/", {"preset": "offer"}).content.decode()
+    assert "Scores run from 0 to 100" in html and "/100</span>" in html and " fit</span>" in html
+    client.force_login(officer)
+    pair = client.post("/match/pair/", {"a_country": ["DE", "FI", "SE"], "b_country": ["JP"], "preset": "mutual",
+                                        "method": "optimal", "capacity": "1"}).content.decode()
+    assert "/100</span>" in pair and "0.5" not in pair.split("<tbody>")[1].split("</tbody>")[0]
+    client.cookies["django_language"] = "ja"
+    html = client.get("/places/kamaishi/partners/", {"preset": "offer"}, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "提供できること" in html or "必要としている" in html

@@ -4,7 +4,7 @@
 from django import template
 
 from renkei.places.labels import organisation_type_label
-from renkei.places.models import Hazard, IncomeGroup, Level
+from renkei.places.models import Hazard, IncomeGroup, Level, Theme
 from renkei.places.validation import country_label
 
 register = template.Library()
@@ -33,3 +33,13 @@ def income_label(code: str) -> str:
 @register.filter
 def org_type(code: str) -> str:
     return organisation_type_label(code)
+
+
+@register.filter
+def suggested(codes) -> list[Theme]:
+    """The themes of a list of theme codes (a statement's suggestions), in that order; unknown codes
+    (a theme removed since) are left out."""
+    if not codes:
+        return []
+    found = Theme.objects.in_bulk(list(codes), field_name="code")
+    return [found[code] for code in codes if code in found]

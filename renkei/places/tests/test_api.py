@@ -139,7 +139,7 @@ def test_place_detail_uses_the_import_format_keys(client):
     assert need == {
         "id": need["id"], "place": "kamaishi", "theme": "zz-waste", "theme_name": theme("zz-waste").name_en,
         "priority": 5, "description": {"en": "Landfill", "ja": "埋立"}, "evidence": ["https://example.org/report"],
-        "version": 1,
+        "version": 1, "suggested_themes": [],
     }
     assert body["expertise"][0]["theme"] == "zz-tsunami" and body["expertise"][0]["maturity"] == 4
     assert "priority" not in body["expertise"][0]
@@ -281,7 +281,7 @@ def test_focal_point_adds_changes_and_removes_a_need(focal_point, place):
     assert need == {
         "id": need["id"], "place": "testville", "theme": "zz-waste", "theme_name": "Solid waste",
         "priority": 4, "description": {"en": "Sorting", "ja": "分別"}, "evidence": ["https://example.org/plan.pdf"],
-        "version": 1,
+        "version": 1, "suggested_themes": [],
     }
     assert client.get(f"{API}/needs/{need['id']}").json() == need
 
@@ -308,7 +308,7 @@ def test_need_with_bad_priority_is_422_priority(officer, place, priority):
         ({"theme": "zz-waste", "description": {"en": "  "}}, "description"),
         ({"theme": "zz-waste", "description": {"en": "x"}, "evidence": ["not a link"]}, "evidence"),
         ({"theme": "zz-waste", "description": {"en": "x"}, "maturity": 3}, "maturity"),
-        ({"description": {"en": "x"}}, "theme"),
+        ({"theme": ["a", "list"], "description": {"en": "x"}}, "theme"),
     ],
 )
 def test_bad_need_is_422_naming_the_field(officer, place, body, field):
@@ -592,3 +592,37 @@ def test_unknown_api_path_answers_in_the_error_format(client):
     response = client.get("/api/v1/no-such-thing")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+def test_a_need_no_theme_fits_is_kept_untagged_with_suggested_themes(focal_point, place,
+                                                                      django_capture_on_commit_callbacks):
+    client = as_user(focal_point)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(client, "/places/testville/needs", {
+            "priority": 4, "description": {"en": "Our landfill is full and households do not sort their rubbish"}})
+    assert response.status_code == 201, response.content
+    need = client.get(f"{API}/needs/{response.json()['id']}").json()
+    assert need["theme"] is None and need["theme_name"] is None
+    assert need["description"]["en"].startswith("Our landfill")
+    assert need["suggested_themes"] and "waste" in need["suggested_themes"][0]  # close in meaning
+    # a person confirms one: the suggestions have done their work
+    tagged = patch(client, f"/needs/{need['id']}", {"theme": need["suggested_themes"][0]}).json()
+    assert tagged["theme"] == need["suggested_themes"][0] and tagged["suggested_themes"] == []
+
+
+def test_a_need_still_needs_a_text_and_a_known_theme_if_one_is_given(focal_point, place):
+    client = as_user(focal_point)
+    assert "description" in error(post(client, "/places/testville/needs", {"priority": 3}), 422)["fields"]
+    assert "theme" in error(post(client, "/places/testville/needs", {"theme": "nope", "description": {"en": "x"}}),
+                            422)["fields"]
+    assert not Need.objects.exists()
+
+
+def test_statements_can_be_listed_by_whether_they_are_tagged(focal_point, place):
+    client = as_user(focal_point)
+    post(client, "/places/testville/needs", {"description": {"en": "gentrification pressure"}})
+    post(client, "/places/testville/needs", {"theme": "zz-waste", "description": {"en": "sorting"}})
+    untagged = client.get(f"{API}/needs", {"tagged": "false"}).json()["results"]
+    tagged = client.get(f"{API}/needs", {"tagged": "true"}).json()["results"]
+    assert [n["description"]["en"] for n in untagged] == ["gentrification pressure"]
+    assert [n["theme"] for n in tagged] == ["zz-waste"]

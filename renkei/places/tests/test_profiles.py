@@ -3,7 +3,7 @@ from django.core.management import CommandError, call_command
 
 from renkei.accounts.permissions import SYSTEM
 from renkei.core.errors import NotAllowed
-from renkei.places.models import Place
+from renkei.places.models import Place, Theme
 from renkei.places.profiles import profiles_import
 
 pytestmark = pytest.mark.django_db
@@ -50,8 +50,49 @@ def existing_place():
 
 
 def profile(place):
-    return ({n.theme.code: n.description for n in place.needs.all()},
-            {e.theme.code: e.description for e in place.expertise.all()})
+    return ({n.theme.code if n.theme_id else None: n.description for n in place.needs.all()},
+            {e.theme.code if e.theme_id else None: e.description for e in place.expertise.all()})
+
+
+UNTAGGED = ('{"id": "ext-9", "name": "Hollowtown", "country": "JP", "needs": ["hollowing of the city centre", '
+            '"gentrification pressure", "compact city with public transport"], '
+            '"expertise": ["medical device related industry"]}\n')
+
+
+def test_texts_no_theme_is_recognised_in_are_kept_untagged_and_counted_per_line():
+    report = run(GOOD + UNTAGGED)
+    assert report.ok and report.written
+    assert report.tagging == {1: [3, 0], 2: [1, 3]}
+    assert report.tagging_lines() == ["line 2: 1 texts tagged, 3 not yet tagged (kept; themes will be suggested)"]
+    assert report.summary().endswith("texts: 4 tagged, 3 not yet tagged")
+    place = Place.objects.get(external_id="ext-9")
+    untagged = {n.description["en"] for n in place.needs.filter(theme__isnull=True)}
+    assert untagged == {"hollowing of the city centre", "gentrification pressure"}
+    assert place.expertise.get().theme is None
+    assert place.needs.filter(theme__code="compact-city").exists()
+
+
+def test_untagged_texts_are_not_duplicated_by_a_second_import_nor_lost_once_tagged_by_a_person():
+    run(UNTAGGED)
+    place = Place.objects.get(external_id="ext-9")
+    first = place.needs.count()
+    again = run(UNTAGGED)
+    assert again.statements["needs"].added == 0 and place.needs.count() == first
+    confirmed = place.needs.get(description__en="gentrification pressure")
+    confirmed.theme = Theme.objects.get(code="compact-city")
+    confirmed.save()
+    replaced = run(UNTAGGED, replace=True)
+    assert replaced.statements["needs"].added == 0
+    assert set(place.needs.values_list("description__en", flat=True)) >= {
+        "gentrification pressure", "hollowing of the city centre"}
+
+
+def test_with_replace_an_untagged_text_left_out_of_the_line_goes():
+    run(UNTAGGED)
+    place = Place.objects.get(external_id="ext-9")
+    run('{"id": "ext-9", "name": "Hollowtown", "country": "JP", "needs": ["gentrification pressure"]}\n',
+        replace=True)
+    assert list(place.needs.values_list("description__en", flat=True)) == ["gentrification pressure"]
 
 
 @pytest.mark.parametrize("replace", [False, True])
@@ -90,7 +131,8 @@ def test_with_replace_the_given_lists_replace_the_stored_ones():
     needs, expertise = profile(place)
     assert needs == {"flood-management": {"en": "flood protection"}} and expertise == {}
     assert report.summary() == ("places: created 0, updated 0, unchanged 1, skipped 0; "
-                                "needs: 1 added, 0 updated, 3 deleted; expertise: 0 added, 0 updated, 1 deleted")
+                                "needs: 1 added, 0 updated, 3 deleted; expertise: 0 added, 0 updated, 1 deleted; "
+                                "texts: 1 tagged, 0 not yet tagged")
 
 
 def test_with_replace_a_theme_stated_twice_keeps_one_statement():
@@ -117,8 +159,8 @@ def test_a_dry_run_counts_what_would_change_and_writes_nothing():
                  replace=True, dry_run=True)
     assert report.ok and not report.written and profile(place) == before and Place.objects.count() == 1
     assert report.summary() == ("places: created 1, updated 0, unchanged 1, skipped 0; "
-                                "needs: 2 added, 0 updated, 3 deleted; expertise: 0 added, 0 updated, 1 deleted "
-                                "(dry run: nothing was written)")
+                                "needs: 2 added, 0 updated, 3 deleted; expertise: 0 added, 0 updated, 1 deleted; "
+                                "texts: 2 tagged, 0 not yet tagged (dry run: nothing was written)")
 
 
 def test_the_command_replaces_only_when_asked_and_reports_the_counts(tmp_path, capsys):
@@ -142,7 +184,6 @@ def test_upsert_by_country_and_name_without_id():
 @pytest.mark.parametrize(("line", "field"), [
     ('{"name": "X", "country": "XX"}', "country"),
     ('{"name": "X", "country": "JP", "needs": "not a list"}', "needs"),
-    ('{"name": "X", "country": "JP", "needs": ["make ice cream"]}', "needs[0]"),
     ('{"name": "X", "country": "JP", "needs": [""]}', "needs[0]"),
     ('{"name": "X", "country": "JP", "colour": "red"}', "colour"),
     ('{"name": "X", "country": "JP", "lat": 100, "lon": 1}', "lat"),

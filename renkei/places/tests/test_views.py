@@ -628,3 +628,34 @@ def test_admin_edit_is_audited(client, boss):
     assert response.status_code == 302, text(response)[:2000]
     entry = AuditEntry.objects.get(object_id=str(place.pk))
     assert entry.actor == boss and "population" in entry.changes
+
+
+def test_a_need_in_the_citys_own_words_is_kept_untagged_and_its_suggestion_confirmed(
+        client, focal_point, place):
+    login(client, focal_point)
+    response = client.post("/places/testville/need/add/", {"theme": "", "scale": "4",
+                                                           "description_en": "gentrification pressure"}, **HTMX)
+    assert response.status_code == 200 and "The need was added." in text(response)
+    need = place.needs.get()
+    assert need.theme is None and need.description == {"en": "gentrification pressure"}
+    services.statement_suggest(kind="need", pk=need.pk, codes=["compact-city", "gone-theme", "solid-waste"])
+    html = text(client.get("/places/testville/"))
+    assert "Not yet tagged" in html and "Confirm a theme" in html
+    assert f'action="/places/testville/need/{need.pk}/tag/"' in html
+    assert html.count('name="theme" value=') == 2  # a suggested theme removed since is left out
+    response = client.post(f"/places/testville/need/{need.pk}/tag/", {"theme": "compact-city"}, **HTMX)
+    assert "The theme was confirmed." in text(response)
+    need.refresh_from_db()
+    assert need.theme.code == "compact-city" and need.suggested_themes == []
+    client.logout()
+    assert client.post(f"/places/testville/need/{need.pk}/tag/", {"theme": "solid-waste"}).status_code in (302, 403)
+    need.refresh_from_db()
+    assert need.theme.code == "compact-city"
+
+
+def test_visitors_see_an_untagged_need_with_what_it_is_close_to(client, place):
+    need = NeedFactory(place=place, theme=None, description={"en": "open innovation"},
+                       suggested_themes=["solid-waste"])
+    html = text(client.get("/places/testville/"))
+    assert "Not yet tagged" in html and "Close to" in html and "open innovation" in html
+    assert f"/need/{need.pk}/tag/" not in html

@@ -14,7 +14,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("place")
-        parser.add_argument("--preset", choices=list(PRESETS), default="mutual")
+        parser.add_argument("--preset", choices=list(PRESETS), default="mutual",
+                            help="expertise: who can help us; peer: places like us; mutual: both learn; "
+                                 "offer: who needs what we offer")
         parser.add_argument("--top", type=int, default=10)
         parser.add_argument("--country", action="append", default=[], metavar="XX")
         parser.add_argument("--exclude-country", action="append", default=[], metavar="XX")
@@ -38,12 +40,14 @@ class Command(BaseCommand):
                    "preset": o["preset"],
                    "results": [{"place": {"id": m.place.external_id or m.place.slug, "name": m.place.name_en,
                                           "country": m.place.country, "slug": m.place.slug},
-                                "score": m.score, "components": dict(m.components), "explanation": m.reasons("en")}
+                                "score": m.score, "score_100": m.points, "band": m.band,
+                                "components": dict(m.components), "explanation": m.reasons("en")}
                                for m in found.results]}
             self.stdout.write(json.dumps(out, ensure_ascii=False, indent=2))
             return
-        self.stdout.write(f"{o['preset']} matches for {place.name_en}:")
+        self.stdout.write(f"{o['preset']} matches for {place.name_en} (scores 0–100: strong 60+, good 45–59, "
+                          "partial 30–44, weak under 30):")
         for n, m in enumerate(found.results, 1):
-            self.stdout.write(f"{n:>3}. {m.place.name_en} ({m.place.country})  {m.score:.3f}")
+            self.stdout.write(f"{n:>3}. {m.place.name_en} ({m.place.country})  {m.points}/100 {m.band}")
             for line in m.reasons("en"):
                 self.stdout.write(f"       · {line}")

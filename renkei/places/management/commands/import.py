@@ -82,6 +82,8 @@ class Command(ImportCommand):
             raise CommandError(f"{file} cannot be imported; nothing was written.")
         if report.errors and not skip_invalid:
             raise CommandError(f"{len({e.line for e in report.errors})} lines have errors; nothing was written.")
+        for line in report.tagging_lines():
+            self.stdout.write(line)
         self.stdout.write(report.summary())
 
     def import_geonames(self, *, min_population, country, dry_run, as_user, verbosity=1, **options):

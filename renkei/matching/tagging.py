@@ -1,5 +1,6 @@
-"""Suggesting taxonomy themes for a product's or a request's text (the engine's tagger, fed the
-taxonomy with descriptions and the shared multilingual encoder; theme vectors kept per process)."""
+"""Suggesting taxonomy themes for a text: a library product's or request's, or a need or expertise
+that is not yet tagged (the engine's tagger, fed the taxonomy with descriptions and the shared
+multilingual encoder; theme vectors kept per process)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.db.models import Count, Max
 from renkei.core.cache import refreshed
 from renkei.engine.tagging import tag_text, theme_embeddings
 from renkei.engine.types import ThemeNode
-from renkei.knowledge.search.indexing import encoder
+from renkei.matching.fetch import shared_model
 from renkei.places.models import Theme
 
 _lock = threading.Lock()
@@ -33,7 +34,7 @@ def theme_nodes() -> list[ThemeNode]:
 
 
 def _themes() -> tuple[list[ThemeNode], np.ndarray, object]:
-    model, embedder = encoder()
+    model, embedder = shared_model()
     nodes = theme_nodes()
     with _lock:
         if not _vectors or _vectors[0][0] != model or _vectors[0][1] is not nodes:
@@ -51,3 +52,19 @@ def tag(text: str, *, limit: int = 4) -> list[tuple[int, float]]:
     if not nodes:
         return []
     return tag_text(text[:4000], nodes, embedder, theme_vectors=vectors, limit=limit, min_confidence=0.45)
+
+
+#: a suggestion for a statement that no theme recognised is weaker evidence than a tag: the closest
+#: themes by meaning, for a person to confirm
+SUGGESTION_FLOOR = 0.05
+
+
+def suggest(texts: list[str], *, limit: int = 3) -> list[list[str]]:
+    """For each text, the codes of the themes closest to it in meaning, best first."""
+    if not texts:
+        return []
+    nodes, vectors, embedder = _themes()
+    codes = {node.id: node.code for node in nodes}
+    return [[codes[tid] for tid, _c in tag_text(text[:4000], nodes, embedder, theme_vectors=vectors, limit=limit,
+                                                min_confidence=SUGGESTION_FLOOR)] if text.strip() else []
+            for text in texts]
