@@ -259,3 +259,33 @@ def _code_key(indicator: Indicator) -> tuple:
     import re
 
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"[.\-]", indicator.code))
+
+
+def spec_from_query(*, viewer: Viewer, query) -> GroupSpec:
+    """The peer group a page's address names: ``group=<slug>`` (a saved one), or an ad-hoc one —
+    ``kind=filter`` with ``country``, ``region``, ``level``, ``income``, ``theme`` (repeatable),
+    ``min_population``, ``max_population``; ``kind=list`` with ``places=a,b,c``; ``kind=cohort`` with
+    ``programme`` (and ``selected=1``); ``kind=similar`` (the default) with ``top`` and ``country``."""
+    from renkei.core.inputs import parse
+
+    if query.get("group"):
+        return GroupSpec.of(peer_group_get(viewer=viewer, slug=query.get("group")))
+    kind = query.get("kind") or "similar"
+    if kind not in {"filter", "list", "cohort", "similar"}:
+        raise ApplicationError(_("choose one of: filter, list, cohort, similar"), field="kind")
+
+    def many(name: str) -> list[str]:
+        return [v for raw in query.getlist(name) for v in raw.split(",") if v.strip()]
+
+    raw = {"countries": many("country"), "levels": many("level"), "income_groups": many("income"),
+           "themes": many("theme")}
+    for name, key in (("region", "region"), ("programme", "programme"), ("place", "place")):
+        if query.get(key):
+            raw[name] = query.get(key)
+    for name in ("min_population", "max_population", "top"):
+        if query.get(name):
+            raw[name] = query.get(name)
+    if query.get("selected") in {"1", "true", "on"}:
+        raw["selected_only"] = True
+    criteria = parse(CriteriaIn, {k: v for k, v in raw.items() if v not in ([], None)})
+    return GroupSpec(kind=kind, criteria=criteria, places=tuple(many("places")))

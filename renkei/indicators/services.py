@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from renkei.core import hooks
 from renkei.core.audit import audit_record, diff, snapshot
+from renkei.core.concurrency import check_version
 from renkei.core.errors import Conflict, ErrorCollector, NotAllowed, NotFound
 from renkei.core.inputs import parse
 from renkei.core.models import AuditEntry
@@ -105,14 +106,15 @@ def indicator_create(*, actor: Actor, data: IndicatorIn | Mapping[str, Any]) -> 
 
 
 @transaction.atomic
-def indicator_update(*, actor: Actor, indicator: Indicator,
-                     data: IndicatorChange | Mapping[str, Any]) -> Indicator:
+def indicator_update(*, actor: Actor, indicator: Indicator, data: IndicatorChange | Mapping[str, Any],
+                     expected: int | None = None) -> Indicator:
     """Change the fields given. A unit is changed only when every stored value fits its range, and a
     disaggregation is dropped only when no value uses it."""
     if not permissions.can_manage_catalogue(actor):
         raise NotAllowed(_("You may not change indicators."))
     data = parse(IndicatorChange, data)
     locked = Indicator.objects.select_for_update().get(pk=indicator.pk)
+    check_version(locked, expected)
     given = data.given()
     errors = ErrorCollector()
     links = _links(data, errors)
@@ -314,11 +316,13 @@ def peer_group_create(*, actor: Actor, data: PeerGroupIn | Mapping[str, Any]) ->
 
 
 @transaction.atomic
-def peer_group_update(*, actor: Actor, group: PeerGroup, data: PeerGroupChange | Mapping[str, Any]) -> PeerGroup:
+def peer_group_update(*, actor: Actor, group: PeerGroup, data: PeerGroupChange | Mapping[str, Any],
+                      expected: int | None = None) -> PeerGroup:
     if not permissions.can_change_peer_group(actor, group):
         raise NotAllowed(_("Only its owner may change this peer group."))
     data = parse(PeerGroupChange, data)
     locked = PeerGroup.objects.select_for_update().get(pk=group.pk)
+    check_version(locked, expected)
     errors = ErrorCollector()
     criteria = data.criteria if data.criteria is not None else CriteriaIn.model_validate(locked.criteria)
     slugs = data.places if data.places is not None else list(locked.places.values_list("slug", flat=True))
