@@ -34,7 +34,7 @@ def can_enter_any_values(user) -> bool:
 
 
 def can_save_peer_groups(user) -> bool:
-    return has_any_role(user) and getattr(user, "pk", None) is not None
+    return has_any_role(user)
 
 
 def can_change_peer_group(user, group: PeerGroup) -> bool:

@@ -36,3 +36,11 @@ def peers(db, place, pm25, transport):
     record(place, pm25, 2021, 30.0)
     record(place, pm25, 2022, 12.0)
     return towns
+
+
+@pytest.fixture
+def indicators_demo(partnerships_demo):
+    """The demo places, programmes and partnerships, with the demo's indicator values and peer groups."""
+    from renkei.indicators.demo import indicators_demo_load
+
+    indicators_demo_load()
