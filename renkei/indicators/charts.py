@@ -24,10 +24,11 @@ def benchmark_charts(bench: Benchmark) -> dict[str, Chart]:
     charts = {"profile": Chart(
         id="profile", kind="bar", title=_("Percentile rank of %(place)s on each indicator (100: better than every "
                                           "peer)") % {"place": place},
-        columns=[Column("indicator", _("Indicator")), Column("percentile", _("Percentile rank"), number=True),
+        columns=[Column("indicator", _("Indicator")), Column("name", _("Name")),
+                 Column("percentile", _("Percentile rank"), number=True),
                  Column("value", _("Value"), number=True, decimals=2), Column("year", _("Year")),
                  Column("peers", _("Peers with a value"), number=True), Column("status", _("Status"))],
-        rows=[{"indicator": f"{i.code} {i.name_text}"[:60], "percentile": r.rank, "value": r.value,
+        rows=[{"indicator": i.code, "name": i.name_text, "percentile": r.rank, "value": r.value,
                "year": str(r.year) if r.year else None, "peers": r.peers, "status": _status(r)}
               for i, r in bench.rows],
         x="percentile", y="indicator", label="indicator", domain=(0, 100),
@@ -36,7 +37,7 @@ def benchmark_charts(bench: Benchmark) -> dict[str, Chart]:
     selected = bench.selected
     if selected is None:
         return charts
-    name = f"{selected.code} {selected.name_text}"[:80]
+    name = selected.code
     charts["distribution"] = Chart(
         id="distribution", kind="strip",
         title=_("%(indicator)s: %(place)s among its peers (latest value %(first)s–%(last)s)") % {

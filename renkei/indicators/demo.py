@@ -14,8 +14,9 @@ from django.db import transaction
 from renkei.accounts.permissions import SYSTEM
 from renkei.indicators import services
 from renkei.indicators.importing import values_import
-from renkei.indicators.models import PeerGroup
-from renkei.places.models import Place
+from renkei.indicators.catalogue import load_catalogue
+from renkei.indicators.models import Classification, Framework, Indicator, PeerGroup
+from renkei.places.models import Place, Theme
 
 DEMO_VALUES = Path(__file__).resolve().parent.parent / "data" / "indicators" / "demo_values.csv"
 
@@ -33,7 +34,10 @@ GROUPS = [
 
 @transaction.atomic
 def indicators_demo_load(path: Path = DEMO_VALUES) -> int:
-    """Load the demo values and peer groups; returns how many records were created or changed."""
+    """Load the demo values and peer groups; returns how many records were created or changed. The
+    shipped catalogue is loaded first when it is missing (tests that flush the tables lose it)."""
+    if not Indicator.objects.filter(custom=False).exists():
+        load_catalogue(Framework, Classification, Indicator, Theme)
     known = set(Place.objects.values_list("slug", flat=True))
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     wanted = [lines[0], *(line for line in lines[1:] if line.split(",", 1)[0] in known)]
