@@ -13,8 +13,8 @@ from django.db import transaction
 
 from renkei.accounts.permissions import SYSTEM
 from renkei.indicators import services
-from renkei.indicators.importing import values_import
 from renkei.indicators.catalogue import load_catalogue
+from renkei.indicators.importing import values_import
 from renkei.indicators.models import Classification, Framework, Indicator, PeerGroup
 from renkei.places.models import Place, Theme
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -66,24 +65,36 @@ class ValuesReport:
 
 
 def insert_values(rows: list[tuple]) -> None:
-    """Insert value rows (in ``INSERT_COLUMNS`` order) as fast as the database allows."""
+    """Insert value rows (in ``INSERT_COLUMNS`` order) as fast as the database allows: COPY on
+    PostgreSQL, the driver's own executemany on SQLite (the moment stored as Django stores it)."""
     if not rows:
         return
     names = ", ".join(INSERT_COLUMNS)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY indicators_value ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(INSERT_COLUMNS))
-            cursor.executemany(f"INSERT INTO indicators_value ({names}) VALUES ({marks})", rows)  # noqa: S608
+    connection.ensure_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY indicators_value ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    moments: dict = {}
+
+    def stored(row: tuple) -> tuple:
+        moment = row[-1]
+        if moment not in moments:
+            moments[moment] = connection.ops.adapt_datetimefield_value(moment)
+        return (*row[:-1], moments[moment])
+
+    marks = ", ".join(["?"] * len(INSERT_COLUMNS))
+    connection.connection.executemany(f"INSERT INTO indicators_value ({names}) VALUES ({marks})",  # noqa: S608
+                                      map(stored, rows))
 
 
-def _read(text: str, report: ValuesReport, progress: Progress) -> tuple[dict[str, list], list[int]] | None:
+def _read(text: str, report: ValuesReport, progress: Progress) -> tuple[dict[str, tuple], list[int]] | None:
+    """The file's columns (each a tuple of strings, "" where the file has no such column) and the
+    line of each row, or None when the file as a whole is unusable (its errors in ``report``)."""
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        header = next(reader)
+        header = next(reader)  # the header may be quoted even when no field is
     except StopIteration:
         report.errors.append(RowError(None, "file", _("is empty")))
         return None
@@ -102,35 +113,65 @@ def _read(text: str, report: ValuesReport, progress: Progress) -> tuple[dict[str
         if len(set(header)) != len(header):
             report.errors.append(RowError(1, "header", _("a column is named twice")))
         return None
-    columns: dict[str, list] = {name: [] for name in COLUMNS}
-    lines: list[int] = []
     width = len(header)
-    positions = [(name, header.index(name)) for name in COLUMNS if name in header]
-    absent = [name for name in COLUMNS if name not in header]
-    total = text.count("\n")
+    rows: list[list[str]] = []
+    lines: list[int] = []
     line = 1
+    if '"' not in text:  # no quoted field: each line is a row, split at its commas (much faster)
+        body = text.split("\n")[1:]
+        for number, raw in enumerate(progress(body, len(body), _("Reading values")), start=2):
+            row = raw.split(",")
+            if len(row) == width:
+                rows.append(row)
+                lines.append(number)
+            elif raw.strip():
+                report.errors.append(RowError(number, "line", _("has %(n)s fields, the header %(m)s")
+                                              % {"n": len(row), "m": width}))
+        if "\r" in text and rows:
+            rows = [[cell.rstrip("\r") for cell in row] for row in rows]
+        reader = ()
     try:
-        for row in progress(reader, total, _("Reading values")):
+        for row in progress(reader, text.count("\n"), _("Reading values")):
             line = reader.line_num
-            if not row or (len(row) == 1 and not row[0].strip()):
-                continue
-            if len(row) != width:
+            if len(row) == width:
+                rows.append(row)
+                lines.append(line)
+            elif row and (len(row) > 1 or row[0].strip()):
                 report.errors.append(RowError(line, "line", _("has %(n)s fields, the header %(m)s")
                                               % {"n": len(row), "m": width}))
-                continue
-            lines.append(line)
-            for name, position in positions:
-                columns[name].append(row[position].strip())
-            for name in absent:
-                columns[name].append("")
     except csv.Error as exc:
         report.errors.append(RowError(line + 1, "line", str(exc)))
         return None
-    report.rows = len(lines) + sum(1 for e in report.errors if e.field == "line")
+    report.rows = len(lines) + len(report.errors)
     if not lines and not report.errors:
         report.errors.append(RowError(None, "file", _("has no values")))
         return None
+    transposed = list(zip(*rows, strict=True)) if rows else [()] * width
+    empty = ("",) * len(rows)
+    columns = {name: transposed[header.index(name)] if name in header else empty for name in COLUMNS}
     return columns, lines
+
+
+def _numbers(texts: tuple, dtype) -> tuple[np.ndarray, np.ndarray]:
+    """``texts`` as numbers (all at once; row by row only when some do not parse) and which parsed."""
+    try:
+        return np.array(texts).astype(dtype), np.ones(len(texts), dtype=bool)
+    except (ValueError, OverflowError):
+        out, ok = np.zeros(len(texts), dtype=dtype), np.ones(len(texts), dtype=bool)
+        for k, text in enumerate(texts):
+            try:
+                out[k] = int(text) if dtype is np.int64 else float(text)
+            except (ValueError, OverflowError):
+                ok[k] = False
+        return out, ok
+
+
+def _lookup(texts: tuple, found: dict[str, int]) -> np.ndarray:
+    """The id of each name (0: unknown), names with spaces around them read too."""
+    ids = np.fromiter((found.get(text, 0) for text in texts), dtype=np.int64, count=len(texts))
+    for k in np.flatnonzero(ids == 0).tolist():
+        ids[k] = found.get(texts[k].strip(), 0)
+    return ids
 
 
 def values_import(*, source: bytes | str, actor, dry_run: bool = False, progress: Progress | None = None
@@ -161,170 +202,175 @@ def values_import(*, source: bytes | str, actor, dry_run: bool = False, progress
     columns, lines = read
     errors = report.errors
     n = len(lines)
-
-    # places and indicators: one lookup each for the distinct names
-    slugs = set(columns["place"])
-    places: dict[str, int] = {}
-    visible = visible_places(actor)
-    chunk = sorted(slugs)
-    for start in range(0, len(chunk), 900):
-        places.update(visible.filter(slug__in=chunk[start:start + 900]).values_list("slug", "pk"))
-    indicators = {i.code: i for i in Indicator.objects.filter(code__in=set(columns["indicator"]))}
-    allowed = None if has_role(actor, *permissions.OFFICERS) else represented_place_ids(actor)
-
-    place_ids = np.zeros(n, dtype=np.int64)
-    indicator_ids = np.zeros(n, dtype=np.int64)
-    years = np.zeros(n, dtype=np.int64)
-    values = np.zeros(n, dtype=np.float64)
     good = np.ones(n, dtype=bool)
-    lows = np.full(n, -np.inf)
-    highs = np.full(n, np.inf)
-    bounds = {code: value_range(i.unit) for code, i in indicators.items()}
-    periods: list[str] = [""] * n
-    disaggregations: list[str] = [""] * n
-    period_cache: dict[tuple[str, int], str | ValueError] = {}
-    dis_cache: dict[tuple[str, str], str | ValueError] = {}
 
     def bad(k: int, name: str, message: str) -> None:
         errors.append(RowError(lines[k], name, message))
         good[k] = False
 
-    for k in range(n):
-        slug, code = columns["place"][k], columns["indicator"][k]
-        pk = places.get(slug)
-        if pk is None:
-            bad(k, "place", _("no place has the URL name %(slug)s") % {"slug": slug} if slug else _("is required"))
-        elif allowed is not None and pk not in allowed:
+    # places and indicators: one lookup each for the distinct names, then a dictionary per row
+    names = sorted({text.strip() for text in set(columns["place"])})
+    places: dict[str, int] = {}
+    visible = visible_places(actor)
+    for start in range(0, len(names), 900):
+        places.update(visible.filter(slug__in=names[start:start + 900]).values_list("slug", "pk"))
+    indicators = {i.code: i for i in Indicator.objects.filter(code__in={t.strip() for t in set(columns["indicator"])})}
+    place_ids = _lookup(columns["place"], places)
+    indicator_ids = _lookup(columns["indicator"], {code: i.pk for code, i in indicators.items()})
+    for k in np.flatnonzero(place_ids == 0).tolist():
+        slug = columns["place"][k].strip()
+        bad(k, "place", _("no place has the URL name %(slug)s") % {"slug": slug} if slug else _("is required"))
+    allowed = None if has_role(actor, *permissions.OFFICERS) else represented_place_ids(actor)
+    if allowed is not None:
+        for k in np.flatnonzero((place_ids != 0) & ~np.isin(place_ids, list(allowed))).tolist():
             bad(k, "place", _("you may not enter values for this place"))
-        else:
-            place_ids[k] = pk
-        indicator = indicators.get(code)
-        if indicator is None:
-            bad(k, "indicator", _("no indicator has the code %(code)s") % {"code": code} if code else _("is required"))
-        else:
-            indicator_ids[k] = indicator.pk
-            low, high = bounds[code]
-            if low is not None:
-                lows[k] = low
-            if high is not None:
-                highs[k] = high
-        try:
-            year = int(columns["year"][k])
-        except ValueError:
-            bad(k, "year", _("must be a whole number"))
-        else:
-            if not MIN_YEAR <= year <= MAX_YEAR:
-                bad(k, "year", _("must be between %(low)s and %(high)s") % {"low": MIN_YEAR, "high": MAX_YEAR})
-            years[k] = year
-        try:
-            value = float(columns["value"][k])
-        except ValueError:
-            bad(k, "value", _("must be a number") if columns["value"][k] else _("is required"))
-        else:
-            if math.isfinite(value):
-                values[k] = value
-            else:
-                bad(k, "value", _("must be a finite number"))
-        text = columns["source"][k]
-        if not text:
-            bad(k, "source", _("is required"))
-        elif len(text) > 500:
-            bad(k, "source", _("must be at most %(n)s characters") % {"n": 500})
-        if len(columns["note"][k]) > 5000:
-            bad(k, "note", _("must be at most %(n)s characters") % {"n": 5000})
-        raw = columns["period"][k]
-        if raw:
-            key = (raw, int(years[k]))
-            normal = period_cache.get(key)
-            if normal is None:
-                try:
-                    normal = normal_period(*key)
-                except ValueError as exc:
-                    normal = exc
-                period_cache[key] = normal
-            if isinstance(normal, ValueError):
-                bad(k, "period", str(normal))
-            else:
-                periods[k] = normal
-        raw = columns["disaggregation"][k]
-        if raw:
-            key = (raw, code)
-            normal = dis_cache.get(key)
-            if normal is None:
-                try:
-                    normal = normal_disaggregation(raw)
-                    dimension = normal.split(":")[0]
-                    if normal and indicator is not None and dimension not in (indicator.disaggregations or []):
-                        normal = ValueError(_("this indicator is not broken down by %(dimension)s")
-                                            % {"dimension": normal.split(":")[0]})
-                except ValueError as exc:
-                    normal = exc
-                dis_cache[key] = normal
-            if isinstance(normal, ValueError):
-                bad(k, "disaggregation", str(normal))
-            else:
-                disaggregations[k] = normal
+    for k in np.flatnonzero(indicator_ids == 0).tolist():
+        code = columns["indicator"][k].strip()
+        bad(k, "indicator", _("no indicator has the code %(code)s") % {"code": code} if code else _("is required"))
 
-    # ranges of the units, all rows at once
-    out_of_range = good & ((values < lows) | (values > highs))
-    for k in np.flatnonzero(out_of_range).tolist():
-        bad(k, "value", range_problem(indicators[columns["indicator"][k]].unit, float(values[k])) or "")
+    years, parsed = _numbers(columns["year"], np.int64)
+    for k in np.flatnonzero(~parsed).tolist():
+        bad(k, "year", _("must be a whole number"))
+    for k in np.flatnonzero(parsed & ((years < MIN_YEAR) | (years > MAX_YEAR))).tolist():
+        bad(k, "year", _("must be between %(low)s and %(high)s") % {"low": MIN_YEAR, "high": MAX_YEAR})
+    values, parsed = _numbers(columns["value"], np.float64)
+    for k in np.flatnonzero(~parsed).tolist():
+        bad(k, "value", _("must be a number") if columns["value"][k].strip() else _("is required"))
+    for k in np.flatnonzero(parsed & ~np.isfinite(values)).tolist():
+        bad(k, "value", _("must be a finite number"))
+    # the ranges of the units, all rows at once
+    by_id = {i.pk: i for i in indicators.values()}
+    lows = np.full(n, -np.inf)
+    highs = np.full(n, np.inf)
+    for pk, indicator in by_id.items():
+        low, high = value_range(indicator.unit)
+        rows = indicator_ids == pk
+        if low is not None:
+            lows[rows] = low
+        if high is not None:
+            highs[rows] = high
+    for k in np.flatnonzero(good & ((values < lows) | (values > highs))).tolist():
+        bad(k, "value", range_problem(by_id[int(indicator_ids[k])].unit, float(values[k])) or "")
 
-    # the same key twice in the file
-    keys: dict[tuple, int] = {}
-    for k in np.flatnonzero(good).tolist():
-        key = (int(place_ids[k]), int(indicator_ids[k]), int(years[k]), periods[k], disaggregations[k])
-        if key in keys:
+    sources = columns["source"]
+    lengths = np.fromiter(map(len, sources), dtype=np.int64, count=n)
+    for k in np.flatnonzero(lengths > 500).tolist():
+        bad(k, "source", _("must be at most %(n)s characters") % {"n": 500})
+    if (lengths == 0).any() or any(text != text.strip() for text in set(sources)):
+        sources = tuple(text.strip() for text in sources)
+        for k, text in enumerate(sources):
+            if not text:
+                bad(k, "source", _("is required"))
+    notes = columns["note"]
+    for k in np.flatnonzero(np.fromiter(map(len, notes), dtype=np.int64, count=n) > 5000).tolist():
+        bad(k, "note", _("must be at most %(n)s characters") % {"n": 5000})
+
+    # periods and disaggregations: most rows have none; each distinct one is checked once
+    periods, disaggregations = [""] * n, [""] * n
+    cache: dict[tuple, str | ValueError] = {}
+    for k in [k for k, text in enumerate(columns["period"]) if text]:
+        key = ("period", columns["period"][k], int(years[k]))
+        if key not in cache:
+            try:
+                cache[key] = normal_period(key[1], key[2])
+            except ValueError as exc:
+                cache[key] = exc
+        if isinstance(cache[key], ValueError):
+            bad(k, "period", str(cache[key]))
+        else:
+            periods[k] = cache[key]
+    for k in [k for k, text in enumerate(columns["disaggregation"]) if text]:
+        key = ("disaggregation", columns["disaggregation"][k], int(indicator_ids[k]))
+        if key not in cache:
+            try:
+                normal = normal_disaggregation(key[1])
+                indicator = by_id.get(key[2])
+                if normal and indicator is not None and normal.split(":")[0] not in (indicator.disaggregations or []):
+                    raise ValueError(_("this indicator is not broken down by %(dimension)s")
+                                     % {"dimension": normal.split(":")[0]})
+                cache[key] = normal
+            except ValueError as exc:
+                cache[key] = exc
+        if isinstance(cache[key], ValueError):
+            bad(k, "disaggregation", str(cache[key]))
+        else:
+            disaggregations[k] = cache[key]
+
+    # the same key twice in the file: sort the keys, compare neighbours
+    period_codes = np.unique(np.array(periods, dtype=object).astype(str), return_inverse=True)[1]
+    dis_codes = np.unique(np.array(disaggregations, dtype=object).astype(str), return_inverse=True)[1]
+    order = np.lexsort((np.arange(n), dis_codes, period_codes, years, indicator_ids, place_ids))
+    same = np.ones(max(n - 1, 0), dtype=bool)
+    for array in (place_ids, indicator_ids, years, period_codes, dis_codes):
+        same &= array[order[1:]] == array[order[:-1]]
+    for first, k in zip(order[:-1][same].tolist(), order[1:][same].tolist(), strict=True):
+        if good[first] and good[k]:
             bad(k, "line", _("repeats the place, indicator, year, period and disaggregation of line %(n)s")
-                % {"n": lines[keys[key]]})
-        else:
-            keys[key] = k
+                % {"n": lines[first]})
     if errors:
         errors.sort(key=lambda e: (e.line or 0, e.field))
         return report
 
-    # what is stored already for these keys
+    # what is stored already for these places and indicators
+    touched_places = np.unique(place_ids).tolist()
+    touched_indicators = np.unique(indicator_ids).tolist()
     existing: dict[tuple, tuple] = {}
-    touched_places = sorted({key[0] for key in keys})
-    touched_indicators = sorted({key[1] for key in keys})
-    for start in range(0, len(touched_places), 500):
-        for row in Value.objects.filter(place_id__in=touched_places[start:start + 500],
-                                        indicator_id__in=touched_indicators).values_list(
-                "place_id", "indicator_id", "year", "period", "disaggregation", "pk", "value", "source", "note",
-                "entered_by_id", "entered_at").iterator(chunk_size=20_000):
-            existing[row[:5]] = row[5:]
+    table = Value._meta.db_table
+    with connection.cursor() as cursor:
+        for start in range(0, len(touched_places), 500):
+            chunk = touched_places[start:start + 500]
+            if not Value.objects.filter(place_id__in=chunk).exists():
+                continue
+            marks = ",".join(["%s"] * len(chunk))
+            sql = ("SELECT place_id, indicator_id, year, period, disaggregation, id, value, source, note "  # noqa: S608
+                   f"FROM {table} WHERE place_id IN ({marks})")
+            cursor.execute(sql, chunk)
+            wanted = set(touched_indicators)
+            for row in cursor.fetchall():
+                if row[1] in wanted:
+                    existing[row[:5]] = row[5:]
     now = timezone.now()
     actor_id = getattr(actor, "pk", None)
+    notes = tuple(text.strip() for text in notes) if any(notes) else notes
+    place_list, indicator_list, year_list, value_list = (place_ids.tolist(), indicator_ids.tolist(), years.tolist(),
+                                                          values.tolist())
     new_rows, revisions, updates = [], [], []
-    for key, k in keys.items():
-        fields = (float(values[k]), columns["source"][k], columns["note"][k])
-        stored = existing.get(key)
-        if stored is None:
-            new_rows.append((*key[:3], key[3], key[4], *fields, actor_id, now))
-        elif (stored[1], stored[2], stored[3]) == fields:
-            report.unchanged += 1
-        else:
-            revisions.append(Revision(current_id=stored[0], value=stored[1], source=stored[2], note=stored[3],
-                                      entered_by_id=stored[4], entered_at=stored[5], replaced_at=now))
-            updates.append(Value(pk=stored[0], value=fields[0], source=fields[1], note=fields[2],
-                                 entered_by_id=actor_id, entered_at=now))
+    if not existing:
+        new_rows = list(zip(place_list, indicator_list, year_list, periods, disaggregations, value_list, sources,
+                            notes, [actor_id] * n, [now] * n, strict=True))
+    else:
+        for k in range(n):
+            key = (place_list[k], indicator_list[k], year_list[k], periods[k], disaggregations[k])
+            fields = (value_list[k], sources[k], notes[k])
+            stored = existing.get(key)
+            if stored is None:
+                new_rows.append((*key, *fields, actor_id, now))
+            elif (stored[1], stored[2], stored[3]) == fields:
+                report.unchanged += 1
+            else:
+                revisions.append(Revision(current_id=stored[0], value=stored[1], source=stored[2], note=stored[3],
+                                          replaced_at=now))
+                updates.append(Value(pk=stored[0], value=fields[0], source=fields[1], note=fields[2],
+                                     entered_by_id=actor_id, entered_at=now))
     report.created, report.revised = len(new_rows), len(updates)
-    if dry_run:
+    if dry_run or not (new_rows or updates):
         return report
+    for start in range(0, len(revisions), 900):  # who entered each replaced value, and when
+        chunk = revisions[start:start + 900]
+        entered = {pk: (by, at) for pk, by, at in Value.objects.filter(
+            pk__in=[r.current_id for r in chunk]).values_list("pk", "entered_by_id", "entered_at")}
+        for revision in chunk:
+            revision.entered_by_id, revision.entered_at = entered[revision.current_id]
     with transaction.atomic():
         batches = [new_rows[start:start + BATCH] for start in range(0, len(new_rows), BATCH)]
         for batch in progress(batches, len(batches), _("Writing values")):
             insert_values(batch)
         Revision.objects.bulk_create(revisions, batch_size=2000)
         Value.objects.bulk_update(updates, ["value", "source", "note", "entered_by_id", "entered_at"], batch_size=1000)
-        counts: dict[int, list] = {}
-        for key in keys:
-            entry = counts.setdefault(key[1], [0, set()])
-            entry[0] += 1
-            entry[1].add(key[0])
-        for indicator in Indicator.objects.filter(pk__in=counts):  # one entry per indicator imported
+        for indicator in Indicator.objects.filter(pk__in=touched_indicators):  # one entry per indicator imported
+            rows = indicator_ids == indicator.pk
             audit_record(actor=actor, action=AuditEntry.Action.IMPORT, obj=indicator,
-                         changes={"values": counts[indicator.pk][0], "places": len(counts[indicator.pk][1])})
+                         changes={"values": int(rows.sum()), "places": int(np.unique(place_ids[rows]).size)})
         hooks.emit(events.VALUES_CHANGED, place_ids=touched_places, indicator_ids=touched_indicators)
     return report
 
