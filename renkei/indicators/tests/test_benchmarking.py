@@ -82,3 +82,10 @@ def test_a_programme_cohort(anonymous, officer, place, peers):
     spec = GroupSpec(kind="cohort", criteria=CriteriaIn(programme="cpp"))
     assert len(benchmark(viewer=anonymous, place=place, spec=spec).members) == 3  # who was selected is public
     assert len(benchmark(viewer=officer, place=place, spec=spec).members) == 5  # all who applied
+
+
+def test_the_worked_example_of_the_documentation():
+    """docs/algorithms/benchmarking.md: Kamaishi at 12.0 among 8, 10, 12, 12 and 20."""
+    peers = np.array([8.0, 10.0, 12.0, 12.0, 20.0])
+    assert percentile_rank(12.0, peers, "lower") == 40.0
+    assert percentile_rank(12.0, peers, "higher") == 60.0
