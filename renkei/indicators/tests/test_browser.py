@@ -76,3 +76,23 @@ def test_a_focal_point_enters_a_value_on_a_phone(browser, live_server, demo):
     assert Revision.objects.filter(current__place__slug="kamaishi", current__indicator__code="11.6.2").exists()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390 + 1
+
+
+def test_an_officer_imports_a_file_with_a_progress_bar(browser, live_server, demo, tmp_path):
+    from renkei.indicators.models import Value
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    sign_in(page, live_server.url, "officer")
+    page.goto(f"{live_server.url}/indicators/import/")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("place,indicator,year,value,source\nkamaishi,11.2.1,2024,140,Survey\n", encoding="utf-8")
+    page.set_input_files("input[name=file]", str(bad))
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_selector("text=must be at most 100 for this unit")
+    assert not Value.objects.filter(year=2024).exists()
+    good = tmp_path / "good.csv"
+    good.write_text("place,indicator,year,value,source\nkamaishi,11.2.1,2024,57,Survey\n", encoding="utf-8")
+    page.set_input_files("input[name=file]", str(good))
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_selector("text=1 new")
+    assert Value.objects.get(year=2024, place__slug="kamaishi").value == 57
