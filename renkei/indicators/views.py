@@ -37,7 +37,7 @@ def _page(request, items, size=50):
 def catalogue(request):
     framework = request.GET.get("framework", "")[:40]
     q = request.GET.get("q", "")[:200].strip()
-    indicators = selectors.indicator_list(q=q, framework=framework).annotate(value_count=Count("values"))
+    indicators = selectors.indicator_list(q=q, framework=framework)
     return render(request, "indicators/catalogue.html", {
         "frameworks": selectors.framework_list(), "framework": framework, "q": q, "indicators": indicators,
         "can_add": permissions.can_manage_catalogue(request.user),
