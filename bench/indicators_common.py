@@ -4,6 +4,7 @@ directory, or a new PostgreSQL database dropped at the end), synthetic places, a
 from __future__ import annotations
 
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -50,6 +51,7 @@ def throwaway_database(kind: str, postgres_url: str = POSTGRES_URL):
 
             with psycopg.connect(postgres_url + "postgres", autocommit=True) as admin:
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def make_places(n: int) -> list[int]:
