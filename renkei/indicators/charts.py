@@ -24,12 +24,9 @@ def benchmark_charts(bench: Benchmark) -> dict[str, Chart]:
     charts = {"profile": Chart(
         id="profile", kind="bar", title=_("Percentile rank of %(place)s on each indicator (100: better than every "
                                           "peer)") % {"place": place},
-        columns=[Column("indicator", _("Indicator")), Column("name", _("Name")),
-                 Column("percentile", _("Percentile rank"), number=True),
-                 Column("value", _("Value"), number=True, decimals=2), Column("year", _("Year")),
+        columns=[Column("indicator", _("Indicator")), Column("percentile", _("Percentile rank"), number=True),
                  Column("peers", _("Peers with a value"), number=True), Column("status", _("Status"))],
-        rows=[{"indicator": i.code, "name": i.name_text, "percentile": r.rank, "value": r.value,
-               "year": str(r.year) if r.year else None, "peers": r.peers, "status": _status(r)}
+        rows=[{"indicator": i.code, "percentile": r.rank, "peers": r.peers, "status": _status(r)}
               for i, r in bench.rows],
         x="percentile", y="indicator", label="indicator", domain=(0, 100),
         note=_("Missing values are shown as missing, never as zero. A rank needs at least %(n)s peers with a "

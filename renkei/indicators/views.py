@@ -3,6 +3,8 @@ CSV import, peer groups, and a place's benchmarking page with its charts."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,6 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
 from renkei.core.errors import ApplicationError
@@ -186,7 +190,24 @@ def benchmark(request, slug):
     query = request.GET.copy()
     query.pop("indicator", None)
     query.pop("page", None)
+    prefix = f"?{query.urlencode()}&indicator=" if query else "?indicator="
+    rows = [{"code": i.code, "name": i.name_text, "lower": i.direction == "lower", "status": r.status,
+             "value": _number(r.value), "year": r.year, "peers": r.peers, "median": _number(r.median),
+             "range": f"{_number(r.low)}–{_number(r.high)}" if r.low is not None else None,
+             "rank": f"{r.rank:.0f}" if r.rank is not None else None, "selected": i == bench.selected,
+             "href": prefix + quote(i.code) + "#distribution"} for i, r in bench.rows]
+    link = reverse("indicators:benchmark", args=["-"])
+    members = format_html_join(", ", '<a href="{}">{}</a>', ((link.replace("/-/", f"/{p.slug}/"), p.name)
+                                                              for p in bench.members))
     return render(request, "indicators/benchmark.html", {
         "place": place, "bench": bench, "charts": charts, "groups": selectors.peer_group_list(viewer=request.user),
-        "query": query.urlencode(), "group_slug": request.GET.get("group", ""), "kind": spec.kind,
+        "group_slug": request.GET.get("group", ""), "kind": spec.kind, "rows": rows, "members": members,
         "spec": spec, "window": bench.last_year - bench.first_year + 1})
+
+
+def _number(value: float | None) -> str | None:
+    """A value as the tables show it: at most two decimals, no trailing zeros."""
+    if value is None:
+        return None
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
