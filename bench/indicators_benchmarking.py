@@ -34,7 +34,7 @@ def run(args) -> dict:
         from renkei.accounts.permissions import SYSTEM
         from renkei.accounts.tests.factories import UserFactory
         from renkei.indicators import services
-        from renkei.indicators.importing import insert_values
+        from renkei.indicators.importing import insert_values, stored_moment
         from renkei.indicators.models import Indicator
         from renkei.indicators.selectors import GroupSpec, benchmark
         from renkei.places.models import Place
@@ -43,7 +43,7 @@ def run(args) -> dict:
             place_ids = make_places(args.places)
         indicators = list(Indicator.objects.order_by("code").values_list("pk", flat=True)[:args.indicators])
         rng = np.random.default_rng(7)
-        now = timezone.now()
+        now = stored_moment(timezone.now())
         years = list(range(2024 - args.years + 1, 2025))
         total = 0
         with Timer() as t_values:

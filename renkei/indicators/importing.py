@@ -64,9 +64,15 @@ class ValuesReport:
         return f"{text} {_('Dry run: nothing was written.')}" if self.dry_run else text
 
 
+def stored_moment(moment):
+    """A moment as ``insert_values`` writes it (SQLite: the text Django stores; PostgreSQL: itself)."""
+    connection.ensure_connection()
+    return moment if connection.vendor == "postgresql" else connection.ops.adapt_datetimefield_value(moment)
+
+
 def insert_values(rows: list[tuple]) -> None:
-    """Insert value rows (in ``INSERT_COLUMNS`` order) as fast as the database allows: COPY on
-    PostgreSQL, the driver's own executemany on SQLite (the moment stored as Django stores it)."""
+    """Insert value rows (in ``INSERT_COLUMNS`` order, the moment made by ``stored_moment``) as fast
+    as the database allows: COPY on PostgreSQL, the driver's own executemany on SQLite."""
     if not rows:
         return
     names = ", ".join(INSERT_COLUMNS)
@@ -76,17 +82,8 @@ def insert_values(rows: list[tuple]) -> None:
             for row in rows:
                 copy.write_row(row)
         return
-    moments: dict = {}
-
-    def stored(row: tuple) -> tuple:
-        moment = row[-1]
-        if moment not in moments:
-            moments[moment] = connection.ops.adapt_datetimefield_value(moment)
-        return (*row[:-1], moments[moment])
-
     marks = ", ".join(["?"] * len(INSERT_COLUMNS))
-    connection.connection.executemany(f"INSERT INTO indicators_value ({names}) VALUES ({marks})",  # noqa: S608
-                                      map(stored, rows))
+    connection.connection.executemany(f"INSERT INTO indicators_value ({names}) VALUES ({marks})", rows)  # noqa: S608
 
 
 def _read(text: str, report: ValuesReport, progress: Progress) -> tuple[dict[str, tuple], list[int]] | None:
@@ -330,6 +327,7 @@ def values_import(*, source: bytes | str, actor, dry_run: bool = False, progress
                 if row[1] in wanted:
                     existing[row[:5]] = row[5:]
     now = timezone.now()
+    stamp = stored_moment(now)
     actor_id = getattr(actor, "pk", None)
     notes = tuple(text.strip() for text in notes) if any(notes) else notes
     place_list, indicator_list, year_list, value_list = (place_ids.tolist(), indicator_ids.tolist(), years.tolist(),
@@ -337,14 +335,14 @@ def values_import(*, source: bytes | str, actor, dry_run: bool = False, progress
     new_rows, revisions, updates = [], [], []
     if not existing:
         new_rows = list(zip(place_list, indicator_list, year_list, periods, disaggregations, value_list, sources,
-                            notes, [actor_id] * n, [now] * n, strict=True))
+                            notes, [actor_id] * n, [stamp] * n, strict=True))
     else:
         for k in range(n):
             key = (place_list[k], indicator_list[k], year_list[k], periods[k], disaggregations[k])
             fields = (value_list[k], sources[k], notes[k])
             stored = existing.get(key)
             if stored is None:
-                new_rows.append((*key, *fields, actor_id, now))
+                new_rows.append((*key, *fields, actor_id, stamp))
             elif (stored[1], stored[2], stored[3]) == fields:
                 report.unchanged += 1
             else:
