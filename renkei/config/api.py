@@ -61,7 +61,8 @@ api = RenkeiAPI(
     title="Renkei API",
     version="1",
     description="International city-to-city cooperation: places, organisations, themes, needs, expertise, "
-    "matching, programmes, partnerships, learning activities and the knowledge library.",
+    "matching, programmes, partnerships, learning activities, the knowledge library, and indicators with "
+    "benchmarking.",
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
@@ -139,6 +140,7 @@ def json_not_found(request, *args, **kwargs):
 
 def _register_routers() -> None:
     from renkei.activities.api import router as activities_router
+    from renkei.indicators.api import router as indicators_router
     from renkei.knowledge.api import router as knowledge_router
     from renkei.matching.api import router as matching_router
     from renkei.partnerships.api import router as partnerships_router
@@ -151,6 +153,7 @@ def _register_routers() -> None:
     api.add_router("/", partnerships_router)
     api.add_router("/", activities_router)
     api.add_router("/", knowledge_router)
+    api.add_router("/", indicators_router)
 
 
 _register_routers()

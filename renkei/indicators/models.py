@@ -105,3 +105,96 @@ class Indicator(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name_text}"
+
+
+class Value(models.Model):
+    """The current value of an indicator for a place, a year and (optionally) a period within the year
+    and a disaggregation. Entering a new value for the same key keeps the old one as a ``Revision``.
+
+    ``period`` is "" (the whole year), "Q1"–"Q4", or "MM-DD/MM-DD" (a start and end within the year);
+    ``disaggregation`` is "" (everyone) or "dimension:group" (``sex:female``, ``age:65+``,
+    ``disability:yes``). The unique key's order (place, indicator, year, …) serves the benchmarking
+    query, which reads a group of places' yearly totals."""
+
+    place = models.ForeignKey("places.Place", verbose_name=_("place"), related_name="indicator_values",
+                              on_delete=models.CASCADE)
+    indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), related_name="values",
+                                  on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField(_("year"))
+    period = models.CharField(_("period"), max_length=11, blank=True, default="")
+    disaggregation = models.CharField(_("disaggregation"), max_length=40, blank=True, default="")
+    value = models.FloatField(_("value"))
+    source = models.CharField(_("source"), max_length=500)
+    note = models.TextField(_("note"), blank=True, default="")
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("entered by"), null=True, blank=True,
+                                   related_name="+", on_delete=models.SET_NULL)
+    entered_at = models.DateTimeField(_("entered"))
+
+    class Meta:
+        ordering = ["indicator", "place", "year", "period", "disaggregation"]
+        constraints = [models.UniqueConstraint(fields=["place", "indicator", "year", "period", "disaggregation"],
+                                               name="one_value_per_key")]
+        indexes = [
+            models.Index(fields=["indicator", "year"], name="indicators_value_ind_year"),
+            # covers the benchmark's query (a group's yearly totals): no table row is read
+            models.Index(fields=["place", "period", "disaggregation", "indicator", "year", "value"],
+                         name="indicators_value_latest"),
+        ]
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+
+    def __str__(self) -> str:
+        period = f" {self.period}" if self.period else ""
+        return f"{self.indicator.code} {self.place} {self.year}{period}: {self.value:g}"
+
+
+class Revision(models.Model):
+    """A value as it was before a newer one replaced it (the history of a value)."""
+
+    current = models.ForeignKey(Value, verbose_name=_("indicator value"), related_name="revisions",
+                                on_delete=models.CASCADE)
+    value = models.FloatField(_("value"))
+    source = models.CharField(_("source"), max_length=500)
+    note = models.TextField(_("note"), blank=True, default="")
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("entered by"), null=True, blank=True,
+                                   related_name="+", on_delete=models.SET_NULL)
+    entered_at = models.DateTimeField(_("entered"))
+    replaced_at = models.DateTimeField(_("replaced"))
+
+    class Meta:
+        ordering = ["current", "-replaced_at", "-id"]
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+
+    def __str__(self) -> str:
+        return f"{self.current_id}: {self.value:g} ({self.entered_at:%Y-%m-%d})"
+
+
+class PeerGroup(TimeStampedModel):
+    """A saved group of places to compare with: by filter, by hand, a programme's cohort, or the
+    places most like one place (the matching engine's peer similarity)."""
+
+    class Kind(models.TextChoices):
+        FILTER = "filter", _("By filter")
+        LIST = "list", _("By hand")
+        COHORT = "cohort", _("Programme cohort")
+        SIMILAR = "similar", _("Places like one place")
+
+    slug = models.SlugField(_("URL name"), max_length=120, unique=True)
+    name = models.JSONField(_("name"), default=dict)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    criteria = models.JSONField(_("criteria"), default=dict, blank=True)
+    places = models.ManyToManyField("places.Place", verbose_name=_("places"), related_name="+", blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True, blank=True,
+                              related_name="peer_groups", on_delete=models.SET_NULL)
+    shared = models.BooleanField(_("shared"), default=False, help_text=_("everyone may use it"))
+
+    name_text = Translated("name")
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("peer group")
+        verbose_name_plural = _("peer groups")
+
+    def __str__(self) -> str:
+        return self.name_text or self.slug

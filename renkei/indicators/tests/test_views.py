@@ -1,0 +1,98 @@
+"""The indicator pages in English and Japanese, per role: catalogue, values with history, the
+import page, peer groups and the benchmarking page with its charts' tables and CSV."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from renkei.indicators.models import PeerGroup, Value
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_catalogue_and_an_indicator_are_public(client, place, peers):
+    page = client.get("/indicators/", {"framework": "sendai"})
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "A-2" in text and "11.6.2" not in text
+    detail = client.get("/indicators/11.6.2/").content.decode()
+    assert "Testville" in detail and "0 or more" in detail
+    ja = client.get("/indicators/11.6.2/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "都市部における微粒子状物質" in ja
+    assert client.get("/indicators/nope/").status_code == 404
+    assert client.get("/indicators/11.6.2/", {"page": "999999999999"}).status_code == 200
+
+
+def test_a_focal_point_enters_a_value_and_sees_its_history(client, place, other_place, focal_point, pm25):
+    client.force_login(focal_point)
+    page = client.get("/places/testville/indicators/")
+    assert "Enter a value" in page.content.decode()
+    data = {"indicator": "11.6.2", "year": "2022", "value": "14", "source": "Monitoring", "period": "",
+            "disaggregation": "", "note": ""}
+    assert client.post("/places/testville/indicators/add/", data).status_code == 302
+    assert client.post("/places/testville/indicators/add/", {**data, "value": "13"}).status_code == 302
+    value = Value.objects.get()
+    history = client.get(f"/indicators/values/{value.pk}/").content.decode()
+    assert "13" in history and "14" in history
+    refused = client.post("/places/testville/indicators/add/", {**data, "value": "-2"})
+    assert refused.status_code == 200 and "must be at least 0" in refused.content.decode()
+    nul = client.post("/places/testville/indicators/add/", {**data, "source": "a\x00b"})
+    assert nul.status_code in (200, 400)
+    assert client.post("/places/otherton/indicators/add/", data).status_code == 403
+    assert "Enter a value" not in client.get("/places/otherton/indicators/").content.decode()
+    client.logout()
+    assert client.post("/places/testville/indicators/add/", data).status_code == 302  # to sign in
+    assert Value.objects.get().value == 13
+
+
+def test_the_import_page(client, place, officer, reviewer):
+    client.force_login(reviewer)
+    assert client.get("/indicators/import/").status_code == 403
+    client.force_login(officer)
+    bad = b"place,indicator,year,value,source\ntestville,11.2.1,2022,140,Survey\n"
+    page = client.post("/indicators/import/", {"file": SimpleUploadedFile("v.csv", bad)})
+    assert page.status_code == 200 and "must be at most 100" in page.content.decode()
+    assert not Value.objects.exists()
+    good = bad.replace(b"140", b"40")
+    page = client.post("/indicators/import/", {"file": SimpleUploadedFile("v.csv", good)})
+    assert Value.objects.get().value == 40
+
+
+def test_peer_groups_page(client, place, peers, officer, anonymous):
+    assert client.get("/indicators/peer-groups/").status_code == 200
+    assert client.post("/indicators/peer-groups/", {"name_en": "x", "kind": "filter"}).status_code == 403
+    client.force_login(officer)
+    answer = client.post("/indicators/peer-groups/", {"name_en": "Peers", "kind": "list",
+                                                      "places": " ".join(p.slug for p in peers)})
+    assert answer.status_code == 302
+    assert PeerGroup.objects.get().places.count() == 6
+    wrong = client.post("/indicators/peer-groups/", {"name_en": "Bad", "kind": "list", "places": "nowhere"})
+    assert wrong.status_code == 200 and "nowhere" in wrong.content.decode()
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_the_benchmarking_page(client, place, peers, language):
+    query = {"kind": "list", "places": ",".join(p.slug for p in peers)}
+    page = client.get("/places/testville/benchmark/", query, HTTP_ACCEPT_LANGUAGE=language)
+    assert page.status_code == 200
+    text = page.content.decode()
+    for chart in ("profile", "distribution", "series"):
+        assert f'data-chart="{chart}"' in text
+    if language == "ja":
+        assert "ベンチマーク" in text and "欠測" in text
+    else:
+        assert "Percentile rank" in text and "missing" in text
+    csv = client.get("/places/testville/benchmark/", {**query, "chart": "profile", "format": "csv"})
+    lines = csv.content.decode().splitlines()
+    assert csv["Content-Type"].startswith("text/csv") and len(lines) == 3
+    assert any(line.startswith("11.6.2") and ",50.0," in line for line in lines)
+    assert any(line.startswith("11.2.1") and ",," in line for line in lines)  # missing stays empty, not 0
+
+
+def test_the_benchmarking_page_refuses_bad_addresses(client, place, peers):
+    assert client.get("/places/testville/benchmark/", {"window": "x"}).status_code == 400
+    assert client.get("/places/testville/benchmark/", {"year": "99999"}).status_code == 400
+    assert client.get("/places/testville/benchmark/", {"kind": "filter", "min_population": "-4"}).status_code == 400
+    assert client.get("/places/testville/benchmark/", {"group": "nope"}).status_code == 404
+    assert client.get("/places/nowhere/benchmark/").status_code == 404
+    assert client.get("/places/testville/benchmark/", {"kind": "list", "places": "peer-0",
+                                                       "indicator": "nope"}).status_code == 404
