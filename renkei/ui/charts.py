@@ -11,10 +11,12 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.formats import number_format
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from renkei.core.spreadsheets import Column, escape_formula
@@ -63,9 +65,17 @@ class Chart:
     def label_key(self) -> str:
         return self.label or self.y
 
-    def mark_title(self, row: dict[str, Any]) -> str:
-        """The text that titles a row's mark and its table row: every column, as the table shows it."""
-        return " · ".join(f"{column.label}: {cell_text(column, row.get(column.key))}" for column in self.columns)
+    @cached_property
+    def _texts(self) -> list[tuple[list[str], str]]:
+        """Per row, each cell's text and the row's mark title (made once: the table, the JSON and the
+        CSV all use them)."""
+        labels = [str(column.label) for column in self.columns]
+        out = []
+        for row in self.rows:
+            cells = [cell_text(column, row.get(column.key)) for column in self.columns]
+            out.append((cells, " · ".join(f"{label}: {text}" for label, text in zip(labels, cells, strict=True))))
+        return out
+
 
     def drawn_rows(self) -> list[dict[str, Any]]:
         """The rows that get a mark: those whose plotted values are all present."""
@@ -73,26 +83,45 @@ class Chart:
         return [row for row in self.rows if all(row.get(key) is not None for key in needed)]
 
     def table(self) -> list[dict[str, Any]]:
-        """Rows for the template: each cell's text, whether it is missing, the row's mark title and
+        """Rows for a template: each cell's text, whether it is missing, the row's mark title and
         whether it has a mark."""
         drawn = {id(row) for row in self.drawn_rows()}
         out = []
-        for row in self.rows:
-            cells = [
-                {"text": cell_text(column, row.get(column.key)), "missing": row.get(column.key) is None,
-                 "number": column.number}
-                for column in self.columns
-            ]
-            out.append({"cells": cells, "title": self.mark_title(row), "drawn": id(row) in drawn,
+        for row, (texts, title) in zip(self.rows, self._texts, strict=True):
+            cells = [{"text": text, "missing": row.get(column.key) is None, "number": column.number}
+                     for column, text in zip(self.columns, texts, strict=True)]
+            out.append({"cells": cells, "title": title, "drawn": id(row) in drawn,
                         "highlight": bool(self.highlight and row.get(self.highlight))})
         return out
+
+    def table_html(self) -> str:
+        """The data table's body rows as HTML (made here rather than by a template loop: a chart of a
+        few hundred rows would cost more in template rendering than the rest of its page)."""
+        drawn = {id(row) for row in self.drawn_rows()}
+        number = [column.number for column in self.columns]
+        parts = []
+        for row, (texts, title) in zip(self.rows, self._texts, strict=True):
+            attributes = f' data-mark-title="{escape(title)}"'
+            if id(row) in drawn:
+                attributes += " data-drawn"
+            if self.highlight and row.get(self.highlight):
+                attributes += ' class="highlight"'
+            cells = []
+            for column, text, is_number in zip(self.columns, texts, number, strict=True):
+                body = escape(text)
+                if row.get(column.key) is None:
+                    body = f'<span class="missing">{body}</span>'
+                cells.append(f'<td class="num">{body}</td>' if is_number else f"<td>{body}</td>")
+            parts.append(f"<tr{attributes}>{''.join(cells)}</tr>")
+        return mark_safe("\n".join(parts))  # noqa: S308 - every text above is escaped
 
     def spec(self) -> dict[str, Any]:
         """What the browser draws: plain JSON for `renkei/charts.js`."""
         drawn = []
+        titles = {id(row): title for row, (_texts, title) in zip(self.rows, self._texts, strict=True)}
         for row in self.drawn_rows():
             item = {key: row.get(key) for key in {self.x, self.y, self.fill, self.series} if key}
-            item["_title"] = self.mark_title(row)
+            item["_title"] = titles[id(row)]
             if self.highlight:
                 item["_highlight"] = bool(row.get(self.highlight))
             drawn.append(item)
@@ -138,7 +167,7 @@ def cell_text(column: Column, value: Any) -> str:
         return gettext("missing")
     if column.number and isinstance(value, int | float) and not isinstance(value, bool):
         decimals = column.decimals if column.decimals is not None else (0 if float(value).is_integer() else 1)
-        return number_format(round(float(value), decimals), decimals, use_l10n=True)
+        return f"{float(value):.{decimals}f}"  # English and Japanese write numbers alike: 1234.5
     return str(value)
 
 

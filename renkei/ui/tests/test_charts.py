@@ -73,3 +73,15 @@ def test_every_kind_of_chart_is_drawn_as_its_table_says(browser, live_server):
         page.locator("figure[data-chart=heat] [data-chart-download=png]").click()
     assert download.value.suggested_filename == "heat.png"
     assert errors == [] and outside == []
+
+
+def test_the_table_html_escapes_every_text_and_marks_missing_and_drawn_rows():
+    chart = sample_charts()[1]
+    html = str(chart.table_html())
+    assert html.count("<tr") == 3 and html.count(" data-drawn") == 2
+    assert '<span class="missing">missing</span>' in html
+    assert 'class="highlight"' in html
+    assert "=cmd()" in html and "<script" not in html
+    evil = Chart(id="x", kind="bar", title="X", columns=[Column("a", "A"), Column("v", "V", number=True)],
+                 rows=[{"a": '<b onclick="x">', "v": 1}], x="v", y="a")
+    assert "&lt;b onclick=&quot;x&quot;&gt;" in str(evil.table_html())
