@@ -4,11 +4,14 @@ from pathlib import Path
 
 from django.utils import translation
 
-LOCALE = Path(__file__).resolve().parents[2] / "locale" / "ja" / "LC_MESSAGES"
+PACKAGE = Path(__file__).resolve().parents[2]
+LOCALE = PACKAGE / "locale" / "ja" / "LC_MESSAGES"
+#: the shared catalogue and the apps' own (makemessages puts an app's strings in its own when it has one)
+CATALOGUES = sorted(PACKAGE.glob("*/locale/ja/LC_MESSAGES")) + [LOCALE]
 
 
-def _po_entries() -> dict[str, str]:
-    text = (LOCALE / "django.po").read_text(encoding="utf-8")
+def _po_entries(locale: Path = LOCALE) -> dict[str, str]:
+    text = (locale / "django.po").read_text(encoding="utf-8")
     entries = {}
     for block in text.split("\n\n"):
         if "msgid_plural" in block:
@@ -24,16 +27,20 @@ def _po_entries() -> dict[str, str]:
 
 
 def test_every_string_has_a_japanese_translation():
-    entries = _po_entries()
-    assert len(entries) > 300
-    assert [k for k, v in entries.items() if not v] == []
+    assert len(_po_entries()) > 300
+    for locale in CATALOGUES:
+        entries = _po_entries(locale)
+        assert [k for k, v in entries.items() if not v] == [], locale
+        fuzzy = (locale / "django.po").read_text(encoding="utf-8").count("#, fuzzy")
+        assert fuzzy == 0, f"{locale}: {fuzzy} fuzzy guesses to check"
 
 
 def test_compiled_catalogue_matches_the_po_file():
-    with (LOCALE / "django.mo").open("rb") as handle:
-        catalogue = gettext.GNUTranslations(handle)._catalog
-    missing = [k for k in _po_entries() if k not in catalogue]
-    assert missing == [], "run `make messages` to recompile django.mo"
+    for locale in CATALOGUES:
+        with (locale / "django.mo").open("rb") as handle:
+            catalogue = gettext.GNUTranslations(handle)._catalog
+        missing = [k for k in _po_entries(locale) if k not in catalogue]
+        assert missing == [], f"{locale}: run `make messages` to recompile django.mo"
 
 
 def test_interface_strings_in_japanese():
