@@ -397,6 +397,7 @@ def evaluation_update(*, actor: User | AnonymousUser, evaluation: Evaluation,
 def evaluation_delete(*, actor: User | AnonymousUser, evaluation: Evaluation) -> None:
     if not can_plan_evaluations(actor):
         raise NotAllowed(_("Only programme officers and administrators plan evaluations."))
+    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
     if evaluation.status == E.PUBLISHED:
         raise ApplicationError(_("A published evaluation is not deleted."), field="status")
     audit_record(actor=actor, action=AuditEntry.Action.DELETE, obj=evaluation,
