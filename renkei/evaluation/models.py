@@ -5,6 +5,7 @@ criteria plus mutual learning, on one published 4-point rubric (``renkei.evaluat
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from renkei.core.models import TimeStampedModel, Titled, Translated
 from renkei.core.text import pick_language
@@ -159,13 +160,13 @@ class Adoption(TimeStampedModel):
 
 
 class Criterion(models.TextChoices):
-    RELEVANCE = "relevance", _("Relevance")
-    COHERENCE = "coherence", _("Coherence")
-    EFFECTIVENESS = "effectiveness", _("Effectiveness")
-    EFFICIENCY = "efficiency", _("Efficiency")
-    IMPACT = "impact", _("Impact")
-    SUSTAINABILITY = "sustainability", _("Sustainability")
-    MUTUAL_LEARNING = "mutual_learning", _("Mutual learning")
+    RELEVANCE = "relevance", pgettext_lazy("evaluation criterion", "Relevance")
+    COHERENCE = "coherence", pgettext_lazy("evaluation criterion", "Coherence")
+    EFFECTIVENESS = "effectiveness", pgettext_lazy("evaluation criterion", "Effectiveness")
+    EFFICIENCY = "efficiency", pgettext_lazy("evaluation criterion", "Efficiency")
+    IMPACT = "impact", pgettext_lazy("evaluation criterion", "Impact")
+    SUSTAINABILITY = "sustainability", pgettext_lazy("evaluation criterion", "Sustainability")
+    MUTUAL_LEARNING = "mutual_learning", pgettext_lazy("evaluation criterion", "Mutual learning")
 
 
 class Evaluation(TimeStampedModel):
