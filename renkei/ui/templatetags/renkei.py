@@ -5,6 +5,7 @@ from django import template
 from django.utils.translation import get_language
 
 from renkei.core.text import pick_language
+from renkei.ui.charts import csv_url
 
 register = template.Library()
 
@@ -58,3 +59,9 @@ def audit_value(value) -> str:
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
+
+
+@register.simple_tag(takes_context=True)
+def chart_csv_url(context, chart) -> str:
+    """The address of a chart's CSV download (`ui.charts.chart_csv_response` answers it)."""
+    return csv_url(context["request"], chart)

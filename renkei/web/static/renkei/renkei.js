@@ -49,4 +49,26 @@
     chip.setAttribute("aria-pressed", "true");
     chip.disabled = true;
   });
+  // Charts: the drawing library is loaded only on pages that have a chart (renkei/charts.js draws them).
+  var chartScripts = null;
+  function loadCharts(root) {
+    var figure = (root || document).querySelector("figure[data-chart]");
+    if (!figure) return;
+    if (window.RenkeiCharts) { window.RenkeiCharts.drawAll(root); return; }
+    if (chartScripts) return;
+    chartScripts = figure.getAttribute("data-chart-scripts").split(" ");
+    (function next(index) {
+      if (index >= chartScripts.length) return;
+      var script = document.createElement("script");
+      script.src = chartScripts[index];
+      script.onload = function () { next(index + 1); };
+      document.head.appendChild(script);
+    })(0);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { loadCharts(document); });
+  } else {
+    loadCharts(document);
+  }
+  document.addEventListener("htmx:afterSettle", function (event) { loadCharts(event.detail.elt); });
 })();

@@ -1,0 +1,18 @@
+"""Browser-test helper: a chart's drawn marks and its data table say the same thing."""
+
+
+def chart_marks_match_table(page, chart_id: str) -> list[str]:
+    """Wait for chart ``chart_id`` to be drawn, then assert that every mark's title is one of the table's
+    rows with a mark, and that there are as many marks as such rows. Returns the titles."""
+    figure = page.locator(f"figure[data-chart='{chart_id}']")
+    figure.locator("svg").first.wait_for(state="attached", timeout=10_000)
+    page.wait_for_selector(f"figure[data-chart='{chart_id}'][data-drawn]", state="attached", timeout=10_000)
+    marks = figure.evaluate(
+        "f => Array.from(f.querySelectorAll('.chart-canvas svg title')).map(t => t.textContent)"
+    )
+    rows = figure.evaluate(
+        "f => Array.from(f.querySelectorAll('tr[data-drawn]')).map(r => r.getAttribute('data-mark-title'))"
+    )
+    assert marks, f"chart {chart_id}: nothing drawn"
+    assert sorted(marks) == sorted(rows), f"chart {chart_id}: marks {marks} differ from table rows {rows}"
+    return marks

@@ -1,0 +1,159 @@
+/* Renkei charts: draws each <figure data-chart> from the JSON beside it with Observable Plot (ADR 7).
+   The figure's data table and CSV link work without this file; it adds the picture and SVG/PNG downloads. */
+(function () {
+  "use strict";
+  var ACCENT = "#c8102e", BASE = "#5b7083", MUTED = "#b8c4ce";
+
+  function spec(figure) {
+    var node = figure.querySelector("script[type='application/json']");
+    return node ? JSON.parse(node.textContent) : null;
+  }
+
+  function categories(rows, key) {
+    var seen = [], index = {};
+    rows.forEach(function (row) {
+      var value = row[key];
+      if (!(value in index)) { index[value] = true; seen.push(value); }
+    });
+    return seen;
+  }
+
+  function longest(values) {
+    return values.reduce(function (max, value) { return Math.max(max, String(value).length); }, 0);
+  }
+
+  function colour(row) { return row._highlight ? ACCENT : BASE; }
+
+  function build(s, width) {
+    var rows = s.rows, marks = [], options = { width: width, style: { fontSize: "12px" } };
+    var domain = s.domain || undefined;
+    if (s.kind === "bar") {
+      var ys = s.yDomain || categories(rows, s.y);
+      options.marginLeft = Math.min(260, 12 + 7 * longest(ys));
+      options.height = s.height || Math.max(80, 28 * ys.length + 40);
+      options.x = { domain: domain, label: s.xLabel, grid: true };
+      options.y = { domain: ys, label: null };
+      marks.push(Plot.barX(rows, {
+        x: s.x, y: s.y, fill: s.fill ? s.fill : colour, title: "_title", inset: 2
+      }));
+      marks.push(Plot.ruleX([domain ? domain[0] : 0]));
+      if (s.fill) options.color = { legend: true };
+    } else if (s.kind === "strip") {
+      var rowsY = s.yDomain || categories(rows, s.y);
+      options.marginLeft = Math.min(260, 12 + 7 * longest(rowsY));
+      options.height = s.height || Math.max(90, 34 * rowsY.length + 50);
+      options.x = { domain: domain, label: s.xLabel, grid: true };
+      options.y = { domain: rowsY, label: null };
+      marks.push(Plot.dot(rows.filter(function (r) { return !r._highlight; }), {
+        x: s.x, y: s.y, r: 4, fill: MUTED, stroke: BASE, title: "_title"
+      }));
+      marks.push(Plot.dot(rows.filter(function (r) { return r._highlight; }), {
+        x: s.x, y: s.y, r: 7, fill: ACCENT, stroke: "#000", title: "_title"
+      }));
+    } else if (s.kind === "line") {
+      options.height = s.height || 260;
+      var xs0 = categories(rows, s.x).sort(function (a, b) { return a - b; });
+      options.x = { label: s.xLabel, grid: true };
+      if (s.xNumeric && xs0.length <= 12 && xs0.every(Number.isInteger)) {
+        options.x.ticks = xs0;
+        options.x.tickFormat = "d";
+      }
+      options.y = { domain: domain, label: s.yLabel, grid: true };
+      var series = s.series ? { stroke: s.series } : { stroke: BASE };
+      marks.push(Plot.line(rows, Object.assign({ x: s.x, y: s.y }, series)));
+      marks.push(Plot.dot(rows, Object.assign({ x: s.x, y: s.y, r: 4, fill: "white", title: "_title" }, series)));
+      if (s.series && categories(rows, s.series).length > 1) options.color = { legend: true };
+    } else if (s.kind === "heatmap") {
+      var xs = s.xDomain || categories(rows, s.x), hy = s.yDomain || categories(rows, s.y);
+      options.marginLeft = Math.min(260, 12 + 7 * longest(hy));
+      options.marginBottom = 90;
+      options.height = s.height || Math.max(120, 32 * hy.length + 110);
+      options.x = { domain: xs, label: null, tickRotate: -35 };
+      options.y = { domain: hy, label: null };
+      options.color = { type: "linear", domain: domain, scheme: "RdYlGn", legend: true, label: s.fillLabel || null };
+      marks.push(Plot.cell(rows, { x: s.x, y: s.y, fill: s.fill, title: "_title", inset: 1 }));
+      marks.push(Plot.cell(s.missing || [], { x: s.x, y: s.y, fill: "#eeeeee", inset: 1 }));
+      marks.push(Plot.text(s.missing || [], { x: s.x, y: s.y, text: function () { return "–"; }, fill: "#767676" }));
+      marks.push(Plot.text(rows, { x: s.x, y: s.y, text: function (r) { return r[s.fill]; }, fill: "black" }));
+    }
+    options.marks = marks;
+    return Plot.plot(options);
+  }
+
+  function strip(node) {
+    // Plot adds a <style> element to each chart; the page's CSP allows only Renkei's own style sheet,
+    // which carries the same rules (.chart-canvas svg), so the element is dropped before insertion.
+    Array.prototype.forEach.call(node.querySelectorAll("style"), function (style) { style.remove(); });
+    if (node.tagName && node.tagName.toLowerCase() === "style") return null;
+    return node;
+  }
+
+  function draw(figure) {
+    var s = spec(figure), canvas = figure.querySelector(".chart-canvas");
+    if (!s || !canvas || typeof Plot === "undefined") return;
+    var width = Math.max(280, Math.min(900, figure.clientWidth || 640));
+    var node = strip(build(s, width));
+    canvas.replaceChildren(node);
+    figure.setAttribute("data-drawn", "true");
+    Array.prototype.forEach.call(figure.querySelectorAll("[data-chart-download]"), function (button) {
+      button.hidden = false;
+    });
+  }
+
+  var CSS = "svg{font-family:system-ui,sans-serif;background:white}text,tspan{white-space:pre}";
+
+  function svgText(figure) {
+    var svg = figure.querySelector(".chart-canvas svg:not(.plot-swatch svg)") || figure.querySelector(".chart-canvas svg");
+    var copy = svg.cloneNode(true);
+    copy.setAttribute("xmlns", "http://www.w3.org/2000/svg");
+    var style = document.createElementNS("http://www.w3.org/2000/svg", "style");
+    style.textContent = CSS;
+    copy.insertBefore(style, copy.firstChild);
+    return { text: new XMLSerializer().serializeToString(copy), width: svg.width.baseVal.value, height: svg.height.baseVal.value };
+  }
+
+  function save(href, name) {
+    var link = document.createElement("a");
+    link.href = href;
+    link.download = name;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-chart-download]");
+    if (!button) return;
+    var figure = button.closest("figure[data-chart]"), name = figure.getAttribute("data-chart");
+    var svg = svgText(figure);
+    var url = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(svg.text);
+    if (button.getAttribute("data-chart-download") === "svg") { save(url, name + ".svg"); return; }
+    var image = new Image();
+    image.onload = function () {
+      var canvas = document.createElement("canvas"), scale = 2;
+      canvas.width = svg.width * scale;
+      canvas.height = svg.height * scale;
+      var context = canvas.getContext("2d");
+      context.fillStyle = "white";
+      context.fillRect(0, 0, canvas.width, canvas.height);
+      context.drawImage(image, 0, 0, canvas.width, canvas.height);
+      save(canvas.toDataURL("image/png"), name + ".png");
+    };
+    image.src = url;
+  });
+
+  function drawAll(root) {
+    Array.prototype.forEach.call((root || document).querySelectorAll("figure[data-chart]:not([data-drawn])"), draw);
+  }
+
+  var resizeTimer = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(function () {
+      Array.prototype.forEach.call(document.querySelectorAll("figure[data-chart][data-drawn]"), draw);
+    }, 200);
+  });
+
+  window.RenkeiCharts = { drawAll: drawAll };
+  drawAll(document);
+})();
