@@ -183,7 +183,6 @@ class AssignForm(FieldsetForm):
 class ScoreForm(FieldsetForm):
     """One criterion: the level chosen among the rubric's descriptors, why, and the evidence."""
 
-    criterion = forms.CharField(widget=forms.HiddenInput)
     level = forms.TypedChoiceField(coerce=int, label=_("Level"), widget=forms.RadioSelect)
     justification = forms.CharField(max_length=4000, label=_("Justification"),
                                     widget=forms.Textarea(attrs={"rows": 3}))
@@ -194,7 +193,6 @@ class ScoreForm(FieldsetForm):
     def __init__(self, *args, criterion: str, **kwargs):
         super().__init__(*args, prefix=criterion, **kwargs)
         self.rubric = BY_CRITERION[criterion]
-        self.fields["criterion"].initial = criterion
         self.fields["level"].choices = [(level, f"{level} · {LEVELS[level]} — {text}")
                                         for level, _name, text in self.rubric.rows()]
         self.groups = [(f"{self.rubric.label} — {self.rubric.question}", ["level", "justification", "evidence"])]
