@@ -50,10 +50,11 @@ def portfolio_tables(report, progress: Callable[[Iterable, int, str], Iterable] 
                              side.adoptions, side.score, row.learning.balance, row.learning.score])
     return [
         Table("scores", _("Criteria by partnership"),
-              [_("Partnership"), _("Title"), _("Kind"), *[str(c.label) for c in Criterion], _("Evaluation")], scores),
+              [_("Partnership"), _("Name of the partnership"), _("Kind"), *[str(c.label) for c in Criterion],
+               _("Evaluation")], scores),
         Table("progress", _("Indicator progress"),
-              [_("Partnership"), _("Level"), _("Indicator"), _("Unit"), _("Baseline"), _("Target"), _("Actual"),
-               _("Progress (%)"), _("Time elapsed (%)"), _("Status"), _("Sample value")], indicators),
+              [_("Partnership"), _("Level of the result"), _("Indicator"), _("Unit"), _("Baseline"), _("Target"),
+               _("Actual"), _("Progress (%)"), _("Time elapsed (%)"), _("Status"), _("Sample value")], indicators),
         Table("learning", _("Learning by side"),
               [_("Partnership"), _("Side"), _("Participants"), _("Mean gain (points)"), _("Normalised gain"),
                _("Adoptions"), _("Side's learning"), _("Balance"), _("Mutual learning")], learning),

@@ -28,7 +28,7 @@ def _date(label, required=True):
 
 
 class ResultForm(FieldsetForm):
-    level = forms.ChoiceField(choices=Level.choices, label=_("Level"))
+    level = forms.ChoiceField(choices=Level.choices, label=_("Level of the result"))
     parent = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label=_("Contributes to"),
                                     help_text=_("An outcome contributes to an impact, an output to an outcome."))
     title_en = forms.CharField(max_length=500, required=False, label=_("Result (English)"))
@@ -183,7 +183,7 @@ class AssignForm(FieldsetForm):
 class ScoreForm(FieldsetForm):
     """One criterion: the level chosen among the rubric's descriptors, why, and the evidence."""
 
-    level = forms.TypedChoiceField(coerce=int, label=_("Level"), widget=forms.RadioSelect)
+    level = forms.TypedChoiceField(coerce=int, label=_("Rubric level"), widget=forms.RadioSelect)
     justification = forms.CharField(max_length=4000, label=_("Justification"),
                                     widget=forms.Textarea(attrs={"rows": 3}))
     evidence = forms.CharField(max_length=4000, required=False, label=_("Evidence"),

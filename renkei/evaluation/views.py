@@ -212,7 +212,7 @@ def portfolio_charts(report) -> list[Chart]:
     return [
         Chart(id="criteria-heatmap", kind="heatmap", title=_("Evaluation criteria by partnership (levels 1–4)"),
               columns=[Column("partnership", _("Partnership")), Column("criterion", _("Criterion")),
-                       Column("level", _("Level"), number=True)],
+                       Column("level", _("Rubric level"), number=True)],
               rows=heat, x="criterion", y="partnership", fill="level", domain=(1, 4), label="partnership",
               note=_("From each partnership's latest published evaluation; missing where none is published.")),
         Chart(id="indicator-progress", kind="bar", title=_("Progress towards the current target"),

@@ -113,12 +113,12 @@ def test_the_portfolio_with_filters_and_exports(client, kamakura_umea, officer, 
     assert 'data-chart="criteria-heatmap"' in text and 'data-chart="learning-by-side"' in text
     heat = client.get(url, {"chart": "criteria-heatmap", "format": "csv"}).content.decode()
     rows = list(csv.reader(io.StringIO(heat)))
-    assert rows[0] == ["Partnership", "Criterion", "Level"]
+    assert rows[0] == ["Partnership", "Criterion", "Rubric level"]
     kamakura = [r for r in rows if r[0].startswith("Kamakura")]
     assert len(kamakura) == 7 and {r[2] for r in kamakura} == {"4"}
     assert {r[2] for r in rows[1:] if r[0].startswith("Koriyama")} == {""}  # no published evaluation: missing
     scores = client.get(url, {"format": "csv", "table": "scores"}).content.decode()
-    assert scores.splitlines()[0].startswith("Partnership,Title,Kind,Relevance")
+    assert scores.splitlines()[0].startswith("Partnership,Name of the partnership,Kind,Relevance")
     assert "kamakura-umea" in scores
     filtered = client.get(url, {"format": "csv", "kind": "bilateral", "country": "SE"}).content.decode()
     assert "kamakura-umea" in filtered and "koriyama-essen" not in filtered
