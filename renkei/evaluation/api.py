@@ -216,8 +216,9 @@ def adoption_delete(request, pk: int):
             summary="Evaluations the caller may see (visitors: published ones)", operation_id="evaluation_list",
             tags=["evaluations"])
 def evaluation_list(request, filters: Query[EvaluationFilters]):
-    partnership = partnership_get(viewer=request.user, slug=filters.partnership) if filters.partnership else None
-    qs = selectors.evaluation_list(viewer=request.user, partnership=partnership, status=filters.status)
+    qs = selectors.evaluation_list(viewer=request.user, status=filters.status)
+    if filters.partnership:
+        qs = qs.filter(partnership__slug=filters.partnership)
     return page_of(qs, filters, results=lambda items: [_evaluation(e, request.user) for e in items])
 
 
