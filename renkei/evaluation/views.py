@@ -194,6 +194,7 @@ def portfolio_charts(report) -> list[Chart]:
     """The heat map of criteria × partnerships, the progress of every indicator and the learning of
     each side, as chart rows (the same rows make each chart's table and CSV)."""
     heat, progress, learning = [], [], []
+    names = [i.name_text for row in report.rows for i, _current in row.indicators]
     for row in report.rows:
         title = row.partnership.title_text
         for c in Criterion:
@@ -201,7 +202,8 @@ def portfolio_charts(report) -> list[Chart]:
         for indicator, current in row.indicators:
             prog = current.progress if current else None
             progress.append({
-                "item": f"{title} — {indicator.name_text}", "partnership": title,
+                "item": indicator.name_text if names.count(indicator.name_text) == 1
+                else f"{indicator.name_text} ({title})", "partnership": title,
                 "progress": prog.percent if prog else None,
                 "elapsed": None if prog is None or prog.elapsed is None else round(100 * prog.elapsed, 1),
                 "status": str(STATUS_LABELS[prog.status if prog else "no_data"])})
@@ -216,7 +218,8 @@ def portfolio_charts(report) -> list[Chart]:
               rows=heat, x="criterion", y="partnership", fill="level", domain=(1, 4), label="partnership",
               note=_("From each partnership's latest published evaluation; missing where none is published.")),
         Chart(id="indicator-progress", kind="bar", title=_("Progress towards the current target"),
-              columns=[Column("item", _("Indicator")), Column("progress", _("Progress"), number=True, unit="%"),
+              columns=[Column("item", _("Indicator")), Column("partnership", _("Partnership")),
+                       Column("progress", _("Progress"), number=True, unit="%"),
                        Column("elapsed", _("Time elapsed"), number=True, unit="%"), Column("status", _("Status"))],
               rows=progress, x="progress", y="item", label="item",
               note=_("Progress = (actual − baseline) / (target − baseline); on track at %(on)s of the elapsed "
