@@ -228,12 +228,12 @@ def portfolio(*, viewer: User | AnonymousUser, programme: str | None, theme: str
         if not has_role(viewer, Role.ADMINISTRATOR):
             raise NotAllowed(_("Only administrators see the portfolio across programmes."))
         found = None
-        qs = partnership_list(viewer=viewer)
+        qs = Partnership.objects.filter(pk__in=partnership_list(viewer=viewer).values("pk"))
     else:
         found = programme_list(viewer=viewer).filter(slug=programme).first()
         if found is None:
             raise NotFound(_("No such programme."), field="programme")
-        qs = partnership_list(viewer=viewer).filter(programme=found)
+        qs = Partnership.objects.filter(pk__in=partnership_list(viewer=viewer).filter(programme=found).values("pk"))
     total = qs.count()
     if theme:
         qs = qs.filter(themes__code=theme)
@@ -241,7 +241,7 @@ def portfolio(*, viewer: User | AnonymousUser, programme: str | None, theme: str
         qs = qs.filter(members__place__country=country.upper())
     if kind:
         qs = qs.filter(kind=kind)
-    partnerships = sorted({p.pk: p for p in qs.prefetch_related("themes")}.values(),
+    partnerships = sorted({p.pk: p for p in qs.select_related("programme")}.values(),
                           key=lambda p: (p.title.get("en", ""), p.pk))
     ids = [p.pk for p in partnerships]
     published = {}
