@@ -4,6 +4,8 @@ of every programme) with its charts and exports."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -194,7 +196,7 @@ def portfolio_charts(report) -> list[Chart]:
     """The heat map of criteria × partnerships, the progress of every indicator and the learning of
     each side, as chart rows (the same rows make each chart's table and CSV)."""
     heat, progress, learning = [], [], []
-    names = [i.name_text for row in report.rows for i, _current in row.indicators]
+    names = Counter(i.name_text for row in report.rows for i, _current in row.indicators)
     for row in report.rows:
         title = row.partnership.title_text
         for c in Criterion:
@@ -202,7 +204,7 @@ def portfolio_charts(report) -> list[Chart]:
         for indicator, current in row.indicators:
             prog = current.progress if current else None
             progress.append({
-                "item": indicator.name_text if names.count(indicator.name_text) == 1
+                "item": indicator.name_text if names[indicator.name_text] == 1
                 else f"{indicator.name_text} ({title})", "partnership": title,
                 "progress": prog.percent if prog else None,
                 "elapsed": None if prog is None or prog.elapsed is None else round(100 * prog.elapsed, 1),
