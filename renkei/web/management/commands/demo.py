@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from renkei.activities.demo import activities_demo_load
 from renkei.core.errors import ApplicationError
 from renkei.demo.accounts import demo_users
+from renkei.evaluation.demo import evaluation_demo_assign, evaluation_demo_load
 from renkei.indicators.demo import indicators_demo_load
 from renkei.knowledge.demo import knowledge_demo_load
 from renkei.partnerships.demo import partnerships_demo_load
@@ -27,10 +28,12 @@ class Command(BaseCommand):
         counts["activities and sessions"] = activities_demo_load()
         counts["knowledge records"] = knowledge_demo_load()
         counts["indicator values and peer groups"] = indicators_demo_load()
+        counts["results and evaluation records"] = evaluation_demo_load()
         changed = ", ".join(f"{n} {what}" for what, n in counts.items())
         self.stdout.write(f"Demo data loaded ({changed} created or changed).")
         if no_users or settings.PRODUCTION:
             return
         created = demo_users()
+        evaluation_demo_assign()
         if created:
             self.stdout.write("Demo accounts (password: renkei-demo): " + ", ".join(created))
