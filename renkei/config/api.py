@@ -139,6 +139,7 @@ def json_not_found(request, *args, **kwargs):
 
 def _register_routers() -> None:
     from renkei.activities.api import router as activities_router
+    from renkei.connections.api import router as connections_router
     from renkei.knowledge.api import router as knowledge_router
     from renkei.matching.api import router as matching_router
     from renkei.partnerships.api import router as partnerships_router
@@ -150,6 +151,7 @@ def _register_routers() -> None:
     api.add_router("/", programmes_router)
     api.add_router("/", partnerships_router)
     api.add_router("/", activities_router)
+    api.add_router("/", connections_router)
     api.add_router("/", knowledge_router)
 
 

@@ -38,7 +38,7 @@ from renkei.connections.models import ConnectedPerson, Consent, Interaction, Ret
 from renkei.connections.permissions import can_manage_people
 from renkei.core import hooks
 from renkei.core.audit import audit_record, diff, snapshot
-from renkei.core.errors import ApplicationError, ErrorCollector, NotAllowed, NotFound
+from renkei.core.errors import ApplicationError, Conflict, ErrorCollector, NotAllowed, NotFound
 from renkei.core.importing import RowError
 from renkei.core.inputs import parse
 from renkei.core.models import AuditEntry
@@ -168,11 +168,17 @@ def _live(person: ConnectedPerson) -> None:
 
 
 @transaction.atomic
-def person_update(*, actor, person: ConnectedPerson, data: PersonChange | Mapping[str, Any]) -> ConnectedPerson:
+def person_update(*, actor, person: ConnectedPerson, data: PersonChange | Mapping[str, Any],
+                  expected_version: int | None = None) -> ConnectedPerson:
+    """Write the fields given, and only those; with ``expected_version``, an edit made meanwhile is a
+    conflict rather than overwritten."""
     _allowed(actor, person.place)
     data = parse(PersonChange, data)
     locked = _locked(person)
     _live(locked)
+    if expected_version is not None and locked.version != expected_version:
+        raise Conflict(_("Someone else changed this record meanwhile; reload it and make your change again."),
+                       field="version")
     given = data.given()
     errors = ErrorCollector()
     values: dict[str, Any] = {}
@@ -568,6 +574,28 @@ def people_import(*, actor, place: Place, source: bytes, dry_run: bool = False,
         report.created = len(people)
         hooks.emit(events.PEOPLE_CHANGED, place_id=place.pk)
     return report
+
+
+def report_errors(report: ImportReport) -> dict[str, list[str]]:
+    """An import's errors as an error's fields: ``line 3: kind`` → its messages."""
+    out: dict[str, list[str]] = {}
+    for error in report.errors:
+        out.setdefault(f"line {error.line}: {error.field}" if error.line else error.field, []).append(error.message)
+    return out
+
+
+def read_csv_upload(uploaded) -> bytes:
+    """An uploaded CSV file's bytes, refused (naming the field ``file``) past ``RENKEI_MAX_IMPORT_BYTES``."""
+    from django.conf import settings
+
+    from renkei.core.uploads import Upload
+
+    limit = settings.RENKEI_MAX_IMPORT_BYTES
+    content = Upload.read(uploaded, max_bytes=limit).content
+    if len(content) > limit:
+        raise ApplicationError(_("The file is larger than %(mb)s MB.") % {"mb": round(limit / 1024 / 1024)},
+                               field="file")
+    return content
 
 
 def window_start(today: date, months: int = 12) -> date:
