@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("renkei.programmes.urls")),
     path("", include("renkei.partnerships.urls")),
     path("", include("renkei.activities.urls")),
+    path("", include("renkei.connections.urls")),
     path("", include("renkei.knowledge.urls")),
     path("", include("renkei.places.urls")),
     path("", include("renkei.web.urls")),
