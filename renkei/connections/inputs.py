@@ -67,7 +67,8 @@ Text = Annotated[str, BeforeValidator(reject_nul)]
 RequiredText = Annotated[str, BeforeValidator(reject_nul), AfterValidator(required)]
 PastDate = Annotated[date, AfterValidator(_past_or_today)]
 OptionalPastDate = Annotated[date | None, BeforeValidator(_empty_none), AfterValidator(_past_or_today)]
-Slug = Annotated[str | None, BeforeValidator(_key("slug")), BeforeValidator(_empty_none), Field(max_length=120)]
+Slug = Annotated[Annotated[str, Field(max_length=120)] | None, BeforeValidator(_key("slug")),
+                 BeforeValidator(_empty_none)]
 
 
 class ConsentIn(Input):

@@ -17,7 +17,7 @@ from renkei.connections.models import ConnectedPerson, Kind, Stage, Tally
 from renkei.connections.permissions import can_manage_people
 from renkei.connections.regions import where_label
 from renkei.connections.services import window_start
-from renkei.connections.suppression import suppress_funnel, suppress_parts, suppress_series
+from renkei.connections.suppression import suppress_funnel, suppress_parts, suppress_series, total_publishable
 from renkei.core.errors import NotAllowed, NotFound
 from renkei.places.models import Place
 from renkei.places.permissions import can_view_place
@@ -134,7 +134,12 @@ def dashboard(*, viewer, place: Place, today: date | None = None) -> Dashboard:
         funnel = reached
         where_cells = [Cell(key, where_label(key), n) for key, n in where.items()]
     else:
-        shown_total = total if total >= 5 else None
+        breakdowns = [kinds, where, {"active": active, "inactive": total - active},
+                      {str(s): n for s, n in stages.items()}]
+        publishable = all(total_publishable(total, parts) for parts in breakdowns)
+        shown_total = total if publishable else None
+        if not publishable:
+            total = 0 if total == 0 else -1  # below 0: suppress_parts withholds every part
         activity = suppress_parts(total, {"active": active, "inactive": total - active})
         shown_active = activity["active"] if activity["inactive"] is not None else None
         kind_counts = suppress_parts(total, kinds)

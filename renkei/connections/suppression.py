@@ -15,16 +15,8 @@ def small(n: int) -> bool:
     return 0 < n < THRESHOLD
 
 
-def suppress_parts(total: int, parts: Mapping[str, int]) -> dict[str, int | None]:
-    """The parts of a published ``total`` that may be shown (None: withheld).
-
-    Primary: every part from 1 to 4 is withheld. Complementary: the withheld parts' sum ``S`` can
-    be recovered as the total minus the shown parts, so while fewer than two parts are withheld or
-    ``S < (number withheld) + 4`` the smallest shown non-zero part is withheld too. Then each withheld
-    part could be anything from 1 to at least 5, and none is pinned down. A total under 5 withholds
-    every part (the total itself is not shown either)."""
-    if small(total) or total <= 0:
-        return {key: (0 if value == 0 and total == 0 else None) for key, value in parts.items()}
+def _withheld(total: int, parts: Mapping[str, int]) -> tuple[set[str], bool]:
+    """The parts to withhold, and whether that protects them (False: only withholding the total does)."""
     hidden = {key for key, value in parts.items() if small(value)}
     shown = sorted(((value, key) for key, value in parts.items() if value >= THRESHOLD))
     hidden_sum = sum(parts[key] for key in hidden)
@@ -32,6 +24,28 @@ def suppress_parts(total: int, parts: Mapping[str, int]) -> dict[str, int | None
         value, key = shown.pop(0)
         hidden.add(key)
         hidden_sum += value
+    return hidden, not hidden or (len(hidden) >= 2 and hidden_sum >= len(hidden) + THRESHOLD - 1)
+
+
+def total_publishable(total: int, parts: Mapping[str, int]) -> bool:
+    """Whether ``total`` may be shown beside its protected ``parts``: not under 5, and not when even
+    withholding every part would leave one worked out (five people, each in a different country)."""
+    return total >= THRESHOLD and _withheld(total, parts)[1]
+
+
+def suppress_parts(total: int, parts: Mapping[str, int]) -> dict[str, int | None]:
+    """The parts of a published ``total`` that may be shown (None: withheld).
+
+    Primary: every part from 1 to 4 is withheld. Complementary: the withheld parts' sum ``S`` can
+    be recovered as the total minus the shown parts, so while fewer than two parts are withheld or
+    ``S < (number withheld) + 4`` the smallest shown non-zero part is withheld too. Then each withheld
+    part could be anything from 1 to at least 5, and none is pinned down. When the total may not be
+    shown (``total_publishable``), every part is withheld."""
+    if total == 0:
+        return {key: 0 for key in parts}
+    if not total_publishable(total, parts):
+        return {key: None for key in parts}
+    hidden, _ok = _withheld(total, parts)
     return {key: (None if key in hidden else value) for key, value in parts.items()}
 
 

@@ -41,6 +41,7 @@ def test_people_only_for_the_focal_points(client, place, focal_point, officer, a
 
 def test_every_write_through_the_api(client, place, focal_point, person_data, consent):
     auth = _bearer(focal_point)
+    person_data = {**person_data, "activity": None, "partnership": ""}
     made = client.post(f"/api/v1/places/{place.slug}/connections/people", person_data,
                        content_type="application/json", **auth)
     assert made.status_code == 201, made.json()
@@ -69,6 +70,7 @@ def test_every_write_through_the_api(client, place, focal_point, person_data, co
 @pytest.mark.parametrize(("body", "field"), [
     ({"name": "x" * 201}, "name"), ({"name": "a\x00"}, "name"), ({"since": "2019-02-30"}, "since"),
     ({"consent": {"purpose": ""}}, "consent.purpose"), ({"colour": "red"}, "colour"),
+    ({"activity": "x" * 121}, "activity"), ({"activity": "nowhere"}, "activity"), ({"stage": None}, "stage"),
 ])
 def test_bad_bodies_are_422_naming_the_field(client, place, focal_point, person_data, body, field):
     data = {**person_data, **body}
