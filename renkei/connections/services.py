@@ -411,7 +411,7 @@ def participants_connect(*, actor, activity: Activity, data: ParticipantsIn | Ma
 # --- CSV import ----------------------------------------------------------------------------------
 
 CSV_COLUMNS = ["name", "kind", "since", "country", "prefecture", "is_organisation", "email", "stage", "activity",
-               "partnership", "interactions", "last_contact_on", "reference", "notes",
+               "partnership", "interactions", "last_contact_on", "reference", "notes", "is_sample",
                "consent_purpose", "consent_scope", "consent_given_on", "consent_source"]
 REQUIRED_COLUMNS = ["name", "kind", "since", "country", "consent_purpose", "consent_given_on", "consent_source"]
 MAX_ROWS = 200_000
@@ -489,8 +489,9 @@ def _csv_rows(source: bytes, report: ImportReport) -> list[tuple[int, dict[str, 
 
 def _row_input(row: dict[str, str]) -> dict[str, Any]:
     data: dict[str, Any] = {k: v for k, v in row.items() if not k.startswith("consent_") and v != ""}
-    if "is_organisation" in data:
-        data["is_organisation"] = data["is_organisation"].strip().lower() in {"1", "true", "yes", "y"}
+    for flag in ("is_organisation", "is_sample"):
+        if flag in data:
+            data[flag] = data[flag].strip().lower() in {"1", "true", "yes", "y"}
     data["consent"] = {"purpose": row.get("consent_purpose", ""), "scope": row.get("consent_scope") or "record",
                        "given_on": row.get("consent_given_on", ""), "source": row.get("consent_source", "")}
     return data
