@@ -5,12 +5,16 @@ erase), the CSV import, the retention rule, and an activity's participants added
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from renkei.accounts.models import Role
@@ -54,6 +58,36 @@ def dashboard_charts(board) -> list[Chart]:
     ]
 
 
+_RENDERED: OrderedDict[tuple, str] = OrderedDict()
+_RENDERED_KEPT = 64
+_rendered_lock = threading.Lock()
+
+
+def _charts_html(request, board, charts) -> str:
+    """The four charts, drawn into HTML once per place, view (exact or protected), language and figures:
+    the figures are the key, so a change shows at once; a place with a million people costs as much as
+    one with ten, and the templates' time is spent once."""
+    def build() -> str:
+        return render_to_string("connections/_charts.html", {"charts": charts}, request=request)
+
+    if request.GET:  # an address with a query of its own: its download links carry it
+        return build()
+    key = (board.place.pk, board.exact, get_language(), board.total, board.active,
+           tuple((c.key, c.count) for c in (*board.by_kind, *board.where, *board.funnel)),
+           tuple((kind, tuple(values)) for kind, values in board.over_time.items()), tuple(board.years))
+    with _rendered_lock:
+        html = _RENDERED.get(key)
+        if html is not None:
+            _RENDERED.move_to_end(key)
+            return html
+    html = build()
+    with _rendered_lock:
+        _RENDERED[key] = html
+        while len(_RENDERED) > _RENDERED_KEPT:
+            _RENDERED.popitem(last=False)
+    return html
+
+
 @for_visitors
 def dashboard(request, slug):
     place = selectors.place_get(viewer=request.user, slug=slug)
@@ -64,7 +98,7 @@ def dashboard(request, slug):
     funnel = [{"cell": c, "share": (round(100 * c.count / board.total) if c.count is not None and board.total
                                    else None)} for c in board.funnel]
     return render(request, "connections/dashboard.html", {
-        "place": place, "board": board, "charts": charts, "funnel": funnel,
+        "place": place, "board": board, "charts_html": _charts_html(request, board, charts), "funnel": funnel,
         "can_manage": board.exact,
         "withdrawn": selectors.withdrawn_list(viewer=request.user, place=place).count() if board.exact else 0,
         "sample": ConnectedPerson.objects.filter(place=place, is_sample=True).exists(),
