@@ -16,12 +16,14 @@ CHARTS = ["connections-over-time", "connections-by-kind", "connections-where", "
 
 @pytest.fixture
 def kamaishi_demo(db):
+    from renkei.accounts.models import Role
+    from renkei.accounts.services import user_create
+    from renkei.accounts.tests.browser import DEMO_PASSWORD
     from renkei.activities.demo import activities_demo_load
     from renkei.connections.demo import connections_demo_load
-    from renkei.demo.accounts import demo_users
     from renkei.partnerships.demo import partnerships_demo_load
     from renkei.places.demo import demo_load
-    from renkei.places.models import Theme
+    from renkei.places.models import Place, Theme
     from renkei.places.taxonomy import load_taxonomy
     from renkei.programmes.demo import programmes_demo_load
 
@@ -31,7 +33,9 @@ def kamaishi_demo(db):
     partnerships_demo_load()
     activities_demo_load()
     connections_demo_load(people=400)
-    demo_users()
+    # Kamaishi's focal point as the demo has it (the demo accounts live above this app)
+    user_create(username="kamaishi", password=DEMO_PASSWORD, display_name="Kamaishi focal point",
+                roles=[Role.FOCAL_POINT], places=[Place.objects.get(slug="kamaishi")])
 
 
 @pytest.mark.parametrize("language", ["en", "ja"])
