@@ -153,7 +153,8 @@ class RetentionRule(models.Model):
 class Tally(models.Model):
     """How many connected people (consent not withdrawn) of a place have one value of one dimension:
     ``joined`` (kind:year), ``where`` (country or JP-prefecture), ``stage``, ``contact`` (month of last
-    contact, or ``none``). Kept in step by every service that changes people, read by the dashboard."""
+    contact, or ``none``), ``sample`` (``yes``: invented sample records). Kept in step by every service
+    that changes people, read by the dashboard."""
 
     place = models.ForeignKey("places.Place", on_delete=models.CASCADE, related_name="+")
     dimension = models.CharField(max_length=8)

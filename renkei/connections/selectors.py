@@ -85,6 +85,7 @@ class Dashboard:
     funnel: list[Cell]
     years: list[int]
     over_time: dict[str, list[int | None]] = field(default_factory=dict)  # kind → cumulative per year
+    sample: bool = False  # some of the people counted are invented sample records
 
     def over_time_rows(self) -> list[dict]:
         labels = dict(Kind.choices)
@@ -158,4 +159,4 @@ def dashboard(*, viewer, place: Place, today: date | None = None) -> Dashboard:
                  if kinds.get(kind) or exact],
         where=where_cells,
         funnel=[Cell(str(stage), str(label), funnel[i]) for i, (stage, label) in enumerate(Stage.choices)],
-        years=years, over_time=over_time)
+        years=years, over_time=over_time, sample=bool(tallies["sample"]))

@@ -60,15 +60,16 @@ def _allowed(actor, place: Place) -> None:
 # --- tallies -------------------------------------------------------------------------------------
 
 
-def tally_keys(*, kind: str, since: date, where: str, stage: int, last_contact_on: date | None
-               ) -> list[tuple[str, str]]:
-    return [("joined", f"{kind}:{since.year}"), ("where", where), ("stage", str(stage)),
+def tally_keys(*, kind: str, since: date, where: str, stage: int, last_contact_on: date | None,
+               sample: bool = False) -> list[tuple[str, str]]:
+    keys = [("joined", f"{kind}:{since.year}"), ("where", where), ("stage", str(stage)),
             ("contact", last_contact_on.strftime("%Y-%m") if last_contact_on else "none")]
+    return [*keys, ("sample", "yes")] if sample else keys
 
 
 def _keys_of(person: ConnectedPerson) -> list[tuple[str, str]]:
     return tally_keys(kind=person.kind, since=person.since, where=person.where_key, stage=person.stage,
-                      last_contact_on=person.last_contact_on)
+                      last_contact_on=person.last_contact_on, sample=person.is_sample)
 
 
 def _apply(place_id: int, deltas: Mapping[tuple[str, str], int]) -> None:
@@ -101,9 +102,11 @@ def tally_rebuild(*, place: Place) -> int:
     Tally.objects.filter(place=place).delete()
     people = ConnectedPerson.objects.filter(place=place, withdrawn_at__isnull=True)
     deltas: Counter = Counter()
-    for row in people.values("kind", "since__year", "stage").annotate(n=models.Count("id")):
+    for row in people.values("kind", "since__year", "stage", "is_sample").annotate(n=models.Count("id")):
         deltas[("joined", f"{row['kind']}:{row['since__year']}")] += row["n"]
         deltas[("stage", str(row["stage"]))] += row["n"]
+        if row["is_sample"]:
+            deltas[("sample", "yes")] += row["n"]
     for row in people.values("country", "prefecture").annotate(n=models.Count("id")):
         where = f"JP-{row['prefecture']}" if row["country"] == "JP" and row["prefecture"] else row["country"]
         deltas[("where", where)] += row["n"]

@@ -101,7 +101,7 @@ def dashboard(request, slug):
         "place": place, "board": board, "charts_html": _charts_html(request, board, charts), "funnel": funnel,
         "can_manage": board.exact,
         "withdrawn": selectors.withdrawn_list(viewer=request.user, place=place).count() if board.exact else 0,
-        "sample": ConnectedPerson.objects.filter(place=place, is_sample=True).exists(),
+        "sample": board.sample,
     })
 
 
