@@ -140,6 +140,7 @@ def json_not_found(request, *args, **kwargs):
 
 def _register_routers() -> None:
     from renkei.activities.api import router as activities_router
+    from renkei.connections.api import router as connections_router
     from renkei.evaluation.api import router as evaluation_router
     from renkei.indicators.api import router as indicators_router
     from renkei.knowledge.api import router as knowledge_router
@@ -153,6 +154,7 @@ def _register_routers() -> None:
     api.add_router("/", programmes_router)
     api.add_router("/", partnerships_router)
     api.add_router("/", activities_router)
+    api.add_router("/", connections_router)
     api.add_router("/", knowledge_router)
     api.add_router("/", indicators_router)
     api.add_router("/", evaluation_router)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("renkei.partnerships.urls")),
     path("", include("renkei.activities.urls")),
     path("", include("renkei.evaluation.urls")),
+    path("", include("renkei.connections.urls")),
     path("", include("renkei.knowledge.urls")),
     path("", include("renkei.indicators.urls")),
     path("", include("renkei.places.urls")),

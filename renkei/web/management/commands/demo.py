@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from renkei.activities.demo import activities_demo_load
+from renkei.connections.demo import connections_demo_load
 from renkei.core.errors import ApplicationError
 from renkei.demo.accounts import demo_users
 from renkei.evaluation.demo import evaluation_demo_assign, evaluation_demo_load
@@ -29,6 +30,7 @@ class Command(BaseCommand):
         counts["knowledge records"] = knowledge_demo_load()
         counts["indicator values and peer groups"] = indicators_demo_load()
         counts["results and evaluation records"] = evaluation_demo_load()
+        counts["sample connected people"] = connections_demo_load()
         changed = ", ".join(f"{n} {what}" for what, n in counts.items())
         self.stdout.write(f"Demo data loaded ({changed} created or changed).")
         if no_users or settings.PRODUCTION:
