@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "renkei.knowledge",
     "renkei.indicators",
     "renkei.evaluation",
+    "renkei.iati",
     "renkei.web",
 ]
 
