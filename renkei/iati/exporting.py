@@ -169,12 +169,11 @@ def organisation_file(publisher: Publisher | None = None) -> bytes:
 
 def data_signature(programme: str | None = None) -> str:
     """Changes whenever anything an exported file shows may have changed (for the ETag)."""
+    from renkei.iati.models import PublishingSettings
     from renkei.knowledge.models import Product
     from renkei.partnerships.models import Action, Agreement, Member, Pilot, StatusChange
     from renkei.places.models import Organisation, Place, Theme
     from renkei.programmes.models import Programme
-
-    from renkei.iati.models import PublishingSettings
 
     parts = [programme or ""]
     for model, column in ((Partnership, "updated_at"), (Programme, "updated_at"), (Place, "updated_at"),

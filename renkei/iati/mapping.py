@@ -194,7 +194,7 @@ def activity_dates(status: str, starts_on: date | None, ends_on: date | None, to
 
 def recipient_places(partnership: Partnership, publisher: Publisher) -> list[Place]:
     """The partner places: those outside the reporting organisation's country (all, when none is)."""
-    places = [m.place for m in partnership.members.all() if m.place_id]
+    places = [m.place for m in sorted(partnership.members.all(), key=lambda m: m.pk) if m.place_id]
     abroad = [p for p in places if p.country != publisher.country]
     return abroad or places
 
@@ -380,7 +380,7 @@ def partnership_activity(partnership: Partnership, publisher: Publisher, *, pare
                          results: list[ResultData] | None = None, today: date | None = None) -> etree._Element:
     """The partnership as an ``iati-activity`` (check ``partnership_problems`` first)."""
     today = today or timezone.localdate()
-    members = list(partnership.members.all())
+    members = sorted(partnership.members.all(), key=lambda m: m.pk)
     activity = _activity(publisher, partnership_identifier(publisher, partnership.slug), partnership.updated_at,
                          "2" if parent else None)
     _texts(activity, publisher, partnership.title, partnership.description)
@@ -422,7 +422,7 @@ def partnership_activity(partnership: Partnership, publisher: Publisher, *, pare
                 f"{total:.2f}"
     if url := publisher.link(reverse("partnerships:detail", args=[partnership.slug])):
         _document(activity, publisher, url, "text/html", partnership.title, "A12", None)
-    for agreement in partnership.agreements.all():
+    for agreement in sorted(partnership.agreements.all(), key=lambda a: a.pk):
         if agreement.document and publisher.site_address:
             url = publisher.link(reverse("partnerships:agreement-document", args=[partnership.slug, agreement.pk]))
             media = mimetypes.guess_type(agreement.document.name)[0] or "application/octet-stream"
@@ -433,7 +433,7 @@ def partnership_activity(partnership: Partnership, publisher: Publisher, *, pare
             _document(activity, publisher, url, media,
                       {"en": f"{kind_en} ({agreement.signed_on})", "ja": f"{kind_ja}（{agreement.signed_on}）"},
                       "A09", agreement.signed_on)
-    for product in partnership.knowledge_products.all():
+    for product in sorted(partnership.knowledge_products.all(), key=lambda p: p.pk):
         if product.status == "published" and product.visibility == "public" and publisher.site_address:
             _document(activity, publisher, publisher.link(reverse("knowledge:product", args=[product.slug])),
                       "text/html", product.title, PRODUCT_CATEGORY.get(product.kind, "A08"), product.published_on)
@@ -456,7 +456,7 @@ def programme_activity(programme: Programme, publisher: Publisher, *, children: 
     today = today or timezone.localdate()
     activity = _activity(publisher, programme_identifier(publisher, programme.slug), programme.updated_at, "1")
     _texts(activity, publisher, programme.title, programme.description)
-    owners = list(programme.owners.all())
+    owners = sorted(programme.owners.all(), key=lambda o: o.pk)
     for org in owners:
         _organisation(activity, publisher, org, "2")
     if not owners:  # the schema wants one participating organisation: the reporter funds it
