@@ -139,6 +139,7 @@ def json_not_found(request, *args, **kwargs):
 
 def _register_routers() -> None:
     from renkei.activities.api import router as activities_router
+    from renkei.iati.api import router as iati_router
     from renkei.knowledge.api import router as knowledge_router
     from renkei.matching.api import router as matching_router
     from renkei.partnerships.api import router as partnerships_router
@@ -151,6 +152,7 @@ def _register_routers() -> None:
     api.add_router("/", partnerships_router)
     api.add_router("/", activities_router)
     api.add_router("/", knowledge_router)
+    api.add_router("/", iati_router)
 
 
 _register_routers()

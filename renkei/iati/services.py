@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from renkei.core.audit import audit_record, diff, snapshot
-from renkei.core.errors import ApplicationError, NotAllowed, PreconditionFailed
+from renkei.core.errors import ApplicationError, Conflict, NotAllowed
 from renkei.core.inputs import parse
 from renkei.core.models import AuditEntry
 from renkei.iati.importing import ImportPlan, PlaceProposal
@@ -43,7 +43,7 @@ def settings_update(*, actor: User | AnonymousUser, data: SettingsIn | Mapping[s
     PublishingSettings.objects.get_or_create(pk=1)
     row = PublishingSettings.objects.select_for_update().get(pk=1)
     if expected_version is not None and row.version != expected_version:
-        raise PreconditionFailed(_("Someone else changed the settings meanwhile; reload and try again."))
+        raise Conflict(_("Someone else changed the settings meanwhile; reload and try again."))
     before = snapshot(row, FIELDS)
     for name, value in values.items():
         setattr(row, name, value)
