@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from renkei.activities.demo import activities_demo_load
 from renkei.core.errors import ApplicationError
 from renkei.demo.accounts import demo_users
+from renkei.iati.demo import iati_demo_load
 from renkei.knowledge.demo import knowledge_demo_load
 from renkei.partnerships.demo import partnerships_demo_load
 from renkei.places.demo import demo_load
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         counts["partnerships"] = partnerships_demo_load()
         counts["activities and sessions"] = activities_demo_load()
         counts["knowledge records"] = knowledge_demo_load()
+        counts["IATI settings"] = iati_demo_load()
         changed = ", ".join(f"{n} {what}" for what, n in counts.items())
         self.stdout.write(f"Demo data loaded ({changed} created or changed).")
         if no_users or settings.PRODUCTION:
