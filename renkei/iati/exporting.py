@@ -20,7 +20,7 @@ from renkei.core.errors import ApplicationError
 from renkei.iati import mapping
 from renkei.iati.mapping import Publisher, Skipped
 from renkei.iati.results import ResultsSource, installed_results
-from renkei.iati.selectors import published_partnerships, published_programmes, publishing_settings
+from renkei.iati.selectors import in_batches, published_partnerships, published_programmes, publishing_settings
 from renkei.partnerships.models import Partnership
 
 Progress = Callable[[Iterable[Any], int, str], Iterable[Any]]
@@ -59,7 +59,7 @@ def plan_export(*, programme: str | None = None, publisher: Publisher | None = N
     plan = ExportPlan(publisher=publisher)
     exported_programmes = {p.pk: p for p in published_programmes(programme)}
     child_countries: dict[int, set[str]] = {}
-    for partnership in published_partnerships(programme).iterator(chunk_size=500):
+    for partnership in (p for batch in in_batches(published_partnerships(programme, full=False)) for p in batch):
         identifier = mapping.partnership_identifier(publisher, partnership.slug)
         if reasons := mapping.partnership_problems(partnership, publisher):
             plan.skipped.append(Skipped("partnership", partnership.slug, partnership.title_text, identifier, reasons))
@@ -92,17 +92,12 @@ def activities(plan: ExportPlan, *, results: ResultsSource | None = None,
         yield mapping.programme_activity(prog, publisher, children=plan.children.get(prog.pk, []),
                                          countries=plan.countries[prog.pk], today=today)
     ids = plan.partnership_ids
-    batches = range(0, len(ids), batch)
 
-    def rows() -> Iterator[Partnership]:
-        for start in batches:
-            chunk = ids[start:start + batch]
-            found = {p.pk: p for p in published_partnerships().filter(pk__in=chunk)}
-            found_results = results(found.values())
-            for pk in chunk:
-                if pk in found:
-                    p = found[pk]
-                    yield p, found_results.get(pk, [])
+    def rows() -> Iterator[tuple[Partnership, list]]:
+        for found in in_batches(published_partnerships().filter(pk__in=ids), batch):
+            found_results = results(found)
+            for p in found:
+                yield p, found_results.get(p.pk, [])
 
     for partnership, its_results in progress(rows(), len(ids), "IATI activities"):
         yield mapping.partnership_activity(partnership, publisher, parent=parents.get(partnership.programme_id),

@@ -101,6 +101,12 @@ def programme_identifier(publisher: Publisher, slug: str) -> str:
 
 # --- small helpers -----------------------------------------------------------------------------
 
+def related(obj: Any, name: str) -> list[Any]:
+    """The rows of a relation, from the list ``selectors`` prefetched into ``iati_<name>`` (Django's
+    prefetch to a list skips building a queryset per row and relation), else from the database."""
+    rows = getattr(obj, f"iati_{name}", None)
+    return rows if rows is not None else list(getattr(obj, name).all())
+
 def clean(text: Any) -> str:
     return _CONTROL.sub("", str(text)).strip()
 
@@ -177,7 +183,7 @@ def sdg_targets(themes: Iterable[Theme]) -> list[str]:
 
 def status_code(partnership: Partnership) -> str:
     if partnership.status == S.CLOSED:
-        changes = list(partnership.status_changes.all())
+        changes = list(related(partnership, "status_changes"))
         if changes and changes[-1].from_status in (S.PROPOSED, S.AGREED):
             return "5"  # closed before it began: cancelled
     return STATUS[partnership.status]
@@ -194,7 +200,7 @@ def activity_dates(status: str, starts_on: date | None, ends_on: date | None, to
 
 def recipient_places(partnership: Partnership, publisher: Publisher) -> list[Place]:
     """The partner places: those outside the reporting organisation's country (all, when none is)."""
-    places = [m.place for m in sorted(partnership.members.all(), key=lambda m: m.pk) if m.place_id]
+    places = [m.place for m in sorted(related(partnership, "members"), key=lambda m: m.pk) if m.place_id]
     abroad = [p for p in places if p.country != publisher.country]
     return abroad or places
 
@@ -232,9 +238,7 @@ def budget_periods(items: Iterable[tuple[date | None, Decimal]], start: date) ->
 
 def partnership_problems(partnership: Partnership, publisher: Publisher) -> list[str]:
     """Why this partnership cannot be exported validly (empty: it can)."""
-    problems = []
-    if not partnership.title.get("en") and not any(partnership.title.values()):
-        problems.append(_("no title"))
+    problems = _text_problems(partnership.title, partnership.description)
     places = recipient_places(partnership, publisher)
     if not places:
         problems.append(_("no recipient country (no member is a place)"))
@@ -242,27 +246,37 @@ def partnership_problems(partnership: Partnership, publisher: Publisher) -> list
         if not codelists.is_valid("Country", place.country):
             problems.append(_("%(place)s's country %(code)r is not an IATI country code")
                             % {"place": place.name_en, "code": place.country})
-    for member in partnership.members.all():
+    for member in related(partnership, "members"):
         if member.organisation_id and not codelists.is_valid("OrganisationType", member.organisation.org_type):
             problems.append(_("%(org)s has no IATI organisation type") % {"org": member.organisation.name_en})
     if not partnership.starts_on:
         problems.append(_("no start date"))
     if partnership.starts_on and partnership.ends_on and partnership.ends_on < partnership.starts_on:
         problems.append(_("the end date is before the start date"))
-    if not sectors(partnership.themes.all()):
+    if not sectors(related(partnership, "themes")):
         problems.append(_("no DAC sector (none of its themes has a DAC code)"))
     return problems
 
 
-def programme_problems(programme: Programme, countries: dict[str, Decimal]) -> list[str]:
+def _text_problems(title: dict, description: dict) -> list[str]:
+    """The schema wants a title and a description, each with at least one narrative."""
     problems = []
+    if not any(clean(v) for k, v in (title or {}).items() if codelists.is_valid("Language", k)):
+        problems.append(_("no title"))
+    if not any(clean(v) for k, v in (description or {}).items() if codelists.is_valid("Language", k)):
+        problems.append(_("no description"))
+    return problems
+
+
+def programme_problems(programme: Programme, countries: dict[str, Decimal]) -> list[str]:
+    problems = _text_problems(programme.title, programme.description)
     if not programme.starts_on:
         problems.append(_("no start date"))
     if programme.starts_on and programme.ends_on and programme.ends_on < programme.starts_on:
         problems.append(_("the end date is before the start date"))
     if not countries:
         problems.append(_("no recipient country (no exported partnership, no eligible country)"))
-    if not sectors(programme.themes.all()):
+    if not sectors(related(programme, "themes")):
         problems.append(_("no DAC sector (none of its themes has a DAC code)"))
     return problems
 
@@ -283,8 +297,7 @@ def _activity(publisher: Publisher, identifier: str, updated: Any, hierarchy: st
 
 def _texts(activity: etree._Element, publisher: Publisher, title: dict, description: dict) -> None:
     narratives(etree.SubElement(activity, "title"), title, publisher.language)
-    if any((v or "").strip() for v in (description or {}).values()):
-        narratives(etree.SubElement(activity, "description", type="1"), description, publisher.language)
+    narratives(etree.SubElement(activity, "description", type="1"), description, publisher.language)
 
 
 def _organisation(activity: etree._Element, publisher: Publisher, org: Organisation, role: str) -> None:
@@ -380,7 +393,7 @@ def partnership_activity(partnership: Partnership, publisher: Publisher, *, pare
                          results: list[ResultData] | None = None, today: date | None = None) -> etree._Element:
     """The partnership as an ``iati-activity`` (check ``partnership_problems`` first)."""
     today = today or timezone.localdate()
-    members = sorted(partnership.members.all(), key=lambda m: m.pk)
+    members = sorted(related(partnership, "members"), key=lambda m: m.pk)
     activity = _activity(publisher, partnership_identifier(publisher, partnership.slug), partnership.updated_at,
                          "2" if parent else None)
     _texts(activity, publisher, partnership.title, partnership.description)
@@ -409,10 +422,11 @@ def partnership_activity(partnership: Partnership, publisher: Publisher, *, pare
                 point = etree.SubElement(location, "point", srsName=SRS)
                 etree.SubElement(point, "pos").text = f"{place.latitude:.6f} {place.longitude:.6f}".replace(
                     ".000000", ".0")
-    _sectors_and_tags(activity, publisher, list(partnership.themes.all()))
+    _sectors_and_tags(activity, publisher, list(related(partnership, "themes")))
     _defaults(activity, publisher)
-    items = [(a.due_on or a.starts_on, a.budget_eur) for o in partnership.objectives.all() for a in o.actions.all()
-             if a.budget_eur] + [(None, p.budget_eur) for p in partnership.pilots.all() if p.budget_eur]
+    items = [(a.due_on or a.starts_on, a.budget_eur) for o in related(partnership, "objectives")
+             for a in related(o, "actions") if a.budget_eur]
+    items += [(None, p.budget_eur) for p in related(partnership, "pilots") if p.budget_eur]
     if partnership.starts_on:
         for start, end, total in budget_periods(items, partnership.starts_on):
             budget = etree.SubElement(activity, "budget", type="1", status="1")
@@ -422,7 +436,7 @@ def partnership_activity(partnership: Partnership, publisher: Publisher, *, pare
                 f"{total:.2f}"
     if url := publisher.link(reverse("partnerships:detail", args=[partnership.slug])):
         _document(activity, publisher, url, "text/html", partnership.title, "A12", None)
-    for agreement in sorted(partnership.agreements.all(), key=lambda a: a.pk):
+    for agreement in sorted(related(partnership, "agreements"), key=lambda a: a.pk):
         if agreement.document and publisher.site_address:
             url = publisher.link(reverse("partnerships:agreement-document", args=[partnership.slug, agreement.pk]))
             media = mimetypes.guess_type(agreement.document.name)[0] or "application/octet-stream"
@@ -433,7 +447,7 @@ def partnership_activity(partnership: Partnership, publisher: Publisher, *, pare
             _document(activity, publisher, url, media,
                       {"en": f"{kind_en} ({agreement.signed_on})", "ja": f"{kind_ja}（{agreement.signed_on}）"},
                       "A09", agreement.signed_on)
-    for product in sorted(partnership.knowledge_products.all(), key=lambda p: p.pk):
+    for product in sorted(related(partnership, "knowledge_products"), key=lambda p: p.pk):
         if product.status == "published" and product.visibility == "public" and publisher.site_address:
             _document(activity, publisher, publisher.link(reverse("knowledge:product", args=[product.slug])),
                       "text/html", product.title, PRODUCT_CATEGORY.get(product.kind, "A08"), product.published_on)
@@ -456,7 +470,7 @@ def programme_activity(programme: Programme, publisher: Publisher, *, children: 
     today = today or timezone.localdate()
     activity = _activity(publisher, programme_identifier(publisher, programme.slug), programme.updated_at, "1")
     _texts(activity, publisher, programme.title, programme.description)
-    owners = sorted(programme.owners.all(), key=lambda o: o.pk)
+    owners = sorted(related(programme, "owners"), key=lambda o: o.pk)
     for org in owners:
         _organisation(activity, publisher, org, "2")
     if not owners:  # the schema wants one participating organisation: the reporter funds it
@@ -473,7 +487,7 @@ def programme_activity(programme: Programme, publisher: Publisher, *, children: 
         dates.append(("4" if ended else "3", programme.ends_on))
     _status_and_dates(activity, code, dates)
     _countries(activity, countries)
-    _sectors_and_tags(activity, publisher, list(programme.themes.all()))
+    _sectors_and_tags(activity, publisher, list(related(programme, "themes")))
     _defaults(activity, publisher)
     for child in children:
         etree.SubElement(activity, "related-activity", ref=child, type="2")

@@ -79,6 +79,11 @@ def test_a_partnership_that_cannot_be_exported_is_listed_with_its_reasons(publis
     assert "koriyama-essen" not in b"".join(stream_activities(plan)).decode()
 
 
+def test_a_partnership_without_a_description_is_listed(publishing):
+    Partnership.objects.filter(slug="kamakura-umea").update(description={})
+    assert next(s for s in plan_export().skipped if s.slug == "kamakura-umea").reasons == ["no description"]
+
+
 def test_end_before_start_is_refused(publishing):
     Partnership.objects.filter(slug="kamakura-umea").update(starts_on=date(2020, 1, 1), ends_on=date(2019, 1, 1))
     assert "the end date is before the start date" in next(
