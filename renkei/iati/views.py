@@ -17,6 +17,7 @@ from renkei.iati.exporting import current_publisher, data_signature, organisatio
 from renkei.iati.forms import SettingsForm
 from renkei.iati.permissions import can_edit_settings, can_see_problems
 from renkei.ui.forms import form_page
+from renkei.ui.pagecache import for_visitors
 
 XML = "application/xml; charset=utf-8"
 
@@ -71,19 +72,20 @@ def organisation_xml(request):
     return response
 
 
-@login_required
+@for_visitors
 def publishing(request):
-    """How Renkei publishes to IATI, and the published partnerships that cannot be exported (and why)."""
-    if not can_see_problems(request.user):
-        raise PermissionDenied
+    """Where the IATI files are and what "published" means; for administrators and programme
+    officers also the published partnerships that cannot be exported, and why."""
     row = selectors.publishing_settings()
+    officer = can_see_problems(request.user)
     try:
         current_publisher()
-        problems, setup = selectors.export_problems(viewer=request.user), ""
+        problems, setup = (selectors.export_problems(viewer=request.user) if officer else []), ""
     except ApplicationError as exc:
         problems, setup = [], exc.message
     return render(request, "iati/publishing.html", {
-        "settings": row, "problems": problems, "setup": setup, "can_edit": can_edit_settings(request.user)})
+        "settings": row, "problems": problems, "setup": setup, "officer": officer,
+        "can_edit": can_edit_settings(request.user)})
 
 
 @login_required
