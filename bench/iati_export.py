@@ -115,6 +115,7 @@ def main() -> None:
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
 
+    rss_export = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     path = Path(tmp) / "activities.xml"
     with path.open("wb") as f:
         write_activities(f, plan)
@@ -128,7 +129,8 @@ def main() -> None:
         "write_s": round(write_s, 2), "activities_per_s (plan + write)": round(activities / (plan_s + write_s)),
         "file_mb": round(sink.size / 2**20, 1),
         "peak_python_mb while exporting (tracemalloc)": round(peak / 2**20, 1),
-        "max_rss_mb (whole process)": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "max_rss_mb after exporting (whole process)": round(rss_export),
+        "max_rss_mb after validating": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "validate_s (XSD, codelists, rules; whole file in memory)": round(validate_s, 2),
         "valid": problems == [], "problems": problems[:3]}, indent=2))
 
