@@ -352,14 +352,6 @@ def _document(activity: etree._Element, publisher: Publisher, url: str, media: s
         etree.SubElement(link, "document-date", **{"iso-date": day.isoformat()})
 
 
-def _bilingual(message: str, **values: Any) -> dict[str, str]:
-    out = {}
-    for language in ("en", "ja"):
-        with translation.override(language):
-            out[language] = _(message) % values
-    return out
-
-
 def _results(activity: etree._Element, publisher: Publisher, results: list[ResultData]) -> None:
     for result in results:
         element = etree.SubElement(activity, "result", type=str(result["type"]), **{"aggregation-status": "0"})

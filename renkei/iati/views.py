@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseNotModified, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from renkei.core.errors import ApplicationError
 from renkei.iati import selectors, services
@@ -36,7 +36,7 @@ def _not_ready(exc: ApplicationError) -> HttpResponse:
     return HttpResponse(exc.message, status=404, content_type="text/plain; charset=utf-8")
 
 
-@require_GET
+@require_safe
 def activities_xml(request):
     """Every published partnership and programme (or one programme's, ``?programme=slug``), streamed.
     The ETag changes when the data does, so a registry polling with If-None-Match gets a 304."""
@@ -57,7 +57,7 @@ def activities_xml(request):
     return response
 
 
-@require_GET
+@require_safe
 def organisation_xml(request):
     try:
         publisher = current_publisher()

@@ -16,6 +16,8 @@ def test_the_activity_file_is_public_valid_and_streamed(client, publishing):
 def test_polling_with_the_etag_gets_304_until_the_data_changes(client, publishing):
     etag = client.get(reverse("iati:activities"))["ETag"]
     assert client.get(reverse("iati:activities"), HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert client.head(reverse("iati:activities"))["ETag"] == etag  # a registry may only ask whether it changed
+    assert client.post(reverse("iati:activities")).status_code == 405
     p = Partnership.objects.get(slug="kamakura-umea")
     p.save()  # any change of a partnership changes the file
     assert client.get(reverse("iati:activities"), HTTP_IF_NONE_MATCH=etag).status_code == 200
