@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from renkei.core.errors import ApplicationError
@@ -34,6 +35,12 @@ class SettingsAdminForm(forms.ModelForm):
 class PublishingSettingsAdmin(ServiceAdmin):
     form = SettingsAdminForm
     autocomplete_fields = ["reporting_organisation"]
+    readonly_fields = ["cannot_be_published"]
+
+    @admin.display(description=_("Cannot be published"))
+    def cannot_be_published(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("admin:iati_problems"),
+                           _("The published partnerships and programmes that cannot be exported, and why"))
 
     def service_data(self, values: dict[str, Any]) -> dict[str, Any]:
         if "reporting_organisation" in values:

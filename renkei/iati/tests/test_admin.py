@@ -22,6 +22,8 @@ def test_the_settings_are_one_row_saved_through_the_service(demo, staff_client):
     row = PublishingSettings.objects.get()
     assert row.pk == 1 and row.reporting_organisation == jica and row.version == 2
     assert staff_client.get("/admin/iati/publishingsettings/")["Location"].endswith("/1/change/")
+    assert "/admin/iati/publishingsettings/problems/" in staff_client.get(
+        "/admin/iati/publishingsettings/1/change/").content.decode()
     response = staff_client.post("/admin/iati/publishingsettings/1/change/",
                                  {**FORM, "reporting_organisation": str(jica.pk), "organisation_identifier": "a b"})
     assert response.status_code == 200 and "use letters" in response.content.decode()
