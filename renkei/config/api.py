@@ -142,6 +142,7 @@ def _register_routers() -> None:
     from renkei.activities.api import router as activities_router
     from renkei.connections.api import router as connections_router
     from renkei.evaluation.api import router as evaluation_router
+    from renkei.iati.api import router as iati_router
     from renkei.indicators.api import router as indicators_router
     from renkei.knowledge.api import router as knowledge_router
     from renkei.matching.api import router as matching_router
@@ -158,6 +159,7 @@ def _register_routers() -> None:
     api.add_router("/", knowledge_router)
     api.add_router("/", indicators_router)
     api.add_router("/", evaluation_router)
+    api.add_router("/", iati_router)
 
 
 _register_routers()

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "renkei.evaluation",
     "renkei.networks",
     "renkei.connections",
+    "renkei.iati",
     "renkei.web",
 ]
 

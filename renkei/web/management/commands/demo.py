@@ -6,6 +6,7 @@ from renkei.connections.demo import connections_demo_load
 from renkei.core.errors import ApplicationError
 from renkei.demo.accounts import demo_users
 from renkei.evaluation.demo import evaluation_demo_assign, evaluation_demo_load
+from renkei.iati.demo import iati_demo_load
 from renkei.indicators.demo import indicators_demo_load
 from renkei.knowledge.demo import knowledge_demo_load
 from renkei.partnerships.demo import partnerships_demo_load
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         counts["indicator values and peer groups"] = indicators_demo_load()
         counts["results and evaluation records"] = evaluation_demo_load()
         counts["sample connected people"] = connections_demo_load()
+        counts["IATI settings"] = iati_demo_load()
         changed = ", ".join(f"{n} {what}" for what, n in counts.items())
         self.stdout.write(f"Demo data loaded ({changed} created or changed).")
         if no_users or settings.PRODUCTION:

@@ -1,0 +1,40 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from renkei.core.models import TimeStampedModel
+
+
+class PublishingSettings(TimeStampedModel):
+    """Who reports Renkei's partnerships to IATI, and the defaults of every activity. One row
+    (``pk=1``), written only by ``iati.services.settings_update``."""
+
+    reporting_organisation = models.ForeignKey(
+        "places.Organisation", verbose_name=_("reporting organisation"), null=True, blank=True,
+        related_name="+", on_delete=models.SET_NULL,
+    )
+    organisation_identifier = models.CharField(
+        _("IATI organisation identifier"), max_length=100, blank=True,
+        help_text=_("As registered with IATI, e.g. XM-DAC-701-8; every activity identifier begins with it."),
+    )
+    collaboration_type = models.CharField(_("collaboration type"), max_length=4, default="1")
+    aid_type = models.CharField(_("aid type"), max_length=8, default="D02")
+    flow_type = models.CharField(_("flow type"), max_length=4, default="10")
+    finance_type = models.CharField(_("finance type"), max_length=4, default="110")
+    currency = models.CharField(_("default currency"), max_length=3, default="EUR")
+    language = models.CharField(_("default language"), max_length=3, default="en")
+    site_address = models.URLField(
+        _("site address"), blank=True,
+        help_text=_("The public address of this Renkei, e.g. https://renkei.example.org; documents and "
+                    "pages are linked from it in exported files."),
+    )
+
+    class Meta:
+        verbose_name = _("IATI publishing settings")
+        verbose_name_plural = _("IATI publishing settings")
+
+    def __str__(self) -> str:
+        return str(_("IATI publishing settings"))
+
+    @property
+    def is_ready(self) -> bool:
+        return bool(self.reporting_organisation_id and self.organisation_identifier)

@@ -1,0 +1,43 @@
+"""The IATI app's API schemas."""
+
+from __future__ import annotations
+
+from ninja import Field, Schema
+
+from renkei.core.schemas import Page
+from renkei.iati.inputs import SettingsIn
+
+
+class SettingsOut(Schema):
+    reporting_organisation: str | None = Field(None, description="the reporting organisation's slug")
+    organisation_identifier: str
+    collaboration_type: str
+    aid_type: str
+    flow_type: str
+    finance_type: str
+    currency: str
+    language: str
+    site_address: str
+    version: int
+    activities_url: str = Field(description="the published activity file")
+    organisation_url: str = Field(description="the published organisation file")
+
+    @staticmethod
+    def resolve_reporting_organisation(obj) -> str | None:
+        return obj.reporting_organisation.slug if obj.reporting_organisation_id else None
+
+
+class SettingsPatch(SettingsIn):
+    version: int | None = Field(None, description="the version you read (409 if changed meanwhile)")
+
+
+class SkippedOut(Schema):
+    kind: str = Field(description="partnership or programme")
+    slug: str
+    title: str
+    identifier: str = Field(description="the IATI identifier it would have")
+    reasons: list[str]
+
+
+class SkippedPage(Page[SkippedOut]):
+    pass

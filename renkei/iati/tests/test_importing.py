@@ -1,0 +1,83 @@
+from pathlib import Path
+
+import pytest
+
+from renkei.accounts.permissions import SYSTEM
+from renkei.core.errors import ApplicationError, NotAllowed
+from renkei.iati.importing import import_plan
+from renkei.iati.services import import_apply
+from renkei.partnerships.models import Partnership
+from renkei.places.models import Organisation, Place
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "data" / "iati" / "examples" / "city-to-city-activity.xml"
+
+
+def test_another_publishers_file_is_proposed_then_applied(publishing):
+    data = EXAMPLE.read_bytes()
+    plan = import_plan(data)
+    assert not plan.fatal
+    [activity] = plan.activities
+    assert activity.kind == "partnership" and activity.slug == "c2c-0001" and not activity.problems
+    assert activity.title["ja"] == "釜石市・セブ市 防災教育パートナーシップ"
+    assert activity.status == "active" and activity.countries == ["PH"]
+    assert {p.name_en for p in plan.places.values()} == {"Cebu City"}
+    assert activity.themes  # from the DAC sectors
+    partnerships, places = Partnership.objects.count(), Place.objects.count()
+    assert "Dry run" in plan.summary()
+    assert Partnership.objects.count() == partnerships and Place.objects.count() == places  # a dry run writes nothing
+    import_apply(actor=SYSTEM, plan=plan)
+    p = Partnership.objects.get(slug="c2c-0001")
+    assert p.members.count() == 3  # the agency, Kamaishi City (no location: an organisation) and Cebu City
+    assert p.members.filter(place__name_en="Cebu City", place__country="PH").exists()
+    assert p.pilots.count() == 0 and p.objectives.count() == 0  # a JPY budget is not an EUR amount
+    assert not import_plan(data).activities[0].problems and import_plan(data).activities[0].exists
+
+
+def test_only_administrators_apply(publishing, officer):
+    plan = import_plan(EXAMPLE.read_bytes())
+    with pytest.raises(NotAllowed):
+        import_apply(actor=officer, plan=plan)
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (b"<iati-activities version='2.03'><iati-activity>", "not well-formed"),
+    (b"<?xml version='1.0'?><!DOCTYPE lolz [<!ENTITY lol 'lol'><!ENTITY lol2 '&lol;&lol;&lol;&lol;'>]>"
+     b"<iati-activities version='2.03'><x>&lol2;</x></iati-activities>", "DOCTYPE"),
+    (b"<?xml version='1.0'?><!DOCTYPE x [<!ENTITY e SYSTEM 'file:///etc/passwd'>]>"
+     b"<iati-activities version='2.03'>&e;</iati-activities>", "DOCTYPE"),
+    (b"<iati-organisations version='2.03'/>", "not an IATI activity file"),
+    (b"<iati-activities version='1.05'/>", "not a 2.0x version"),
+    (b"<iati-activities version='2.03'><iati-activity><title/></iati-activity></iati-activities>", "iati-identifier"),
+    (b"<iati-activities version='2.03'>\x00</iati-activities>", "not well-formed"),
+    (b"\xff\xfe<", "not well-formed"),
+])
+def test_a_bad_file_is_refused_whole_with_a_clear_message(publishing, data, message):
+    plan = import_plan(data)
+    assert plan.fatal and message in " ".join(plan.report_lines())
+    with pytest.raises(ApplicationError):
+        import_apply(actor=SYSTEM, plan=plan)
+
+
+def test_an_activity_without_participants_is_refused_with_its_line(publishing):
+    data = EXAMPLE.read_text(encoding="utf-8")
+    start, end = data.index("<participating-org"), data.index("<activity-status")
+    head = data[:start] + '<participating-org role="1" type="10"><narrative>Solo</narrative></participating-org>'
+    text = head + data[end:]
+    text = text[:text.index("<location>")] + text[text.index("</location>") + len("</location>"):]
+    plan = import_plan(text.encode())
+    [activity] = plan.activities
+    assert activity.problems == ["fewer than two participants (organisations or located places)"]
+    assert f"line {activity.line}" in plan.report_lines()[0]
+    before = Organisation.objects.count()
+    import_apply(actor=SYSTEM, plan=plan)  # the refused activity is not written
+    assert not Partnership.objects.filter(slug="c2c-0001").exists()
+    assert Organisation.objects.count() >= before
+
+
+def test_a_failure_half_way_writes_nothing(publishing):
+    plan = import_plan(EXAMPLE.read_bytes())
+    plan.activities[0].themes = ["no-such-theme"]
+    places, orgs = Place.objects.count(), Organisation.objects.count()
+    with pytest.raises(ApplicationError, match="line"):
+        import_apply(actor=SYSTEM, plan=plan)
+    assert (Place.objects.count(), Organisation.objects.count()) == (places, orgs)
