@@ -188,3 +188,25 @@ def test_round_trip_into_an_empty_renkei_gives_the_same_activities(publishing):
     second = export()
     valid(second)
     assert canonical(second) == canonical(first)
+
+
+def test_the_demo_results_frameworks_are_exported_valid(publishing):
+    """The evaluation app's frameworks are the exporter's default source of results."""
+    from renkei.activities.demo import activities_demo_load
+    from renkei.evaluation.demo import evaluation_demo_load
+    from renkei.evaluation.models import Result
+
+    activities_demo_load()
+    evaluation_demo_load()
+    root = valid(export())
+    with_results = {a.findtext("iati-identifier"): a for a in root.iterfind("iati-activity") if a.find("result") is not None}
+    assert with_results, "no activity carries its results framework"
+    framework = Result.objects.filter(partnership__slug="jica-kamaishi-banda-aceh")
+    activity = with_results.get(f"{IDENTIFIER}-partnership-jica-kamaishi-banda-aceh")
+    if framework.filter(indicators__isnull=False).exists():
+        assert activity is not None
+        types = [r.get("type") for r in activity.iterfind("result")]
+        assert types == sorted(types, reverse=True)  # impact (3) before outcomes (2) before outputs (1)
+        assert all(r.find("indicator/title/narrative") is not None for r in activity.iterfind("result"))
+    periods = root.findall(".//result/indicator/period")
+    assert periods and all(p.find("period-start") is not None for p in periods)
