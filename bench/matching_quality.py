@@ -25,7 +25,6 @@ held-back ones separately.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import io
 import json
 import os
@@ -45,11 +44,13 @@ RENKEI = str(Path(sys.executable).with_name("renkei"))
 #: corpus rows that do not name one real city, and Japanese names of cities the corpus also names in English
 NOT_A_CITY = {"地方都市", "ベトナム建設省", "SDGs未来都市（地方の中核市）", "SDGs未来都市（地方都市）"}
 SAME_CITY = {
-    "郡山市": "Koriyama", "福島県": "Fukushima Prefecture", "文京区": "Bunkyo", "名古屋市": "Nagoya", "福岡市": "Fukuoka",
+    "郡山市": "Koriyama", "福島県": "Fukushima Prefecture", "文京区": "Bunkyo", "名古屋市": "Nagoya",
+    "福岡市": "Fukuoka",
     "北九州市": "Kitakyushu", "大連市": "Dalian", "横浜市": "Yokohama", "大阪市": "Osaka", "東京都": "Tokyo",
     "ハノイ市": "Hanoi", "フエ市": "Hue", "ヤンゴン市": "Yangon", "プノンペン都": "Phnom Penh", "豊田市": "Toyota",
     "鎌倉市": "Kamakura", "所沢市": "Tokorozawa", "弘前市": "Hirosaki", "一宮市": "Ichinomiya", "生駒市": "Ikoma",
-    "神戸市": "Kobe", "富山市": "Toyama", "長野市": "Nagano", "小布施町": "Obuse", "京都市": "Kyoto", "川崎市": "Kawasaki",
+    "神戸市": "Kobe", "富山市": "Toyama", "長野市": "Nagano", "小布施町": "Obuse", "京都市": "Kyoto",
+    "川崎市": "Kawasaki",
     "釜石市": "Kamaishi", "ウランバートル市": "Ulaanbaatar", "ソウル市": "Seoul", "スラバヤ市": "Surabaya",
     "セブ市": "Cebu City", "ダナン市": "Da Nang", "バンコク都": "Bangkok", "ホーチミン市": "Ho Chi Minh City",
     "メキシコ市": "Mexico City", "プネ市": "Pune",
@@ -99,7 +100,10 @@ def queries(pairings: list[dict], countries: dict[str, str]) -> list[dict]:
         for source, target in ((p["a"], p["b"]), (p["b"], p["a"])):
             own, theirs = countries[source], countries[target]
             filters = (["--country", "JP"] if theirs == "JP" and own != "JP" else ["--exclude-country", own])
-            out.append({"pairing": p["id"], "split": p["split"], "source": source, "target": target,
+            # the preset a city in this role would choose: the one that learns looks for expertise, the one
+            # that shares looks for who needs what it offers; partners who both learn look for mutual fit
+            role = ("mutual" if p["direction"] == "mutual" else "offer" if source == p["a"] else "expertise")
+            out.append({"pairing": p["id"], "split": p["split"], "source": source, "target": target, "role": role,
                         "others": sorted(partners[source] - {target}), "filters": filters})
     return out
 
@@ -127,8 +131,9 @@ def summarise(ranks: list[tuple[int | None, int]]) -> dict:
             "mean_candidates": round(sum(c for _r, c in ranks) / n, 1)}
 
 
-def evaluate(call_command, qs: list[dict], preset: str, top: int) -> dict:
-    ranks = {id(q): run_query(call_command, q, preset, top) for q in qs}
+def evaluate(call_command, qs: list[dict], preset: str | None, top: int) -> dict:
+    """Figures of one preset for every query, or (``preset`` None) of the preset each query's role calls for."""
+    ranks = {id(q): run_query(call_command, q, preset or q["role"], top) for q in qs}
     out = {}
     for split in ("development", "held_back"):
         part = [q for q in qs if q["split"] == split]
@@ -144,6 +149,8 @@ def main() -> None:
     parser.add_argument("--no-ablation", action="store_true")
     parser.add_argument("--per-query", action="store_true", help="the rank of every query")
     parser.add_argument("--top", type=int, default=200)
+    parser.add_argument("--try", dest="variants", action="append", default=[], metavar="PRESET=NAME:W,NAME:W",
+                        help="also evaluate other weights for a preset (e.g. offer=reverse:0.5,offer_text:0.3)")
     args = parser.parse_args()
     pairings, profiles = read("pairings.jsonl"), read("pairing_profiles.jsonl")
     field = field_profiles(profiles)
@@ -190,6 +197,26 @@ def main() -> None:
                         split: {k: ablated[split][k] for k in ("mrr", "recall@5", "recall@10")}
                         for split in ("development", "held_back")}
             out["presets"][preset] = entry
+        role = evaluate(call_command, qs, None, args.top)
+        ranks = role.pop("_ranks")
+        out["by_role"] = {"presets": "offer for the city that shares, expertise for the one that learns, "
+                                     "mutual for partners who both learn",
+                          **role, **({"ranks": ranks} if args.per_query else {})}
+        for variant in args.variants:
+            preset, _eq, spec = variant.partition("=")
+            original = PRESETS[preset]
+            PRESETS[preset] = Weights(**{name: float(w) for name, w in (i.split(":") for i in spec.split(","))})
+            try:
+                tried = evaluate(call_command, qs, preset, args.top)
+                tried_role = evaluate(call_command, qs, None, args.top)
+            finally:
+                PRESETS[preset] = original
+            tried.pop("_ranks")
+            tried_role.pop("_ranks")
+            out.setdefault("variants", {})[variant] = {
+                split: {k: tried[split][k] for k in ("mrr", "recall@5", "recall@10")} for split in ("development",)}
+            out["variants"][variant]["by_role_development"] = {
+                k: tried_role["development"][k] for k in ("mrr", "recall@5", "recall@10")}
     out["seconds"] = round(time.perf_counter() - started, 1)
     print(json.dumps(out, ensure_ascii=False, indent=1))
 
