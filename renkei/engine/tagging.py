@@ -7,7 +7,8 @@ short all-capital acronyms ("EV", "TOD"), which must match exactly; Japanese has
 matched as a substring. Semantic evidence (with an embedder): the cosine between the text and the
 theme's names, synonyms and description, mapped to 0.85 · clip((cos − 0.15) / 0.4, 0, 1) (unrelated
 texts sit around 0.1–0.25 with the multilingual encoder; a cosine of 0.55 or more gets the maximum). A theme
-keeps the larger of the two.
+keeps the larger of the two. Equal confidences are ordered by the length of the longest name or
+synonym found (a Japanese character counts as three letters), so the more specific theme comes first.
 """
 
 from __future__ import annotations
@@ -56,17 +57,21 @@ def matches(text: str, synonym: str) -> bool:
 def tag_text(text: str, themes: Sequence[ThemeNode], embedder: Embedder | None = None, *,
              theme_vectors: np.ndarray | None = None, limit: int = 3, min_confidence: float = 0.35,
              ) -> list[tuple[int, float]]:
-    """Themes the text is about as (theme id, confidence in [0, 1]), best first (ties by id), at
-    most ``limit``, each at least ``min_confidence``. With an embedder, semantic similarity adds
+    """Themes the text is about as (theme id, confidence in [0, 1]), best first, at
+    most ``limit``, each at least ``min_confidence``; among equal confidences the theme whose matched name
+    or synonym is longest comes first ("climate change master plan" is about mitigation before it is
+    about climate change), then by id. With an embedder, semantic similarity adds
     evidence, so 「ごみの分別」 or "our landfill is full" find solid waste even without an exact
     synonym; pass ``theme_vectors`` (from ``theme_embeddings``) to avoid encoding the themes again."""
     text = text or ""
     scores: dict[int, float] = {}
+    specific: dict[int, int] = {}  # length of the longest name or synonym found: the more specific theme wins a tie
     for theme in themes:
-        if any(matches(text, n) for n in (theme.name_en, theme.name_ja) if n):
-            scores[theme.id] = NAME
-        elif any(matches(text, s) for s in (*theme.synonyms_en, *theme.synonyms_ja)):
-            scores[theme.id] = SYNONYM
+        names = [n for n in (theme.name_en, theme.name_ja) if n and matches(text, n)]
+        synonyms = [] if names else [s for s in (*theme.synonyms_en, *theme.synonyms_ja) if matches(text, s)]
+        if names or synonyms:
+            scores[theme.id] = NAME if names else SYNONYM
+            specific[theme.id] = max(len(w) * (3 if _CJK.search(w) else 1) for w in names or synonyms)
     if embedder is not None and text.strip() and themes:
         if theme_vectors is None:
             theme_vectors = theme_embeddings(themes, embedder)
@@ -76,7 +81,7 @@ def tag_text(text: str, themes: Sequence[ThemeNode], embedder: Embedder | None =
             semantic = SEMANTIC_MAX * float(np.clip((value - SEMANTIC_FLOOR) / SEMANTIC_SPAN, 0.0, 1.0))
             scores[theme.id] = max(scores.get(theme.id, 0.0), semantic)
     ranked = sorted(((tid, round(s, 4)) for tid, s in scores.items() if s >= min_confidence),
-                    key=lambda item: (-item[1], item[0]))
+                    key=lambda item: (-item[1], -specific.get(item[0], 0), item[0]))
     return ranked[:limit]
 
 

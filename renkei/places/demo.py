@@ -30,10 +30,15 @@ def _statements(place: Place, kind: str, rows: list[dict]) -> int:
     model, scale = (Need, "priority") if kind == "need" else (Expertise, "maturity")
     changed = 0
     for row in rows:
-        theme = Theme.objects.get(code=row["theme"])
-        existing = model.objects.filter(place=place, theme=theme).first()
-        data = {"theme": theme.code, scale: row.get(scale, 3), "description": row.get("description", {}),
-                "evidence": row.get("evidence", [])}
+        if row.get("theme") is None:  # a text no theme was given to: "not yet tagged", found again by its words
+            theme = None
+            existing = next((s for s in model.objects.filter(place=place, theme=None).order_by("pk")
+                             if s.description.get("en") == row.get("description", {}).get("en")), None)
+        else:
+            theme = Theme.objects.get(code=row["theme"])
+            existing = model.objects.filter(place=place, theme=theme).first()
+        data = {"theme": theme.code if theme else None, scale: row.get(scale, 3),
+                "description": row.get("description", {}), "evidence": row.get("evidence", [])}
         if existing is None:
             services.statement_create(actor=SYSTEM, place=place, kind=kind, data=data, audit=False)
             changed += 1

@@ -85,8 +85,18 @@ def test_semantic_tagging_with_the_multilingual_encoder():
     weak = tag_text("Our dump site is overflowing with household rubbish", space.themes, embedder,
                     theme_vectors=vectors, min_confidence=0.0)
     assert weak[0][0] == ids["solid-waste"]
-    japanese = tag_text("住民が減り、商店街がさびれている", space.themes, embedder, theme_vectors=vectors)
+    japanese = tag_text("住民が減り、まちがさびれている", space.themes, embedder, theme_vectors=vectors)
     assert japanese[0][0] == ids["population-decline"] and japanese[0][1] < 0.9
+    # a synonym (商店街, shopping street) is stronger evidence than meaning alone; both themes are kept
+    both = tag_text("住民が減り、商店街がさびれている", space.themes, embedder, theme_vectors=vectors)
+    assert [t for t, _c in both] == [ids["city-revitalisation"], ids["population-decline"]]
+
+
+def test_equal_confidences_put_the_more_specific_theme_first():
+    space, ids = taxonomy()
+    tagged = [t for t, _c in tag_text("Implementing the climate change master plan", space.themes, limit=3)]
+    assert tagged[0] == ids["climate-mitigation"]  # "climate change master plan" before "climate change", "master plan"
+    assert set(tagged) == {ids["climate-mitigation"], ids["climate-energy"], ids["urban-planning"]}
 
 
 @pytest.mark.parametrize("text", ["津波", "tsunami"])

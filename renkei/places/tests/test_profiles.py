@@ -54,9 +54,9 @@ def profile(place):
             {e.theme.code if e.theme_id else None: e.description for e in place.expertise.all()})
 
 
-UNTAGGED = ('{"id": "ext-9", "name": "Hollowtown", "country": "JP", "needs": ["hollowing of the city centre", '
-            '"gentrification pressure", "compact city with public transport"], '
-            '"expertise": ["medical device related industry"]}\n')
+UNTAGGED = ('{"id": "ext-9", "name": "Choirtown", "country": "JP", "needs": ["more choirs in the evenings", '
+            '"street cats in the harbour", "compact city with public transport"], '
+            '"expertise": ["a museum of postage stamps"]}\n')
 
 
 def test_texts_no_theme_is_recognised_in_are_kept_untagged_and_counted_per_line():
@@ -67,7 +67,7 @@ def test_texts_no_theme_is_recognised_in_are_kept_untagged_and_counted_per_line(
     assert report.summary().endswith("texts: 4 tagged, 3 not yet tagged")
     place = Place.objects.get(external_id="ext-9")
     untagged = {n.description["en"] for n in place.needs.filter(theme__isnull=True)}
-    assert untagged == {"hollowing of the city centre", "gentrification pressure"}
+    assert untagged == {"more choirs in the evenings", "street cats in the harbour"}
     assert place.expertise.get().theme is None
     assert place.needs.filter(theme__code="compact-city").exists()
 
@@ -78,21 +78,21 @@ def test_untagged_texts_are_not_duplicated_by_a_second_import_nor_lost_once_tagg
     first = place.needs.count()
     again = run(UNTAGGED)
     assert again.statements["needs"].added == 0 and place.needs.count() == first
-    confirmed = place.needs.get(description__en="gentrification pressure")
+    confirmed = place.needs.get(description__en="street cats in the harbour")
     confirmed.theme = Theme.objects.get(code="compact-city")
     confirmed.save()
     replaced = run(UNTAGGED, replace=True)
     assert replaced.statements["needs"].added == 0
     assert set(place.needs.values_list("description__en", flat=True)) >= {
-        "gentrification pressure", "hollowing of the city centre"}
+        "street cats in the harbour", "more choirs in the evenings"}
 
 
 def test_with_replace_an_untagged_text_left_out_of_the_line_goes():
     run(UNTAGGED)
     place = Place.objects.get(external_id="ext-9")
-    run('{"id": "ext-9", "name": "Hollowtown", "country": "JP", "needs": ["gentrification pressure"]}\n',
+    run('{"id": "ext-9", "name": "Choirtown", "country": "JP", "needs": ["street cats in the harbour"]}\n',
         replace=True)
-    assert list(place.needs.values_list("description__en", flat=True)) == ["gentrification pressure"]
+    assert list(place.needs.values_list("description__en", flat=True)) == ["street cats in the harbour"]
 
 
 @pytest.mark.parametrize("replace", [False, True])
@@ -233,3 +233,22 @@ def test_command(tmp_path, capsys):
     assert "line 2: country" in capsys.readouterr().err
     call_command("import", "profiles", str(path), "--synonyms-only", "--skip-invalid")
     assert Place.objects.filter(external_id="ext-1").exists()
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("hollowing of the city centre", "city-revitalisation"),
+    ("gentrification pressure", "housing"),
+    ("medical device related industry", "medical-industry"),
+    ("industrial restructuring", "economic-restructuring"),
+    ("open innovation", "regional-innovation"),
+    ("next-generation education", "education"),
+    ("SDG awareness", "sdg-localisation"),
+    ("中心市街地の空洞化", "city-revitalisation"),
+    ("医療機器関連産業の集積", "medical-industry"),
+    ("次世代教育", "education"),
+    ("無収水の削減", "water-supply"),
+])
+def test_themes_real_profiles_name_are_recognised(text, code):
+    report = run(f'{{"id": "ext-r", "name": "Realtown", "country": "JP", "needs": ["{text}"]}}\n')
+    assert report.written and report.tagging == {1: [1, 0]}
+    assert Place.objects.get(external_id="ext-r").needs.filter(theme__code=code).exists()
