@@ -199,7 +199,8 @@ def test_the_demo_results_frameworks_are_exported_valid(publishing):
     activities_demo_load()
     evaluation_demo_load()
     root = valid(export())
-    with_results = {a.findtext("iati-identifier"): a for a in root.iterfind("iati-activity") if a.find("result") is not None}
+    with_results = {a.findtext("iati-identifier"): a for a in root.iterfind("iati-activity")
+                    if a.find("result") is not None}
     assert with_results, "no activity carries its results framework"
     framework = Result.objects.filter(partnership__slug="jica-kamaishi-banda-aceh")
     activity = with_results.get(f"{IDENTIFIER}-partnership-jica-kamaishi-banda-aceh")
