@@ -18,8 +18,11 @@ def _po_entries(locale: Path = LOCALE) -> dict[str, str]:
             continue
         msgid = re.search(r'^msgid ((?:".*"\n)+)', block + "\n", re.M)
         msgstr = re.search(r'^msgstr ((?:".*"\n?)+)', block + "\n", re.M)
+        context = re.search(r'^msgctxt "(.*)"$', block, re.M)
         if msgid and msgstr:
             key = "".join(re.findall(r'"(.*)"', msgid.group(1)))
+            if key and context:  # a compiled catalogue keys such an entry by "context\x04msgid"
+                key = context.group(1) + "\x04" + key
             if key:
                 entries[key.encode().decode("unicode_escape").encode("latin-1").decode("utf-8")] = "".join(
                     re.findall(r'"(.*)"', msgstr.group(1)))
