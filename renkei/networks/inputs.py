@@ -223,6 +223,7 @@ class RulesIn(Input):
     rotate_regions: bool = True
     good_standing_only: bool = True
     volunteers_only: bool = True
+    max_terms: int | None = Field(None, ge=1, le=100, description="at most this many terms per member in all")
 
 
 class ScheduleIn(Input):

@@ -8,7 +8,8 @@ Hard rules (each may be switched off):
 - ``no_consecutive_country`` / ``no_consecutive_region``: two terms in a row never go to the same
   country / region (the last past president counts for the first proposed term);
 - ``rotate_regions``: each term goes to one of the regions (among those with a candidate) that
-  have waited longest since they last held the presidency (never counts as longest).
+  have waited longest since they last held the presidency (never counts as longest);
+- ``max_terms``: no member holds more than this many terms in all (past and proposed).
 
 A member never holds two terms in a row. Among the candidates the rules allow, the fairest goes
 first: fewest terms so far (past and proposed), then the longest since their last term, then the
@@ -20,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-HARD_RULES = ("no_consecutive_country", "no_consecutive_region", "rotate_regions")
+HARD_RULES = ("max_terms", "no_consecutive_country", "no_consecutive_region", "rotate_regions")
 NEVER = -10**9
 
 
@@ -54,6 +55,7 @@ class Rules:
     rotate_regions: bool = True
     good_standing_only: bool = True
     volunteers_only: bool = True
+    max_terms: int | None = None
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,8 @@ def _search(pool: list[Candidate], history: Sequence[Holder], rules: Rules, term
                last_year: dict[str, int]) -> list[Proposal] | None:
         if step == terms:
             return []
-        state = (step, last_key, last_country, last_region, region_state)
+        state = (step, last_key, last_country, last_region, region_state,
+                 tuple(sorted((k, v) for k, v in counts.items() if v)) if rules.max_terms else None)
         if state in dead:
             return None
         expansions[0] += 1
@@ -123,7 +126,7 @@ def _search(pool: list[Candidate], history: Sequence[Holder], rules: Rules, term
         else:
             allowed_regions = regions
         options = [c for r in allowed_regions for c in by_region[r]
-                   if c.key != last_key
+                   if c.key != last_key and (not rules.max_terms or counts[c.key] < rules.max_terms)
                    and not (rules.no_consecutive_country and c.country == last_country)
                    and not (rules.no_consecutive_region and c.region == last_region)]
         options.sort(key=lambda c: (counts[c.key], last_year.get(c.key, NEVER), c.name, c.key))
@@ -169,6 +172,11 @@ def schedule(candidates: Sequence[Candidate], history: Sequence[Holder], rules: 
         if rules.volunteers_only and not volunteers:
             return Schedule((), Refusal("volunteers_only", {"members": len(candidates), "volunteers": 0}), 0)
         return Schedule((), Refusal("good_standing_only", {"volunteers": len(volunteers), "in_good_standing": 0}), 0)
+    if rules.max_terms:
+        room = sum(max(0, rules.max_terms - c.past_terms) for c in pool)
+        if room < terms:
+            return Schedule((), Refusal("max_terms", {"eligible": len(pool), "max_terms": rules.max_terms,
+                                                      "room": room, "terms": terms}), len(pool))
     try:
         found = _search(pool, history, rules, terms, first_year, budget)
     except _Budget:
@@ -187,8 +195,9 @@ def _diagnose(pool: list[Candidate], history: Sequence[Holder], rules: Rules, te
     for rule in HARD_RULES:
         if not getattr(rules, rule):
             continue
+        lifted = replace(rules, **{rule: None if rule == "max_terms" else False})
         try:
-            if _search(pool, history, replace(rules, **{rule: False}), terms, first_year, budget) is not None:
+            if _search(pool, history, lifted, terms, first_year, budget) is not None:
                 return Refusal(rule, details)
         except _Budget:
             continue

@@ -254,6 +254,7 @@ RULE_NAMES = {
     "no_consecutive_region": lambda: _("no two presidents in a row from the same region"),
     "rotate_regions": lambda: _("rotation across regions"),
     "consecutive_terms": lambda: _("no member presides twice in a row"),
+    "max_terms": lambda: _("at most so many terms per member"),
     "terms": lambda: _("the number of terms"),
     "term_years": lambda: _("term length"),
     "search_limit": lambda: _("the search limit"),
@@ -268,6 +269,13 @@ def refusal_text(refusal: rotation.Refusal) -> str:
     if refusal.rule == "good_standing_only":
         return _("Impossible under the rule “%(rule)s”: none of the %(n)s volunteers is in good standing.") % {
             "rule": RULE_NAMES["good_standing_only"](), "n": d.get("volunteers", 0)}
+    if refusal.rule == "max_terms" and "room" in d:
+        return _("Impossible under the rule “at most %(max)s term(s) per member”: the %(n)s eligible members have "
+                 "room for %(room)s more term(s), and %(terms)s were asked for.") % {
+            "max": d["max_terms"], "n": d["eligible"], "room": d["room"], "terms": d["terms"]}
+    if refusal.rule == "consecutive_terms":
+        return _("Impossible: only %(n)s member is eligible (volunteered and, under the rules, in good standing), "
+                 "and no member presides twice in a row.") % {"n": d.get("eligible", 0)}
     names = [RULE_NAMES.get(r, lambda r=r: r)() for r in refusal.rule.split("+")]
     return _("Impossible under the rule “%(rule)s”: the %(n)s eligible members come from %(countries)s "
              "(regions: %(regions)s).") % {
