@@ -141,6 +141,7 @@ def _register_routers() -> None:
     from renkei.activities.api import router as activities_router
     from renkei.knowledge.api import router as knowledge_router
     from renkei.matching.api import router as matching_router
+    from renkei.networks.api import router as networks_router
     from renkei.partnerships.api import router as partnerships_router
     from renkei.places.api import router as places_router
     from renkei.programmes.api import router as programmes_router
@@ -151,6 +152,7 @@ def _register_routers() -> None:
     api.add_router("/", partnerships_router)
     api.add_router("/", activities_router)
     api.add_router("/", knowledge_router)
+    api.add_router("/", networks_router)
 
 
 _register_routers()

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from renkei.accounts.models import User
 
 ZERO = Decimal("0")
+CENT = Decimal("0.01")
 
 
 def network_list(*, viewer: User | AnonymousUser) -> QuerySet[Network]:
@@ -60,7 +61,8 @@ def arrears(network: Network, today: date | None = None) -> dict[int, Decimal]:
     today = today or timezone.localdate()
     rows = (Invoice.objects.filter(network=network, status=Invoice.Status.OPEN, due_on__lt=today)
             .values("member_id").annotate(amount=Sum("amount"), paid=Sum("paid")))
-    return {r["member_id"]: r["amount"] - r["paid"] for r in rows if r["amount"] - r["paid"] > 0}
+    owed = {r["member_id"]: (r["amount"] - r["paid"]).quantize(CENT) for r in rows}
+    return {member: amount for member, amount in owed.items() if amount > 0}
 
 
 def member_get(*, viewer, network: Network, key: str) -> NetworkMember:
