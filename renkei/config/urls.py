@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("renkei.partnerships.urls")),
     path("", include("renkei.activities.urls")),
     path("", include("renkei.knowledge.urls")),
+    path("", include("renkei.networks.urls")),
     path("", include("renkei.places.urls")),
     path("", include("renkei.web.urls")),
 ]

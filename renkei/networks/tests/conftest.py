@@ -40,5 +40,6 @@ def kobe_rep(citynet):
     from renkei.networks.services import member_by_key
 
     user = UserFactory(username="kobe-rep", email="kobe@example.jp")
+    user.save()  # the factory sets the password without saving it
     member_by_key(citynet, "kobe").representatives.add(user)
     return user
