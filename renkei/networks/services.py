@@ -676,3 +676,25 @@ def invoice_for_number(network: Network, number: str) -> Invoice:
         raise NotFound(_("No such invoice."), field="number")
     return invoice
 
+
+
+@transaction.atomic
+def network_delete(*, actor: User | AnonymousUser, network: Network) -> None:
+    """Administrators delete a network that has no invoices (money records are kept)."""
+    if not can_create_network(actor):
+        raise NotAllowed(_("Only administrators delete networks."))
+    if network.invoices.exists():
+        raise ApplicationError(_("This network has invoices: they are kept, so it cannot be deleted."),
+                               field="network")
+    audit_record(actor=actor, action=AuditEntry.Action.DELETE, obj=network, changes={"slug": [network.slug, None]})
+    network.delete()
+
+
+@transaction.atomic
+def member_remove(*, actor: User | AnonymousUser, member: NetworkMember) -> None:
+    """A member without invoices may be removed (a mistake); one with invoices gets a leaving date."""
+    _manage(actor, member.network, _("Only the network's secretariat removes members."))
+    if member.invoices.exists():
+        raise ApplicationError(_("This member has invoices: give it a leaving date instead."), field="left_on")
+    audit_record(actor=actor, action=AuditEntry.Action.DELETE, obj=member, changes={"member": [member.key, None]})
+    member.delete()

@@ -5,6 +5,7 @@ from renkei.activities.demo import activities_demo_load
 from renkei.core.errors import ApplicationError
 from renkei.demo.accounts import demo_users
 from renkei.knowledge.demo import knowledge_demo_load
+from renkei.networks.demo import networks_demo_load
 from renkei.partnerships.demo import partnerships_demo_load
 from renkei.places.demo import demo_load
 from renkei.programmes.demo import programmes_demo_load
@@ -25,10 +26,12 @@ class Command(BaseCommand):
         counts["partnerships"] = partnerships_demo_load()
         counts["activities and sessions"] = activities_demo_load()
         counts["knowledge records"] = knowledge_demo_load()
+        counts["networks"] = networks_demo_load()
         changed = ", ".join(f"{n} {what}" for what, n in counts.items())
         self.stdout.write(f"Demo data loaded ({changed} created or changed).")
         if no_users or settings.PRODUCTION:
             return
         created = demo_users()
+        networks_demo_load()  # the demo secretariat account becomes the demo networks' secretariat
         if created:
             self.stdout.write("Demo accounts (password: renkei-demo): " + ", ".join(created))
