@@ -12,6 +12,7 @@ from renkei.accounts.models import User
 from renkei.accounts.permissions import SYSTEM
 from renkei.networks import services
 from renkei.networks.models import Network
+from renkei.partnerships.models import Partnership
 from renkei.places.models import Place
 
 ASIA_NE, ASIA_SEA_M, ASIA_SEA_L = "North-East Asia", "South-East Asia (maritime)", "South-East Asia (mainland)"
@@ -110,7 +111,9 @@ def _citynet() -> int:
     services.project_add(actor=SYSTEM, network=network, data={
         "title": "Disaster-resilient reconstruction exchange", "title_ja": "災害に強い復興のための交流",
         "starts_on": date(2026, 2, 1), "ends_on": date(2027, 3, 31),
-        "members": ["yokohama", "banda-aceh", "kobe"], "partnerships": ["jica-kamaishi-banda-aceh"]})
+        "members": ["yokohama", "banda-aceh", "kobe"],
+        "partnerships": list(Partnership.objects.filter(slug="jica-kamaishi-banda-aceh")
+                             .values_list("slug", flat=True))})
     return 1
 
 
