@@ -103,17 +103,37 @@ def _search(pool: list[Candidate], history: Sequence[Holder], rules: Rules, term
         if holder.region in region_last:
             region_last[holder.region] = index
     by_region: dict[str, list[Candidate]] = {r: [c for c in pool if c.region == r] for r in regions}
+    by_key = {c.key: c for c in pool}
     last = history[-1] if history else None
     start_index = len(history)
     dead: set = set()
     expansions = [0]
 
+    def signature(c: Candidate) -> tuple:
+        """What a candidate is to the hard rules: members alike in it are interchangeable there."""
+        return (c.country, c.region, rules.max_terms - counts[c.key] if rules.max_terms else None)
+
+    def shape(last_key, last_country) -> tuple:
+        """The state as the hard rules see it, with countries known only by what they have left: the
+        terms left to each of their members, whether the last president was theirs (and what that
+        member has left). Two states of the same shape both lead to a schedule, or neither does."""
+        groups: dict[tuple[str, str], list[int]] = {}
+        for c in pool:
+            groups.setdefault((c.region, c.country), []).append(
+                rules.max_terms - counts[c.key] if rules.max_terms else 0)
+        last = by_key.get(last_key)
+        items = []
+        for (region, country), left in groups.items():
+            mine = last is not None and (last.region, last.country) == (region, country)
+            items.append((region, tuple(sorted(left)), country == last_country,
+                          (rules.max_terms - counts[last.key] if rules.max_terms else 0) if mine else None))
+        return tuple(sorted(items, key=repr))
+
     def search(step: int, last_key, last_country, last_region, region_state: tuple, counts: dict[str, int],
                last_year: dict[str, int]) -> list[Proposal] | None:
         if step == terms:
             return []
-        state = (step, last_key, last_country, last_region, region_state,
-                 tuple(sorted((k, v) for k, v in counts.items() if v)) if rules.max_terms else None)
+        state = (step, last_region, region_state, shape(last_key, last_country))
         if state in dead:
             return None
         expansions[0] += 1
@@ -132,7 +152,12 @@ def _search(pool: list[Candidate], history: Sequence[Holder], rules: Rules, term
         options.sort(key=lambda c: (counts[c.key], last_year.get(c.key, NEVER), c.name, c.key))
         index = start_index + step
         year = first_year + step * rules.term_years
+        tried: set[tuple] = set()
         for c in options:
+            alike = signature(c)
+            if alike in tried:  # one like it already led nowhere
+                continue
+            tried.add(alike)
             waited = None if region_at[c.region] == NEVER else index - region_at[c.region]
             region_at_next = {**region_at, c.region: index}
             before = counts[c.key]

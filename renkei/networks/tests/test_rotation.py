@@ -99,3 +99,12 @@ def test_max_terms_caps_each_member():
     assert {p.candidate.key for p in result.proposals} == {"a", "b"}
     refused = schedule(people, [], Rules(max_terms=1), terms=3, first_year=2027)
     assert refused.refusal.rule == "max_terms" and refused.refusal.details["room"] == 2
+
+
+def test_a_crowded_country_under_a_cap_is_refused_quickly():
+    people = [c(f"j{i}", "JP", "Asia") for i in range(150)] + [c(f"o{i}", f"X{i}", "Asia") for i in range(10)]
+    started = time.perf_counter()
+    result = schedule(people, [], Rules(no_consecutive_region=False, rotate_regions=False, max_terms=1),
+                      terms=25, first_year=2027)
+    assert result.refusal.rule == "max_terms"
+    assert time.perf_counter() - started < 1
