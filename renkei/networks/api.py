@@ -4,7 +4,7 @@ presidency scheduler, funding and engagement. Every write calls the same service
 
 from __future__ import annotations
 
-from ninja import Query, Router, Status
+from ninja import File, Query, Router, Schema, Status, UploadedFile
 
 from renkei.accounts.api_auth import AUTH, OPTIONAL_AUTH
 from renkei.core.schemas import ERRORS, READ_ERRORS, ErrorOut, PageQuery, page_of
@@ -117,6 +117,38 @@ def network_update(request, slug: str, payload: NetworkChange):
 def member_add(request, slug: str, payload: MemberIn):
     return Status(201, member_out(services.member_add(actor=request.user, network=_network(request, slug),
                                                       data=payload)))
+
+
+class ImportOut(Schema):
+    created: int
+    dry_run: bool
+    errors: list[dict]
+
+
+@router.post("/networks/{slug}/members/import", response={200: ImportOut, **ERRORS}, auth=AUTH,
+             summary="Import members from a CSV file (multipart; nothing is written if a line is bad)",
+             description="The columns are in docs/data-formats.md; a refused file answers 422 with every bad line.",
+             operation_id="network_members_import")
+def members_import(request, slug: str, file: File[UploadedFile], dry_run: bool = False):
+    from django.conf import settings
+    from django.utils.translation import gettext as _
+
+    from renkei.core.errors import ApplicationError
+
+    limit = settings.RENKEI_MAX_IMPORT_BYTES
+    data = file.read(limit + 1)
+    if len(data) > limit:
+        raise ApplicationError(_("%(name)s is larger than %(mb)s MB.") % {"name": file.name,
+                                                                         "mb": round(limit / 1024 / 1024)},
+                               field="file")
+    report = services.members_import(actor=request.user, network=_network(request, slug), source=data,
+                                     dry_run=dry_run)
+    if not report.ok:
+        fields: dict[str, list[str]] = {}
+        for e in report.errors:
+            fields.setdefault(f"line {e.line}.{e.field}" if e.line else e.field, []).append(e.message)
+        raise ApplicationError(str(report.errors[0]), errors=fields)
+    return {"created": report.created, "dry_run": dry_run, "errors": []}
 
 
 @router.patch("/networks/{slug}/members/{key}", response={200: MemberOut, **ERRORS}, auth=AUTH,

@@ -103,3 +103,18 @@ def test_governance_funding_and_engagement(client, citynet, net_secretariat):
     rows = client.get("/api/v1/networks/citynet/engagement", **_bearer(net_secretariat)).json()
     assert {r["member"] for r in rows if not r["silent"]} >= {"hai-phong", "kobe"}
     assert "/api/v1/networks/{slug}/presidency/schedule" in client.get("/api/v1/openapi.json").json()["paths"]
+
+
+def test_import_members_through_the_api(client, citynet, net_secretariat):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from renkei.networks.models import NetworkMember
+
+    before = NetworkMember.objects.count()
+    bad = client.post("/api/v1/networks/citynet/members/import", {
+        "file": SimpleUploadedFile("m.csv", b"place,tier\nkamaishi,full\natlantis,full\n")}, **_bearer(net_secretariat))
+    assert bad.status_code == 422 and "line 3.place" in bad.json()["error"]["fields"]
+    assert NetworkMember.objects.count() == before
+    good = client.post("/api/v1/networks/citynet/members/import", {
+        "file": SimpleUploadedFile("m.csv", b"place,tier\nkamaishi,full\n")}, **_bearer(net_secretariat))
+    assert good.status_code == 200 and good.json()["created"] == 1
