@@ -19,7 +19,8 @@ SHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 
 @pytest.fixture
 def demo(transactional_db):
-    from renkei.demo.accounts import demo_users
+    from renkei.accounts.models import Role
+    from renkei.accounts.services import user_create
     from renkei.networks.demo import networks_demo_load
     from renkei.partnerships.demo import partnerships_demo_load
     from renkei.places.demo import demo_load
@@ -31,7 +32,8 @@ def demo(transactional_db):
     demo_load()
     programmes_demo_load()
     partnerships_demo_load()
-    demo_users()
+    user_create(username="secretariat", password="renkei-demo", display_name="Network secretariat",  # noqa: S106
+                roles=[Role.NETWORK_SECRETARIAT], places=[])
     networks_demo_load()
 
 

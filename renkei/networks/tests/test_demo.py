@@ -21,9 +21,10 @@ def test_demo_is_idempotent_and_sample(partnerships_demo):
 
 
 def test_the_demo_secretariat_account_runs_both_networks(partnerships_demo):
-    from renkei.demo.accounts import demo_users
+    from renkei.accounts.models import Role
+    from renkei.accounts.tests.factories import UserFactory
 
-    demo_users()
+    UserFactory(username="secretariat", roles=[Role.NETWORK_SECRETARIAT])
     networks_demo_load()
     for network in Network.objects.all():
         assert network.secretariat.filter(username="secretariat").exists()
