@@ -14,10 +14,10 @@ from renkei.networks.inputs import (
     FundingIn,
     InvoicesIn,
     MeetingIn,
-    MemberChange,
-    MemberIn,
     NetworkChange,
     NetworkIn,
+    NetworkMemberChange,
+    NetworkMemberIn,
     OfficeIn,
     PaymentIn,
     PresidencyRecordIn,
@@ -26,24 +26,24 @@ from renkei.networks.inputs import (
     ScheduleIn,
 )
 from renkei.networks.schemas import (
-    ArrearsOut,
-    CreatedOut,
-    DuesOut,
-    EngagementOut,
-    FundingOut,
-    InvoiceOut,
-    InvoicePage,
-    InvoiceQuery,
-    IssuedOut,
-    MemberOut,
+    NetworkArrearsOut,
+    NetworkCreatedOut,
+    NetworkDuesOut,
+    NetworkEngagementOut,
+    NetworkFundingOut,
+    NetworkInvoiceOut,
+    NetworkInvoicePage,
+    NetworkInvoiceQuery,
+    NetworkIssuedOut,
+    NetworkMemberOut,
+    NetworkOfficeOut,
     NetworkOut,
     NetworkPage,
-    OfficeOut,
-    PaymentOut,
-    PreviewIn,
-    RemindersOut,
-    ScheduleOut,
-    StatementLineOut,
+    NetworkPaymentOut,
+    NetworkPreviewIn,
+    NetworkRemindersOut,
+    NetworkScheduleOut,
+    NetworkStatementLineOut,
 )
 
 router = Router(tags=["networks"])
@@ -112,20 +112,20 @@ def network_update(request, slug: str, payload: NetworkChange):
     return network_out(services.network_update(actor=request.user, network=_network(request, slug), data=payload))
 
 
-@router.post("/networks/{slug}/members", response={201: MemberOut, **ERRORS}, auth=AUTH,
+@router.post("/networks/{slug}/members", response={201: NetworkMemberOut, **ERRORS}, auth=AUTH,
              summary="Add a member", operation_id="network_member_add")
-def member_add(request, slug: str, payload: MemberIn):
+def member_add(request, slug: str, payload: NetworkMemberIn):
     return Status(201, member_out(services.member_add(actor=request.user, network=_network(request, slug),
                                                       data=payload)))
 
 
-class ImportOut(Schema):
+class NetworkImportOut(Schema):
     created: int
     dry_run: bool
     errors: list[dict]
 
 
-@router.post("/networks/{slug}/members/import", response={200: ImportOut, **ERRORS}, auth=AUTH,
+@router.post("/networks/{slug}/members/import", response={200: NetworkImportOut, **ERRORS}, auth=AUTH,
              summary="Import members from a CSV file (multipart; nothing is written if a line is bad)",
              description="The columns are in docs/data-formats.md; a refused file answers 422 with every bad line.",
              operation_id="network_members_import")
@@ -151,9 +151,9 @@ def members_import(request, slug: str, file: File[UploadedFile], dry_run: bool =
     return {"created": report.created, "dry_run": dry_run, "errors": []}
 
 
-@router.patch("/networks/{slug}/members/{key}", response={200: MemberOut, **ERRORS}, auth=AUTH,
+@router.patch("/networks/{slug}/members/{key}", response={200: NetworkMemberOut, **ERRORS}, auth=AUTH,
               summary="Edit a member (only the fields given)", operation_id="network_member_update")
-def member_update(request, slug: str, key: str, payload: MemberChange):
+def member_update(request, slug: str, key: str, payload: NetworkMemberChange):
     return member_out(services.member_update(actor=request.user, member=_member(request, slug, key), data=payload))
 
 
@@ -165,10 +165,10 @@ def dues_formula_set(request, slug: str, payload: DuesFormulaIn):
     return services.dues_formula_set(actor=request.user, network=_network(request, slug), data=payload).dues_formula
 
 
-@router.post("/networks/{slug}/dues-preview", response={200: list[DuesOut], **ERRORS}, auth=AUTH,
+@router.post("/networks/{slug}/dues-preview", response={200: list[NetworkDuesOut], **ERRORS}, auth=AUTH,
              summary="What every member would owe under a formula (nothing is written)",
              operation_id="network_dues_preview")
-def dues_preview(request, slug: str, payload: PreviewIn):
+def dues_preview(request, slug: str, payload: NetworkPreviewIn):
     rows = services.dues_preview(actor=request.user, network=_network(request, slug), year=payload.year,
                                  formula=payload.formula)
     return [{"member": r.member.key, "name": r.member.name, "tier": r.member.tier, "amount": r.dues.amount,
@@ -176,7 +176,7 @@ def dues_preview(request, slug: str, payload: PreviewIn):
              "limited": r.dues.limited, "invoiced": r.current} for r in rows]
 
 
-@router.post("/networks/{slug}/invoices", response={201: IssuedOut, **ERRORS}, auth=AUTH,
+@router.post("/networks/{slug}/invoices", response={201: NetworkIssuedOut, **ERRORS}, auth=AUTH,
              summary="Issue the year's invoices under the stored formula (only the missing ones)",
              operation_id="network_invoices_issue")
 def invoices_issue(request, slug: str, payload: InvoicesIn):
@@ -184,22 +184,22 @@ def invoices_issue(request, slug: str, payload: InvoicesIn):
     return Status(201, {"issued": [invoice_out(i) for i in made]})
 
 
-@router.get("/networks/{slug}/invoices", response={200: InvoicePage, **ERRORS}, auth=AUTH,
+@router.get("/networks/{slug}/invoices", response={200: NetworkInvoicePage, **ERRORS}, auth=AUTH,
             summary="The network's invoices (its secretariat)", operation_id="network_invoice_list")
-def invoice_list(request, slug: str, query: Query[InvoiceQuery]):
+def invoice_list(request, slug: str, query: Query[NetworkInvoiceQuery]):
     qs = selectors.invoices(viewer=request.user, network=_network(request, slug), year=query.year,
                             status=query.status).prefetch_related("payments")
     return page_of(qs, query, results=lambda page: [invoice_out(i) for i in page])
 
 
-@router.get("/networks/{slug}/invoices/{number}", response={200: InvoiceOut, **ERRORS}, auth=AUTH,
+@router.get("/networks/{slug}/invoices/{number}", response={200: NetworkInvoiceOut, **ERRORS}, auth=AUTH,
             summary="One invoice (the secretariat, or the member's representatives)",
             operation_id="network_invoice_get")
 def invoice_get(request, slug: str, number: str):
     return invoice_out(selectors.invoice_get(viewer=request.user, network=_network(request, slug), number=number))
 
 
-@router.post("/networks/{slug}/invoices/{number}/cancel", response={200: InvoiceOut, **ERRORS}, auth=AUTH,
+@router.post("/networks/{slug}/invoices/{number}/cancel", response={200: NetworkInvoiceOut, **ERRORS}, auth=AUTH,
              summary="Cancel an invoice without payments (its number is never reused)",
              operation_id="network_invoice_cancel")
 def invoice_cancel(request, slug: str, number: str):
@@ -208,7 +208,7 @@ def invoice_cancel(request, slug: str, number: str):
     return invoice_out(services.invoice_cancel(actor=request.user, invoice=invoice))
 
 
-@router.post("/networks/{slug}/invoices/{number}/payments", response={201: PaymentOut, **ERRORS}, auth=AUTH,
+@router.post("/networks/{slug}/invoices/{number}/payments", response={201: NetworkPaymentOut, **ERRORS}, auth=AUTH,
              summary="Record a payment (partial or whole, any currency with its rate)",
              operation_id="network_payment_record")
 def payment_record(request, slug: str, number: str, payload: PaymentIn):
@@ -217,7 +217,7 @@ def payment_record(request, slug: str, number: str, payload: PaymentIn):
     return Status(201, payment_out(services.payment_record(actor=request.user, invoice=invoice, data=payload)))
 
 
-@router.get("/networks/{slug}/arrears", response={200: list[ArrearsOut], **ERRORS}, auth=AUTH,
+@router.get("/networks/{slug}/arrears", response={200: list[NetworkArrearsOut], **ERRORS}, auth=AUTH,
             summary="Members with overdue invoices and what they owe", operation_id="network_arrears")
 def arrears(request, slug: str):
     network = _network(request, slug)
@@ -227,13 +227,13 @@ def arrears(request, slug: str):
             for m in selectors.members(network) if m.pk in owing]
 
 
-@router.post("/networks/{slug}/reminders", response={202: RemindersOut, **ERRORS}, auth=AUTH,
+@router.post("/networks/{slug}/reminders", response={202: NetworkRemindersOut, **ERRORS}, auth=AUTH,
              summary="Send reminders of overdue invoices (by a background task)", operation_id="network_reminders")
 def reminders(request, slug: str):
     return Status(202, {"overdue": services.reminders_request(actor=request.user, network=_network(request, slug))})
 
 
-@router.get("/networks/{slug}/members/{key}/statement", response={200: list[StatementLineOut], **ERRORS},
+@router.get("/networks/{slug}/members/{key}/statement", response={200: list[NetworkStatementLineOut], **ERRORS},
             auth=AUTH, summary="A member's statement (the secretariat, or the member's representatives)",
             operation_id="network_statement")
 def statement(request, slug: str, key: str):
@@ -242,14 +242,14 @@ def statement(request, slug: str, key: str):
 
 # --- governance -----------------------------------------------------------------------------------
 
-@router.post("/networks/{slug}/offices", response={201: OfficeOut, **ERRORS}, auth=AUTH,
+@router.post("/networks/{slug}/offices", response={201: NetworkOfficeOut, **ERRORS}, auth=AUTH,
              summary="Record an office and its term", operation_id="network_office_add")
 def office_add(request, slug: str, payload: OfficeIn):
     o = services.office_add(actor=request.user, network=_network(request, slug), data=payload)
     return Status(201, {"kind": o.kind, "member": o.member.key, "starts_on": o.starts_on, "ends_on": o.ends_on})
 
 
-@router.post("/networks/{slug}/meetings", response={201: CreatedOut, **ERRORS}, auth=AUTH,
+@router.post("/networks/{slug}/meetings", response={201: NetworkCreatedOut, **ERRORS}, auth=AUTH,
              summary="Record a meeting: quorum, attendance, agenda, decisions and votes",
              operation_id="network_meeting_add")
 def meeting_add(request, slug: str, payload: MeetingIn):
@@ -275,7 +275,7 @@ def schedule_out(result) -> dict:
             "reason": selectors.refusal_text(s.refusal) if s.refusal else None}
 
 
-@router.post("/networks/{slug}/presidency/schedule", response={200: ScheduleOut, **ERRORS}, auth=AUTH,
+@router.post("/networks/{slug}/presidency/schedule", response={200: NetworkScheduleOut, **ERRORS}, auth=AUTH,
              summary="Propose the next presidents under the rules, or say which rule makes it impossible",
              operation_id="network_presidency_schedule")
 def presidency_schedule(request, slug: str, payload: ScheduleIn):
@@ -283,7 +283,7 @@ def presidency_schedule(request, slug: str, payload: ScheduleIn):
                                                       data=payload))
 
 
-@router.post("/networks/{slug}/presidency", response={201: list[OfficeOut], **ERRORS}, auth=AUTH,
+@router.post("/networks/{slug}/presidency", response={201: list[NetworkOfficeOut], **ERRORS}, auth=AUTH,
              summary="Record the presidents settled on (the proposal or its adjustment)",
              operation_id="network_presidency_record")
 def presidency_record(request, slug: str, payload: PresidencyRecordIn):
@@ -294,7 +294,7 @@ def presidency_record(request, slug: str, payload: PresidencyRecordIn):
 
 # --- funding, projects, engagement ----------------------------------------------------------------
 
-@router.get("/networks/{slug}/funding", response={200: FundingOut, **ERRORS}, auth=AUTH,
+@router.get("/networks/{slug}/funding", response={200: NetworkFundingOut, **ERRORS}, auth=AUTH,
             summary="Income per year by source, with its HHI and the largest source's share",
             operation_id="network_funding")
 def funding(request, slug: str):
@@ -304,7 +304,7 @@ def funding(request, slug: str):
             "years": [y.__dict__ for y in selectors.funding(network)]}
 
 
-@router.post("/networks/{slug}/funding", response={200: FundingOut, **ERRORS}, auth=AUTH,
+@router.post("/networks/{slug}/funding", response={200: NetworkFundingOut, **ERRORS}, auth=AUTH,
              summary="Record a year's income from one source", operation_id="network_funding_set")
 def funding_set(request, slug: str, payload: FundingIn):
     network = _network(request, slug)
@@ -312,14 +312,14 @@ def funding_set(request, slug: str, payload: FundingIn):
     return funding(request, slug)
 
 
-@router.post("/networks/{slug}/projects", response={201: CreatedOut, **ERRORS}, auth=AUTH,
+@router.post("/networks/{slug}/projects", response={201: NetworkCreatedOut, **ERRORS}, auth=AUTH,
              summary="Add a network project linked to partnerships and activities", operation_id="network_project_add")
 def project_add(request, slug: str, payload: ProjectIn):
     return Status(201, {"id": services.project_add(actor=request.user, network=_network(request, slug),
                                                    data=payload).pk})
 
 
-@router.get("/networks/{slug}/engagement", response={200: list[EngagementOut], **ERRORS}, auth=AUTH,
+@router.get("/networks/{slug}/engagement", response={200: list[NetworkEngagementOut], **ERRORS}, auth=AUTH,
             summary="Who took part in what this year; members silent too long are flagged",
             operation_id="network_engagement")
 def engagement(request, slug: str):

@@ -88,7 +88,7 @@ class NetworkChange(Input):
         return value
 
 
-class MemberIn(Input):
+class NetworkMemberIn(Input):
     place: Slug | None = Field(None, description="a place's slug; or an organisation, never both")
     organisation: Slug | None = Field(None, description="an organisation's slug")
     tier: Tier = "full"
@@ -109,7 +109,7 @@ class MemberIn(Input):
         return self
 
 
-class MemberChange(Input):
+class NetworkMemberChange(Input):
     tier: Tier | None = None
     region: Text | None = Field(None, max_length=100)
     joined_on: date | None = None
@@ -118,7 +118,7 @@ class MemberChange(Input):
     representatives: list[Annotated[str, Field(max_length=150)]] | None = Field(None, max_length=20)
 
 
-class BandIn(Input):
+class NetworkBandIn(Input):
     up_to: int | None = Field(None, ge=0, le=10**12, description="population up to this (none: any larger)")
     factor: Factor
 
@@ -126,7 +126,7 @@ class BandIn(Input):
 class DuesFormulaIn(Input):
     base: dict[Tier, Money] = Field(description="base amount per tier")
     income_factors: dict[Literal["HIC", "UMC", "LMC", "LIC"], Factor] = Field(default_factory=dict)
-    population_bands: list[BandIn] = Field(default_factory=list, max_length=20)
+    population_bands: list[NetworkBandIn] = Field(default_factory=list, max_length=20)
     floor: Money | None = None
     cap: Money | None = None
     currency: Currency
@@ -140,7 +140,7 @@ class DuesFormulaIn(Input):
 
     @field_validator("population_bands")
     @classmethod
-    def _ascending(cls, bands: list[BandIn]) -> list[BandIn]:
+    def _ascending(cls, bands: list[NetworkBandIn]) -> list[NetworkBandIn]:
         limits = [b.up_to for b in bands]
         if None in limits[:-1]:
             raise ValueError(_("only the last population band may be open-ended"))
@@ -198,7 +198,7 @@ class OfficeIn(Input):
         return self
 
 
-class DecisionIn(Input):
+class NetworkDecisionIn(Input):
     text: RequiredText = Field(max_length=2000)
     votes_for: int = Field(0, ge=0, le=10000)
     votes_against: int = Field(0, ge=0, le=10000)
@@ -213,7 +213,7 @@ class MeetingIn(Input):
     quorum: int = Field(1, ge=1, le=10000)
     agenda: list[Annotated[Text, Field(max_length=500)]] = Field(default_factory=list, max_length=100)
     attendees: list[Slug] = Field(default_factory=list, max_length=1000, description="members by slug")
-    decisions: list[DecisionIn] = Field(default_factory=list, max_length=100)
+    decisions: list[NetworkDecisionIn] = Field(default_factory=list, max_length=100)
 
 
 class RulesIn(Input):
@@ -232,14 +232,14 @@ class ScheduleIn(Input):
     first_year: Year | None = None
 
 
-class TermIn(Input):
+class NetworkTermIn(Input):
     member: Slug
     starts_on: date
     ends_on: date
 
 
 class PresidencyRecordIn(Input):
-    terms: list[TermIn] = Field(min_length=1, max_length=100)
+    terms: list[NetworkTermIn] = Field(min_length=1, max_length=100)
 
 
 class FundingIn(Input):

@@ -10,7 +10,7 @@ from ninja import Field, Schema
 from renkei.core.schemas import Page, PageQuery
 
 
-class MemberOut(Schema):
+class NetworkMemberOut(Schema):
     key: str = Field(description="the slug of the member's place or organisation")
     name: str
     place: str | None
@@ -24,7 +24,7 @@ class MemberOut(Schema):
     volunteers_for_presidency: bool
 
 
-class OfficeOut(Schema):
+class NetworkOfficeOut(Schema):
     kind: str
     member: str
     starts_on: date
@@ -44,15 +44,15 @@ class NetworkOut(Schema):
     website: str
     currency: str
     is_sample: bool = Field(description="its figures are sample data")
-    members: list[MemberOut]
-    offices: list[OfficeOut]
+    members: list[NetworkMemberOut]
+    offices: list[NetworkOfficeOut]
 
 
 class NetworkPage(Page[NetworkOut]):
     pass
 
 
-class DuesOut(Schema):
+class NetworkDuesOut(Schema):
     member: str
     name: str
     tier: str
@@ -64,12 +64,12 @@ class DuesOut(Schema):
     invoiced: Decimal | None = Field(description="the live invoice of that year, if any")
 
 
-class PreviewIn(Schema):
+class NetworkPreviewIn(Schema):
     year: int = Field(ge=1900, le=2200)
     formula: dict | None = Field(None, description="a formula to try (default: the stored one); nothing is written")
 
 
-class PaymentOut(Schema):
+class NetworkPaymentOut(Schema):
     id: int
     received_on: date
     amount: Decimal
@@ -79,7 +79,7 @@ class PaymentOut(Schema):
     reference: str
 
 
-class InvoiceOut(Schema):
+class NetworkInvoiceOut(Schema):
     number: str
     member: str
     year: int
@@ -92,26 +92,26 @@ class InvoiceOut(Schema):
     status: str
     reminders_sent: int
     breakdown: dict
-    payments: list[PaymentOut]
+    payments: list[NetworkPaymentOut]
 
 
-class InvoicePage(Page[InvoiceOut]):
+class NetworkInvoicePage(Page[NetworkInvoiceOut]):
     pass
 
 
-class InvoiceQuery(PageQuery):
+class NetworkInvoiceQuery(PageQuery):
     year: int | None = Field(None, ge=1900, le=2200)
     status: str | None = Field(None, pattern="^(open|paid|cancelled)$")
 
 
-class ArrearsOut(Schema):
+class NetworkArrearsOut(Schema):
     member: str
     name: str
     owed: Decimal
     currency: str
 
 
-class StatementLineOut(Schema):
+class NetworkStatementLineOut(Schema):
     on: date
     what: str
     reference: str
@@ -122,11 +122,11 @@ class StatementLineOut(Schema):
     note: str
 
 
-class RemindersOut(Schema):
+class NetworkRemindersOut(Schema):
     overdue: int = Field(description="overdue invoices; their reminders are sent by a background task")
 
 
-class ProposalOut(Schema):
+class NetworkProposalOut(Schema):
     term: int
     starts_year: int
     ends_year: int
@@ -137,16 +137,16 @@ class ProposalOut(Schema):
     reason: str
 
 
-class ScheduleOut(Schema):
+class NetworkScheduleOut(Schema):
     ok: bool
     first_year: int
     eligible: int
-    proposals: list[ProposalOut]
+    proposals: list[NetworkProposalOut]
     refused_by: str | None = Field(description="the rule that makes a schedule impossible")
     reason: str | None
 
 
-class FundingYearOut(Schema):
+class NetworkFundingYearOut(Schema):
     year: int
     total: Decimal
     by_source: dict[str, Decimal]
@@ -156,13 +156,13 @@ class FundingYearOut(Schema):
     warning: bool = Field(description="the HHI is above the network's threshold")
 
 
-class FundingOut(Schema):
+class NetworkFundingOut(Schema):
     currency: str
     threshold: Decimal
-    years: list[FundingYearOut]
+    years: list[NetworkFundingYearOut]
 
 
-class EngagementOut(Schema):
+class NetworkEngagementOut(Schema):
     member: str
     name: str
     meetings_this_year: list[str]
@@ -171,9 +171,9 @@ class EngagementOut(Schema):
     silent: bool
 
 
-class CreatedOut(Schema):
+class NetworkCreatedOut(Schema):
     id: int
 
 
-class IssuedOut(Schema):
-    issued: list[InvoiceOut]
+class NetworkIssuedOut(Schema):
+    issued: list[NetworkInvoiceOut]

@@ -40,10 +40,10 @@ from renkei.networks.inputs import (
     FundingIn,
     InvoicesIn,
     MeetingIn,
-    MemberChange,
-    MemberIn,
     NetworkChange,
     NetworkIn,
+    NetworkMemberChange,
+    NetworkMemberIn,
     OfficeIn,
     PaymentIn,
     PresidencyRecordIn,
@@ -169,7 +169,7 @@ def network_update(*, actor: User | AnonymousUser, network: Network,
 
 # --- members --------------------------------------------------------------------------------------
 
-def _member_values(network: Network, data: MemberIn, errors: ErrorCollector, *, field: str = "") -> dict:
+def _member_values(network: Network, data: NetworkMemberIn, errors: ErrorCollector, *, field: str = "") -> dict:
     place = org = None
     if data.place:
         place = Place.objects.filter(slug=data.place).first()
@@ -190,7 +190,7 @@ def _member_values(network: Network, data: MemberIn, errors: ErrorCollector, *, 
     return {"place": place, "organisation": org, "people": people}
 
 
-def _create_member(network: Network, data: MemberIn, found: dict) -> NetworkMember:
+def _create_member(network: Network, data: NetworkMemberIn, found: dict) -> NetworkMember:
     member = NetworkMember.objects.create(
         network=network, place=found["place"], organisation=found["organisation"], tier=data.tier,
         region=data.region, joined_on=data.joined_on, left_on=data.left_on, is_founder=data.is_founder,
@@ -201,9 +201,10 @@ def _create_member(network: Network, data: MemberIn, found: dict) -> NetworkMemb
 
 
 @transaction.atomic
-def member_add(*, actor: User | AnonymousUser, network: Network, data: MemberIn | Mapping[str, Any]) -> NetworkMember:
+def member_add(*, actor: User | AnonymousUser, network: Network,
+               data: NetworkMemberIn | Mapping[str, Any]) -> NetworkMember:
     _manage(actor, network, _("Only the network's secretariat adds members."))
-    data = parse(MemberIn, data)
+    data = parse(NetworkMemberIn, data)
     errors = ErrorCollector()
     found = _member_values(network, data, errors)
     errors.raise_if_any()
@@ -215,9 +216,9 @@ def member_add(*, actor: User | AnonymousUser, network: Network, data: MemberIn 
 
 @transaction.atomic
 def member_update(*, actor: User | AnonymousUser, member: NetworkMember,
-                  data: MemberChange | Mapping[str, Any]) -> NetworkMember:
+                  data: NetworkMemberChange | Mapping[str, Any]) -> NetworkMember:
     _manage(actor, member.network, _("Only the network's secretariat edits its members."))
-    data = parse(MemberChange, data)
+    data = parse(NetworkMemberChange, data)
     locked = NetworkMember.objects.select_for_update().get(pk=member.pk)
     errors = ErrorCollector()
     given = data.given()
@@ -313,7 +314,7 @@ def members_import(*, actor: User | AnonymousUser, network: Network, source: byt
                 if "representatives" in values:
                     values["representatives"] = [u.strip() for u in values["representatives"].split(";") if u.strip()]
                 try:
-                    data = parse(MemberIn, values)
+                    data = parse(NetworkMemberIn, values)
                 except ApplicationError as exc:
                     for name, messages in exc.errors.items():
                         report.errors.extend(RowError(line, name or "row", m) for m in messages)
