@@ -49,7 +49,9 @@ messages: install
 	cd renkei && ../$(BIN)/renkei compilemessages
 
 # Every benchmark in turn, each printing JSON (an hour or more; see bench/README.md).
-BENCHMARKS := engine_match engine_pairing engine_embedding api_match knowledge_quality knowledge_search iati_export
+BENCHMARKS := engine_match engine_pairing engine_embedding api_match knowledge_quality knowledge_search \
+	taxonomy_coverage matching_quality indicators_benchmarking indicators_import evaluation_portfolio \
+	connections_dashboard networks_scheduler iati_export
 bench: install
 	@for b in $(BENCHMARKS); do echo "== bench/$$b.py" >&2; $(BIN)/python bench/$$b.py || exit 1; done
 

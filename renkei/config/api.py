@@ -146,6 +146,7 @@ def _register_routers() -> None:
     from renkei.indicators.api import router as indicators_router
     from renkei.knowledge.api import router as knowledge_router
     from renkei.matching.api import router as matching_router
+    from renkei.networks.api import router as networks_router
     from renkei.partnerships.api import router as partnerships_router
     from renkei.places.api import router as places_router
     from renkei.programmes.api import router as programmes_router
@@ -160,6 +161,7 @@ def _register_routers() -> None:
     api.add_router("/", indicators_router)
     api.add_router("/", evaluation_router)
     api.add_router("/", iati_router)
+    api.add_router("/", networks_router)
 
 
 _register_routers()

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("renkei.knowledge.urls")),
     path("", include("renkei.indicators.urls")),
     path("", include("renkei.iati.urls")),
+    path("", include("renkei.networks.urls")),
     path("", include("renkei.places.urls")),
     path("", include("renkei.web.urls")),
 ]

@@ -9,6 +9,7 @@ from renkei.evaluation.demo import evaluation_demo_assign, evaluation_demo_load
 from renkei.iati.demo import iati_demo_load
 from renkei.indicators.demo import indicators_demo_load
 from renkei.knowledge.demo import knowledge_demo_load
+from renkei.networks.demo import networks_demo_load
 from renkei.partnerships.demo import partnerships_demo_load
 from renkei.places.demo import demo_load
 from renkei.programmes.demo import programmes_demo_load
@@ -33,11 +34,13 @@ class Command(BaseCommand):
         counts["results and evaluation records"] = evaluation_demo_load()
         counts["sample connected people"] = connections_demo_load()
         counts["IATI settings"] = iati_demo_load()
+        counts["networks"] = networks_demo_load()
         changed = ", ".join(f"{n} {what}" for what, n in counts.items())
         self.stdout.write(f"Demo data loaded ({changed} created or changed).")
         if no_users or settings.PRODUCTION:
             return
         created = demo_users()
         evaluation_demo_assign()
+        networks_demo_load()  # the demo secretariat account becomes the demo networks' secretariat
         if created:
             self.stdout.write("Demo accounts (password: renkei-demo): " + ", ".join(created))

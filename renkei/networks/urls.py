@@ -1,0 +1,21 @@
+from django.urls import path
+
+from renkei.networks import views
+
+app_name = "networks"
+
+urlpatterns = [
+    path("networks/", views.network_list, name="list"),
+    path("networks/<slug:slug>/", views.network_detail, name="detail"),
+    path("networks/<slug:slug>/dues/", views.dues, name="dues"),
+    path("networks/<slug:slug>/invoices/", views.invoices, name="invoices"),
+    path("networks/<slug:slug>/invoices/issue/", views.invoices_issue, name="invoices-issue"),
+    path("networks/<slug:slug>/invoices/reminders/", views.reminders, name="reminders"),
+    path("networks/<slug:slug>/invoices/<str:number>/", views.invoice, name="invoice"),
+    path("networks/<slug:slug>/members/import/", views.members_import, name="members-import"),
+    path("networks/<slug:slug>/members/<slug:key>/statement/", views.statement, name="statement"),
+    path("networks/<slug:slug>/presidency/", views.presidency, name="presidency"),
+    path("networks/<slug:slug>/presidency/record/", views.presidency_record, name="presidency-record"),
+    path("networks/<slug:slug>/funding/", views.funding, name="funding"),
+    path("networks/<slug:slug>/engagement/", views.engagement, name="engagement"),
+]
