@@ -99,6 +99,7 @@ class Participant(models.Model):
     after_score = models.PositiveSmallIntegerField(_("self-assessment after (1–5)"), null=True, blank=True)
     adopted_later = models.TextField(_("what they adopted later"), blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         db_table = "partnerships_participant"

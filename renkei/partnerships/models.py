@@ -62,6 +62,7 @@ class Member(models.Model):
     focal_points = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="partnership_roles",
                                           verbose_name=_("focal points"))
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         constraints = [
@@ -138,6 +139,7 @@ class Objective(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     text = models.JSONField(_("objective"), default=dict)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["position", "id"]
@@ -161,6 +163,7 @@ class Action(Titled):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PLANNED)
     budget_eur = models.DecimalField(_("budget (EUR)"), max_digits=14, decimal_places=2, null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -172,6 +175,7 @@ class Milestone(Titled):
     due_on = models.DateField()
     done_on = models.DateField(null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -191,3 +195,4 @@ class Pilot(Titled):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PLANNED)
     results = models.JSONField(_("results"), default=dict, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)

@@ -80,6 +80,7 @@ class Question(models.Model):
 
     text_text = Translated("text")
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["position", "id"]
@@ -98,6 +99,7 @@ class Criterion(models.Model):
 
     name_text = Translated("name")
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["position", "id"]

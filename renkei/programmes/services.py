@@ -282,7 +282,7 @@ def conflict_declare(*, actor: User | AnonymousUser, assignment: ReviewAssignmen
         raise ApplicationError(_("Say what the conflict of interest is."), field="conflict_note")
     assignment.conflicted = conflicted
     assignment.conflict_note = note.strip()
-    assignment.save(update_fields=["conflicted", "conflict_note"])
+    assignment.save(update_fields=["conflicted", "conflict_note", "updated_at"])
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=assignment.application,
                  changes={"conflict_declared": [None, conflicted]})
     return assignment
@@ -320,7 +320,7 @@ def scores_submit(*, actor: User | AnonymousUser, assignment: ReviewAssignment,
         Score.objects.update_or_create(assignment=assignment, criterion_id=criterion_id,
                                        defaults={"value": int(value), "comment": (comment or "").strip()})
     assignment.submitted_at = timezone.now()
-    assignment.save(update_fields=["submitted_at"])
+    assignment.save(update_fields=["submitted_at", "updated_at"])
     return assignment
 
 
