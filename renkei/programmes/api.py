@@ -145,6 +145,7 @@ class RankingOut(Schema):
     reviewer_totals: list[float]
     spread: float
     divergent: bool
+    updated_at: datetime = Field(description="when the application last changed")
 
 
 class ProgrammePage(Page[ProgrammeOut]):
@@ -295,7 +296,8 @@ def ranking(request, slug: str, query: Query[PageQuery]):
     return page_of(rows, query, since_key=lambda r: r.application.updated_at, results=lambda page: [
         {"rank": r.rank, "application": r.application.pk, "place": r.application.place.slug,
          "status": r.application.status, "weighted_total": r.weighted_total,
-         "reviewer_totals": list(r.reviewer_totals), "spread": r.spread, "divergent": r.divergent} for r in page])
+         "reviewer_totals": list(r.reviewer_totals), "spread": r.spread, "divergent": r.divergent,
+         "updated_at": r.application.updated_at} for r in page])
 
 
 # --- writes: programmes, calls, their questions and criteria ----------------------------------------
