@@ -186,8 +186,8 @@ class ObjectiveIn(Input):
 
     @field_validator("text")
     @classmethod
-    def _written(cls, value: dict[str, str]) -> dict[str, str]:
-        if not any(text.strip() for text in value.values()):
+    def _written(cls, value: dict[str, str] | None) -> dict[str, str]:
+        if value is None or not any(text.strip() for text in value.values()):
             raise ValueError(_("is required"))
         if any(len(text) > 500 for text in value.values()):
             raise ValueError(_("must be at most %(n)s characters") % {"n": 500})
@@ -255,8 +255,8 @@ class MilestoneIn(Input):
 
     @field_validator("title")
     @classmethod
-    def _titled(cls, value: dict[str, str]) -> dict[str, str]:
-        if not any(text.strip() for text in value.values()):
+    def _titled(cls, value: dict[str, str] | None) -> dict[str, str]:
+        if value is None or not any(text.strip() for text in value.values()):
             raise ValueError(_("is required"))
         if any(len(text) > 500 for text in value.values()):
             raise ValueError(_("must be at most %(n)s characters") % {"n": 500})

@@ -108,6 +108,9 @@ def test_the_action_plan_objectives_actions_milestones_and_pilots(demo, officer)
     assert objective["text"] == {"en": "", "ja": "水辺の活性化"}
     assert error(_json(client, "post", f"/partnerships/{TRIANGLE}/objectives", {"text": {"en": " "}}), 422)[
         "fields"] == {"text": ["is required"]}
+    for empty in ({"text": None}, {"text": {}}):
+        assert error(_json(client, "patch", f"/partnerships/{TRIANGLE}/objectives/{objective['id']}", empty),
+                     422)["fields"] == {"text": ["is required"]}
     url = f"/partnerships/{TRIANGLE}/objectives/{objective['id']}/actions"
     bad = error(_json(client, "post", url, {"title": {"en": "Tour"}, "owner": "atlantis"}), 422)
     assert bad["fields"] == {"owner": ["no place has this URL name"]}
@@ -123,8 +126,9 @@ def test_the_action_plan_objectives_actions_milestones_and_pilots(demo, officer)
                  422)["fields"].keys() == {"status"}
     milestone = _json(client, "post", f"/partnerships/{TRIANGLE}/actions/{action['id']}/milestones",
                       {"title": {"en": "Named"}, "due_on": "2026-06-30"}).json()
-    assert error(_json(client, "patch", f"/partnerships/{TRIANGLE}/milestones/{milestone['id']}",
-                       {"due_on": None}), 422)["fields"] == {"due_on": ["is required"]}
+    for field in ("due_on", "title"):
+        assert error(_json(client, "patch", f"/partnerships/{TRIANGLE}/milestones/{milestone['id']}",
+                           {field: None}), 422)["fields"] == {field: ["is required"]}
     done = _json(client, "patch", f"/partnerships/{TRIANGLE}/milestones/{milestone['id']}",
                  {"done_on": "2026-01-15"}).json()
     assert done["done_on"] == "2026-01-15" and done["due_on"] == "2026-06-30"
