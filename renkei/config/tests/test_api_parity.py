@@ -100,3 +100,9 @@ def test_updated_since_needs_a_time_zone_and_names_the_field(client):
         assert list(response.json()["error"]["fields"]) == ["updated_since"], value
     ok = client.get("/api/v1/partnerships", {"updated_since": "2026-03-31T09:00:00+09:00"})
     assert ok.status_code == 200 and ok.json()["count"] == 0
+
+
+def test_the_new_messages_are_in_japanese_too(client):
+    response = client.get("/api/v1/partnerships", {"updated_since": "2026-03-31T09:00:00"}, HTTP_ACCEPT_LANGUAGE="ja")
+    assert response.json()["error"]["fields"]["updated_since"] == [
+        "タイムゾーン付きの日時で指定してください（例：2026-03-31T09:00:00+09:00）"]
