@@ -196,6 +196,7 @@ def session_add(*, actor: User | AnonymousUser, activity: Activity, data: Sessio
                  changes={"activity": [None, activity.slug], "title": [None, session.title],
                           "starts_at": [None, data.starts_at.isoformat()], "ends_at": [None, data.ends_at.isoformat()],
                           "speakers": [None, [s["contact"].name for s in speakers]]})
+    _embedded_changed(activity.pk)
     return session
 
 
@@ -224,6 +225,12 @@ def assessment_record(*, actor: User | AnonymousUser, participant: Participant,
         raise NotAllowed(_("You may not record assessments."))
     given = parse(AssessmentIn, data).given()
     return _write(actor, Participant, participant, given, expected_version)
+
+
+def _embedded_changed(activity_id: int) -> None:
+    """An activity's answer embeds its agenda and speakers: a change to them is a change to it for clients
+    that sync with ``updated_since`` (its version, which guards its own fields, stays)."""
+    Activity.objects.filter(pk=activity_id).update(updated_at=timezone.now())
 
 
 def _write(actor: User | AnonymousUser, model, obj, values: dict[str, Any], expected_version: int | None):
@@ -297,7 +304,9 @@ def session_update(*, actor: User | AnonymousUser, session: Session, data: Sessi
                                      values.get("ends_at", session.ends_at))
         if errors:
             raise ApplicationError(next(iter(errors.values()))[0], errors=errors)
-    return _write(actor, Session, session, values, expected_version)
+    row = _write(actor, Session, session, values, expected_version)
+    _embedded_changed(activity.pk)
+    return row
 
 
 @transaction.atomic
@@ -324,6 +333,7 @@ def speaker_add(*, actor: User | AnonymousUser, activity: Activity, data: Speake
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=speaker,
                  changes={"contact": [None, speaker.contact.name], "role": [None, speaker.role],
                           "session": [None, session.pk if session else None]})
+    _embedded_changed(activity.pk)
     return speaker
 
 
@@ -334,3 +344,4 @@ def speaker_remove(*, actor: User | AnonymousUser, speaker: Speaker) -> None:
     audit_record(actor=actor, action=AuditEntry.Action.DELETE, obj=speaker,
                  changes={"contact": [speaker.contact.name, None]})
     speaker.delete()
+    _embedded_changed(speaker.activity_id)

@@ -428,6 +428,12 @@ def _users(ids: list[int], errors: ErrorCollector, field: str = "focal_points") 
     return [found[user] for user in ids if user in found]
 
 
+def _embedded_changed(partnership_id: int) -> None:
+    """A partnership's answer embeds its members: a change to them is a change to it for clients that sync
+    with ``updated_since`` (its version, which guards its own fields, stays)."""
+    Partnership.objects.filter(pk=partnership_id).update(updated_at=timezone.now())
+
+
 def _changed(actor: User | AnonymousUser, model: type[models.Model], obj, values: dict[str, Any],
              expected_version: int | None, partnership: Partnership, *, relations: dict | None = None):
     """Lock ``obj``'s row, check the caller's version, write only ``values`` (and ``relations``, many-to-many
@@ -478,6 +484,7 @@ def member_add(*, actor: User | AnonymousUser, partnership: Partnership, data: M
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=member,
                  changes={"member": [None, str(member)], "role": [None, data.role],
                           "focal_points": [None, [u.pk for u in people]]})
+    _embedded_changed(partnership.pk)
     hooks.emit(events.PARTNERSHIP_CHANGED, partnership_id=partnership.pk, fields=["members"])
     return member
 
@@ -495,6 +502,7 @@ def member_update(*, actor: User | AnonymousUser, member: Member, data: MemberCh
     relations = {"focal_points": _users(given["focal_points"] or [], errors)} if "focal_points" in given else {}
     errors.raise_if_any()
     locked = _changed(actor, Member, member, values, expected_version, member.partnership, relations=relations)
+    _embedded_changed(member.partnership_id)
     hooks.emit(events.PARTNERSHIP_CHANGED, partnership_id=member.partnership_id, fields=["members"])
     return locked
 
@@ -509,6 +517,7 @@ def member_remove(*, actor: User | AnonymousUser, member: Member) -> None:
         raise ApplicationError(_("A partnership needs at least two members."), field="members")
     audit_record(actor=actor, action=AuditEntry.Action.DELETE, obj=member, changes={"member": [str(member), None]})
     member.delete()
+    _embedded_changed(partnership.pk)
     hooks.emit(events.PARTNERSHIP_CHANGED, partnership_id=partnership.pk, fields=["members"])
 
 

@@ -545,6 +545,8 @@ def _draft_call(actor: User | AnonymousUser, call: Call, field: str) -> Call:
     locked = Call.objects.select_for_update().get(pk=call.pk)
     if locked.status != Call.Status.DRAFT:
         raise ApplicationError(_("Questions and criteria change only while the call is a draft."), field=field)
+    # a call's answer embeds its questions and criteria: their change is its change for clients that sync
+    Call.objects.filter(pk=call.pk).update(updated_at=timezone.now())
     return locked
 
 

@@ -90,3 +90,13 @@ def test_sessions_speakers_and_participants(demo, officer, focal_point):
     assert error(outsider.get(f"{API}/activities/{TOYAMA}/participants"), 403)
     assert error(_json(outsider, "patch", url, {"attended": False}), 403)
     assert error(_json(outsider, "post", f"/activities/{TOYAMA}/speakers", {"name": "Masashi Mori"}), 403)
+
+
+def test_an_agenda_change_shows_the_activity_as_changed(demo, officer):
+    client = as_user(officer)
+    before = client.get(f"{API}/activities/{TOYAMA}").json()
+    session = before["sessions"][0]
+    _json(client, "patch", f"/activities/{TOYAMA}/sessions/{session['id']}", {"room": "Room 2"})
+    changed = client.get(f"{API}/activities", {"updated_since": before["updated_at"]}).json()["results"]
+    assert TOYAMA in [a["slug"] for a in changed]
+    assert client.get(f"{API}/activities/{TOYAMA}").json()["updated_at"] > before["updated_at"]

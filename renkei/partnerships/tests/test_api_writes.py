@@ -178,3 +178,14 @@ def test_a_selected_application_becomes_a_partnership_only_once(demo, officer, f
     again = error(_json(client, "post", f"/applications/{application.pk}/partnership"), 422)
     assert again["fields"] == {"application": ["This application already became a partnership."]}
     assert error(_json(as_user(focal_point), "post", f"/applications/{application.pk}/partnership"), 404)
+
+
+def test_a_member_change_shows_the_partnership_as_changed(demo, officer):
+    client = as_user(officer)
+    before = client.get(f"{API}/partnerships/{TRIANGLE}").json()
+    member = before["members"][0]
+    _json(client, "patch", f"/partnerships/{TRIANGLE}/members/{member['id']}", {"role": "3"})
+    changed = client.get(f"{API}/partnerships", {"updated_since": before["updated_at"]}).json()["results"]
+    assert TRIANGLE in [p["slug"] for p in changed]
+    after = client.get(f"{API}/partnerships/{TRIANGLE}").json()
+    assert after["updated_at"] > before["updated_at"] and after["version"] == before["version"]
