@@ -80,6 +80,7 @@ class Speaker(models.Model):
     contact = models.ForeignKey("places.Contact", on_delete=models.CASCADE, related_name="talks")
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.SPEAKER)
     position = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         db_table = "partnerships_speaker"
@@ -97,6 +98,8 @@ class Participant(models.Model):
     before_score = models.PositiveSmallIntegerField(_("self-assessment before (1–5)"), null=True, blank=True)
     after_score = models.PositiveSmallIntegerField(_("self-assessment after (1–5)"), null=True, blank=True)
     adopted_later = models.TextField(_("what they adopted later"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         db_table = "partnerships_participant"

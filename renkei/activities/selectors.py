@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from renkei.accounts.models import Role
 from renkei.accounts.permissions import has_role
-from renkei.activities.models import Activity, Session, Speaker
-from renkei.core.errors import NotFound
+from renkei.activities.models import Activity, Participant, Session, Speaker
+from renkei.core.errors import NotAllowed, NotFound
 from renkei.places.permissions import can_see_private_contacts
 
 if TYPE_CHECKING:
@@ -99,3 +99,36 @@ def month_window(year: int, month: int) -> tuple[datetime, datetime]:
 
 def upcoming(viewer: User | AnonymousUser) -> QuerySet[Activity]:
     return activity_list(viewer=viewer).filter(ends_at__gte=timezone.now())
+
+
+def _one(queryset, pk, message: str):
+    try:
+        row = queryset.filter(pk=int(pk)).first()
+    except (TypeError, ValueError):
+        row = None
+    if row is None:
+        raise NotFound(message, field="pk")
+    return row
+
+
+def session_get(*, activity: Activity, pk: int) -> Session:
+    speakers = Speaker.objects.select_related("contact__organisation").order_by("position", "id")
+    return _one(activity.sessions.prefetch_related(Prefetch("speakers", queryset=speakers)), pk, _("No such session."))
+
+
+def speaker_get(*, activity: Activity, pk: int) -> Speaker:
+    return _one(activity.speakers.select_related("contact", "activity"), pk, _("No such speaker."))
+
+
+def participants_of(*, viewer: User | AnonymousUser, activity: Activity) -> QuerySet[Participant]:
+    """The participants of an activity, for those who run it (names are personal data)."""
+    from renkei.activities.permissions import can_manage_activity
+
+    if not can_manage_activity(viewer, activity):
+        raise NotAllowed(_("Only those who run the activity see its participants."))
+    return activity.participants.select_related("place").order_by("id")
+
+
+def participant_get(*, viewer: User | AnonymousUser, activity: Activity, pk: int) -> Participant:
+    return _one(participants_of(viewer=viewer, activity=activity).select_related("activity"), pk,
+                _("No such participant."))

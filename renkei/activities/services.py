@@ -6,20 +6,28 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from functools import cache
-from typing import TYPE_CHECKING, Annotated, Any
-from zoneinfo import ZoneInfo, available_timezones
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from pydantic import AfterValidator, Field, field_validator, model_validator
 
+from renkei.activities.inputs import (  # noqa: F401 - TitleIn is part of this module's interface
+    ActivityChange,
+    ActivityIn,
+    AssessmentIn,
+    ParticipantIn,
+    SessionChange,
+    SessionIn,
+    SpeakerIn,
+    TitleIn,
+)
 from renkei.activities.models import Activity, Participant, Session, Speaker
 from renkei.activities.permissions import can_create_activity, can_manage_activity
-from renkei.core.audit import audit_record
-from renkei.core.errors import ApplicationError, ErrorCollector, NotAllowed
-from renkei.core.inputs import Input, parse, reject_nul, required
+from renkei.core.audit import audit_record, diff, snapshot
+from renkei.core.errors import ApplicationError, Conflict, ErrorCollector, NotAllowed
+from renkei.core.inputs import parse
 from renkei.core.models import AuditEntry
 from renkei.core.slugs import unique_slug
 from renkei.core.text import compact
@@ -29,107 +37,6 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from renkei.accounts.models import User
-
-
-# --- inputs -----------------------------------------------------------------------------------------
-
-class TitleIn(Input):
-    """A title per language; at least one of them."""
-
-    en: str = Field("", max_length=255)
-    ja: str = Field("", max_length=255)
-
-    _no_nul = field_validator("en", "ja")(reject_nul)
-
-    @model_validator(mode="after")
-    def _one_language(self):
-        if not (self.en or self.ja):
-            raise ValueError(_("is required (in at least one language)"))
-        return self
-
-    def texts(self) -> dict[str, str]:
-        return compact({"en": self.en, "ja": self.ja})
-
-
-class ActivityIn(Input):
-    kind: str
-    title: TitleIn
-    starts_at: datetime
-    ends_at: datetime
-    timezone: str = Field("Asia/Tokyo", max_length=64)
-    venue: str = Field("", max_length=255)
-    room: str = Field("", max_length=100)
-    online_url: str = Field("", max_length=200)
-    description: dict[str, str] = {}
-    partnership: str | None = Field(None, description="the partnership's URL name")
-    slug: str | None = Field(None, max_length=120)
-    is_published: bool = True
-
-    _no_nul = field_validator("venue", "room", "online_url")(reject_nul)
-
-    @field_validator("kind")
-    @classmethod
-    def _known_kind(cls, value: str) -> str:
-        if value not in Activity.Kind.values:
-            raise ValueError(_("unknown type of activity"))
-        return value
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        if value not in _zones():
-            raise ValueError(_("%(tz)s is not a time zone") % {"tz": value})
-        return value
-
-    @field_validator("online_url")
-    @classmethod
-    def _web_address(cls, value: str) -> str:
-        if value and not value.lower().startswith(("http://", "https://")):
-            raise ValueError(_("must be a web address starting with http:// or https://"))
-        return value
-
-
-class SessionIn(Input):
-    title: TitleIn
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
-    room: str = Field("", max_length=100)
-
-    _no_nul = field_validator("room")(reject_nul)
-
-
-def _score(value: int | None) -> int | None:
-    if value is not None and not 1 <= value <= 5:
-        raise ValueError(_("must be from 1 to 5"))
-    return value
-
-
-class ParticipantIn(Input):
-    name: Annotated[str, Field(max_length=200), AfterValidator(required)]
-    attended: bool | None = None
-    before_score: int | None = None
-    after_score: int | None = None
-    adopted_later: str = ""
-
-    _no_nul = field_validator("name", "adopted_later")(reject_nul)
-
-    _scores = field_validator("before_score", "after_score")(_score)
-
-
-class AssessmentIn(Input):
-    """A participant's self-assessment: only the fields given are written."""
-
-    before_score: int | None = None
-    after_score: int | None = None
-    adopted_later: str = ""
-
-    _no_nul = field_validator("adopted_later")(reject_nul)
-    _scores = field_validator("before_score", "after_score")(_score)
-
-
-@cache
-def _zones() -> frozenset[str]:
-    return frozenset(available_timezones())
 
 
 # --- activities -------------------------------------------------------------------------------------
@@ -289,6 +196,7 @@ def session_add(*, actor: User | AnonymousUser, activity: Activity, data: Sessio
                  changes={"activity": [None, activity.slug], "title": [None, session.title],
                           "starts_at": [None, data.starts_at.isoformat()], "ends_at": [None, data.ends_at.isoformat()],
                           "speakers": [None, [s["contact"].name for s in speakers]]})
+    _embedded_changed(activity.pk)
     return session
 
 
@@ -309,16 +217,131 @@ def participant_add(*, actor: User | AnonymousUser, activity: Activity,
 
 @transaction.atomic
 def assessment_record(*, actor: User | AnonymousUser, participant: Participant,
-                      data: AssessmentIn | Mapping[str, Any]) -> Participant:
-    """A participant's self-assessment before and after, and what they adopted later; only the
-    fields given are written, on the row as it is now. Only those who run the activity
+                      data: AssessmentIn | Mapping[str, Any], expected_version: int | None = None) -> Participant:
+    """A participant's attendance, self-assessment before and after, and what they adopted later; only
+    the fields given are written, on the row as it is now. Only those who run the activity
     (``can_manage_activity``) record it."""
     if not can_manage_activity(actor, participant.activity):
         raise NotAllowed(_("You may not record assessments."))
     given = parse(AssessmentIn, data).given()
-    row = Participant.objects.select_for_update().get(pk=participant.pk)
-    for name, value in given.items():
+    return _write(actor, Participant, participant, given, expected_version)
+
+
+def _embedded_changed(activity_id: int) -> None:
+    """An activity's answer embeds its agenda and speakers: a change to them is a change to it for clients
+    that sync with ``updated_since`` (its version, which guards its own fields, stays)."""
+    Activity.objects.filter(pk=activity_id).update(updated_at=timezone.now())
+
+
+def _write(actor: User | AnonymousUser, model, obj, values: dict[str, Any], expected_version: int | None):
+    """Lock the row, check the caller's version, write only ``values``, raise the version, audit."""
+    row = model.objects.select_for_update().get(pk=obj.pk)
+    if expected_version is not None and row.version != expected_version:
+        raise Conflict(_("Someone else changed this meanwhile; reload it and make your change again."),
+                       field="version")
+    before = snapshot(row, list(values))
+    for name, value in values.items():
         setattr(row, name, value)
-    if given:
-        row.save(update_fields=list(given))
+    row.version += 1
+    row.save(update_fields=[*values, "version", "updated_at"])
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=row,
+                 changes=diff(before, snapshot(row, list(values))))
     return row
+
+
+@transaction.atomic
+def activity_update(*, actor: User | AnonymousUser, activity: Activity, data: ActivityChange | Mapping[str, Any],
+                    expected_version: int | None = None) -> Activity:
+    """Change the fields given; the activity must still hold its sessions (they stay inside its span)."""
+    if not can_manage_activity(actor, activity):
+        raise NotAllowed(_("You may not change this activity."))
+    given = parse(ActivityChange, data).given()
+    values: dict[str, Any] = {}
+    errors = ErrorCollector()
+    for name, value in given.items():
+        if name == "title":
+            values["title"] = value.texts()
+        elif name in ("description", "follow_up"):
+            values[name] = compact(value)
+        elif name == "partnership":
+            partnership = None
+            if value:
+                from renkei.partnerships.selectors import partnership_list
+
+                partnership = partnership_list(viewer=actor).filter(slug=value).first()
+                if partnership is None:
+                    errors.add("partnership", _("No such partnership."))
+            values["partnership"] = partnership
+        else:
+            values[name] = value
+    errors.raise_if_any()
+    starts, ends = values.get("starts_at", activity.starts_at), values.get("ends_at", activity.ends_at)
+    if ends <= starts:
+        raise ApplicationError(_("An activity must end after it starts."), field="ends_at")
+    if activity.sessions.filter(starts_at__lt=starts).exists() or activity.sessions.filter(ends_at__gt=ends).exists():
+        raise ApplicationError(_("Some sessions of the agenda would fall outside the activity; move them first."),
+                               field="starts_at" if activity.sessions.filter(starts_at__lt=starts).exists()
+                               else "ends_at")
+    row = _write(actor, Activity, activity, values, expected_version)
+    if values.get("partnership") is not None:
+        partnership = values["partnership"]
+        day = row.starts_at.astimezone(ZoneInfo(row.timezone)).date()
+        partnership.last_activity_on = max(partnership.last_activity_on or day, day)
+        partnership.save(update_fields=["last_activity_on", "updated_at"])
+    return row
+
+
+@transaction.atomic
+def session_update(*, actor: User | AnonymousUser, session: Session, data: SessionChange | Mapping[str, Any],
+                   expected_version: int | None = None) -> Session:
+    activity = session.activity
+    if not can_manage_activity(actor, activity):
+        raise NotAllowed(_("You may not change this activity's agenda."))
+    given = parse(SessionChange, data).given()
+    values = {name: value.texts() if name == "title" else value for name, value in given.items()}
+    if "starts_at" in values or "ends_at" in values:
+        errors = session_time_errors(activity, values.get("starts_at", session.starts_at),
+                                     values.get("ends_at", session.ends_at))
+        if errors:
+            raise ApplicationError(next(iter(errors.values()))[0], errors=errors)
+    row = _write(actor, Session, session, values, expected_version)
+    _embedded_changed(activity.pk)
+    return row
+
+
+@transaction.atomic
+def speaker_add(*, actor: User | AnonymousUser, activity: Activity, data: SpeakerIn | Mapping[str, Any]) -> Speaker:
+    """A known contact speaks or moderates in one session of the activity, or at the activity as a whole."""
+    if not can_manage_activity(actor, activity):
+        raise NotAllowed(_("You may not change this activity's speakers."))
+    data = parse(SpeakerIn, data)
+    session = None
+    if data.session is not None:
+        session = activity.sessions.filter(pk=data.session).first()
+        if session is None:
+            raise ApplicationError(_("No such session in this activity."), field="session")
+    try:
+        resolved = speakers_from_list([(data.name, data.role)])[0]
+    except ApplicationError as exc:
+        raise ApplicationError(exc.message, field="name") from None
+    Activity.objects.select_for_update().only("pk").get(pk=activity.pk)
+    if Speaker.objects.filter(activity=activity, session=session, contact=resolved["contact"]).exists():
+        raise ApplicationError(_("%(name)s is listed already.") % {"name": data.name}, field="name")
+    speaker = Speaker.objects.create(activity=activity, session=session, contact=resolved["contact"],
+                                     role=resolved["role"],
+                                     position=Speaker.objects.filter(activity=activity, session=session).count())
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=speaker,
+                 changes={"contact": [None, speaker.contact.name], "role": [None, speaker.role],
+                          "session": [None, session.pk if session else None]})
+    _embedded_changed(activity.pk)
+    return speaker
+
+
+@transaction.atomic
+def speaker_remove(*, actor: User | AnonymousUser, speaker: Speaker) -> None:
+    if not can_manage_activity(actor, speaker.activity):
+        raise NotAllowed(_("You may not change this activity's speakers."))
+    audit_record(actor=actor, action=AuditEntry.Action.DELETE, obj=speaker,
+                 changes={"contact": [speaker.contact.name, None]})
+    speaker.delete()
+    _embedded_changed(speaker.activity_id)

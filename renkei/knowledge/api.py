@@ -6,11 +6,14 @@ from __future__ import annotations
 from typing import Literal
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from renkei.accounts.api_auth import AUTH, OPTIONAL_AUTH
-from renkei.core.schemas import ERRORS, ErrorOut, PageQuery, page_of
+from renkei.core.concurrency import precondition
+from renkei.core.errors import NotFound
+from renkei.core.schemas import DELETED, ERRORS, ErrorOut, PageQuery, page_of
 from renkei.core.uploads import Upload
 from renkei.knowledge import selectors, services
 from renkei.knowledge.models import KnowledgeRequest, Product
@@ -26,6 +29,7 @@ from renkei.knowledge.schemas import (
     RequestIn,
     RequestOut,
     RequestPage,
+    RequestPatch,
     SearchOut,
     SimilarOut,
     StatusIn,
@@ -46,7 +50,8 @@ StatusFilter = Literal[("", *Product.Status.values)]
 
 def _product(p: Product) -> dict:
     return {
-        "slug": p.slug, "kind": p.kind, "title": p.title, "summary": p.summary, "body": p.body,
+        "id": p.pk, "slug": p.slug, "kind": p.kind, "updated_at": p.updated_at, "title": p.title,
+        "summary": p.summary, "body": p.body,
         "languages": p.language_list, "video_url": p.video_url, "themes": [t.code for t in p.themes.all()],
         "suggested_themes": p.suggested_themes, "places": [x.slug for x in p.places.all()],
         "organisations": [o.slug for o in p.organisations.all()],
@@ -177,6 +182,17 @@ def files_add(request, slug: str, files: File[list[UploadedFile]]):
     return Status(201, _product(selectors.product_get(viewer=request.user, slug=slug)))
 
 
+@router.delete("/knowledge/products/{slug}/files/{pk}", response=DELETED, auth=AUTH,
+               operation_id="knowledge_files_remove", summary="Remove one file of a product")
+def file_remove(request, slug: str, pk: int):
+    product = selectors.product_get(viewer=request.user, slug=slug)
+    item = product.files.filter(pk=pk).first()
+    if item is None:
+        raise NotFound(_("No such file."), field="pk")
+    services.file_remove(actor=request.user, item=item)
+    return Status(204, None)
+
+
 @router.get("/knowledge/products/{slug}/similar", response={200: list[SimilarOut], **READ}, auth=OPTIONAL_AUTH,
             operation_id="knowledge_similar", summary="Products like this one")
 def product_similar(request, slug: str, params: Query[SimilarQuery]):
@@ -211,12 +227,13 @@ def _request(r: KnowledgeRequest) -> dict:
             "themes": [t.code for t in r.themes.all()], "status": r.status, "created_at": r.created_at,
             "answers": [_answer(a) for a in r.answers.all()],
             "activity": r.activity.slug if r.activity_id else None,
-            "partnership": r.partnership.slug if r.partnership_id else None}
+            "partnership": r.partnership.slug if r.partnership_id else None,
+            "updated_at": r.updated_at, "version": r.version}
 
 
 def _answer(a) -> dict:
     return {"id": a.pk, "place": a.place.slug, "text": a.text, "products": [p.slug for p in a.products.all()],
-            "created_at": a.created_at}
+            "created_at": a.created_at, "updated_at": a.updated_at}
 
 
 @router.get("/knowledge/requests", response={200: RequestPage, 422: ErrorOut}, auth=OPTIONAL_AUTH,
@@ -252,6 +269,16 @@ def _request_detail(request, pk: int) -> dict:
             tags=["knowledge requests"])
 def request_get(request, pk: int):
     return _request_detail(request, pk)
+
+
+@router.patch("/knowledge/requests/{pk}", response={200: RequestOut, **WRITE}, auth=AUTH,
+              operation_id="requests_update", summary="Change a request's title, description or themes",
+              tags=["knowledge requests"])
+def request_update(request, pk: int, payload: RequestPatch):
+    item = selectors.request_get(viewer=request.user, pk=pk)
+    with precondition(request) as expected:
+        services.request_update(actor=request.user, request=item, data=payload, expected_version=expected)
+    return _request(selectors.request_get(viewer=request.user, pk=pk))
 
 
 @router.post("/knowledge/requests/{pk}/answers", response={201: AnswerOut, **WRITE}, auth=AUTH,

@@ -12,7 +12,7 @@ from ninja import Schema
 from pydantic import Field, field_validator
 
 from renkei.core.schemas import Page
-from renkei.knowledge.inputs import ActivityFromRequest, AnswerNew, ProductChange, ProductNew, RequestNew
+from renkei.knowledge.inputs import ActivityFromRequest, AnswerNew, ProductChange, ProductNew, RequestChange, RequestNew
 
 
 class FileOut(Schema):
@@ -26,6 +26,7 @@ class FileOut(Schema):
 
 
 class ProductOut(Schema):
+    id: int
     slug: str
     kind: str
     title: dict[str, str]
@@ -51,6 +52,7 @@ class ProductOut(Schema):
     status: str
     visibility: str
     version: int
+    updated_at: datetime
     files: list[FileOut]
     url: str
 
@@ -158,6 +160,7 @@ class AnswerOut(Schema):
     text: str
     products: list[str]
     created_at: datetime
+    updated_at: datetime
 
 
 class SuggestedPlaceOut(Schema):
@@ -178,6 +181,8 @@ class RequestOut(Schema):
     answers: list[AnswerOut]
     activity: str | None
     partnership: str | None
+    updated_at: datetime
+    version: int
 
 
 class RequestPage(Page[RequestOut]):
@@ -188,6 +193,10 @@ class RequestDetailOut(RequestOut):
     suggested_places: list[SuggestedPlaceOut]
     suggested_products: list[SimilarOut] = Field(description="products on the request's themes, then others "
                                                  "close in meaning; similarity is the cosine to the request")
+
+
+class RequestPatch(RequestChange):
+    """A request's own words and themes to change; only the fields given change."""
 
 
 class ToPartnershipIn(Schema):

@@ -163,7 +163,128 @@ class PilotIn(Input):
 
     @field_validator("title")
     @classmethod
+    def _titled(cls, value: dict[str, str] | None) -> dict[str, str]:
+        if value is None or not any(text.strip() for text in value.values()):
+            raise ValueError(_("is required"))
+        if any(len(text) > 500 for text in value.values()):
+            raise ValueError(_("must be at most %(n)s characters") % {"n": 500})
+        return value
+
+
+class MemberChange(Input):
+    """A member's IATI role or focal points; only the fields given are written."""
+
+    role: Literal["1", "2", "3", "4"] | None = Field(None, description="IATI OrganisationRole")
+    focal_points: list[UserId] | None = Field(None, max_length=50, description="user ids (the whole list)")
+
+
+class ObjectiveIn(Input):
+    """An objective of the action plan, one text per language (English or Japanese at least)."""
+
+    text: Texts
+    position: int | None = Field(None, ge=0, le=10_000)
+
+    @field_validator("text")
+    @classmethod
+    def _written(cls, value: dict[str, str] | None) -> dict[str, str]:
+        if value is None or not any(text.strip() for text in value.values()):
+            raise ValueError(_("is required"))
+        if any(len(text) > 500 for text in value.values()):
+            raise ValueError(_("must be at most %(n)s characters") % {"n": 500})
+        return value
+
+
+class ObjectiveChange(ObjectiveIn):
+    text: Texts | None = None  # type: ignore[assignment]
+
+
+ActionStatus = Literal["planned", "in_progress", "done", "dropped"]
+
+
+class ActionChange(Input):
+    """An item of the action plan to change; only the fields given are written."""
+
+    title: Texts | None = None
+    owner: Slug | None = Field(None, description="the slug of the place that carries it out")
+    starts_on: date | None = None
+    due_on: date | None = None
+    status: ActionStatus | None = None
+    budget_eur: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+
+    @field_validator("title")
+    @classmethod
+    def _titled(cls, value: dict[str, str] | None) -> dict[str, str] | None:
+        if value is None or not any(text.strip() for text in value.values()):
+            raise ValueError(_("is required"))
+        if any(len(text) > 500 for text in value.values()):
+            raise ValueError(_("must be at most %(n)s characters") % {"n": 500})
+        return value
+
+    @field_validator("status")
+    @classmethod
+    def _status_given(cls, value: str | None) -> str:
+        if value is None:
+            raise ValueError(_("is required"))
+        return value
+
+
+class ActionUnderIn(Input):
+    """A new action under an objective already in the plan."""
+
+    title: Texts
+    owner: Slug | None = Field(None, description="the slug of the place that carries it out")
+    starts_on: date | None = None
+    due_on: date | None = None
+    status: ActionStatus = "planned"
+    budget_eur: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+
+    @field_validator("title")
+    @classmethod
     def _titled(cls, value: dict[str, str]) -> dict[str, str]:
         if not any(text.strip() for text in value.values()):
+            raise ValueError(_("is required"))
+        if any(len(text) > 500 for text in value.values()):
+            raise ValueError(_("must be at most %(n)s characters") % {"n": 500})
+        return value
+
+
+class MilestoneIn(Input):
+    title: Texts
+    due_on: date
+    done_on: date | None = None
+
+    @field_validator("title")
+    @classmethod
+    def _titled(cls, value: dict[str, str] | None) -> dict[str, str]:
+        if value is None or not any(text.strip() for text in value.values()):
+            raise ValueError(_("is required"))
+        if any(len(text) > 500 for text in value.values()):
+            raise ValueError(_("must be at most %(n)s characters") % {"n": 500})
+        return value
+
+
+class MilestoneChange(MilestoneIn):
+    title: Texts | None = None  # type: ignore[assignment]
+    due_on: date | None = None  # type: ignore[assignment]
+
+    @field_validator("due_on")
+    @classmethod
+    def _due_given(cls, value: date | None) -> date:
+        if value is None:
+            raise ValueError(_("is required"))
+        return value
+
+
+class PilotChange(PilotIn):
+    """A pilot to change; only the fields given are written."""
+
+    title: Texts | None = None  # type: ignore[assignment]
+    status: Literal["planned", "running", "finished"] | None = None  # type: ignore[assignment]
+    results: Texts | None = None
+
+    @field_validator("status")
+    @classmethod
+    def _status_given(cls, value: str | None) -> str:
+        if value is None:
             raise ValueError(_("is required"))
         return value

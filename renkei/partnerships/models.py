@@ -61,6 +61,8 @@ class Member(models.Model):
     role = models.CharField(_("role"), max_length=2, choices=Role.choices, default=Role.IMPLEMENTING)
     focal_points = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="partnership_roles",
                                           verbose_name=_("focal points"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         constraints = [
@@ -83,6 +85,7 @@ class StatusChange(models.Model):
     reason = models.TextField(_("why"))
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     changed_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["changed_at", "id"]
@@ -108,6 +111,7 @@ class Agreement(models.Model):
     document = models.FileField(_("document"), upload_to="agreements/", blank=True)
     signed_by_both_heads = models.BooleanField(_("signed by both heads of government"), default=False)
     budget_approved_by_assembly = models.BooleanField(_("budget approved by the assembly"), default=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["signed_on"]
@@ -134,6 +138,8 @@ class Objective(models.Model):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="objectives")
     position = models.PositiveSmallIntegerField(default=0)
     text = models.JSONField(_("objective"), default=dict)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["position", "id"]
@@ -156,6 +162,8 @@ class Action(Titled):
     due_on = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PLANNED)
     budget_eur = models.DecimalField(_("budget (EUR)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -166,6 +174,8 @@ class Milestone(Titled):
     title = models.JSONField(default=dict)
     due_on = models.DateField()
     done_on = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -184,4 +194,5 @@ class Pilot(Titled):
     budget_eur = models.DecimalField(_("budget (EUR)"), max_digits=14, decimal_places=2, null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PLANNED)
     results = models.JSONField(_("results"), default=dict, blank=True)
-
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)

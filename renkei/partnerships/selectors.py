@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from renkei.accounts.models import Role
 from renkei.accounts.permissions import has_role, represented_place_ids
 from renkei.core.errors import NotAllowed, NotFound
-from renkei.partnerships.models import Agreement, Partnership
+from renkei.partnerships.models import Action, Agreement, Member, Milestone, Objective, Partnership, Pilot
 from renkei.partnerships.services import Health, health
 from renkei.programmes.permissions import can_manage_programme
 from renkei.programmes.selectors import application_list, programme_list
@@ -113,3 +113,58 @@ def programme_health(*, viewer: User | AnonymousUser, slug: str, dormant_only: b
         dormant=sum(r.health.dormant for r in every),
         single_focal_point=sum(r.health.single_focal_point for r in every),
         dormant_months=settings.RENKEI_DORMANT_MONTHS, by_status=by_status)
+
+
+def _one(queryset, pk, message: str):
+    try:
+        row = queryset.filter(pk=int(pk)).first()
+    except (TypeError, ValueError):
+        row = None
+    if row is None:
+        raise NotFound(message, field="pk")
+    return row
+
+
+def member_get(*, viewer: User | AnonymousUser, slug: str, pk: int) -> Member:
+    p = partnership_get(viewer=viewer, slug=slug)
+    return _one(Member.objects.filter(partnership=p).select_related("partnership"), pk, _("No such member."))
+
+
+def objective_get(*, viewer: User | AnonymousUser, slug: str, pk: int) -> Objective:
+    p = partnership_get(viewer=viewer, slug=slug)
+    return _one(Objective.objects.filter(partnership=p).select_related("partnership"), pk, _("No such objective."))
+
+
+def action_get(*, viewer: User | AnonymousUser, slug: str, pk: int) -> Action:
+    p = partnership_get(viewer=viewer, slug=slug)
+    return _one(Action.objects.filter(objective__partnership=p).select_related("objective__partnership", "owner"),
+                pk, _("No such action."))
+
+
+def milestone_get(*, viewer: User | AnonymousUser, slug: str, pk: int) -> Milestone:
+    p = partnership_get(viewer=viewer, slug=slug)
+    return _one(Milestone.objects.filter(action__objective__partnership=p)
+                .select_related("action__objective__partnership"), pk, _("No such milestone."))
+
+
+def pilot_get(*, viewer: User | AnonymousUser, slug: str, pk: int) -> Pilot:
+    p = partnership_get(viewer=viewer, slug=slug)
+    return _one(Pilot.objects.filter(partnership=p).select_related("partnership", "location"), pk,
+                _("No such pilot."))
+
+
+def objectives_of(partnership: Partnership) -> QuerySet[Objective]:
+    return partnership.objectives.prefetch_related("actions__milestones", "actions__owner").order_by("position", "id")
+
+
+def actions_of(partnership: Partnership) -> QuerySet[Action]:
+    return (Action.objects.filter(objective__partnership=partnership).select_related("owner")
+            .prefetch_related("milestones").order_by("objective__position", "objective_id", "due_on", "id"))
+
+
+def pilots_of(partnership: Partnership) -> QuerySet[Pilot]:
+    return partnership.pilots.select_related("location").order_by("id")
+
+
+def members_of(partnership: Partnership) -> QuerySet[Member]:
+    return partnership.members.select_related("place", "organisation").prefetch_related("focal_points").order_by("id")

@@ -32,8 +32,33 @@ from renkei.core.slugs import unique_slug
 from renkei.core.text import compact
 from renkei.core.uploads import Upload, check_upload
 from renkei.partnerships import events
-from renkei.partnerships.inputs import ActionIn, AgreementIn, PartnershipChange, PartnershipIn, PilotIn, StatusIn
-from renkei.partnerships.models import Action, Agreement, Member, Objective, Partnership, Pilot, StatusChange
+from renkei.partnerships.inputs import (
+    ActionChange,
+    ActionIn,
+    ActionUnderIn,
+    AgreementIn,
+    MemberChange,
+    MemberIn,
+    MilestoneChange,
+    MilestoneIn,
+    ObjectiveChange,
+    ObjectiveIn,
+    PartnershipChange,
+    PartnershipIn,
+    PilotChange,
+    PilotIn,
+    StatusIn,
+)
+from renkei.partnerships.models import (
+    Action,
+    Agreement,
+    Member,
+    Milestone,
+    Objective,
+    Partnership,
+    Pilot,
+    StatusChange,
+)
 from renkei.places.models import Organisation, Place, Theme
 
 if TYPE_CHECKING:
@@ -386,6 +411,218 @@ def pilot_add(*, actor: User | AnonymousUser, partnership: Partnership, data: Pi
                                  location=location, budget_eur=data.budget_eur, status=data.status)
     _plan_item_added(actor, partnership, pilot, {"title": [None, pilot.title]})
     return pilot
+
+
+# --- members and their focal points ----------------------------------------------------------------
+
+def _manage(actor: User | AnonymousUser, partnership: Partnership, refused: str) -> None:
+    if not can_manage(actor, partnership):
+        raise NotAllowed(refused)
+
+
+def _users(ids: list[int], errors: ErrorCollector, field: str = "focal_points") -> list:
+    found = _found(get_user_model(), "pk", ids)
+    for user in ids:
+        if user not in found:
+            errors.add(field, _("no user has the id %(id)s") % {"id": user})
+    return [found[user] for user in ids if user in found]
+
+
+def _embedded_changed(partnership_id: int) -> None:
+    """A partnership's answer embeds its members: a change to them is a change to it for clients that sync
+    with ``updated_since`` (its version, which guards its own fields, stays)."""
+    Partnership.objects.filter(pk=partnership_id).update(updated_at=timezone.now())
+
+
+def _changed(actor: User | AnonymousUser, model: type[models.Model], obj, values: dict[str, Any],
+             expected_version: int | None, partnership: Partnership, *, relations: dict | None = None):
+    """Lock ``obj``'s row, check the caller's version, write only ``values`` (and ``relations``, many-to-many
+    fields set whole), raise the version, audit, and say the partnership's plan changed."""
+    locked = model.objects.select_for_update().get(pk=obj.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise Conflict(_("Someone else changed this meanwhile; reload it and make your change again."),
+                       field="version")
+    before = snapshot(locked, list(values))
+    for name, value in values.items():
+        setattr(locked, name, value)
+    locked.version += 1
+    locked.save(update_fields=[*values, "version", "updated_at"])
+    changes = diff(before, snapshot(locked, list(values)))
+    for name, rows in (relations or {}).items():
+        getattr(locked, name).set(rows)
+        changes[name] = [None, [row.pk for row in rows]]
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=locked, changes=changes)
+    hooks.emit(events.PLAN_CHANGED, partnership_id=partnership.pk)
+    return locked
+
+
+@transaction.atomic
+def member_add(*, actor: User | AnonymousUser, partnership: Partnership, data: MemberIn | Mapping[str, Any]) -> Member:
+    """A place or an organisation joins, with its IATI role and its focal points."""
+    _manage(actor, partnership, _("You may not change this partnership's members."))
+    data = parse(MemberIn, data)
+    errors = ErrorCollector()
+    place = organisation = None
+    if (data.place is None) == (data.organisation is None):
+        errors.add("place", _("name either a place or an organisation"))
+    elif data.place is not None:
+        place = Place.objects.filter(slug=data.place).first()
+        if place is None:
+            errors.add("place", _("no place has this URL name"))
+    else:
+        organisation = Organisation.objects.filter(slug=data.organisation).first()
+        if organisation is None:
+            errors.add("organisation", _("no organisation has this URL name"))
+    people = _users(data.focal_points, errors)
+    errors.raise_if_any()
+    Partnership.objects.select_for_update().only("pk").get(pk=partnership.pk)
+    if partnership.members.filter(place=place, organisation=organisation).exists():
+        raise ApplicationError(_("This member is already in the partnership."),
+                               field="place" if place else "organisation")
+    member = Member.objects.create(partnership=partnership, place=place, organisation=organisation, role=data.role)
+    member.focal_points.set(people)
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=member,
+                 changes={"member": [None, str(member)], "role": [None, data.role],
+                          "focal_points": [None, [u.pk for u in people]]})
+    _embedded_changed(partnership.pk)
+    hooks.emit(events.PARTNERSHIP_CHANGED, partnership_id=partnership.pk, fields=["members"])
+    return member
+
+
+@transaction.atomic
+def member_update(*, actor: User | AnonymousUser, member: Member, data: MemberChange | Mapping[str, Any],
+                  expected_version: int | None = None) -> Member:
+    """A member's IATI role or its focal points (the list given replaces the old one)."""
+    _manage(actor, member.partnership, _("You may not change this partnership's members."))
+    given = parse(MemberChange, data).given()
+    errors = ErrorCollector()
+    values = {"role": given["role"]} if given.get("role") is not None else {}
+    if "role" in given and given["role"] is None:
+        errors.add("role", _("is required"))
+    relations = {"focal_points": _users(given["focal_points"] or [], errors)} if "focal_points" in given else {}
+    errors.raise_if_any()
+    locked = _changed(actor, Member, member, values, expected_version, member.partnership, relations=relations)
+    _embedded_changed(member.partnership_id)
+    hooks.emit(events.PARTNERSHIP_CHANGED, partnership_id=member.partnership_id, fields=["members"])
+    return locked
+
+
+@transaction.atomic
+def member_remove(*, actor: User | AnonymousUser, member: Member) -> None:
+    """A member leaves; a partnership keeps at least two."""
+    partnership = member.partnership
+    _manage(actor, partnership, _("You may not change this partnership's members."))
+    Partnership.objects.select_for_update().only("pk").get(pk=partnership.pk)
+    if partnership.members.exclude(pk=member.pk).count() < 2:
+        raise ApplicationError(_("A partnership needs at least two members."), field="members")
+    audit_record(actor=actor, action=AuditEntry.Action.DELETE, obj=member, changes={"member": [str(member), None]})
+    member.delete()
+    _embedded_changed(partnership.pk)
+    hooks.emit(events.PARTNERSHIP_CHANGED, partnership_id=partnership.pk, fields=["members"])
+
+
+# --- the action plan: objectives, actions, milestones; pilots ---------------------------------------
+
+def _texts_of(value: dict[str, str]) -> dict[str, str]:
+    return compact({lang: text for lang, text in value.items()})
+
+
+@transaction.atomic
+def objective_add(*, actor: User | AnonymousUser, partnership: Partnership,
+                  data: ObjectiveIn | Mapping[str, Any]) -> Objective:
+    data = _plan_input(actor, partnership, ObjectiveIn, data, _("You may not edit this action plan."))
+    Partnership.objects.select_for_update().only("pk").get(pk=partnership.pk)
+    position = data.position if data.position is not None else partnership.objectives.count()
+    objective = Objective.objects.create(partnership=partnership, text=_texts_of(data.text), position=position)
+    _touch(partnership, timezone.localdate())
+    return _plan_item_added(actor, partnership, objective, {"text": [None, objective.text]})
+
+
+@transaction.atomic
+def objective_update(*, actor: User | AnonymousUser, objective: Objective,
+                     data: ObjectiveChange | Mapping[str, Any], expected_version: int | None = None) -> Objective:
+    partnership = objective.partnership
+    given = _plan_input(actor, partnership, ObjectiveChange, data, _("You may not edit this action plan.")).given()
+    values = {name: _texts_of(value) if name == "text" else value for name, value in given.items()
+              if value is not None}
+    return _changed(actor, Objective, objective, values, expected_version, partnership)
+
+
+@transaction.atomic
+def action_create(*, actor: User | AnonymousUser, objective: Objective,
+                  data: ActionUnderIn | Mapping[str, Any]) -> Action:
+    """An action under an objective already in the plan."""
+    partnership = objective.partnership
+    data = _plan_input(actor, partnership, ActionUnderIn, data, _("You may not edit this action plan."))
+    owner = _place_named(data.owner, field="owner")
+    if data.starts_on and data.due_on and data.due_on < data.starts_on:
+        raise ApplicationError(_("An action is due after it starts."), field="due_on")
+    item = Action.objects.create(objective=objective, title=_texts_of(data.title), owner=owner,
+                                 starts_on=data.starts_on, due_on=data.due_on, status=data.status,
+                                 budget_eur=data.budget_eur)
+    _touch(partnership, timezone.localdate())
+    return _plan_item_added(actor, partnership, item, {"title": [None, item.title]})
+
+
+@transaction.atomic
+def action_update(*, actor: User | AnonymousUser, action: Action, data: ActionChange | Mapping[str, Any],
+                  expected_version: int | None = None) -> Action:
+    partnership = action.objective.partnership
+    given = _plan_input(actor, partnership, ActionChange, data, _("You may not edit this action plan.")).given()
+    values: dict[str, Any] = {}
+    for name, value in given.items():
+        if name == "owner":
+            values["owner"] = _place_named(value, field="owner")
+        elif name == "title":
+            values["title"] = _texts_of(value)
+        else:
+            values[name] = value
+    starts, due = values.get("starts_on", action.starts_on), values.get("due_on", action.due_on)
+    if starts and due and due < starts:
+        raise ApplicationError(_("An action is due after it starts."), field="due_on")
+    locked = _changed(actor, Action, action, values, expected_version, partnership)
+    _touch(partnership, timezone.localdate())
+    return locked
+
+
+@transaction.atomic
+def milestone_add(*, actor: User | AnonymousUser, action: Action, data: MilestoneIn | Mapping[str, Any]) -> Milestone:
+    partnership = action.objective.partnership
+    data = _plan_input(actor, partnership, MilestoneIn, data, _("You may not edit this action plan."))
+    milestone = Milestone.objects.create(action=action, title=_texts_of(data.title), due_on=data.due_on,
+                                         done_on=data.done_on)
+    if data.done_on:
+        _touch(partnership, min(data.done_on, timezone.localdate()))
+    return _plan_item_added(actor, partnership, milestone, {"title": [None, milestone.title]})
+
+
+@transaction.atomic
+def milestone_update(*, actor: User | AnonymousUser, milestone: Milestone, data: MilestoneChange | Mapping[str, Any],
+                     expected_version: int | None = None) -> Milestone:
+    """Change a milestone; reaching it (``done_on``) is the partnership's activity on that day."""
+    partnership = milestone.action.objective.partnership
+    given = _plan_input(actor, partnership, MilestoneChange, data, _("You may not edit this action plan.")).given()
+    values = {name: _texts_of(value) if name == "title" else value for name, value in given.items()}
+    locked = _changed(actor, Milestone, milestone, values, expected_version, partnership)
+    if values.get("done_on"):
+        _touch(partnership, min(values["done_on"], timezone.localdate()))
+    return locked
+
+
+@transaction.atomic
+def pilot_update(*, actor: User | AnonymousUser, pilot: Pilot, data: PilotChange | Mapping[str, Any],
+                 expected_version: int | None = None) -> Pilot:
+    partnership = pilot.partnership
+    given = _plan_input(actor, partnership, PilotChange, data, _("You may not change this pilot.")).given()
+    values: dict[str, Any] = {}
+    for name, value in given.items():
+        if name == "location":
+            values["location"] = _place_named(value, field="location")
+        elif name in ("title", "objective", "results"):
+            values[name] = _texts_of(value or {})
+        else:
+            values[name] = value
+    return _changed(actor, Pilot, pilot, values, expected_version, partnership)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,8 @@ no-op. The error format and pages of a list are core's (``core/schemas.py``).
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from ninja import Field, Schema
 
 from renkei.core.schemas import ErrorDetail, ErrorOut, Page, PageQuery  # noqa: F401 - still importable from here
@@ -51,6 +53,7 @@ class ContactOut(Schema):
 # --- needs and expertise ------------------------------------------------------------------------
 
 class _StatementOut(Schema):
+    updated_at: datetime
     id: int
     place: str = Field(description="the place's URL name (slug)")
     theme: str | None = Field(description="theme code; null when the text is not yet tagged (no theme fits yet)")
@@ -128,6 +131,7 @@ class ExpertisePage(Page[ExpertiseOut]):
 # --- places -------------------------------------------------------------------------------------
 
 class PlaceOut(Schema):
+    updated_at: datetime
     id: str | None = Field(description="external id (e.g. a GeoNames or national code)")
     slug: str = Field(description="URL name; read-only after creation unless sent explicitly")
     level: str = Field(json_schema_extra={"enum": Level.values})
@@ -239,6 +243,7 @@ class PlacePatch(PlaceIn):
 # --- organisations ------------------------------------------------------------------------------
 
 class OrganisationOut(Schema):
+    updated_at: datetime
     slug: str
     name_en: str
     name_ja: str
@@ -304,6 +309,7 @@ class ThemeRef(Schema):
 
 
 class ThemeOut(Schema):
+    updated_at: datetime
     code: str
     parent: str | None = Field(description="code of the broader theme")
     name: str = Field(description="name in the reader's language")

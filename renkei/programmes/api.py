@@ -5,11 +5,22 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from renkei.accounts.api_auth import AUTH, OPTIONAL_AUTH
-from renkei.core.schemas import ERRORS, Page, PageQuery, page_of
+from renkei.core.concurrency import precondition
+from renkei.core.schemas import DELETED, ERRORS, READ_ERRORS, WRITE_ERRORS, Page, PageQuery, page_of
 from renkei.programmes import selectors, services
+from renkei.programmes.inputs import (
+    CallIn,
+    CallUpdate,
+    CriterionIn,
+    CriterionUpdate,
+    ProgrammeIn,
+    ProgrammeUpdate,
+    QuestionIn,
+    QuestionUpdate,
+)
 
 router = Router(tags=["programmes"])
 
@@ -17,6 +28,7 @@ Texts = dict[str, str]
 
 
 class ProgrammeOut(Schema):
+    id: int
     slug: str
     title: Texts = Field(description="text per language: {\"en\": …, \"ja\": …}")
     description: Texts
@@ -26,24 +38,37 @@ class ProgrammeOut(Schema):
     eligible_levels: list[str]
     min_population: int | None
     max_population: int | None
+    themes: list[str] = Field(description="theme codes")
+    required_themes: list[str] = Field(description="an applicant needs recorded expertise in one of these")
+    owners: list[str] = Field(description="URL names of the organisations that run it")
+    is_published: bool
     calls: list[str]
+    updated_at: datetime
+    version: int
 
 
 class QuestionOut(Schema):
     id: int
+    position: int
     kind: str
     text: Texts
     choices: list[str]
     required: bool
+    updated_at: datetime
+    version: int
 
 
 class CriterionOut(Schema):
     id: int
+    position: int
     name: Texts
     weight: float
+    updated_at: datetime
+    version: int
 
 
 class CallOut(Schema):
+    id: int
     slug: str
     programme: str
     title: Texts
@@ -56,6 +81,8 @@ class CallOut(Schema):
     questions: list[QuestionOut]
     criteria: list[CriterionOut]
     eligibility: list[str] | None = Field(None, description="reasons the ?place= may not apply; [] if it may")
+    updated_at: datetime
+    version: int
 
 
 class TransitionIn(Schema):
@@ -68,6 +95,12 @@ class ApplicationIn(Schema):
     submit: bool = False
 
 
+class AnswerOut(Schema):
+    question: int
+    text: str
+    file: bool = Field(description="whether a file is attached")
+
+
 class ApplicationOut(Schema):
     id: int
     call: str
@@ -75,6 +108,9 @@ class ApplicationOut(Schema):
     status: str
     submitted_at: datetime | None
     decision_reason: str
+    answers: list[AnswerOut] = Field(description="answers the caller may read (not to a conflicted reviewer)")
+    updated_at: datetime
+    version: int
 
 
 class DecisionIn(Schema):
@@ -109,6 +145,7 @@ class RankingOut(Schema):
     reviewer_totals: list[float]
     spread: float
     divergent: bool
+    updated_at: datetime = Field(description="when the application last changed")
 
 
 class ProgrammePage(Page[ProgrammeOut]):
@@ -129,6 +166,7 @@ class RankingPage(Page[RankingOut]):
 
 class CallQuery(PageQuery):
     status: Literal["", "draft", "open", "closed", "decided"] = ""
+    programme: str = Field("", max_length=120, description="a programme's slug")
 
 
 class CallDetailQuery(Schema):
@@ -137,18 +175,20 @@ class CallDetailQuery(Schema):
 
 class ApplicationQuery(PageQuery):
     call: str = Field("", max_length=120, description="a call's slug")
+    status: Literal["", "draft", "submitted", "withdrawn", "selected", "not_selected"] = ""
 
 
 def _programme(p) -> dict:
-    return {**{k: getattr(p, k) for k in ("slug", "title", "description", "starts_on", "ends_on",
+    return {**{k: getattr(p, k) for k in ("id", "slug", "title", "description", "starts_on", "ends_on",
                                            "eligible_countries", "eligible_levels", "min_population",
-                                           "max_population")},
-            "calls": [c.slug for c in p.calls.all()]}
+                                           "max_population", "is_published", "updated_at", "version")},
+            "themes": [t.code for t in p.themes.all()], "required_themes": [t.code for t in p.required_themes.all()],
+            "owners": [o.slug for o in p.owners.all()], "calls": [c.slug for c in p.calls.all()]}
 
 
 def _call(call, place=None) -> dict:
-    out = {k: getattr(call, k) for k in ("slug", "title", "description", "opens_at", "closes_at",
-                                          "timezone", "status", "places_to_select")}
+    out = {k: getattr(call, k) for k in ("id", "slug", "title", "description", "opens_at", "closes_at",
+                                          "timezone", "status", "places_to_select", "updated_at", "version")}
     out["programme"] = call.programme.slug
     out["questions"] = list(call.questions.all())
     out["criteria"] = list(call.criteria.all())
@@ -158,13 +198,15 @@ def _call(call, place=None) -> dict:
 
 def _application(a) -> dict:
     return {"id": a.pk, "call": a.call.slug, "place": a.place.slug, "status": a.status,
-            "submitted_at": a.submitted_at, "decision_reason": a.decision_reason}
+            "submitted_at": a.submitted_at, "decision_reason": a.decision_reason,
+            "answers": [{"question": x.question_id, "text": x.text, "file": bool(x.file)} for x in a.answers.all()],
+            "updated_at": a.updated_at, "version": a.version}
 
 
 @router.get("/programmes", response={200: ProgrammePage, **ERRORS}, auth=OPTIONAL_AUTH, summary="Programmes",
             operation_id="programme_list")
 def programmes(request, query: Query[PageQuery]):
-    return page_of(selectors.programme_list(viewer=request.user).prefetch_related("calls"), query,
+    return page_of(selectors.programme_list(viewer=request.user).prefetch_related("calls", "required_themes"), query,
                    results=lambda rows: [_programme(p) for p in rows])
 
 
@@ -172,6 +214,8 @@ def programmes(request, query: Query[PageQuery]):
             summary="Calls for expressions of interest", operation_id="call_list")
 def calls(request, query: Query[CallQuery]):
     qs = selectors.call_list(viewer=request.user, status=query.status).prefetch_related("questions", "criteria")
+    if query.programme:
+        qs = qs.filter(programme__slug=query.programme)
     return page_of(qs, query, results=lambda rows: [_call(c) for c in rows])
 
 
@@ -203,9 +247,11 @@ def application_save(request, slug: str, payload: ApplicationIn):
 @router.get("/applications", response={200: ApplicationPage, **ERRORS}, auth=AUTH,
             summary="Applications the caller may see", operation_id="application_list")
 def applications(request, query: Query[ApplicationQuery]):
-    qs = selectors.application_list(viewer=request.user)
+    qs = selectors.application_list(viewer=request.user).prefetch_related("answers")
     if query.call:
         qs = qs.filter(call__slug=query.call)
+    if query.status:
+        qs = qs.filter(status=query.status)
     return page_of(qs, query, results=lambda rows: [_application(a) for a in rows])
 
 
@@ -247,7 +293,165 @@ def scores(request, pk: int, payload: ScoresIn):
             auth=AUTH, summary="Committee view: weighted totals, spread and ranking", operation_id="call_ranking")
 def ranking(request, slug: str, query: Query[PageQuery]):
     rows = services.committee_ranking(actor=request.user, call=selectors.call_for(request.user, slug))
-    return page_of(rows, query, results=lambda page: [
+    return page_of(rows, query, since_key=lambda r: r.application.updated_at, results=lambda page: [
         {"rank": r.rank, "application": r.application.pk, "place": r.application.place.slug,
          "status": r.application.status, "weighted_total": r.weighted_total,
-         "reviewer_totals": list(r.reviewer_totals), "spread": r.spread, "divergent": r.divergent} for r in page])
+         "reviewer_totals": list(r.reviewer_totals), "spread": r.spread, "divergent": r.divergent,
+         "updated_at": r.application.updated_at} for r in page])
+
+
+# --- writes: programmes, calls, their questions and criteria ----------------------------------------
+
+@router.post("/programmes", response={201: ProgrammeOut, **WRITE_ERRORS}, auth=AUTH, operation_id="programme_create",
+             summary="Create a programme with its eligibility rules (programme officers and administrators)")
+def programme_create(request, payload: ProgrammeIn):
+    programme = services.programme_create(actor=request.user, data=payload)
+    return Status(201, _programme(selectors.programme_for(request.user, programme.slug)))
+
+
+@router.get("/programmes/{slug}", response={200: ProgrammeOut, **READ_ERRORS}, auth=OPTIONAL_AUTH,
+            operation_id="programme_get", summary="One programme")
+def programme_get(request, slug: str):
+    return _programme(selectors.programme_for(request.user, slug))
+
+
+@router.patch("/programmes/{slug}", response={200: ProgrammeOut, **WRITE_ERRORS}, auth=AUTH,
+              operation_id="programme_update", summary="Change a programme (only the fields sent)",
+              description="Its officers and administrators. Send If-Match with the ETag you read to be told (412) "
+              "if someone changed it meanwhile.")
+def programme_update(request, slug: str, payload: ProgrammeUpdate):
+    programme = selectors.programme_for(request.user, slug)
+    with precondition(request) as expected:
+        programme = services.programme_update(actor=request.user, programme=programme, data=payload,
+                                              version=expected)
+    return _programme(selectors.programme_for(request.user, programme.slug))
+
+
+@router.post("/programmes/{slug}/calls", response={201: CallOut, **WRITE_ERRORS}, auth=AUTH,
+             operation_id="call_create", summary="Create a draft call with its questions and criteria")
+def call_create(request, slug: str, payload: CallIn):
+    call = services.call_create(actor=request.user, programme=selectors.programme_for(request.user, slug),
+                                data=payload)
+    return Status(201, _call(selectors.call_for(request.user, call.slug)))
+
+
+@router.patch("/calls/{slug}", response={200: CallOut, **WRITE_ERRORS}, auth=AUTH, operation_id="call_update",
+              summary="Change a call (only the fields sent; its status changes through /status)")
+def call_update(request, slug: str, payload: CallUpdate):
+    call = selectors.call_for(request.user, slug)
+    with precondition(request) as expected:
+        services.call_update(actor=request.user, call=call, data=payload, version=expected)
+    return _call(selectors.call_for(request.user, slug))
+
+
+def _question(request, slug: str, pk: int):
+    return selectors.question_for(request.user, slug, pk)
+
+
+@router.post("/calls/{slug}/questions", response={201: QuestionOut, **WRITE_ERRORS}, auth=AUTH,
+             operation_id="question_add", summary="Add a question to a draft call")
+def question_add(request, slug: str, payload: QuestionIn):
+    return Status(201, services.question_add(actor=request.user, call=selectors.call_for(request.user, slug),
+                                             data=payload))
+
+
+@router.patch("/calls/{slug}/questions/{pk}", response={200: QuestionOut, **WRITE_ERRORS}, auth=AUTH,
+              operation_id="question_update", summary="Change a question of a draft call")
+def question_update(request, slug: str, pk: int, payload: QuestionUpdate):
+    question = _question(request, slug, pk)
+    with precondition(request) as expected:
+        return services.question_update(actor=request.user, question=question, data=payload, version=expected)
+
+
+@router.delete("/calls/{slug}/questions/{pk}", response=DELETED, auth=AUTH, operation_id="question_delete",
+               summary="Remove a question from a draft call")
+def question_delete(request, slug: str, pk: int):
+    services.question_delete(actor=request.user, question=_question(request, slug, pk))
+    return Status(204, None)
+
+
+@router.post("/calls/{slug}/criteria", response={201: CriterionOut, **WRITE_ERRORS}, auth=AUTH,
+             operation_id="criterion_add", summary="Add a selection criterion to a draft call")
+def criterion_add(request, slug: str, payload: CriterionIn):
+    return Status(201, services.criterion_add(actor=request.user, call=selectors.call_for(request.user, slug),
+                                              data=payload))
+
+
+@router.patch("/calls/{slug}/criteria/{pk}", response={200: CriterionOut, **WRITE_ERRORS}, auth=AUTH,
+              operation_id="criterion_update", summary="Change a criterion of a draft call")
+def criterion_update(request, slug: str, pk: int, payload: CriterionUpdate):
+    criterion = selectors.criterion_for(request.user, slug, pk)
+    with precondition(request) as expected:
+        return services.criterion_update(actor=request.user, criterion=criterion, data=payload, version=expected)
+
+
+@router.delete("/calls/{slug}/criteria/{pk}", response=DELETED, auth=AUTH, operation_id="criterion_delete",
+               summary="Remove a criterion from a draft call")
+def criterion_delete(request, slug: str, pk: int):
+    services.criterion_delete(actor=request.user, criterion=selectors.criterion_for(request.user, slug, pk))
+    return Status(204, None)
+
+
+# --- applications and review seats --------------------------------------------------------------------
+
+@router.get("/applications/{pk}", response={200: ApplicationOut, **READ_ERRORS}, auth=AUTH,
+            operation_id="application_get", summary="One application the caller may see")
+def application_get(request, pk: int):
+    return _application(selectors.application_for(request.user, pk))
+
+
+@router.post("/applications/{pk}/withdraw", response={200: ApplicationOut, **WRITE_ERRORS}, auth=AUTH,
+             operation_id="application_withdraw", summary="Withdraw a place's application before the deadline")
+def application_withdraw(request, pk: int):
+    application = services.application_withdraw(actor=request.user,
+                                                application=selectors.application_for(request.user, pk))
+    return _application(application)
+
+
+class ScoreOut(Schema):
+    criterion: int
+    value: int
+    comment: str
+
+
+class AssignmentOut(Schema):
+    id: int
+    application: int
+    call: str
+    place: str
+    reviewer: str
+    conflicted: bool | None = Field(description="null until the reviewer declares")
+    conflict_note: str
+    submitted_at: datetime | None
+    scores: list[ScoreOut]
+    updated_at: datetime
+
+
+class AssignmentPage(Page[AssignmentOut]):
+    pass
+
+
+class AssignmentQuery(PageQuery):
+    call: str = Field("", max_length=120, description="a call's slug")
+
+
+def _assignment(seat) -> dict:
+    return {"id": seat.pk, "application": seat.application_id, "call": seat.application.call.slug,
+            "place": seat.application.place.slug, "reviewer": seat.reviewer.username, "conflicted": seat.conflicted,
+            "conflict_note": seat.conflict_note, "submitted_at": seat.submitted_at,
+            "scores": [{"criterion": x.criterion_id, "value": x.value, "comment": x.comment}
+                       for x in seat.scores.all()],
+            "updated_at": seat.updated_at}
+
+
+@router.get("/assignments", response={200: AssignmentPage, **READ_ERRORS}, auth=AUTH, operation_id="assignment_list",
+            summary="Review seats: a reviewer's own; for a programme's officers, every seat of their calls")
+def assignments(request, query: Query[AssignmentQuery]):
+    qs = selectors.assignment_list(viewer=request.user, call=query.call).prefetch_related("scores")
+    return page_of(qs, query, results=lambda rows: [_assignment(a) for a in rows])
+
+
+@router.get("/assignments/{pk}", response={200: AssignmentOut, **READ_ERRORS}, auth=AUTH,
+            operation_id="assignment_get", summary="One review seat")
+def assignment_get(request, pk: int):
+    return _assignment(selectors.assignment_for(request.user, pk))

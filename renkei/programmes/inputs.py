@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Annotated, Any, ClassVar, Literal
 
 from django.utils.translation import gettext as _
-from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
 from renkei.core.inputs import Input, reject_nul
 from renkei.core.text import compact
@@ -70,6 +70,8 @@ def time_zone(value: str) -> str:
 Title = Annotated[dict[str, str], AfterValidator(lambda v: _texts(v, max_length=255))]
 Description = Annotated[dict[str, str], AfterValidator(lambda v: _texts(v, max_length=20_000, required=False))]
 Slug = Annotated[str, Field(max_length=120, pattern=r"^[-a-zA-Z0-9_]+$")]
+Code = Annotated[str, BeforeValidator(lambda v: getattr(v, "code", v)), Field(min_length=1, max_length=100)]
+Ref = Annotated[str, BeforeValidator(lambda v: getattr(v, "slug", v)), Field(min_length=1, max_length=120)]
 
 
 class ProgrammeIn(FoldedInput):
@@ -83,6 +85,10 @@ class ProgrammeIn(FoldedInput):
     min_population: int | None = Field(None, ge=0)
     max_population: int | None = Field(None, ge=0)
     is_published: bool = True
+    themes: list[Code] | None = Field(None, max_length=100, description="theme codes")
+    required_themes: list[Code] | None = Field(
+        None, max_length=100, description="theme codes: an applicant needs recorded expertise in one of them")
+    owners: list[Ref] | None = Field(None, max_length=50, description="URL names of the organisations that run it")
 
     @field_validator("ends_on")
     @classmethod
@@ -127,6 +133,28 @@ class CriterionIn(FoldedInput):
 
     name: Annotated[dict[str, str], AfterValidator(lambda v: _texts(v, max_length=200))]
     weight: float = Field(1.0, ge=0, allow_inf_nan=False)
+
+
+class QuestionUpdate(FoldedInput):
+    """The fields of a question to change (while its call is a draft)."""
+
+    folded = "text"
+
+    kind: Literal["text", "choice", "file"] | None = None
+    text: Annotated[dict[str, str], AfterValidator(lambda v: _texts(v, max_length=500))] | None = None
+    choices: list[Annotated[str, Field(min_length=1, max_length=200)]] | None = None
+    required: bool | None = None
+    position: int | None = Field(None, ge=0, le=10_000)
+
+
+class CriterionUpdate(FoldedInput):
+    """The fields of a criterion to change (while its call is a draft)."""
+
+    folded = "name"
+
+    name: Annotated[dict[str, str], AfterValidator(lambda v: _texts(v, max_length=200))] | None = None
+    weight: float | None = Field(None, ge=0, allow_inf_nan=False)
+    position: int | None = Field(None, ge=0, le=10_000)
 
 
 class CallIn(FoldedInput):

@@ -79,6 +79,8 @@ class Question(models.Model):
     required = models.BooleanField(_("required"), default=True)
 
     text_text = Translated("text")
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["position", "id"]
@@ -96,6 +98,8 @@ class Criterion(models.Model):
     weight = models.FloatField(_("weight"), default=1.0, validators=[MinValueValidator(0)])
 
     name_text = Translated("name")
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["position", "id"]
@@ -160,6 +164,7 @@ class ReviewAssignment(models.Model):
                                      help_text=_("unknown until the reviewer declares"))
     conflict_note = models.TextField(_("conflict note"), blank=True)
     submitted_at = models.DateTimeField(_("scores submitted"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["application", "reviewer"], name="one_seat_per_reviewer")]
@@ -175,6 +180,7 @@ class Score(models.Model):
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="scores")
     value = models.PositiveSmallIntegerField(_("score"), validators=[MinValueValidator(1), MaxValueValidator(5)])
     comment = models.TextField(_("comment"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["assignment", "criterion"], name="one_score_per_criterion")]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from renkei.accounts.models import Role
 from renkei.accounts.permissions import has_role, represented_place_ids
 from renkei.core.errors import NotFound
-from renkei.programmes.models import Answer, Application, Call, Programme, ReviewAssignment
+from renkei.programmes.models import Answer, Application, Call, Criterion, Programme, Question, ReviewAssignment
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -110,11 +110,41 @@ def application_of(call: Call, place: Place) -> Application | None:
             .first())
 
 
-def assignment_list(*, viewer: Viewer) -> QuerySet[ReviewAssignment]:
+def assignment_list(*, viewer: Viewer, call: str = "") -> QuerySet[ReviewAssignment]:
+    """A reviewer's own seats; administrators see every seat, programme officers the seats of the
+    programmes they run (as ``can_manage_programme`` decides)."""
     if not getattr(viewer, "is_authenticated", False):
         return ReviewAssignment.objects.none()
-    return ReviewAssignment.objects.filter(reviewer=viewer).select_related("application__place",
-                                                                           "application__call")
+    qs = ReviewAssignment.objects.select_related("application__place", "application__call", "reviewer")
+    if call:
+        qs = qs.filter(application__call__slug=call)
+    if has_role(viewer, Role.ADMINISTRATOR):
+        return qs.order_by("id")
+    rule = Q(reviewer=viewer)
+    if has_role(viewer, Role.PROGRAMME_OFFICER):
+        rule |= Q(application__call__programme__officers=viewer) | Q(application__call__programme__officers=None)
+    return qs.filter(pk__in=ReviewAssignment.objects.filter(rule).values("pk")).order_by("id")
+
+
+def question_for(viewer: Viewer, slug: str, pk: int | str) -> Question:
+    question = Question.objects.filter(call=call_for(viewer, slug), pk=_int(pk)).select_related("call").first()
+    if question is None:
+        raise NotFound(_("No such question."), field="pk")
+    return question
+
+
+def criterion_for(viewer: Viewer, slug: str, pk: int | str) -> Criterion:
+    criterion = Criterion.objects.filter(call=call_for(viewer, slug), pk=_int(pk)).select_related("call").first()
+    if criterion is None:
+        raise NotFound(_("No such criterion."), field="pk")
+    return criterion
+
+
+def _int(value: int | str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
 
 
 def assignment_for(viewer: Viewer, pk: int | str) -> ReviewAssignment:

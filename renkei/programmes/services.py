@@ -29,7 +29,17 @@ from renkei.core.text import pick_language
 from renkei.core.uploads import MAX_FILE_BYTES, Upload, check_upload, removed_on_failure  # noqa: F401 - part of this module's interface
 from renkei.places.models import Place
 from renkei.programmes import events, permissions
-from renkei.programmes.inputs import MAX_ANSWER, CallIn, CallUpdate, ProgrammeIn, ProgrammeUpdate
+from renkei.programmes.inputs import (
+    MAX_ANSWER,
+    CallIn,
+    CallUpdate,
+    CriterionIn,
+    CriterionUpdate,
+    ProgrammeIn,
+    ProgrammeUpdate,
+    QuestionIn,
+    QuestionUpdate,
+)
 from renkei.programmes.models import (
     Answer,
     Application,
@@ -282,7 +292,7 @@ def conflict_declare(*, actor: User | AnonymousUser, assignment: ReviewAssignmen
         raise ApplicationError(_("Say what the conflict of interest is."), field="conflict_note")
     assignment.conflicted = conflicted
     assignment.conflict_note = note.strip()
-    assignment.save(update_fields=["conflicted", "conflict_note"])
+    assignment.save(update_fields=["conflicted", "conflict_note", "updated_at"])
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=assignment.application,
                  changes={"conflict_declared": [None, conflicted]})
     return assignment
@@ -320,7 +330,7 @@ def scores_submit(*, actor: User | AnonymousUser, assignment: ReviewAssignment,
         Score.objects.update_or_create(assignment=assignment, criterion_id=criterion_id,
                                        defaults={"value": int(value), "comment": (comment or "").strip()})
     assignment.submitted_at = timezone.now()
-    assignment.save(update_fields=["submitted_at"])
+    assignment.save(update_fields=["submitted_at", "updated_at"])
     return assignment
 
 
@@ -428,9 +438,14 @@ def programme_create(*, actor: User | AnonymousUser, data: ProgrammeIn | Mapping
     if not permissions.can_create_programme(actor):
         raise NotAllowed(_("Only programme officers create programmes."))
     data = parse(ProgrammeIn, data)
-    fields = data.model_dump(exclude={"slug"})
+    related = _programme_relations(data.given())
+    if data.slug and Programme.objects.filter(slug=data.slug).exists():
+        raise ApplicationError(_("Another programme already has this URL name."), field="slug")
+    fields = data.model_dump(exclude={"slug", *RELATIONS})
     programme = Programme.objects.create(
         slug=data.slug or unique_slug(Programme, data.title["en"], fallback="programme"), **fields)
+    for name, rows in related.items():
+        getattr(programme, name).set(rows)
     if getattr(actor, "pk", None) and has_role(actor, Role.PROGRAMME_OFFICER):
         programme.officers.add(actor)
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=programme, changes={"title": [None, data.title]})
@@ -445,8 +460,45 @@ def programme_update(*, actor: User | AnonymousUser, programme: Programme,
         raise NotAllowed(_("Only the programme's officers change it."))
     data = parse(ProgrammeUpdate, data)
     changes = {name: value for name, value in data.given().items()
-               if not (name == "title" and value is None)}
-    return _update(actor, Programme, programme, changes, version)
+               if not (name in ("title", "slug", "is_published") and value is None)}
+    related = _programme_relations(changes)
+    if changes.get("slug") and Programme.objects.filter(slug=changes["slug"]).exclude(pk=programme.pk).exists():
+        raise ApplicationError(_("Another programme already has this URL name."), field="slug")
+    changes = {name: value for name, value in changes.items() if name not in RELATIONS}
+    starts, ends = changes.get("starts_on", programme.starts_on), changes.get("ends_on", programme.ends_on)
+    if starts and ends and ends < starts:
+        raise ApplicationError(_("The programme must end after it starts."), field="ends_on")
+    least = changes.get("min_population", programme.min_population)
+    most = changes.get("max_population", programme.max_population)
+    if least is not None and most is not None and most < least:
+        raise ApplicationError(_("The maximum population must not be below the minimum."), field="max_population")
+    updated = _update(actor, Programme, programme, changes, version)
+    for name, rows in related.items():
+        getattr(updated, name).set(rows)
+    return updated
+
+
+RELATIONS = ("themes", "required_themes", "owners")
+
+
+def _programme_relations(given: Mapping[str, Any]) -> dict[str, list]:
+    """The themes and owning organisations named (by code, by URL name), or an error naming each unknown one."""
+    from renkei.places.models import Organisation, Theme
+
+    errors = ErrorCollector()
+    out: dict[str, list] = {}
+    for name, model, key in (("themes", Theme, "code"), ("required_themes", Theme, "code"),
+                             ("owners", Organisation, "slug")):
+        keys = given.get(name)
+        if keys is None:
+            continue
+        found = {getattr(row, key): row for row in model.objects.filter(**{f"{key}__in": keys})}
+        for value in keys:
+            if value not in found:
+                errors.add(name, _("unknown: %(value)s") % {"value": value})
+        out[name] = [found[value] for value in keys if value in found]
+    errors.raise_if_any()
+    return out
 
 
 @transaction.atomic
@@ -483,6 +535,75 @@ def call_update(*, actor: User | AnonymousUser, call: Call, data: CallUpdate | M
     return _update(actor, Call, call, changes, version)
 
 
+# --- questions and criteria of a draft call ---------------------------------------------------------
+
+def _draft_call(actor: User | AnonymousUser, call: Call, field: str) -> Call:
+    """The call, locked, once the actor may manage it and while it is a draft (applicants answer
+    the questions and reviewers score the criteria of an open call)."""
+    if not permissions.can_manage_programme(actor, call.programme):
+        raise NotAllowed(_("Only the programme's officers change a call's questions and criteria."))
+    locked = Call.objects.select_for_update().get(pk=call.pk)
+    if locked.status != Call.Status.DRAFT:
+        raise ApplicationError(_("Questions and criteria change only while the call is a draft."), field=field)
+    # a call's answer embeds its questions and criteria: their change is its change for clients that sync
+    Call.objects.filter(pk=call.pk).update(updated_at=timezone.now())
+    return locked
+
+
+@transaction.atomic
+def question_add(*, actor: User | AnonymousUser, call: Call, data: QuestionIn | Mapping[str, Any]) -> Question:
+    data = parse(QuestionIn, data)
+    locked = _draft_call(actor, call, "questions")
+    question = Question.objects.create(call=locked, position=locked.questions.count(), **data.model_dump())
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=question, changes={"text": [None, data.text]})
+    return question
+
+
+@transaction.atomic
+def question_update(*, actor: User | AnonymousUser, question: Question, data: QuestionUpdate | Mapping[str, Any],
+                    version: int | None = None) -> Question:
+    data = parse(QuestionUpdate, data)
+    _draft_call(actor, question.call, "questions")
+    changes = {name: value for name, value in data.given().items() if value is not None}
+    kind, choices = changes.get("kind", question.kind), changes.get("choices", question.choices)
+    if kind == Question.Kind.CHOICE and len(choices or []) < 2:
+        raise ApplicationError(_("a choice question needs two options and a text"), field="choices")
+    return _update(actor, Question, question, changes, version)
+
+
+@transaction.atomic
+def question_delete(*, actor: User | AnonymousUser, question: Question) -> None:
+    _draft_call(actor, question.call, "questions")
+    audit_record(actor=actor, action=AuditEntry.Action.DELETE, obj=question, changes={"text": [question.text, None]})
+    question.delete()
+
+
+@transaction.atomic
+def criterion_add(*, actor: User | AnonymousUser, call: Call, data: CriterionIn | Mapping[str, Any]) -> Criterion:
+    data = parse(CriterionIn, data)
+    locked = _draft_call(actor, call, "criteria")
+    criterion = Criterion.objects.create(call=locked, position=locked.criteria.count(), **data.model_dump())
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=criterion, changes={"name": [None, data.name]})
+    return criterion
+
+
+@transaction.atomic
+def criterion_update(*, actor: User | AnonymousUser, criterion: Criterion,
+                     data: CriterionUpdate | Mapping[str, Any], version: int | None = None) -> Criterion:
+    data = parse(CriterionUpdate, data)
+    _draft_call(actor, criterion.call, "criteria")
+    changes = {name: value for name, value in data.given().items() if value is not None}
+    return _update(actor, Criterion, criterion, changes, version)
+
+
+@transaction.atomic
+def criterion_delete(*, actor: User | AnonymousUser, criterion: Criterion) -> None:
+    _draft_call(actor, criterion.call, "criteria")
+    audit_record(actor=actor, action=AuditEntry.Action.DELETE, obj=criterion,
+                 changes={"name": [criterion.name, None]})
+    criterion.delete()
+
+
 def _lock(obj, *fields: str) -> None:
     """Lock the object's row until the transaction ends and refresh ``fields`` from it, so that the
     checks that follow see what a concurrent write left."""
@@ -491,8 +612,7 @@ def _lock(obj, *fields: str) -> None:
         setattr(obj, name, value)
 
 
-def _update(actor: User | AnonymousUser, model: type[Programme] | type[Call], obj: Programme | Call,
-            changes: dict[str, Any], version: int | None) -> Programme | Call:
+def _update(actor: User | AnonymousUser, model: type, obj: Any, changes: dict[str, Any], version: int | None) -> Any:
     """Lock the row, check the caller's version, write only ``changes`` and record them."""
     locked = model.objects.select_for_update().get(pk=obj.pk)
     if version is not None and locked.version != version:

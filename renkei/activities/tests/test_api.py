@@ -17,8 +17,10 @@ def test_activities_in_the_api(client, demo):
     session = wuf["sessions"][0]
     assert session["room"] == "Multifunction Hall Room 13" and session["starts_at"] == "2022-06-29T11:30:00Z"
     assert set(session["title"]) == {"en", "ja"}
-    assert session["speakers"][0] == {"name": "Atsutoshi Hirabayashi", "title": "Technical Advisor/Moderator",
-                                      "organisation": "Japan International Cooperation Agency", "role": "moderator"}
+    speaker = session["speakers"][0]
+    assert speaker == {"id": speaker["id"], "session": session["id"], "name": "Atsutoshi Hirabayashi",
+                       "title": "Technical Advisor/Moderator",
+                       "organisation": "Japan International Cooperation Agency", "role": "moderator"}
     listed = client.get("/api/v1/activities").json()
     assert (listed["count"], listed["page"], listed["page_size"]) == (2, 1, 50)
     assert [len(a["sessions"]) for a in listed["results"]] == [5, 1]

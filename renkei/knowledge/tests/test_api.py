@@ -507,3 +507,36 @@ def test_search_refuses_unknown_themes_places_and_languages(client, params, fiel
     response = client.get("/api/v1/knowledge/search", params)
     assert response.status_code == 422
     assert field in response.json()["error"]["fields"]
+
+
+def test_changing_a_request(client, asked, helper, focal_point):
+    url = f"/knowledge/requests/{asked.pk}"
+    error(patch(client, url, {"description": {"en": "More"}}), 401)
+    error(patch(as_user(helper), url, {"description": {"en": "More"}}), 403)
+    mine = as_user(focal_point)
+    tag = mine.get(f"{API}{url}")["ETag"]
+    changed = mine.patch(f"{API}{url}", {"description": {"en": "Half of our water leaks away."}},
+                         content_type="application/json", HTTP_IF_MATCH=tag)
+    assert changed.status_code == 200, changed.content
+    body = changed.json()
+    assert body["description"] == {"en": "Half of our water leaks away."} and body["title"] == ASK["title"]
+    assert body["version"] == asked.version + 1 and body["updated_at"]
+    stale = mine.patch(f"{API}{url}", {"title": {"en": "Other"}}, content_type="application/json", HTTP_IF_MATCH=tag)
+    assert "If-Match" in error(stale, 412)["fields"]
+    assert "title" in error(patch(mine, url, {"title": {}}), 422)["fields"]
+    assert KnowledgeRequest.objects.get(pk=asked.pk).title == ASK["title"]
+    since = client.get(f"{API}/knowledge/requests", {"updated_since": body["updated_at"]}).json()
+    assert [r["id"] for r in since["results"]] == [asked.pk]
+
+
+def test_removing_a_file(client, focal_point, settings):
+    item = product(actor=focal_point, title="Sorting guide", slug="guide", status="draft")
+    c = as_user(focal_point)
+    added = c.post(f"{API}/knowledge/products/guide/files",
+                   {"files": [SimpleUploadedFile("guide.pdf", pdf_with_text("Sorting guide"))]})
+    assert added.status_code == 201, added.content
+    pk = added.json()["files"][0]["id"]
+    error(client.delete(f"{API}/knowledge/products/guide/files/{pk}"), 401)
+    error(c.delete(f"{API}/knowledge/products/guide/files/999999"), 404)
+    assert c.delete(f"{API}/knowledge/products/guide/files/{pk}").status_code == 204
+    assert not ProductFile.objects.filter(product=item).exists()

@@ -27,7 +27,7 @@ API = "/api/v1"
 PLACE_KEYS = {
     "id", "slug", "level", "name", "name_ja", "name_local", "country", "parent", "lat", "lon", "population",
     "population_year", "area_km2", "share_65_plus", "population_growth", "coastal", "hazards", "income_group",
-    "timezone", "website", "summary_en", "summary_ja", "published", "version", "url",
+    "timezone", "website", "summary_en", "summary_ja", "published", "version", "url", "updated_at",
 }
 NEW_PLACE = {"name": "Kamaishi", "name_ja": "釜石市", "country": "JP", "lat": "39.27", "lon": 141.88,
              "population": "31000", "hazards": ["earthquake", "tsunami"], "coastal": "yes"}
@@ -139,7 +139,7 @@ def test_place_detail_uses_the_import_format_keys(client):
     assert need == {
         "id": need["id"], "place": "kamaishi", "theme": "zz-waste", "theme_name": theme("zz-waste").name_en,
         "priority": 5, "description": {"en": "Landfill", "ja": "埋立"}, "evidence": ["https://example.org/report"],
-        "version": 1, "suggested_themes": [],
+        "version": 1, "suggested_themes": [], "updated_at": need["updated_at"],
     }
     assert body["expertise"][0]["theme"] == "zz-tsunami" and body["expertise"][0]["maturity"] == 4
     assert "priority" not in body["expertise"][0]
@@ -281,7 +281,7 @@ def test_focal_point_adds_changes_and_removes_a_need(focal_point, place):
     assert need == {
         "id": need["id"], "place": "testville", "theme": "zz-waste", "theme_name": "Solid waste",
         "priority": 4, "description": {"en": "Sorting", "ja": "分別"}, "evidence": ["https://example.org/plan.pdf"],
-        "version": 1, "suggested_themes": [],
+        "version": 1, "suggested_themes": [], "updated_at": need["updated_at"],
     }
     assert client.get(f"{API}/needs/{need['id']}").json() == need
 
@@ -443,7 +443,7 @@ def test_organisation_list_and_detail(client, place):
     assert jica == {
         "slug": "jica", "name_en": "Japan International Cooperation Agency", "name_ja": "", "acronym": "JICA",
         "org_type": "10", "org_type_name": "Government", "country": "JP", "parent": None, "place": "testville",
-        "website": "", "description": {"en": "Agency", "ja": ""},
+        "website": "", "description": {"en": "Agency", "ja": ""}, "updated_at": jica["updated_at"],
     }
     assert [o["slug"] for o in client.get(f"{API}/organisations", {"country": "BE"}).json()["results"]] == [
         "cities-alliance"
