@@ -37,6 +37,7 @@ def person_out(p) -> dict:
             "partnership": p.partnership.slug if p.partnership else None, "interactions": p.interactions,
             "last_contact_on": p.last_contact_on, "notes": p.notes, "reference": p.reference,
             "is_sample": p.is_sample, "withdrawn_at": p.withdrawn_at, "version": p.version,
+            "updated_at": p.updated_at,
             "consents": list(p.consents.all())}
 
 

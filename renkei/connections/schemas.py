@@ -37,6 +37,7 @@ class PersonOut(Schema):
     notes: str
     reference: str
     is_sample: bool
+    updated_at: datetime
     withdrawn_at: datetime | None
     version: int
     consents: list[ConsentOut]

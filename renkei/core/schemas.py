@@ -66,11 +66,13 @@ def since(rows, moment: datetime | None, *, field: str = "updated_at", key: Any 
     return [row for row in rows if (read(row) is not None and read(row) >= moment)]
 
 
-def page_of(queryset, query: PageQuery, *, results: Any = None, since_key: Any = None) -> dict[str, Any]:
+def page_of(queryset, query: PageQuery, *, results: Any = None, since_key: Any = None,
+            since_field: str = "updated_at") -> dict[str, Any]:
     """``{"count", "page", "page_size", "results"}`` for one page of ``queryset`` (a list works too),
-    keeping only the rows changed since ``query.updated_since`` when it is given (``since_key`` reads
-    a list item's ``updated_at`` when it is not an attribute of the item)."""
-    queryset = since(queryset, getattr(query, "updated_since", None), key=since_key)
+    keeping only the rows changed since ``query.updated_since`` when it is given (``since_field`` names
+    the column of a table whose rows are never edited, only replaced; ``since_key`` reads a list item's
+    ``updated_at`` when it is not an attribute of the item)."""
+    queryset = since(queryset, getattr(query, "updated_since", None), field=since_field, key=since_key)
     start = (query.page - 1) * query.page_size
     count = queryset.count() if hasattr(queryset, "count") and not isinstance(queryset, list) else len(queryset)
     items = queryset[start:start + query.page_size]

@@ -98,7 +98,8 @@ def _evaluation(e, viewer) -> dict:
             "evaluators": sorted(u.username for u in e.evaluators.all()) if can_see_unpublished(viewer, e) else [],
             "scores": [{"criterion": s.criterion, "level": s.level, "justification": s.justification,
                         "evidence": s.evidence} for s in e.scores.all()],
-            "submitted_at": e.submitted_at, "published_at": e.published_at, "version": e.version}
+            "submitted_at": e.submitted_at, "published_at": e.published_at, "version": e.version,
+            "updated_at": e.updated_at}
 
 
 # --- results ----------------------------------------------------------------------------------------

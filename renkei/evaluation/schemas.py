@@ -113,6 +113,7 @@ class EvaluationOut(Schema):
     scores: list[ScoreOut]
     submitted_at: datetime | None
     published_at: datetime | None
+    updated_at: datetime
     version: int
 
 

@@ -62,7 +62,8 @@ def plan_export(*, programme: str | None = None, publisher: Publisher | None = N
     for partnership in (p for batch in in_batches(published_partnerships(programme, full=False)) for p in batch):
         identifier = mapping.partnership_identifier(publisher, partnership.slug)
         if reasons := mapping.partnership_problems(partnership, publisher):
-            plan.skipped.append(Skipped("partnership", partnership.slug, partnership.title_text, identifier, reasons))
+            plan.skipped.append(Skipped("partnership", partnership.slug, partnership.title_text, identifier, reasons,
+                                        partnership.updated_at))
             continue
         plan.partnership_ids.append(partnership.pk)
         if partnership.programme_id in exported_programmes:
@@ -73,7 +74,8 @@ def plan_export(*, programme: str | None = None, publisher: Publisher | None = N
         countries = mapping.programme_countries(prog, child_countries.get(pk, ()))
         identifier = mapping.programme_identifier(publisher, prog.slug)
         if reasons := mapping.programme_problems(prog, countries):
-            plan.skipped.append(Skipped("programme", prog.slug, prog.title_text, identifier, reasons))
+            plan.skipped.append(Skipped("programme", prog.slug, prog.title_text, identifier, reasons,
+                                        prog.updated_at))
             plan.children.pop(pk, None)
             continue
         plan.programmes.append(prog)

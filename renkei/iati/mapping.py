@@ -11,7 +11,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -89,6 +89,7 @@ class Skipped:
     title: str
     identifier: str
     reasons: list[str] = field(default_factory=list)
+    updated_at: datetime | None = None  # when the partnership or programme last changed (for updated_since)
 
 
 def partnership_identifier(publisher: Publisher, slug: str) -> str:

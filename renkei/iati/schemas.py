@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from ninja import Field, Schema
 
 from renkei.core.schemas import Page
@@ -37,6 +39,7 @@ class SkippedOut(Schema):
     title: str
     identifier: str = Field(description="the IATI identifier it would have")
     reasons: list[str]
+    updated_at: datetime | None = Field(None, description="when the partnership or programme last changed")
 
 
 class SkippedPage(Page[SkippedOut]):

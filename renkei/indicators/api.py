@@ -42,20 +42,21 @@ def _indicator(i) -> dict:
             "frameworks": [f.code for f in i.frameworks.all()],
             "classes": [f"{c.framework.code}:{c.code}" for c in i.classes.all()],
             "themes": [t.code for t in i.themes.all()], "disaggregations": i.disaggregations or [],
-            "custom": i.custom, "version": i.version}
+            "custom": i.custom, "version": i.version, "updated_at": i.updated_at}
 
 
 def _value(v) -> dict:
     return {"id": v.pk, "place": v.place.slug, "indicator": v.indicator.code, "year": v.year, "period": v.period,
             "disaggregation": v.disaggregation, "value": v.value, "source": v.source, "note": v.note,
             "entered_by": str(v.entered_by) if v.entered_by else None, "entered_at": v.entered_at,
+            "updated_at": v.entered_at,
             "revisions": getattr(v, "revision_count", None) if hasattr(v, "revision_count") else v.revisions.count()}
 
 
 def _group(g) -> dict:
     return {"slug": g.slug, "name": g.name, "kind": g.kind, "criteria": g.criteria,
             "places": [p.slug for p in g.places.all()], "owner": str(g.owner) if g.owner else None,
-            "shared": g.shared, "version": g.version}
+            "shared": g.shared, "version": g.version, "updated_at": g.updated_at}
 
 
 # --- the catalogue ----------------------------------------------------------------------------------
@@ -117,7 +118,7 @@ def value_list(request, filters: Query[ValueFilters]):
     indicator = selectors.indicator_get(code=filters.indicator) if filters.indicator else None
     qs = selectors.value_list(viewer=request.user, place=place, indicator=indicator, year=filters.year)
     qs = qs.annotate(revision_count=Count("revisions"))
-    return page_of(qs, filters, results=lambda page: [_value(v) for v in page])
+    return page_of(qs, filters, results=lambda page: [_value(v) for v in page], since_field="entered_at")
 
 
 @router.post("/indicator-values", response={200: ValueOut, **ERRORS}, auth=AUTH,

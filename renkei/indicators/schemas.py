@@ -40,6 +40,7 @@ class IndicatorOut(Schema):
     disaggregations: list[str]
     custom: bool
     version: int
+    updated_at: datetime
 
 
 class IndicatorPage(Page[IndicatorOut]):
@@ -65,6 +66,8 @@ class ValueOut(Schema):
     note: str
     entered_by: str | None
     entered_at: datetime
+    updated_at: datetime = Field(
+        description="when this value was entered (a change is a new value; the old one a revision)")
     revisions: int
 
 
@@ -111,6 +114,7 @@ class PeerGroupOut(Schema):
     owner: str | None
     shared: bool
     version: int
+    updated_at: datetime
 
 
 class PeerGroupPage(Page[PeerGroupOut]):

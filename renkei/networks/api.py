@@ -62,11 +62,13 @@ def network_out(n) -> dict:
             "website": n.website, "currency": n.currency, "is_sample": n.is_sample,
             "members": [member_out(m) for m in selectors.members(n)],
             "offices": [{"kind": o.kind, "member": o.member.key, "starts_on": o.starts_on, "ends_on": o.ends_on}
-                        for o in n.offices.select_related("member__place", "member__organisation")]}
+                        for o in n.offices.select_related("member__place", "member__organisation")],
+            "updated_at": n.updated_at}
 
 
 def invoice_out(i) -> dict:
-    return {"number": i.number, "member": i.member.key, "year": i.year, "currency": i.currency, "amount": i.amount,
+    return {"id": i.pk, "updated_at": i.updated_at,
+            "number": i.number, "member": i.member.key, "year": i.year, "currency": i.currency, "amount": i.amount,
             "paid": i.paid, "balance": i.balance, "issued_on": i.issued_on, "due_on": i.due_on, "status": i.status,
             "reminders_sent": i.reminders_sent, "breakdown": i.breakdown,
             "payments": [payment_out(p) for p in i.payments.all()]}

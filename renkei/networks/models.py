@@ -121,6 +121,7 @@ class Invoice(models.Model):
     breakdown = models.JSONField(_("how the amount was reached"), default=dict, blank=True)
     reminders_sent = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
     last_reminded_on = models.DateField(_("last reminded"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["-year", "number"]

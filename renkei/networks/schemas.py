@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from ninja import Field, Schema
@@ -46,6 +46,7 @@ class NetworkOut(Schema):
     is_sample: bool = Field(description="its figures are sample data")
     members: list[NetworkMemberOut]
     offices: list[NetworkOfficeOut]
+    updated_at: datetime
 
 
 class NetworkPage(Page[NetworkOut]):
@@ -80,6 +81,7 @@ class NetworkPaymentOut(Schema):
 
 
 class NetworkInvoiceOut(Schema):
+    id: int
     number: str
     member: str
     year: int
@@ -93,6 +95,7 @@ class NetworkInvoiceOut(Schema):
     reminders_sent: int
     breakdown: dict
     payments: list[NetworkPaymentOut]
+    updated_at: datetime = Field(description="when the invoice last changed (a payment, a reminder, its status)")
 
 
 class NetworkInvoicePage(Page[NetworkInvoiceOut]):

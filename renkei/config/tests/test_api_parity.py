@@ -106,3 +106,18 @@ def test_the_new_messages_are_in_japanese_too(client):
     response = client.get("/api/v1/partnerships", {"updated_since": "2026-03-31T09:00:00"}, HTTP_ACCEPT_LANGUAGE="ja")
     assert response.json()["error"]["fields"]["updated_since"] == [
         "タイムゾーン付きの日時で指定してください（例：2026-03-31T09:00:00+09:00）"]
+
+
+@pytest.mark.django_db
+def test_updated_since_works_on_every_list(client):
+    """Every list reads its rows' change time the same way: a recent moment gives a 200, never a 500."""
+    from renkei.config.api import api
+
+    document = api.get_openapi_schema()
+    for path, operations in document["paths"].items():
+        get = operations.get("get")
+        names = {p["name"] for p in (get or {}).get("parameters", []) if p["in"] == "query"}
+        if not get or "updated_since" not in names or "{" in path:
+            continue
+        response = client.get(path, {"updated_since": "2026-01-01T00:00:00Z"})
+        assert response.status_code in (200, 401, 403), (path, response.status_code, response.content[:200])
