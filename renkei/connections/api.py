@@ -12,9 +12,9 @@ from renkei.connections import selectors, services
 from renkei.connections.inputs import ConsentIn, InteractionIn, ParticipantsIn, PersonChange, PersonIn, RetentionIn
 from renkei.connections.models import RetentionRule
 from renkei.connections.schemas import (
+    ConnectionsImportOut,
     ConsentOut,
     DashboardOut,
-    ImportOut,
     InteractionOut,
     ParticipantsOut,
     PeopleQuery,
@@ -146,7 +146,7 @@ def retention(request, slug: str, payload: RetentionIn):
     return {"place": place.slug, "years": rule.years if isinstance(rule, RetentionRule) else None}
 
 
-@router.post("/places/{slug}/connections/import", response={200: ImportOut, **ERRORS}, auth=AUTH,
+@router.post("/places/{slug}/connections/import", response={200: ConnectionsImportOut, **ERRORS}, auth=AUTH,
              summary="Import connected people from CSV (every line or none)", operation_id="connections_import",
              description="The columns are in docs/data-formats.md. A file with a bad line writes nothing and "
                          "answers 422 with every bad line's number, field and message; `dry_run` only checks.")

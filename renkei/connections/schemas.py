@@ -66,7 +66,7 @@ class CellOut(Schema):
     count: int | None = Field(description="null: withheld (fewer than 5, or it would let one be worked out)")
 
 
-class SeriesOut(Schema):
+class ConnectionsSeriesOut(Schema):
     kind: str
     counts: list[int | None] = Field(description="connected people at the end of each year (null: withheld)")
 
@@ -83,20 +83,20 @@ class DashboardOut(Schema):
     where: list[CellOut] = Field(description="country, or prefecture in Japan; `other` combines withheld ones")
     funnel: list[CellOut] = Field(description="people who reached at least each engagement stage")
     years: list[int]
-    over_time: list[SeriesOut]
+    over_time: list[ConnectionsSeriesOut]
 
 
-class RowErrorOut(Schema):
+class ConnectionsRowErrorOut(Schema):
     line: int | None
     field: str
     message: str
 
 
-class ImportOut(Schema):
+class ConnectionsImportOut(Schema):
     rows: int
     created: int
     dry_run: bool
-    errors: list[RowErrorOut]
+    errors: list[ConnectionsRowErrorOut]
 
 
 class RetentionOut(Schema):

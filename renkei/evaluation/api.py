@@ -15,13 +15,13 @@ from renkei.evaluation.inputs import (
     AdoptionIn,
     EvaluationChange,
     EvaluationIn,
+    EvaluationScoreIn,
+    EvaluationTransitionIn,
     ResultChange,
     ResultIn,
     ResultIndicatorChange,
     ResultIndicatorIn,
-    ScoreIn,
     TargetIn,
-    TransitionIn,
 )
 from renkei.evaluation.learning import side_of
 from renkei.evaluation.permissions import can_see_unpublished
@@ -29,16 +29,16 @@ from renkei.evaluation.rubric import RUBRIC
 from renkei.evaluation.schemas import (
     ActualOut,
     AdoptionOut,
-    CriterionOut,
     EvaluationFilters,
     EvaluationOut,
     EvaluationPage,
+    EvaluationScoreOut,
+    FrameworkResultOut,
     PortfolioFilters,
     PortfolioOut,
     ResultIndicatorOut,
-    ResultOut,
     ResultsOut,
-    ScoreOut,
+    RubricCriterionOut,
     TargetOut,
 )
 from renkei.partnerships.selectors import partnership_get
@@ -119,7 +119,7 @@ def _result_out(result) -> dict:
         selectors.indicator_progress(i) for i in result.indicators.all()])])[0]
 
 
-@router.post("/partnerships/{slug}/results", response={201: ResultOut, **WRITE_ERRORS}, auth=AUTH,
+@router.post("/partnerships/{slug}/results", response={201: FrameworkResultOut, **WRITE_ERRORS}, auth=AUTH,
              summary="Add an impact, an outcome or an output", operation_id="result_add")
 def result_add(request, slug: str, payload: ResultIn):
     result = services.result_add(actor=request.user, partnership=partnership_get(viewer=request.user, slug=slug),
@@ -127,7 +127,7 @@ def result_add(request, slug: str, payload: ResultIn):
     return Status(201, _result_out(result))
 
 
-@router.patch("/results/{pk}", response={200: ResultOut, **WRITE_ERRORS}, auth=AUTH,
+@router.patch("/results/{pk}", response={200: FrameworkResultOut, **WRITE_ERRORS}, auth=AUTH,
               summary="Change a result's title or position", operation_id="result_update")
 def result_update(request, pk: int, payload: ResultChange):
     result = services.result_update(actor=request.user, result=selectors.result_get(viewer=request.user, pk=pk),
@@ -260,10 +260,10 @@ def evaluation_delete(request, pk: int):
     return Status(204, None)
 
 
-@router.put("/evaluations/{pk}/scores", response={200: ScoreOut, **WRITE_ERRORS}, auth=AUTH,
+@router.put("/evaluations/{pk}/scores", response={200: EvaluationScoreOut, **WRITE_ERRORS}, auth=AUTH,
             summary="Score one criterion on the rubric, with justification and evidence (assigned scorers)",
             operation_id="score_record", tags=["evaluations"])
-def score_record(request, pk: int, payload: ScoreIn):
+def score_record(request, pk: int, payload: EvaluationScoreIn):
     score = services.score_record(actor=request.user, evaluation=selectors.evaluation_get(viewer=request.user, pk=pk),
                                   data=payload)
     return {"criterion": score.criterion, "level": score.level, "justification": score.justification,
@@ -273,13 +273,13 @@ def score_record(request, pk: int, payload: ScoreIn):
 @router.post("/evaluations/{pk}/status", response={200: EvaluationOut, **WRITE_ERRORS}, auth=AUTH,
              summary="Take one step of the lifecycle: submit (scorers), return or publish (officers)",
              operation_id="evaluation_transition", tags=["evaluations"])
-def evaluation_transition(request, pk: int, payload: TransitionIn):
+def evaluation_transition(request, pk: int, payload: EvaluationTransitionIn):
     services.evaluation_transition(actor=request.user, evaluation=selectors.evaluation_get(viewer=request.user, pk=pk),
                                    to=payload)
     return _fresh(request, pk)
 
 
-@router.get("/evaluation-rubric", response=list[CriterionOut], auth=OPTIONAL_AUTH,
+@router.get("/evaluation-rubric", response=list[RubricCriterionOut], auth=OPTIONAL_AUTH,
             summary="The published rubric: each criterion's question and its four levels",
             operation_id="evaluation_rubric", tags=["evaluations"])
 def evaluation_rubric(request):

@@ -46,7 +46,7 @@ Day = Annotated[date, AfterValidator(_year_range)]
 WebAddress = Annotated[str, BeforeValidator(reject_nul), Field(max_length=500), AfterValidator(_web_address)]
 
 
-class TextsIn(Input):
+class EvaluationTextsIn(Input):
     """A text per language; at least one of them."""
 
     en: Text = Field("", max_length=500)
@@ -64,7 +64,7 @@ class TextsIn(Input):
 
 class ResultIn(Input):
     level: LevelName
-    title: TextsIn
+    title: EvaluationTextsIn
     parent: int | None = Field(None, description="the id of the result it contributes to: an outcome's impact, "
                                                  "an output's outcome")
     position: int = Field(0, ge=0, le=1000)
@@ -73,7 +73,7 @@ class ResultIn(Input):
 class ResultChange(Input):
     """An edit of a result: only the fields given are written."""
 
-    title: TextsIn | None = None
+    title: EvaluationTextsIn | None = None
     position: int | None = Field(None, ge=0, le=1000)
 
 
@@ -82,7 +82,7 @@ class ResultIndicatorIn(Input):
     ``direction``); with the baseline."""
 
     indicator: Text | None = Field(None, max_length=40, description="the code of a catalogue indicator")
-    name: TextsIn | None = Field(None, description="the name of an indicator of its own")
+    name: EvaluationTextsIn | None = Field(None, description="the name of an indicator of its own")
     unit: Text = Field("", max_length=40)
     direction: DirectionName | None = Field(None, description="higher or lower (is better); a catalogue "
                                                               "indicator brings its own")
@@ -139,7 +139,7 @@ class ActualIn(PeriodIn):
 class AdoptionIn(Input):
     place: Annotated[Text, AfterValidator(required)] = Field(max_length=120, description="the slug of the place "
                                                                                          "that adopted it")
-    practice: TextsIn
+    practice: EvaluationTextsIn
     adopted_on: Day
     evidence_url: WebAddress = ""
     source: Text = Field("", max_length=500)
@@ -169,12 +169,12 @@ class EvaluationChange(Input):
         return value
 
 
-class ScoreIn(Input):
+class EvaluationScoreIn(Input):
     criterion: CriterionName
     level: int = Field(ge=1, le=4)
     justification: Annotated[Text, Field(max_length=4000), AfterValidator(required)]
     evidence: Text = Field("", max_length=4000)
 
 
-class TransitionIn(Input):
+class EvaluationTransitionIn(Input):
     to: EvaluationStatus

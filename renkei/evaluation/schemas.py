@@ -10,7 +10,7 @@ from renkei.core.schemas import Page, PageQuery
 from renkei.evaluation.inputs import CriterionName, EvaluationStatus
 
 
-class TextsOut(Schema):
+class EvaluationTextsOut(Schema):
     en: str = ""
     ja: str = ""
 
@@ -41,7 +41,7 @@ class TargetOut(Schema):
 class ResultIndicatorOut(Schema):
     id: int
     indicator: str | None = Field(description="the catalogue indicator's code; none for one of its own")
-    name: TextsOut
+    name: EvaluationTextsOut
     unit: str
     direction: str
     baseline_value: float | None
@@ -51,11 +51,11 @@ class ResultIndicatorOut(Schema):
     actuals: list[ActualOut]
 
 
-class ResultOut(Schema):
+class FrameworkResultOut(Schema):
     id: int
     level: str
     parent: int | None
-    title: TextsOut
+    title: EvaluationTextsOut
     position: int
     indicators: list[ResultIndicatorOut]
 
@@ -80,7 +80,7 @@ class AdoptionOut(Schema):
     id: int
     place: str
     side: str
-    practice: TextsOut
+    practice: EvaluationTextsOut
     adopted_on: date
     evidence_url: str
     source: str
@@ -89,12 +89,12 @@ class AdoptionOut(Schema):
 
 class ResultsOut(Schema):
     partnership: str
-    results: list[ResultOut] = Field(description="impacts, outcomes and outputs; ``parent`` links them")
+    results: list[FrameworkResultOut] = Field(description="impacts, outcomes and outputs; ``parent`` links them")
     adoptions: list[AdoptionOut]
     learning: LearningOut
 
 
-class ScoreOut(Schema):
+class EvaluationScoreOut(Schema):
     criterion: str
     level: int
     justification: str
@@ -108,9 +108,9 @@ class EvaluationOut(Schema):
     mode: str
     status: str
     due_on: date | None
-    summary: TextsOut
+    summary: EvaluationTextsOut
     evaluators: list[str] = Field(description="usernames; shown to officers and to the evaluators themselves")
-    scores: list[ScoreOut]
+    scores: list[EvaluationScoreOut]
     submitted_at: datetime | None
     published_at: datetime | None
     updated_at: datetime
@@ -132,7 +132,7 @@ class LevelOut(Schema):
     descriptor: str
 
 
-class CriterionOut(Schema):
+class RubricCriterionOut(Schema):
     criterion: CriterionName
     name: str
     question: str
@@ -154,7 +154,7 @@ class PortfolioIndicatorOut(Schema):
 
 class PortfolioRowOut(Schema):
     partnership: str
-    title: TextsOut
+    title: EvaluationTextsOut
     kind: str
     evaluation: int | None = Field(description="the latest published evaluation")
     scores: dict[str, int | None]

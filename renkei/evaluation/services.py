@@ -29,13 +29,13 @@ from renkei.evaluation.inputs import (
     AdoptionIn,
     EvaluationChange,
     EvaluationIn,
+    EvaluationScoreIn,
+    EvaluationTransitionIn,
     ResultChange,
     ResultIn,
     ResultIndicatorChange,
     ResultIndicatorIn,
-    ScoreIn,
     TargetIn,
-    TransitionIn,
 )
 from renkei.evaluation.models import (
     PARENT_LEVEL,
@@ -408,14 +408,15 @@ def evaluation_delete(*, actor: User | AnonymousUser, evaluation: Evaluation) ->
 
 
 @transaction.atomic
-def score_record(*, actor: User | AnonymousUser, evaluation: Evaluation, data: ScoreIn | Mapping[str, Any]) -> Score:
+def score_record(*, actor: User | AnonymousUser, evaluation: Evaluation,
+                 data: EvaluationScoreIn | Mapping[str, Any]) -> Score:
     """One criterion's level on the rubric, with its justification and evidence (replacing an earlier
     score of the same criterion). Only the evaluation's scorers, while it is planned or in progress; the
     first score starts it."""
     if not can_score(actor, evaluation):
         raise NotAllowed(_("Only the evaluators assigned to this evaluation score it (the partnership's focal "
                            "points, for a self-evaluation)."))
-    data = parse(ScoreIn, data)
+    data = parse(EvaluationScoreIn, data)
     locked = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
     if locked.status not in SCORABLE:
         raise ApplicationError(_("This evaluation is %(status)s: it is no longer scored.")
@@ -442,10 +443,10 @@ def score_record(*, actor: User | AnonymousUser, evaluation: Evaluation, data: S
 
 @transaction.atomic
 def evaluation_transition(*, actor: User | AnonymousUser, evaluation: Evaluation,
-                          to: str | TransitionIn | Mapping[str, Any]) -> Evaluation:
+                          to: str | EvaluationTransitionIn | Mapping[str, Any]) -> Evaluation:
     """One legal step of the lifecycle, by whom it belongs to: an evaluation is submitted by its
     scorers once every criterion is scored, returned or published by an officer."""
-    data = parse(TransitionIn, {"to": to} if isinstance(to, str) else to)
+    data = parse(EvaluationTransitionIn, {"to": to} if isinstance(to, str) else to)
     locked = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
     who = TRANSITIONS.get((locked.status, data.to))
     if who is None:
