@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from renkei.core.audit import audit_record, diff, snapshot
@@ -44,6 +44,12 @@ def settings_update(*, actor: User | AnonymousUser, data: SettingsIn | Mapping[s
     row = PublishingSettings.objects.select_for_update().get(pk=1)
     if expected_version is not None and row.version != expected_version:
         raise Conflict(_("Someone else changed the settings meanwhile; reload and try again."))
+    for name, value in list(values.items()):
+        field = PublishingSettings._meta.get_field(name)
+        if value is None and not field.null:  # null for a text clears it; for anything else it is refused
+            if not isinstance(field, models.CharField | models.TextField):
+                raise ApplicationError(_("cannot be empty"), field=name)
+            values[name] = ""
     before = snapshot(row, FIELDS)
     for name, value in values.items():
         setattr(row, name, value)

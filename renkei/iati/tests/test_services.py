@@ -48,3 +48,12 @@ def test_a_stale_version_is_a_conflict(demo):
     with pytest.raises(Conflict):
         settings_update(actor=SYSTEM, data={"aid_type": "D02"}, expected_version=1)
     assert PublishingSettings.objects.get().aid_type == "D01"
+
+
+def test_null_in_the_settings_clears_a_text_and_never_fails(db):
+    from renkei.accounts.permissions import SYSTEM
+    from renkei.iati.services import settings_update
+
+    row = settings_update(actor=SYSTEM, data={"organisation_identifier": "XM-DAC-701-8"})
+    row = settings_update(actor=SYSTEM, data={"organisation_identifier": None})
+    assert row.organisation_identifier == ""
