@@ -178,10 +178,10 @@ def demo_profiles() -> tuple[PlaceProfile, ...]:
             hazards=frozenset(row.get("hazards", [])), coastal=row.get("coastal"),
             income_group=row.get("income_group", ""), lat=row.get("lat"), lon=row.get("lon"),
             languages=frozenset({LANG.get(row["country"], "en")}),
-            needs=tuple(Statement(ids[s["theme"]], s["priority"], s["description"].get("en", ""))
-                        for s in row["needs"]),
-            expertise=tuple(Statement(ids[s["theme"]], s["maturity"], s["description"].get("en", ""))
-                            for s in row["expertise"]),
+            needs=tuple(Statement(ids[s["theme"]] if s.get("theme") else None, s["priority"],
+                                  s["description"].get("en", "")) for s in row["needs"]),
+            expertise=tuple(Statement(ids[s["theme"]] if s.get("theme") else None, s["maturity"],
+                                      s["description"].get("en", "")) for s in row["expertise"]),
         ))
     return tuple(out)
 
