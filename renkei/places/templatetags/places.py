@@ -2,7 +2,9 @@
 ({% load places %})."""
 
 from django import template
+from django.db.models import Count, Max
 
+from renkei.core.cache import refreshed
 from renkei.places.labels import organisation_type_label
 from renkei.places.models import Hazard, IncomeGroup, Level, Theme
 from renkei.places.validation import country_label
@@ -41,5 +43,9 @@ def suggested(codes) -> list[Theme]:
     (a theme removed since) are left out."""
     if not codes:
         return []
-    found = Theme.objects.in_bulk(list(codes), field_name="code")
+    found = refreshed("places.themes-by-code", _theme_signature, lambda: {t.code: t for t in Theme.objects.all()})
     return [found[code] for code in codes if code in found]
+
+
+def _theme_signature() -> tuple:
+    return tuple(Theme.objects.aggregate(n=Count("id"), last=Max("id"), edited=Max("updated_at")).values())
