@@ -49,8 +49,9 @@ FORMAT_VERSION = 1
 SKIP_APPS = {"contenttypes", "sessions", "django_tasks_database"}
 SKIP_MODELS = {"auth.permission", "knowledge.searchdocument", "knowledge.searchterm", "knowledge.indexjob",
                "matching.textembedding"}
-# Rows that migrations load (the theme taxonomy): a new database has them; the archive's replace them.
-SEEDED_BY_MIGRATIONS = {"places.theme"}
+# Rows that migrations load (the theme taxonomy, the indicator catalogue): a new database has them; the
+# archive's replace them.
+SEEDED_BY_MIGRATIONS = {"places.theme", "indicators.framework", "indicators.classification", "indicators.indicator"}
 CHUNK = 2000
 
 Progress = Callable[[str, int], None]
