@@ -65,9 +65,13 @@ class ResultNode:
 
 
 def indicator_progress(indicator: ResultIndicator) -> IndicatorRow:
-    actuals = sorted(indicator.actuals.all(), key=lambda a: (a.period_end, a.pk))
+    # `_results` prefetches into plain lists (to_attr): Django's prefetch into managers clones a
+    # queryset per object, which cost more than everything else on a 500-partnership portfolio
+    actuals = getattr(indicator, "actual_list", None)
+    targets = getattr(indicator, "target_list", None)
+    actuals = sorted(indicator.actuals.all() if actuals is None else actuals, key=lambda a: (a.period_end, a.pk))
     rows = []
-    for target in sorted(indicator.targets.all(), key=lambda t: (t.period_end, t.pk)):
+    for target in sorted(indicator.targets.all() if targets is None else targets, key=lambda t: (t.period_end, t.pk)):
         inside = [a for a in actuals if target.period_start <= a.period_end <= target.period_end]
         actual = inside[-1] if inside else None
         start = indicator.baseline_on or target.period_start
@@ -79,16 +83,21 @@ def indicator_progress(indicator: ResultIndicator) -> IndicatorRow:
 
 
 def _results(partnership_ids) -> QuerySet[Result]:
-    indicators = ResultIndicator.objects.select_related("indicator").prefetch_related("targets", "actuals")
+    """The partnerships' results; each result's ``indicator_list``, each indicator's ``target_list`` and
+    ``actual_list`` prefetched."""
+    indicators = ResultIndicator.objects.select_related("indicator").prefetch_related(
+        Prefetch("targets", queryset=Target.objects.all(), to_attr="target_list"),
+        Prefetch("actuals", queryset=Actual.objects.all(), to_attr="actual_list"))
     return (Result.objects.filter(partnership_id__in=partnership_ids)
-            .prefetch_related(Prefetch("indicators", queryset=indicators)).order_by("position", "id"))
+            .prefetch_related(Prefetch("indicators", queryset=indicators, to_attr="indicator_list"))
+            .order_by("position", "id"))
 
 
 def framework(partnership: Partnership) -> list[ResultNode]:
     """The partnership's results as a tree: impacts, their outcomes, their outputs (a result whose
     parent is gone is shown at the top)."""
     results = list(_results([partnership.pk]))
-    nodes = {r.pk: ResultNode(result=r, indicators=[indicator_progress(i) for i in r.indicators.all()])
+    nodes = {r.pk: ResultNode(result=r, indicators=[indicator_progress(i) for i in r.indicator_list])
              for r in results}
     roots = []
     for r in results:
@@ -246,17 +255,18 @@ def portfolio(*, viewer: User | AnonymousUser, programme: str | None, theme: str
     ids = [p.pk for p in partnerships]
     published = {}
     for evaluation in (Evaluation.objects.filter(partnership_id__in=ids, status=Evaluation.Status.PUBLISHED)
-                       .prefetch_related("scores").order_by("published_at", "id")):
+                       .prefetch_related(Prefetch("scores", queryset=Score.objects.all(), to_attr="score_list"))
+                       .order_by("published_at", "id")):
         published[evaluation.partnership_id] = evaluation  # the latest wins
     learning = learning_by_partnership(ids)
     by_partnership: dict[int, list] = {pk: [] for pk in ids}
     for result in _results(ids):
-        for indicator in result.indicators.all():
+        for indicator in result.indicator_list:
             by_partnership[result.partnership_id].append((indicator, indicator_progress(indicator).current))
     rows, counts = [], {}
     for p in partnerships:
         evaluation = published.get(p.pk)
-        levels = {s.criterion: s.level for s in evaluation.scores.all()} if evaluation else {}
+        levels = {s.criterion: s.level for s in evaluation.score_list} if evaluation else {}
         for _indicator, current in by_partnership[p.pk]:
             status = current.progress.status if current else "no_data"
             counts[status] = counts.get(status, 0) + 1
