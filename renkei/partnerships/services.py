@@ -287,7 +287,8 @@ def status_change(*, actor: User | AnonymousUser, partnership: Partnership, to: 
     before = locked.status
     if data.to not in TRANSITIONS.get(before, set()):
         raise ApplicationError(_("A partnership cannot go from %(from)s to %(to)s.")
-                               % {"from": before, "to": data.to}, field="status")
+                               % {"from": Partnership.Status(before).label, "to": Partnership.Status(data.to).label},
+                               field="to")
     StatusChange.objects.create(partnership=locked, from_status=before, to_status=data.to, reason=data.reason,
                                 changed_by=actor if getattr(actor, "pk", None) else None)
     locked.status = data.to

@@ -16,6 +16,8 @@ from renkei.ui.exports import download_response
 from renkei.ui.forms import submit
 from renkei.ui.pagecache import for_visitors
 
+STATUS_LABELS = dict(Partnership.Status.choices)  # lazy labels: each page shows them in its language
+
 
 @for_visitors
 def partnership_list(request):
@@ -31,7 +33,11 @@ def _detail(request, p, agreement_form=None, status=200):
     can_manage = services.can_manage(request.user, p)
     return render(request, "partnerships/detail.html", {
         "p": p, "health": services.health(p), "can_manage": can_manage,
-        "next_steps": sorted(services.TRANSITIONS.get(p.status, ())),
+        "next_steps": [(value, label) for value, label in Partnership.Status.choices
+                       if value in services.TRANSITIONS.get(p.status, ())],
+        "history": [(change, STATUS_LABELS.get(change.from_status, change.from_status),
+                     STATUS_LABELS.get(change.to_status, change.to_status))
+                    for change in p.status_changes.select_related("changed_by")],
         "objectives": p.objectives.prefetch_related("actions__milestones", "actions__owner"),
         "agreements": p.agreements.prefetch_related("themes"),
         "agreement_form": (agreement_form or AgreementForm()) if can_manage else None,

@@ -16,7 +16,7 @@ def test_partnerships_in_the_api(client, demo, officer, focal_point):
     token = api_token_create(user=officer, name="t")[1]
     bad = client.post("/api/v1/partnerships/kamakura-umea/status", {"to": "active", "reason": "x"},
                       content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
-    assert bad.status_code == 422 and "cannot go from completed to active" in bad.json()["error"]["message"]
+    assert bad.status_code == 422 and "cannot go from Completed to Active" in bad.json()["error"]["message"]
     ok = client.post("/api/v1/partnerships/kamakura-umea/status", {"to": "closed", "reason": "Programme ended"},
                      content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert ok.json()["status"] == "closed"

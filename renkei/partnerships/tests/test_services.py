@@ -31,7 +31,7 @@ def test_lifecycle_allows_only_legal_steps_and_logs_them(pair, officer):
     p, fp = pair
     with pytest.raises(ApplicationError) as caught:
         services.status_change(actor=officer, partnership=p, to="completed", reason="Done")
-    assert "cannot go from proposed to completed" in caught.value.message
+    assert "cannot go from Proposed to Completed" in caught.value.message
     with pytest.raises(ApplicationError):
         services.status_change(actor=officer, partnership=p, to="agreed", reason=" ")
     services.status_change(actor=fp, partnership=p, to="agreed", reason="Action plan drafted")

@@ -23,6 +23,30 @@ def test_partnership_pages(client, demo, officer):
     assert Partnership.objects.get(slug="jica-kamaishi-banda-aceh").status == "suspended"
 
 
+def test_status_control_offers_the_legal_next_steps_by_name_with_nothing_chosen(client, demo, officer):
+    import re
+
+    client.force_login(officer)
+    html = client.get("/partnerships/jica-kamaishi-banda-aceh/").content.decode()  # active
+    form = html[html.index('id="status-to"'):html.index("Change status")]
+    options = re.findall(r'<option value="([^"]*)"([^>]*)>([^<]*)</option>', form)
+    assert options[0][0] == "" and "selected" in options[0][1] and "disabled" in options[0][1]
+    assert [(value, label) for value, _attrs, label in options[1:]] == [
+        ("suspended", "Suspended"), ("completed", "Completed"), ("closed", "Closed")]
+    assert '<label for="status-reason">' in html and '<label for="status-to">' in html
+    client.post("/partnerships/jica-kamaishi-banda-aceh/status/", {"to": "suspended", "reason": "Pandemic"})
+    html = client.get("/partnerships/jica-kamaishi-banda-aceh/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    history = html[html.index('id="status"'):]
+    assert "<strong>中断</strong>" in history, history[:600]
+    assert "<strong>suspended</strong>" not in history and "→ <strong>active</strong>" not in history
+    form = history[history.index('id="status-to"'):]
+    assert ">Active<" not in form and '<option value="active">実施中</option>' in form
+    refused = client.post("/partnerships/jica-kamaishi-banda-aceh/status/", {"to": "completed", "reason": "x"},
+                          follow=True, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "cannot go from Suspended to Completed" in refused
+    assert Partnership.objects.get(slug="jica-kamaishi-banda-aceh").status == "suspended"
+
+
 def test_visitor_cannot_change_status(client, demo, focal_point):
     client.force_login(focal_point)
     assert client.post("/partnerships/kamakura-umea/status/", {"to": "closed", "reason": "x"}).status_code == 403
