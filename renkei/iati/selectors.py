@@ -40,7 +40,8 @@ def _to_list(name: str, queryset: QuerySet | None = None) -> Prefetch:
 
 def published_programmes(programme: str | None = None) -> QuerySet[Programme]:
     qs = Programme.objects.filter(is_published=True).prefetch_related(
-        _to_list("owners"), _to_list("themes", Theme.objects.select_related("parent")))
+        _to_list("owners"), _to_list("themes", Theme.objects.select_related("parent")),
+        _to_list("iati_document_links"))
     return qs.filter(slug=programme) if programme else qs.order_by("slug")
 
 
@@ -56,7 +57,7 @@ def published_partnerships(programme: str | None = None, *, full: bool = True) -
           .order_by("slug"))
     if full:
         qs = qs.prefetch_related(
-            _to_list("agreements"), _to_list("pilots"), _to_list("status_changes"),
+            _to_list("agreements"), _to_list("pilots"), _to_list("status_changes"), _to_list("iati_document_links"),
             _to_list("objectives", Objective.objects.prefetch_related(_to_list("actions"))),
             _to_list("knowledge_products", Product.objects.filter(
                 status=Product.Status.PUBLISHED, visibility=Product.Visibility.PUBLIC)))
