@@ -95,3 +95,30 @@ def export_problems(*, viewer: User | AnonymousUser, programme: str | None = Non
     if not can_see_problems(viewer):
         raise NotAllowed(_("Only administrators and programme officers see what cannot be published."))
     return plan_export(programme=programme).skipped
+
+
+def document_links(*, viewer: User | AnonymousUser, partnership: str = "", programme: str = "") -> QuerySet:
+    """The document links kept from IATI imports, of the partnerships and programmes the viewer may see
+    (``partnership``/``programme``: only that one's, by URL name)."""
+    from renkei.iati.models import DocumentLink
+    from renkei.partnerships.selectors import partnership_list
+    from renkei.programmes.selectors import programme_list
+
+    visible = (Q(partnership__in=partnership_list(viewer=viewer).values("pk"))
+               | Q(programme__in=programme_list(viewer=viewer).values("pk")))
+    qs = DocumentLink.objects.filter(visible).select_related("partnership", "programme")
+    if partnership:
+        qs = qs.filter(partnership__slug=partnership)
+    if programme:
+        qs = qs.filter(programme__slug=programme)
+    return qs.order_by("id")
+
+
+def document_link_for(*, viewer: User | AnonymousUser, pk: int | str):
+    try:
+        link = document_links(viewer=viewer).filter(pk=int(pk)).first()
+    except (TypeError, ValueError):
+        link = None
+    if link is None:
+        raise NotFound(_("No such document link."), field="id")
+    return link
