@@ -185,3 +185,26 @@ def test_the_review_page_links_the_file(client, call, applicant, officer):
     assert got.status_code == 200 and b"".join(got.streaming_content) == PDF
     client.force_login(UserFactory(roles=[Role.FOCAL_POINT], places=[PlaceFactory()]))
     assert client.get(link).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["a" * 300 + ".pdf", "le\x00tter.pdf", "../../etc/letter.pdf", "レター.pdf"])
+def test_odd_file_names_are_stored_safely(client, call, applicant, name):
+    application, fp = applicant
+    letter, _why = questions(call)
+    response = upload(client, application, letter, fp, name=name)
+    assert response.status_code == 200
+    stored = response.json()["answers"][0]["file_name"]
+    assert stored.endswith(".pdf") and "/" not in stored and "\x00" not in stored
+    assert len(Answer.objects.get().file.name) <= 100
+
+
+def test_the_application_page_shows_a_refused_file_at_its_question(client, call, applicant):
+    application, fp = applicant
+    letter, _why = questions(call)
+    client.force_login(fp)
+    page = client.post(f"/calls/call/apply/{application.place.slug}/",
+                       {f"q{letter.pk}": SimpleUploadedFile("letter.exe", b"MZ"), "save": "1"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    field = html[html.index(f'id="q{letter.pk}"'):]
+    assert "letter.exe: only PDF" in field[:field.index("</div>")]
