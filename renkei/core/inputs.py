@@ -87,7 +87,10 @@ def message(error: Mapping[str, Any]) -> str:
 
 
 def field_name(error: Mapping[str, Any]) -> str:
-    return ".".join(str(part) for part in error.get("loc", ()) if str(part) not in _WRAPPERS)
+    loc = [str(part) for part in error.get("loc", ())]
+    if len(loc) > 1 and loc[0] == "file":  # the API's files: ("file", <the parameter's name>, …)
+        return ".".join(part for part in loc[1:] if part == "file" or part not in _WRAPPERS)
+    return ".".join(part for part in loc if part not in _WRAPPERS)
 
 
 def collect(exc: PydanticError, errors: ErrorCollector | None = None, *, prefix: str = "") -> ErrorCollector:

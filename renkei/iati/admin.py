@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from renkei.core.errors import ApplicationError
 from renkei.iati import codelists, selectors, services
-from renkei.iati.models import PublishingSettings
+from renkei.iati.models import DocumentLink, PublishingSettings
 from renkei.iati.permissions import can_see_problems
 from renkei.ui.admin import ServiceAdmin
 
@@ -81,3 +81,24 @@ class PublishingSettingsAdmin(ServiceAdmin):
             **self.admin_site.each_context(request), "title": _("Cannot be published to IATI"),
             "problems": problems, "setup": setup, "opts": self.model._meta,
             "settings_url": reverse("admin:iati_publishingsettings_changelist")})
+
+
+@admin.register(DocumentLink)
+class DocumentLinkAdmin(ServiceAdmin):
+    """The document links kept from IATI imports: looked at and removed here (the import makes them)."""
+
+    list_display = ["__str__", "partnership", "programme", "url", "document_date", "source"]
+    search_fields = ["url", "title", "source", "partnership__slug", "programme__slug"]
+    list_select_related = ["partnership", "programme"]
+    readonly_fields = ["partnership", "programme", "url", "format", "title", "categories", "languages",
+                       "document_date", "position", "source", "created_at", "updated_at"]
+    fields = readonly_fields
+
+    def remove(self, request, obj) -> None:
+        services.document_link_delete(actor=request.user, link=obj)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -5,13 +5,13 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from ninja import Query, Router
+from ninja import Field, Query, Router, Status
 
-from renkei.accounts.api_auth import AUTH
+from renkei.accounts.api_auth import AUTH, OPTIONAL_AUTH
 from renkei.core.concurrency import precondition
-from renkei.core.schemas import ERRORS, WRITE_ERRORS, PageQuery, page_of
+from renkei.core.schemas import DELETED, ERRORS, WRITE_ERRORS, PageQuery, page_of
 from renkei.iati import selectors, services
-from renkei.iati.schemas import SettingsOut, SettingsPatch, SkippedPage
+from renkei.iati.schemas import IatiDocumentPage, SettingsOut, SettingsPatch, SkippedPage
 
 router = Router(tags=["iati"])
 
@@ -50,3 +50,26 @@ class ProblemsQuery(PageQuery):
             description="Administrators and programme officers. 422 while publishing is not set up.")
 def problems(request, query: Query[ProblemsQuery]):
     return page_of(selectors.export_problems(viewer=request.user, programme=query.programme), query)
+
+
+class DocumentQuery(PageQuery):
+    partnership: str = Field("", max_length=120, description="a partnership's URL name")
+    programme: str = Field("", max_length=120, description="a programme's URL name")
+
+
+@router.get("/iati/documents", response={200: IatiDocumentPage, **ERRORS}, auth=OPTIONAL_AUTH,
+            operation_id="iati_document_list", summary="Document links kept from IATI imports",
+            description="The links (other publishers' reports, documents on other sites) that `renkei iati import` "
+            "kept on the partnerships and programmes the caller may see; they are written back into the exported "
+            "activities.")
+def documents(request, query: Query[DocumentQuery]):
+    return page_of(selectors.document_links(viewer=request.user, partnership=query.partnership,
+                                            programme=query.programme), query)
+
+
+@router.delete("/iati/documents/{pk}", response=DELETED, auth=AUTH, operation_id="iati_document_delete",
+               summary="Remove a document link kept from an IATI import",
+               description="Administrators and those who manage its partnership or programme.")
+def document_delete(request, pk: int):
+    services.document_link_delete(actor=request.user, link=selectors.document_link_for(viewer=request.user, pk=pk))
+    return Status(204, None)

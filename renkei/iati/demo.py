@@ -1,4 +1,9 @@
-"""Demo publishing settings: JICA reports the demo partnerships to IATI (idempotent)."""
+"""Demo publishing settings: JICA reports the demo partnerships to IATI (idempotent).
+
+``XM-DAC-701-8`` (OECD DAC registration agency, Japan's donor code 701, JICA's agency code 8) follows
+the DAC's conventions but is not verified against any shipped list: ``renkei/data/iati/`` holds no
+organisation-identifier codelist (docs/data-formats.md, "Settings"). A real publisher enters the
+identifier it registered with IATI."""
 
 from renkei.accounts.permissions import SYSTEM
 from renkei.iati.models import PublishingSettings

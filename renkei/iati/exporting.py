@@ -166,7 +166,8 @@ def organisation_file(publisher: Publisher | None = None) -> bytes:
 
 def data_signature(programme: str | None = None) -> str:
     """Changes whenever anything an exported file shows may have changed (for the ETag)."""
-    from renkei.iati.models import PublishingSettings
+    from renkei.evaluation.models import Actual, Result, ResultIndicator, Target
+    from renkei.iati.models import DocumentLink, PublishingSettings
     from renkei.knowledge.models import Product
     from renkei.partnerships.models import Action, Agreement, Member, Pilot, StatusChange
     from renkei.places.models import Organisation, Place, Theme
@@ -175,10 +176,11 @@ def data_signature(programme: str | None = None) -> str:
     parts = [programme or ""]
     for model, column in ((Partnership, "updated_at"), (Programme, "updated_at"), (Place, "updated_at"),
                           (Organisation, "updated_at"), (Theme, "updated_at"), (PublishingSettings, "updated_at"),
-                          (Product, "updated_at")):
+                          (Product, "updated_at"), (DocumentLink, "updated_at"), (Result, "updated_at"),
+                          (ResultIndicator, "updated_at")):
         summary = model.objects.aggregate(last=Max(column), n=Max("pk"))
         parts.append(f"{summary['last']}/{summary['n']}/{model.objects.count()}")
-    for model in (Member, Agreement, Pilot, StatusChange, Action):
+    for model in (Member, Agreement, Pilot, StatusChange, Action, Target, Actual):
         parts.append(f"{model.objects.aggregate(n=Max('pk'))['n']}/{model.objects.count()}")
     parts.append(str(timezone.localdate()))  # planned and actual dates follow the calendar
     return "|".join(parts)

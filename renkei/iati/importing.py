@@ -9,12 +9,16 @@ The rules are written up in docs/data-formats.md ("IATI 2.03", import)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from lxml import etree
@@ -28,6 +32,8 @@ from renkei.places.models import Organisation, Place, Theme
 from renkei.programmes.models import Programme
 
 STATUS = {"1": "agreed", "2": "active", "3": "completed", "4": "closed", "5": "closed", "6": "suspended"}
+#: IATI ResultType → the level of a Renkei results framework (the inverse of ``results.RESULT_TYPES``)
+RESULT_LEVELS = {"3": "impact", "2": "outcome", "1": "output"}
 
 
 @dataclass
@@ -53,6 +59,42 @@ class OrganisationProposal:
 
 
 @dataclass
+class PeriodProposal:
+    start: date
+    end: date
+    target: float | None = None
+    actual: float | None = None
+
+
+@dataclass
+class IndicatorProposal:
+    name: dict[str, str]  # empty: the catalogue indicator's own name
+    indicator: str | None  # the code of a catalogue indicator (an SDG indicator's reference)
+    unit: str
+    direction: str
+    baseline_value: float | None = None
+    baseline_on: date | None = None
+    periods: list[PeriodProposal] = field(default_factory=list)
+
+
+@dataclass
+class ResultProposal:
+    level: str  # impact, outcome, output
+    title: dict[str, str]
+    indicators: list[IndicatorProposal] = field(default_factory=list)
+
+
+@dataclass
+class DocumentProposal:
+    url: str
+    format: str
+    title: dict[str, str]
+    categories: list[str]
+    languages: list[str] = field(default_factory=list)
+    document_date: date | None = None
+
+
+@dataclass
 class ActivityProposal:
     line: int
     identifier: str
@@ -69,6 +111,10 @@ class ActivityProposal:
     budgets: list[tuple[date, date, Decimal]] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)
     owners: list[str] = field(default_factory=list)  # a programme's organisations (role 2, accountable)
+    results: list[ResultProposal] = field(default_factory=list)
+    documents: list[DocumentProposal] = field(default_factory=list)
+    transactions: int = 0  # how many transaction elements (not imported: see docs/data-formats.md)
+    notes: list[str] = field(default_factory=list)  # what of the activity is not imported, and why
     exists: bool = False
     problems: list[str] = field(default_factory=list)
 
@@ -115,7 +161,12 @@ class ImportPlan:
                 lines.append(_("line %(n)s: %(id)s cannot be imported: %(why)s")
                              % {"n": a.line, "id": a.identifier, "why": "; ".join(a.problems)})
             else:
-                lines.append(f"line {a.line}: {a.identifier} {verb} {a.kind} {a.slug}")
+                extra = ""
+                if a.results or a.documents:
+                    extra = " (" + _("%(r)s results, %(d)s document links") % {
+                        "r": len(a.results), "d": len(a.documents)} + ")"
+                lines.append(f"line {a.line}: {a.identifier} {verb} {a.kind} {a.slug}{extra}")
+            lines.extend(f"line {a.line}: {a.identifier}: {note}" for note in a.notes)
         for p in self.places.values():
             lines.append(_("place %(name)s (%(country)s): %(what)s") % {
                 "name": p.name_en, "country": p.country,
@@ -134,6 +185,12 @@ class ImportPlan:
             "pc": c["partnerships"]["create"], "gc": c["programmes"]["create"], "pm": c["partnerships"]["match"],
             "gm": c["programmes"]["match"], "lc": c["places"]["create"], "oc": c["organisations"]["create"],
             "lm": c["places"]["match"], "om": c["organisations"]["match"], "refused": c["refused"]["match"]}
+        usable = [a for a in self.activities if not a.problems and not a.exists]
+        results, documents = sum(len(a.results) for a in usable), sum(len(a.documents) for a in usable)
+        transactions = sum(a.transactions for a in self.activities)
+        if results or documents or transactions:
+            text += " " + _("%(r)s results and %(d)s document links to import; %(t)s transactions not imported.") % {
+                "r": results, "d": documents, "t": transactions}
         return text if self.written else _("Dry run: ") + text
 
 
@@ -193,13 +250,158 @@ def _slug_after(identifier: str, reporter: str, marker: str) -> str:
     return slugify(rest)[:120] or slugify(identifier)[:120]
 
 
+def _number(text: str | None) -> float | None:
+    """A finite number of at most 10¹⁵ (what the results framework keeps), else None."""
+    try:
+        value = float((text or "").strip())
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and abs(value) <= 1e15 else None
+
+
+def _framework_texts(texts: dict[str, str]) -> dict[str, str]:
+    """English and Japanese (another language as English when neither is there), 500 characters each."""
+    kept = {k: v[:500] for k, v in texts.items() if k in ("en", "ja")}
+    if not kept and texts:
+        kept = {"en": _english(texts)[:500]}
+    return kept
+
+
+def _in_range(day: date | None) -> bool:
+    return day is not None and 1900 <= day.year <= 2200
+
+
+_is_web_address = URLValidator(schemes=["http", "https"])
+
+
 class _Planner:
     def __init__(self) -> None:
+        from renkei.indicators.models import Indicator
+
         self.plan = ImportPlan()
         row = publishing_settings()
         self.own_identifier = row.organisation_identifier
         self.own_org = row.reporting_organisation
+        self.site = row.site_address.rstrip("/")
         self.themes = {t.code: t for t in Theme.objects.all()}
+        self.catalogue = {i.code: i for i in Indicator.objects.all()}
+
+    def results(self, activity: etree._Element, language: str, proposal: ActivityProposal) -> None:
+        """The activity's results as a results framework: its impacts, outcomes and outputs with their
+        indicators, baselines, targets and actuals. What the framework cannot hold is noted, not kept."""
+        from renkei.evaluation.progress import target_direction_ok
+
+        for n, element in enumerate(activity.iterfind("result"), 1):
+            level = RESULT_LEVELS.get(element.get("type", ""))
+            title = _framework_texts(_texts(element.find("title"), language))
+            if level is None:
+                proposal.notes.append(_("result %(n)s is not imported: its type %(type)s is not output, outcome or "
+                                        "impact") % {"n": n, "type": element.get("type")})
+                continue
+            if not title:
+                proposal.notes.append(_("result %(n)s is not imported: it has no title") % {"n": n})
+                continue
+            result = ResultProposal(level=level, title=title)
+            for m, ind in enumerate(element.iterfind("indicator"), 1):
+                where = _("result %(n)s, indicator %(m)s") % {"n": n, "m": m}
+                measure = ind.get("measure", "1")
+                if measure == "5":
+                    proposal.notes.append(_("%(where)s is not imported: it is qualitative, and the results "
+                                            "framework keeps numbers") % {"where": where})
+                    continue
+                name = _framework_texts(_texts(ind.find("title"), language))
+                code = next((r.get("code") for r in ind.iterfind("reference") if r.get("vocabulary") == "9"), None)
+                catalogue = self.catalogue.get(code or "")
+                if catalogue is not None and name == {k: v for k, v in (catalogue.name or {}).items()
+                                                      if k in ("en", "ja") and v}:
+                    name = {}  # the catalogue's own name: the indicator is the catalogue's
+                if not name and catalogue is None:
+                    proposal.notes.append(_("%(where)s is not imported: it has no title") % {"where": where})
+                    continue
+                unit = "percent" if measure == "2" else (
+                    catalogue.unit if catalogue is not None and catalogue.unit != "percent"
+                    else "count" if measure == "1" else "index")
+                direction = "lower" if ind.get("ascending") in ("0", "false") else "higher"
+                item = IndicatorProposal(name=name, indicator=catalogue.code if catalogue else None, unit=unit,
+                                         direction=direction)
+                baseline = ind.find("baseline")
+                if baseline is not None and baseline.get("value") is not None:
+                    value = _number(baseline.get("value"))
+                    day = _day(baseline.get("iso-date"))
+                    if day is None and (baseline.get("year") or "").isdigit():
+                        day = date(int(baseline.get("year")), 1, 1) if 1900 <= int(baseline.get("year")) <= 2200 \
+                            else None
+                    if value is None or not _in_range(day):
+                        proposal.notes.append(_("%(where)s: the baseline is left out (not a number with a date)")
+                                              % {"where": where})
+                    else:
+                        item.baseline_value, item.baseline_on = value, day
+                for period in ind.iterfind("period"):
+                    start = _day(period.find("period-start").get("iso-date"))
+                    end = _day(period.find("period-end").get("iso-date"))
+                    if not (_in_range(start) and _in_range(end)) or end < start:
+                        proposal.notes.append(_("%(where)s: a period without valid dates is left out")
+                                              % {"where": where})
+                        continue
+                    found = PeriodProposal(start=start, end=end)
+                    for kind in ("target", "actual"):
+                        text = next((t.get("value") for t in period.iterfind(kind) if t.get("value") is not None),
+                                    None)
+                        if text is None:
+                            continue
+                        value = _number(text)
+                        span = f"{start} – {end}"
+                        if value is None:
+                            proposal.notes.append(_("%(where)s: the %(kind)s for %(period)s is left out (not a "
+                                                    "number)") % {"where": where, "kind": kind, "period": span})
+                        elif kind == "target" and end == start:
+                            proposal.notes.append(_("%(where)s: the target for %(period)s is left out (its period "
+                                                    "must end after it starts)") % {"where": where, "period": span})
+                        elif kind == "target" and not target_direction_ok(
+                                baseline=item.baseline_value, target=value, direction=direction):
+                            proposal.notes.append(_("%(where)s: the target for %(period)s is left out (it lies on "
+                                                    "the wrong side of the baseline)")
+                                                  % {"where": where, "period": span})
+                        else:
+                            setattr(found, kind, value)
+                    if found.target is not None or found.actual is not None:
+                        item.periods.append(found)
+                result.indicators.append(item)
+            proposal.results.append(result)
+
+    def documents(self, activity: etree._Element, language: str, proposal: ActivityProposal) -> None:
+        """The activity's document links, kept as links (Renkei fetches nothing). The link to the
+        activity's own page on this site is left out: the export writes it anyway."""
+        own = (f"{self.site}{reverse('partnerships:detail', args=[proposal.slug])}"
+               if self.site and proposal.kind == "partnership" else None)
+        for n, link in enumerate(activity.iterfind("document-link"), 1):
+            url = (link.get("url") or "").strip()
+            if own and url == own:
+                continue
+            try:
+                _is_web_address(url)
+                if len(url) > 2000:
+                    raise ValidationError("too long")
+            except ValidationError:
+                proposal.notes.append(_("document %(n)s is not imported: %(url)s is not a web address")
+                                      % {"n": n, "url": url[:100] or "—"})
+                continue
+            categories = list(dict.fromkeys(c.get("code") for c in link.iterfind("category")
+                                            if codelists.is_valid("DocumentCategory", c.get("code"))))
+            if not categories:
+                proposal.notes.append(_("document %(n)s is not imported: it has no IATI document category")
+                                      % {"n": n})
+                continue
+            title = {k: v[:500] for k, v in _texts(link.find("title"), language).items()
+                     if codelists.is_valid("Language", k)}
+            date_element = link.find("document-date")
+            proposal.documents.append(DocumentProposal(
+                url=url, format=(link.get("format") or "").strip()[:100] or "application/octet-stream",
+                title=title or {"en": url[:500]}, categories=categories,
+                languages=list(dict.fromkeys(code.lower() for code in (x.get("code") or "" for x in
+                                                                       link.iterfind("language"))
+                                             if codelists.is_valid("Language", code.lower()))),
+                document_date=_day(date_element.get("iso-date")) if date_element is not None else None))
 
     def theme_codes(self, activity: etree._Element) -> list[str]:
         codes = [t.get("code") for t in activity.iterfind("tag") if t.get("vocabulary") == "99"
@@ -291,7 +493,21 @@ class _Planner:
                 proposal.budgets.append((start, end, Decimal((value.text or "").strip())))
             except InvalidOperation:
                 continue
+        skipped_budgets = len(activity.findall("budget")) - len(proposal.budgets)
+        if kind == "programme" and activity.find("budget") is not None:
+            proposal.notes.append(_("%(n)s budgets are not imported: a programme's budget is the sum of its "
+                                    "partnerships'") % {"n": len(activity.findall("budget"))})
+        elif skipped_budgets:
+            proposal.notes.append(_("%(n)s budgets are not imported: Renkei keeps amounts in EUR, with both "
+                                    "period dates") % {"n": skipped_budgets})
+        proposal.transactions = len(activity.findall("transaction"))
+        if proposal.transactions:
+            proposal.notes.append(_("%(n)s transactions are not imported: Renkei keeps budgets, not commitments, "
+                                    "disbursements or expenditure") % {"n": proposal.transactions})
+        self.documents(activity, language, proposal)
         if kind == "programme":
+            if activity.find("result") is not None:
+                proposal.notes.append(_("the results are not imported: results frameworks belong to partnerships"))
             for org in activity.iterfind("participating-org"):
                 names = _texts(org, language)
                 if names and org.get("role") == "2":
@@ -337,6 +553,7 @@ class _Planner:
             proposal.members += [("place", key, "4") for key in located.values()]
         if len(proposal.members) < 2:
             proposal.problems.append(_("fewer than two participants (organisations or located places)"))
+        self.results(activity, language, proposal)
         return proposal
 
 

@@ -353,6 +353,27 @@ def _document(activity: etree._Element, publisher: Publisher, url: str, media: s
         etree.SubElement(link, "document-date", **{"iso-date": day.isoformat()})
 
 
+def _kept_documents(activity: etree._Element, publisher: Publisher, links: Iterable[Any]) -> None:
+    """The document links kept from an import (``iati.DocumentLink``), after the ones Renkei makes
+    itself; a link whose address is already written is not written twice."""
+    seen = {element.get("url") for element in activity.iterfind("document-link")}
+    for link in sorted(links, key=lambda d: (d.position, d.pk)):
+        categories = [c for c in link.categories or [] if codelists.is_valid("DocumentCategory", c)]
+        if link.url in seen or not categories:
+            continue
+        seen.add(link.url)
+        element = etree.SubElement(activity, "document-link", url=link.url, format=link.format)
+        if not narratives(etree.SubElement(element, "title"), link.title, publisher.language):
+            narratives(element.find("title"), {"en": link.url}, publisher.language)
+        for code in categories:
+            etree.SubElement(element, "category", code=code)
+        for code in link.languages or []:
+            if codelists.is_valid("Language", code):
+                etree.SubElement(element, "language", code=code)
+        if link.document_date:
+            etree.SubElement(element, "document-date", **{"iso-date": link.document_date.isoformat()})
+
+
 def _results(activity: etree._Element, publisher: Publisher, results: list[ResultData]) -> None:
     for result in results:
         element = etree.SubElement(activity, "result", type=str(result["type"]), **{"aggregation-status": "0"})
@@ -444,6 +465,7 @@ def partnership_activity(partnership: Partnership, publisher: Publisher, *, pare
         if product.status == "published" and product.visibility == "public" and publisher.site_address:
             _document(activity, publisher, publisher.link(reverse("knowledge:product", args=[product.slug])),
                       "text/html", product.title, PRODUCT_CATEGORY.get(product.kind, "A08"), product.published_on)
+    _kept_documents(activity, publisher, related(partnership, "iati_document_links"))
     if parent:
         etree.SubElement(activity, "related-activity", ref=parent, type="1")
     _results(activity, publisher, results or [])
@@ -482,6 +504,7 @@ def programme_activity(programme: Programme, publisher: Publisher, *, children: 
     _countries(activity, countries)
     _sectors_and_tags(activity, publisher, list(related(programme, "themes")))
     _defaults(activity, publisher)
+    _kept_documents(activity, publisher, related(programme, "iati_document_links"))
     for child in children:
         etree.SubElement(activity, "related-activity", ref=child, type="2")
     return activity

@@ -38,3 +38,40 @@ class PublishingSettings(TimeStampedModel):
     @property
     def is_ready(self) -> bool:
         return bool(self.reporting_organisation_id and self.organisation_identifier)
+
+
+class DocumentLink(TimeStampedModel):
+    """A ``document-link`` of an imported activity that Renkei has no record of its own for (another
+    publisher's report, an agreement or a library item that lives on another site): kept as a link on
+    the partnership or programme, shown on its page and written back into its exported activity."""
+
+    partnership = models.ForeignKey("partnerships.Partnership", null=True, blank=True, on_delete=models.CASCADE,
+                                    related_name="iati_document_links", verbose_name=_("partnership"))
+    programme = models.ForeignKey("programmes.Programme", null=True, blank=True, on_delete=models.CASCADE,
+                                  related_name="iati_document_links", verbose_name=_("programme"))
+    url = models.URLField(_("web address"), max_length=2000)
+    format = models.CharField(_("media type"), max_length=100, default="text/html")
+    title = models.JSONField(_("title"), default=dict, help_text=_("text per language"))
+    categories = models.JSONField(_("document categories"), default=list,
+                                  help_text=_("IATI DocumentCategory codes, e.g. A07"))
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    document_date = models.DateField(_("document date"), null=True, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    source = models.CharField(_("imported from"), max_length=200, blank=True,
+                              help_text=_("the IATI identifier of the activity it came with"))
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(partnership__isnull=False, programme__isnull=True)
+                           | models.Q(partnership__isnull=True, programme__isnull=False)),
+                name="document_link_of_partnership_or_programme"),
+        ]
+        verbose_name = _("document link (IATI)")
+        verbose_name_plural = _("document links (IATI)")
+
+    def __str__(self) -> str:
+        from renkei.core.text import pick_language
+
+        return pick_language(self.title) or self.url

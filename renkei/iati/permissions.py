@@ -15,3 +15,14 @@ def can_see_problems(user) -> bool:
 
 def can_import(user) -> bool:
     return has_role(user, Role.ADMINISTRATOR)
+
+
+def can_manage_document_link(user, link) -> bool:
+    """An imported document link is removed by whoever manages its partnership or programme."""
+    if link.partnership_id:
+        from renkei.partnerships.services import can_manage
+
+        return can_manage(user, link.partnership)
+    from renkei.programmes.permissions import can_manage_programme
+
+    return can_manage_programme(user, link.programme)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from ninja import Field, Schema
 
@@ -43,4 +43,30 @@ class SkippedOut(Schema):
 
 
 class SkippedPage(Page[SkippedOut]):
+    pass
+
+
+class IatiDocumentOut(Schema):
+    id: int
+    partnership: str | None = Field(None, description="the partnership's URL name")
+    programme: str | None = Field(None, description="the programme's URL name")
+    url: str
+    format: str = Field(description="the media type, e.g. application/pdf")
+    title: dict[str, str] = Field(description="text per language")
+    categories: list[str] = Field(description="IATI DocumentCategory codes")
+    languages: list[str]
+    document_date: date | None
+    source: str = Field(description="the IATI identifier of the activity it was imported with")
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_partnership(obj) -> str | None:
+        return obj.partnership.slug if obj.partnership_id else None
+
+    @staticmethod
+    def resolve_programme(obj) -> str | None:
+        return obj.programme.slug if obj.programme_id else None
+
+
+class IatiDocumentPage(Page[IatiDocumentOut]):
     pass

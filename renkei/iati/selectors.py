@@ -40,7 +40,8 @@ def _to_list(name: str, queryset: QuerySet | None = None) -> Prefetch:
 
 def published_programmes(programme: str | None = None) -> QuerySet[Programme]:
     qs = Programme.objects.filter(is_published=True).prefetch_related(
-        _to_list("owners"), _to_list("themes", Theme.objects.select_related("parent")))
+        _to_list("owners"), _to_list("themes", Theme.objects.select_related("parent")),
+        _to_list("iati_document_links"))
     return qs.filter(slug=programme) if programme else qs.order_by("slug")
 
 
@@ -56,7 +57,7 @@ def published_partnerships(programme: str | None = None, *, full: bool = True) -
           .order_by("slug"))
     if full:
         qs = qs.prefetch_related(
-            _to_list("agreements"), _to_list("pilots"), _to_list("status_changes"),
+            _to_list("agreements"), _to_list("pilots"), _to_list("status_changes"), _to_list("iati_document_links"),
             _to_list("objectives", Objective.objects.prefetch_related(_to_list("actions"))),
             _to_list("knowledge_products", Product.objects.filter(
                 status=Product.Status.PUBLISHED, visibility=Product.Visibility.PUBLIC)))
@@ -94,3 +95,30 @@ def export_problems(*, viewer: User | AnonymousUser, programme: str | None = Non
     if not can_see_problems(viewer):
         raise NotAllowed(_("Only administrators and programme officers see what cannot be published."))
     return plan_export(programme=programme).skipped
+
+
+def document_links(*, viewer: User | AnonymousUser, partnership: str = "", programme: str = "") -> QuerySet:
+    """The document links kept from IATI imports, of the partnerships and programmes the viewer may see
+    (``partnership``/``programme``: only that one's, by URL name)."""
+    from renkei.iati.models import DocumentLink
+    from renkei.partnerships.selectors import partnership_list
+    from renkei.programmes.selectors import programme_list
+
+    visible = (Q(partnership__in=partnership_list(viewer=viewer).values("pk"))
+               | Q(programme__in=programme_list(viewer=viewer).values("pk")))
+    qs = DocumentLink.objects.filter(visible).select_related("partnership", "programme")
+    if partnership:
+        qs = qs.filter(partnership__slug=partnership)
+    if programme:
+        qs = qs.filter(programme__slug=programme)
+    return qs.order_by("id")
+
+
+def document_link_for(*, viewer: User | AnonymousUser, pk: int | str):
+    try:
+        link = document_links(viewer=viewer).filter(pk=int(pk)).first()
+    except (TypeError, ValueError):
+        link = None
+    if link is None:
+        raise NotFound(_("No such document link."), field="id")
+    return link

@@ -13,9 +13,9 @@ from renkei.core.audit import audit_record, diff, snapshot
 from renkei.core.errors import ApplicationError, Conflict, NotAllowed
 from renkei.core.inputs import parse
 from renkei.core.models import AuditEntry
-from renkei.iati.importing import ImportPlan, PlaceProposal
+from renkei.iati.importing import DocumentProposal, ImportPlan, PlaceProposal, ResultProposal
 from renkei.iati.inputs import SettingsIn
-from renkei.iati.models import PublishingSettings
+from renkei.iati.models import DocumentLink, PublishingSettings
 from renkei.iati.permissions import can_edit_settings, can_import
 from renkei.places.models import Organisation, Place, Theme
 
@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from renkei.accounts.models import User
+    from renkei.partnerships.models import Partnership
+    from renkei.programmes.models import Programme
 
 FIELDS = ["reporting_organisation", "organisation_identifier", "collaboration_type", "aid_type", "flow_type",
           "finance_type", "currency", "language", "site_address"]
@@ -114,6 +116,7 @@ def import_apply(*, actor: User | AnonymousUser, plan: ImportPlan) -> ImportPlan
                 "starts_on": a.starts_on, "ends_on": a.ends_on, "eligible_countries": a.countries})
         except ApplicationError as exc:
             raise exc.prefixed(f"line {a.line}") from exc
+        _documents(actor, a.documents, a.identifier, programme=programme)
         Programme.themes.through.objects.bulk_create(
             [Programme.themes.through(programme_id=programme.pk, theme_id=themes[c].pk) for c in a.themes])
         programme.owners.set([orgs[k] for k in dict.fromkeys(a.owners)])
@@ -136,9 +139,77 @@ def import_apply(*, actor: User | AnonymousUser, plan: ImportPlan) -> ImportPlan
                 action_add(actor=actor, partnership=partnership, data={
                     "objective": "Budget (IATI)", "action": f"Budget {start} – {end}", "due_on": end,
                     "budget_eur": value})
+            _results(actor, partnership, a.results)
+            _documents(actor, a.documents, a.identifier, partnership=partnership)
         except ApplicationError as exc:
             raise ApplicationError(_("line %(n)s (%(id)s): %(problem)s")
                                    % {"n": a.line, "id": a.identifier, "problem": exc.message},
                                    errors=exc.errors) from exc
     plan.written = True
     return plan
+
+
+_LEVEL_ORDER = {"impact": 0, "outcome": 1, "output": 2}
+
+
+def _results(actor: User | AnonymousUser, partnership: Partnership, results: list[ResultProposal]) -> None:
+    """The results framework an activity's results describe, through the evaluation services. IATI
+    does not say which outcome an output serves: each outcome contributes to the first impact, each
+    output to the first outcome; when the file has none, one named after the partnership is made
+    (it has no indicator, so it is not exported again)."""
+    from renkei.evaluation.services import actual_record, result_add, result_indicator_add, target_set
+
+    first: dict[str, Any] = {}
+    positions = {"impact": 0, "outcome": 0, "output": 0}
+
+    def parent_for(level: str):
+        wanted = {"impact": None, "outcome": "impact", "output": "outcome"}[level]
+        if wanted is None:
+            return None
+        if wanted not in first:
+            first[wanted] = result_add(actor=actor, partnership=partnership, data={
+                "level": wanted, "title": {k: v[:500] for k, v in partnership.title.items() if k in ("en", "ja")},
+                "parent": parent_for(wanted).pk if wanted != "impact" else None, "position": 0})
+            positions[wanted] = 1
+        return first[wanted]
+
+    for result in sorted(results, key=lambda r: _LEVEL_ORDER[r.level]):
+        parent = parent_for(result.level)
+        row = result_add(actor=actor, partnership=partnership, data={
+            "level": result.level, "title": result.title, "parent": parent.pk if parent else None,
+            "position": positions[result.level]})
+        positions[result.level] += 1
+        first.setdefault(result.level, row)
+        for item in result.indicators:
+            indicator = result_indicator_add(actor=actor, result=row, data={
+                "indicator": item.indicator, "name": item.name or None, "unit": item.unit,
+                "direction": item.direction, "baseline_value": item.baseline_value, "baseline_on": item.baseline_on})
+            for period in item.periods:
+                span = {"period_start": period.start, "period_end": period.end}
+                if period.target is not None:
+                    target_set(actor=actor, result_indicator=indicator, data={**span, "value": period.target})
+                if period.actual is not None:
+                    actual_record(actor=actor, result_indicator=indicator, data={
+                        **span, "value": period.actual, "source": "IATI"})
+
+
+def _documents(actor: User | AnonymousUser, documents: list[DocumentProposal], source: str, *,
+               partnership: Partnership | None = None, programme: Programme | None = None) -> None:
+    rows = DocumentLink.objects.bulk_create([DocumentLink(
+        partnership=partnership, programme=programme, url=d.url, format=d.format, title=d.title,
+        categories=d.categories, languages=d.languages, document_date=d.document_date, position=n,
+        source=source[:200]) for n, d in enumerate(documents)])
+    for row in rows:
+        audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=row, changes={"url": [None, row.url]})
+
+
+@transaction.atomic
+def document_link_delete(*, actor: User | AnonymousUser, link: DocumentLink) -> None:
+    """Remove an imported document link (administrators, and those who manage its partnership or
+    programme)."""
+    from renkei.iati.permissions import can_manage_document_link
+
+    if not can_manage_document_link(actor, link):
+        raise NotAllowed(_("Only administrators and the partnership's or programme's managers remove its links."))
+    audit_record(actor=actor, action=AuditEntry.Action.DELETE, obj=link, changes={"url": [link.url, None]})
+    link.delete()

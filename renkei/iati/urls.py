@@ -9,4 +9,5 @@ urlpatterns = [
     path("iati/organisation.xml", views.organisation_xml, name="organisation"),
     path("iati/", views.publishing, name="publishing"),
     path("iati/settings/", views.settings_page, name="settings"),
+    path("iati/documents/<int:pk>/delete/", views.document_delete, name="document-delete"),
 ]

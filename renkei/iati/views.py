@@ -16,6 +16,7 @@ from renkei.iati import selectors, services
 from renkei.iati.exporting import current_publisher, data_signature, organisation_file, plan_export, stream_activities
 from renkei.iati.forms import SettingsForm
 from renkei.iati.permissions import can_edit_settings, can_see_problems
+from renkei.ui.actions import perform, signed_in_post
 from renkei.ui.forms import form_page
 from renkei.ui.pagecache import for_visitors
 
@@ -99,3 +100,12 @@ def settings_page(request):
     return form_page(request, SettingsForm, lambda form: services.settings_update(
         actor=request.user, data=form.settings_input()), template="iati/settings.html", initial=initial,
         done=_("The IATI publishing settings were saved."), to=("iati:publishing",))
+
+
+@signed_in_post
+def document_delete(request, pk):
+    """Remove a document link an import kept (the button on the partnership's page)."""
+    link = selectors.document_link_for(viewer=request.user, pk=pk)
+    back = ("partnerships:detail", link.partnership.slug) if link.partnership_id else ("programmes:list",)
+    return perform(request, lambda: services.document_link_delete(actor=request.user, link=link),
+                   done=_("The link was removed."), to=back)

@@ -5,11 +5,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from ninja import Field, Query, Router, Schema, Status
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 
 from renkei.accounts.api_auth import AUTH, OPTIONAL_AUTH
 from renkei.core.concurrency import precondition
-from renkei.core.schemas import DELETED, ERRORS, READ_ERRORS, WRITE_ERRORS, Page, PageQuery, page_of
+from renkei.core.errors import NotFound
+from renkei.core.schemas import DELETED, ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorOut, Page, PageQuery, page_of
+from renkei.core.uploads import Upload, stored_file_response
 from renkei.programmes import selectors, services
 from renkei.programmes.inputs import (
     CallIn,
@@ -99,6 +103,9 @@ class AnswerOut(Schema):
     question: int
     text: str
     file: bool = Field(description="whether a file is attached")
+    file_name: str | None = Field(None, description="the attached file's name")
+    file_url: str | None = Field(None, description="where to download the attached file (GET, same permissions "
+                                                   "as the application)")
 
 
 class ApplicationOut(Schema):
@@ -196,10 +203,18 @@ def _call(call, place=None) -> dict:
     return out
 
 
+def _answer(a, x) -> dict:
+    out = {"question": x.question_id, "text": x.text, "file": bool(x.file), "file_name": None, "file_url": None}
+    if x.file:
+        out["file_name"] = services.answer_file_name(x)
+        out["file_url"] = reverse("api:answer_file", kwargs={"pk": a.pk, "question": x.question_id})
+    return out
+
+
 def _application(a) -> dict:
     return {"id": a.pk, "call": a.call.slug, "place": a.place.slug, "status": a.status,
             "submitted_at": a.submitted_at, "decision_reason": a.decision_reason,
-            "answers": [{"question": x.question_id, "text": x.text, "file": bool(x.file)} for x in a.answers.all()],
+            "answers": [_answer(a, x) for x in a.answers.all()],
             "updated_at": a.updated_at, "version": a.version}
 
 
@@ -398,6 +413,37 @@ def criterion_delete(request, slug: str, pk: int):
             operation_id="application_get", summary="One application the caller may see")
 def application_get(request, pk: int):
     return _application(selectors.application_for(request.user, pk))
+
+
+@router.post("/applications/{pk}/answers/{question}/file", response={200: ApplicationOut, 400: ErrorOut,
+                                                                   413: ErrorOut, **WRITE_ERRORS},
+             auth=AUTH, operation_id="answer_file_upload",
+             summary="Attach a file as the answer to one file question of an application (multipart, field 'file')",
+             description="For the place's focal points (and administrators) while the call accepts applications, as "
+                         "on the application page: the same service and the same checks. The file may be a PDF, "
+                         "Word (.docx), Excel (.xlsx), PowerPoint (.pptx), PNG or JPEG file of at most 10 MB; its "
+                         "name and content must agree (a PDF must open, without a password). It replaces the file "
+                         "attached before; the application keeps its status (submit it with POST "
+                         "/calls/{slug}/applications). A refused file changes nothing (422, naming the field "
+                         "q<question>).")
+def answer_file_upload(request, pk: int, question: int, file: File[UploadedFile]):
+    application = selectors.application_for(request.user, pk)
+    saved = services.application_save(actor=request.user, call=application.call, place=application.place,
+                                      answers={question: Upload.read(file)}, submit=False)
+    return _application(selectors.application_for(request.user, saved.pk))
+
+
+@router.get("/applications/{pk}/answers/{question}/file", response={200: None, 401: ErrorOut, 404: ErrorOut},
+            auth=AUTH, operation_id="answer_file", url_name="answer_file",
+            summary="Download the file attached as the answer to a question",
+            description="Whoever may read the application: its place's focal points, the programme's officers, and "
+                        "reviewers assigned to it who declared no conflict of interest.")
+def answer_file(request, pk: int, question: int):
+    answer = selectors.answer_file_for(request.user, pk, question)
+    response = stored_file_response(answer.file, services.answer_file_name(answer))
+    if response is None:
+        raise NotFound(_("This application has no file for this question."), field="question")
+    return response
 
 
 @router.post("/applications/{pk}/withdraw", response={200: ApplicationOut, **WRITE_ERRORS}, auth=AUTH,

@@ -94,6 +94,16 @@ def application_for(viewer: Viewer, pk: int | str, *, call: Call | None = None) 
     return application
 
 
+def answer_file_for(viewer: Viewer, pk: int | str, question: int | str) -> Answer:
+    """The answer to one question of an application the viewer may see, when a file is attached
+    (NotFound otherwise: no such application for this viewer, no such answer, or no file)."""
+    application = application_for(viewer, pk)
+    answer = application.answers.filter(question_id=_int(question)).select_related("question").first()
+    if answer is None or not answer.file:
+        raise NotFound(_("This application has no file for this question."), field="question")
+    return answer
+
+
 def own_applications(viewer: Viewer, call: Call) -> list[dict]:
     """The places the viewer applies for, each with its application to ``call`` (or None)."""
     from renkei.places.models import Place

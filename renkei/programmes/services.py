@@ -209,8 +209,8 @@ def _checked_answers(questions: dict[int, Question], answers: Mapping[int | str,
             if isinstance(value, Upload):
                 try:
                     check_upload(value, field)
-                except ApplicationError as exc:
-                    errors.absorb(exc, prefix=field)
+                except ApplicationError as exc:  # it names the field already
+                    errors.add(field, exc.message)
                     continue
                 files[question.pk] = value
             elif value:
@@ -251,6 +251,11 @@ def _store_files(answers: dict[int, Answer], files: dict[int, Upload], stored: l
     if replaced:
         storage = Answer.file.field.storage
         transaction.on_commit(lambda: [storage.delete(name) for name in replaced])
+
+
+def answer_file_name(answer: Answer) -> str:
+    """The file name to offer on download (storage may have added a suffix to keep names unique)."""
+    return os.path.basename(answer.file.name) if answer.file else ""
 
 
 @transaction.atomic

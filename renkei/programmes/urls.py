@@ -11,6 +11,7 @@ urlpatterns = [
     path("calls/<slug:slug>/status/", views.call_status, name="call-status"),
     path("calls/<slug:slug>/apply/<slug:place_slug>/", views.apply, name="apply"),
     path("calls/<slug:slug>/committee/", views.committee, name="committee"),
+    path("applications/<int:pk>/answers/<int:question>/file/", views.answer_file, name="answer-file"),
     path("reviews/", views.reviews, name="reviews"),
     path("reviews/<int:pk>/", views.review, name="review"),
 ]

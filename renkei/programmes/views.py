@@ -7,11 +7,13 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renkei.core.errors import ApplicationError, NotAllowed
+from renkei.core.uploads import stored_file_response
 from renkei.programmes import permissions, selectors, services
 from renkei.programmes.exporting import application_sheet
 from renkei.programmes.forms import CallForm
@@ -103,6 +105,16 @@ def apply(request, slug, place_slug):
         "form_errors": errors.get("form", []) + errors.get("eligibility", []) + errors.get("call", []),
         "accepting": services.accepting(call), "reasons": services.eligibility(call.programme, place),
     })
+
+
+@login_required
+def answer_file(request, pk, question):
+    """The file attached as an answer, for whoever may read the application (a 404 for anyone else)."""
+    answer = selectors.answer_file_for(request.user, pk, question)
+    response = stored_file_response(answer.file, services.answer_file_name(answer))
+    if response is None:
+        raise Http404
+    return response
 
 
 @login_required

@@ -8,7 +8,8 @@ from __future__ import annotations
 from django.apps import apps
 from django.db.models import Max
 
-DOMAIN_APPS = ("core", "accounts", "places", "matching", "programmes", "partnerships", "activities", "knowledge")
+DOMAIN_APPS = ("core", "accounts", "places", "matching", "programmes", "partnerships", "activities", "knowledge",
+               "iati")
 
 
 def _tables() -> list:

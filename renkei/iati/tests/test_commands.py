@@ -34,10 +34,14 @@ def test_export_before_the_settings_is_a_clear_error(demo, tmp_path):
 def test_import_is_a_dry_run_until_apply(publishing):
     out = StringIO()
     call_command("iati", "import", str(EXAMPLE), stdout=out, stderr=StringIO())
-    assert "Dry run" in out.getvalue() and "creates partnership c2c-0001" in out.getvalue()
+    report = out.getvalue()
+    assert "Dry run" in report and "creates partnership c2c-0001 (1 results, 0 document links)" in report
+    # what is not imported is said per activity, with a count, and summed up
+    assert "XM-EXAMPLE-C2C-0001: 1 transactions are not imported" in out.getvalue()
+    assert "1 results and 0 document links to import; 1 transactions not imported." in out.getvalue()
     assert not Partnership.objects.filter(slug="c2c-0001").exists()
     call_command("iati", "import", str(EXAMPLE), "--apply", stdout=StringIO(), stderr=StringIO())
-    assert Partnership.objects.filter(slug="c2c-0001").exists()
+    assert Partnership.objects.get(slug="c2c-0001").results.filter(level="output").exists()
 
 
 def test_import_of_a_bad_or_missing_file(publishing, tmp_path, settings):

@@ -211,3 +211,58 @@ def test_the_demo_results_frameworks_are_exported_valid(publishing):
         assert all(r.find("indicator/title/narrative") is not None for r in activity.iterfind("result"))
     periods = root.findall(".//result/indicator/period")
     assert periods and all(p.find("period-start") is not None for p in periods)
+
+
+def test_round_trip_keeps_results_and_document_links(publishing):
+    """The demo's results frameworks, an agreement's signed document and a link kept from an earlier
+    import go out, come back into an empty Renkei, and go out again the same, element for element."""
+    from renkei.activities.demo import activities_demo_load
+    from renkei.core.tests.files import pdf_with_text
+    from renkei.core.uploads import Upload
+    from renkei.evaluation.demo import evaluation_demo_load
+    from renkei.evaluation.models import Result
+    from renkei.iati.models import DocumentLink
+    from renkei.knowledge.models import Product
+    from renkei.partnerships.services import agreement_add
+    from renkei.places.models import Organisation, Place
+    from renkei.programmes.models import Application
+
+    activities_demo_load()
+    evaluation_demo_load()
+    p = Partnership.objects.get(slug="jica-kamaishi-banda-aceh")
+    agreement_add(actor=SYSTEM, partnership=p, data={"kind": "mou", "signed_on": p.starts_on},
+                  document=Upload("mou.pdf", pdf_with_text("Memorandum")))
+    DocumentLink.objects.create(partnership=p, url="https://example.org/evaluation.pdf", format="application/pdf",
+                                title={"en": "Evaluation", "ja": "評価"}, categories=["A07"], languages=["en", "ja"],
+                                document_date=date(2025, 3, 31))
+    programme = Programme.objects.get(slug="eu-international-urban-cooperation")
+    DocumentLink.objects.create(programme=programme, url="https://example.org/iuc.html", title={"en": "IUC"},
+                                categories=["A01"])
+    first = export()
+    valid(first)
+    root = parse_trusted(first)
+    assert root.findall(".//result/indicator/period"), "the demo exports no results"
+    assert root.find(".//document-link/category[@code='A09']") is not None
+    assert root.find(".//document-link[@url='https://example.org/evaluation.pdf']/language[@code='ja']") is not None
+    assert root.find(".//document-link[@url='https://example.org/iuc.html']") is not None
+    results_before = Result.objects.filter(indicators__isnull=False).distinct().count()
+    Product.objects.all().delete()
+    Application.objects.all().delete()
+    Partnership.objects.all().delete()
+    Programme.objects.all().delete()
+    Organisation.objects.exclude(slug="jica").delete()
+    Place.objects.all().delete()
+    assert not Result.objects.exists() and not DocumentLink.objects.exists()
+    plan = import_plan(first)
+    assert not plan.fatal and all(not a.problems for a in plan.activities), plan.report_lines()
+    import_apply(actor=SYSTEM, plan=plan)
+    assert Result.objects.filter(indicators__isnull=False).distinct().count() >= 1
+    assert Result.objects.filter(indicators__isnull=False).distinct().count() <= results_before
+    second = export()
+    valid(second)
+    assert canonical(second) == canonical(first)
+    # the agreement's document is a link now (to the site it was exported from), kept once
+    kept = DocumentLink.objects.filter(partnership__slug="jica-kamaishi-banda-aceh")
+    assert kept.filter(categories=["A09"]).count() == 1
+    third = import_plan(second)  # everything is here: matched, nothing more would be made
+    assert all(a.exists for a in third.activities)

@@ -81,3 +81,61 @@ def test_a_failure_half_way_writes_nothing(publishing):
     with pytest.raises(ApplicationError, match="line"):
         import_apply(actor=SYSTEM, plan=plan)
     assert (Place.objects.count(), Organisation.objects.count()) == (places, orgs)
+
+
+def test_results_transactions_and_documents_of_another_publisher(publishing):
+    """An output with no outcome or impact above it: both are made, named after the partnership; the
+    JPY budget and the transaction are reported as not imported, per activity, with a count."""
+    from renkei.evaluation.models import Actual, Result, Target
+
+    data = EXAMPLE.read_text(encoding="utf-8").replace(
+        "<budget ", '<document-link url="https://example.org/c2c/report.pdf" format="application/pdf">'
+        '<title><narrative>Annual report</narrative><narrative xml:lang="ja">年次報告</narrative></title>'
+        '<category code="A07"/><language code="en"/><document-date iso-date="2026-05-01"/></document-link>'
+        '<document-link url="ftp://example.org/x" format="text/plain"><title><narrative>FTP</narrative></title>'
+        '<category code="A07"/></document-link><budget ', 1)
+    # document-link goes after transaction in the schema's order: move them there
+    start, end = data.index("<document-link"), data.index("<budget ")
+    links, data = data[start:end], data[:start] + data[end:]
+    data = data.replace("</transaction>", "</transaction>" + links, 1)
+    plan = import_plan(data.encode())
+    assert not plan.fatal, plan.report_lines()
+    [activity] = plan.activities
+    assert activity.transactions == 1 and len(activity.results) == 1 and len(activity.documents) == 1
+    report = "\n".join(plan.report_lines())
+    assert "1 transactions are not imported" in report and "1 budgets are not imported" in report
+    assert "document 2 is not imported: ftp://example.org/x is not a web address" in report
+    assert "(1 results, 1 document links)" in report
+    assert "1 transactions not imported" in plan.summary()
+    assert not Result.objects.filter(partnership__slug="c2c-0001").exists()  # a dry run writes nothing
+    import_apply(actor=SYSTEM, plan=plan)
+    p = Partnership.objects.get(slug="c2c-0001")
+    levels = {r.level: r for r in Result.objects.filter(partnership=p)}
+    assert set(levels) == {"impact", "outcome", "output"}
+    assert levels["output"].parent == levels["outcome"] and levels["outcome"].parent == levels["impact"]
+    assert levels["impact"].title["en"] == p.title["en"]
+    [indicator] = levels["output"].indicators.all()
+    assert (indicator.baseline_value, str(indicator.baseline_on), indicator.direction) == (3, "2025-12-31", "higher")
+    assert Target.objects.get(result_indicator=indicator).value == 10
+    assert Actual.objects.get(result_indicator=indicator).value == 6
+    [link] = p.iati_document_links.all()
+    assert (link.url, link.categories, link.languages, str(link.document_date)) == (
+        "https://example.org/c2c/report.pdf", ["A07"], ["en"], "2026-05-01")
+    assert link.title == {"en": "Annual report", "ja": "年次報告"} and link.source == "XM-EXAMPLE-C2C-0001"
+
+
+@pytest.mark.parametrize(("indicator", "note"), [
+    ('<indicator measure="5"><title><narrative>Ownership</narrative></title></indicator>', "qualitative"),
+    ('<indicator measure="1" ascending="1"><title><narrative>Drills</narrative></title>'
+     '<baseline year="2025" value="8"/><period><period-start iso-date="2026-01-01"/>'
+     '<period-end iso-date="2026-12-31"/><target value="4"/><actual value="x"/></period></indicator>',
+     "wrong side of the baseline"),
+])
+def test_what_the_results_framework_cannot_hold_is_reported_not_written(publishing, indicator, note):
+    data = EXAMPLE.read_text(encoding="utf-8")
+    start, end = data.index("<indicator"), data.index("</indicator>") + len("</indicator>")
+    plan = import_plan((data[:start] + indicator + data[end:]).encode())
+    assert not plan.fatal, plan.report_lines()
+    assert note in "\n".join(plan.report_lines())
+    import_apply(actor=SYSTEM, plan=plan)  # the rest is written
+    assert Partnership.objects.filter(slug="c2c-0001").exists()
