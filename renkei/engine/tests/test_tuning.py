@@ -132,7 +132,8 @@ def test_across_queries_when_no_query_has_both_labels():
              for q in range(30)]
     result = tune(pairs, PRESETS["mutual"])
     assert result.comparison == "across queries"
-    assert result.applied and result.weights["peer"] > 0.3
+    assert result.applied and result.held_back_after == 1.0
+    assert result.weights["peer"] > 0.15 and result.weights["mutual"] < 0.6
 
 
 def test_scores_match_the_engine_on_a_real_index():
