@@ -139,17 +139,38 @@ def _key(p: LabelledPair) -> str:
     return hashlib.sha256(f"{p.query_id}:{p.candidate_id}".encode()).hexdigest()
 
 
-def split(pairs: Sequence[LabelledPair], held_back: float = HELD_BACK) -> tuple[list[int], list[int]]:
-    """Positions of the training and the held-back pairs: of each label, the share ``held_back`` of
-    its pairs (at least one) with the smallest hash of (query id, candidate id). The same pairs
-    always fall on the same side, whatever order they come in and whatever other pairs join them."""
+def split(pairs: Sequence[LabelledPair], held_back: float = HELD_BACK, *, by_query: bool = True
+          ) -> tuple[list[int], list[int]]:
+    """Positions of the training and the held-back pairs. Within each query (``by_query``) and each
+    label, the share ``held_back`` of the pairs (rounded; at least one of a label the query has
+    twice or more) with the smallest hash of (query id, candidate id) is held back, so the held-back
+    part keeps yes and no of the same queries to compare. When that leaves either label out of the
+    held-back part, the split is made by label alone (at least one of each). The same pairs always
+    fall on the same side, whatever order they come in."""
+
+    def take(members: list[int], minimum: int) -> tuple[list[int], list[int]]:
+        members = sorted(members, key=lambda i: _key(pairs[i]))
+        k = max(minimum, int(round(held_back * len(members)))) if members else 0
+        return members[k:], members[:k]
+
     train: list[int] = []
     back: list[int] = []
+    if by_query:
+        strata: dict[tuple[int, bool], list[int]] = {}
+        for i, p in enumerate(pairs):
+            strata.setdefault((p.query_id, p.positive), []).append(i)
+        for members in strata.values():
+            rest, kept = take(members, 1 if len(members) >= 2 else 0)
+            train += rest
+            back += kept
+        labels = {pairs[i].positive for i in back}
+        if labels == {True, False}:
+            return sorted(train), sorted(back)
+        train, back = [], []
     for label in (True, False):
-        members = sorted((i for i, p in enumerate(pairs) if p.positive is label), key=lambda i: _key(pairs[i]))
-        k = max(1, int(round(held_back * len(members)))) if members else 0
-        back += members[:k]
-        train += members[k:]
+        rest, kept = take([i for i, p in enumerate(pairs) if p.positive is label], 1)
+        train += rest
+        back += kept
     return sorted(train), sorted(back)
 
 
@@ -214,8 +235,10 @@ def tune(pairs: Sequence[LabelledPair], preset: Weights | Mapping[str, float], *
     values, defined = _matrix(pairs)
     positive = np.array([p.positive for p in pairs], dtype=bool)
     queries = np.array([p.query_id for p in pairs], dtype=np.int64)
-    train, back = split(pairs, held_back)
     within = pairwise_auc(np.zeros(len(pairs)), positive, queries) is not None
+    train, back = split(pairs, held_back, by_query=within)
+    if within and pairwise_auc(np.zeros(len(back)), positive[back], queries[back]) is None:
+        within = False  # no query keeps a yes and a no in the held-back part: compare across queries
     groups = queries if within else None
     comparison = "within query" if within else "across queries"
 
@@ -233,7 +256,7 @@ def tune(pairs: Sequence[LabelledPair], preset: Weights | Mapping[str, float], *
     before, after = figures["held_back_before"], figures["held_back_after"]
     if before is None or after is None:
         return TuningResult(applied=False, weights=base_dict, **common, **figures,
-                            reason="the held-back decisions have no yes and no for the same query to compare")
+                            reason="the held-back decisions have no yes and no to compare")
     if np.allclose(tuned, base):
         return TuningResult(applied=False, weights=base_dict, **common, **figures,
                             reason="no weights rank the training decisions better than the preset's")

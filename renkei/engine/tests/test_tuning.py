@@ -155,3 +155,12 @@ def test_tuned_weights_are_valid_engine_weights():
     result = tune(synthetic(), PRESETS["peer"])
     Weights.from_dict({k: v * 100 for k, v in result.weights.items()})
     assert Weights(**result.weights).active()
+
+
+def test_the_held_back_part_keeps_yes_and_no_of_the_same_queries():
+    pairs = synthetic(n_queries=4, per_query=8)
+    _train, back = split(pairs)
+    queries = {}
+    for i in back:
+        queries.setdefault(pairs[i].query_id, set()).add(pairs[i].positive)
+    assert any(labels == {True, False} for labels in queries.values())
