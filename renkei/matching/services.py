@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -254,6 +255,10 @@ def embeddings_rebuild_enqueue(*, actor) -> str:
 
 
 # -- learning a programme's weights from its decisions (docs/algorithms/tuning.md) ------------------
+#: a tuning queued or running for longer than this (its worker stopped) no longer holds back a new one
+STALE_TUNING = timedelta(hours=1)
+
+
 def can_tune(user, programme: Programme) -> bool:
     """Administrators and the programme's officers (any officer when the programme names none)."""
     from renkei.programmes.permissions import can_manage_programme
@@ -272,6 +277,8 @@ def tuning_start(*, actor, programme: Programme, preset: str = "mutual", backgro
     """Queue a tuning of ``preset``'s weights on the programme's decisions (run by the background
     worker after the commit; ``background=False`` leaves it for the caller to run with
     ``tuning_run``, as the command does)."""
+    from django.utils import timezone
+
     from renkei.core.audit import audit_record
     from renkei.core.errors import Conflict
     from renkei.engine.types import PRESETS
@@ -283,9 +290,9 @@ def tuning_start(*, actor, programme: Programme, preset: str = "mutual", backgro
         raise ApplicationError(f"unknown preset {str(preset)[:40]!r}; use one of {', '.join(PRESETS)}",
                                field="preset")
     ProgrammeModel.objects.select_for_update().filter(pk=programme.pk).first()  # one start at a time
-    busy = ProgrammeTuning.objects.filter(programme=programme, status__in=[ProgrammeTuning.Status.QUEUED,
-                                                                          ProgrammeTuning.Status.RUNNING])
-    if background and busy.exists():
+    busy = ProgrammeTuning.objects.filter(programme=programme, created_at__gte=timezone.now() - STALE_TUNING,
+                                          status__in=[ProgrammeTuning.Status.QUEUED, ProgrammeTuning.Status.RUNNING])
+    if busy.exists():
         raise Conflict("A tuning of this programme's weights is already queued or running.", field="programme")
     tuning = ProgrammeTuning.objects.create(programme=programme, preset=preset,
                                             preset_weights=PRESETS[preset].normalised(),
