@@ -334,6 +334,7 @@ def test_command_reports_too_few_decisions(cpp, capsys):
 def test_officers_page_tunes_shows_and_returns_to_the_preset(client, cpp, named_officer,
                                                              django_capture_on_commit_callbacks):
     login(client, named_officer)
+    assert f'href="/match/programmes/{CPP}/"' in client.get("/programmes/").content.decode()
     page = client.get(f"/match/programmes/{CPP}/")
     assert page.status_code == 200
     assert "32 decided pairs: 18 yes, 14 no." in page.content.decode()
