@@ -46,6 +46,7 @@ class LabelledPair:
     candidate_id: int
     positive: bool
     components: Mapping[str, float] = field(default_factory=dict)
+    key: str = ""  # what the split hashes: the places' slugs when known (the same in every database)
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,8 @@ def labelled_pairs(index: MatchIndex, decisions: Iterable[tuple[int, int, bool]]
         block = index.score_block([index.row_of(q)], [index.row_of(c) for c, _ in rows], every)
         for j, (c, positive) in enumerate(rows):
             comps = {name: float(matrix[0, j]) for name, matrix in block.components.items()}
-            out.append(LabelledPair(q, c, positive, comps))
+            key = f"{index.profile(q).slug or q}:{index.profile(c).slug or c}"
+            out.append(LabelledPair(q, c, positive, comps, key))
     return out
 
 
@@ -136,7 +138,7 @@ def pairwise_auc(score: np.ndarray, positive: np.ndarray, groups: np.ndarray | N
 
 
 def _key(p: LabelledPair) -> str:
-    return hashlib.sha256(f"{p.query_id}:{p.candidate_id}".encode()).hexdigest()
+    return hashlib.sha256((p.key or f"{p.query_id}:{p.candidate_id}").encode()).hexdigest()
 
 
 def split(pairs: Sequence[LabelledPair], held_back: float = HELD_BACK, *, by_query: bool = True

@@ -297,7 +297,7 @@ def tuning_start(*, actor, programme: Programme, preset: str = "mutual", backgro
     tuning = ProgrammeTuning.objects.create(programme=programme, preset=preset,
                                             preset_weights=PRESETS[preset].normalised(),
                                             created_by=actor if getattr(actor, "pk", None) else None)
-    audit_record(actor=actor, action="matching.tuning_started", obj=tuning, changes={"preset": preset})
+    audit_record(actor=actor, action="create", obj=tuning, changes={"preset": preset})
     if background:
         from renkei.matching.tasks import tune_programme_weights
 
@@ -381,5 +381,5 @@ def tuning_reset(*, actor, programme: Programme, preset: str | None = None) -> i
         tuning.in_use = False
         tuning.updated_at = timezone.now()
         tuning.save(update_fields=["in_use", "updated_at"])
-        audit_record(actor=actor, action="matching.tuning_reset", obj=tuning, changes={"in_use": [True, False]})
+        audit_record(actor=actor, action="update", obj=tuning, changes={"in_use": [True, False]})
     return len(rows)

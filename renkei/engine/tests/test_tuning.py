@@ -164,3 +164,11 @@ def test_the_held_back_part_keeps_yes_and_no_of_the_same_queries():
     for i in back:
         queries.setdefault(pairs[i].query_id, set()).add(pairs[i].positive)
     assert any(labels == {True, False} for labels in queries.values())
+
+
+def test_the_split_follows_the_places_keys_not_their_database_ids():
+    pairs = [LabelledPair(p.query_id, p.candidate_id, p.positive, p.components, f"q{p.query_id}:c{p.candidate_id}")
+             for p in synthetic()]
+    moved = [LabelledPair(p.query_id + 500, p.candidate_id + 7000, p.positive, p.components, p.key) for p in pairs]
+    assert split(pairs) == split(moved)
+    assert tune(pairs, PRESETS["mutual"]).weights == tune(moved, PRESETS["mutual"]).weights

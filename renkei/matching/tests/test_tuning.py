@@ -109,6 +109,9 @@ def test_tuning_is_applied_and_used_in_the_programmes_context(cpp, named_officer
     assert tuning.held_back_after >= tuning.held_back_before
     assert tuning.weights["shared_needs"] > 0 == PRESETS["offer"].as_dict()["shared_needs"]
     assert tuning.created_by == named_officer and tuning.finished_at
+    from renkei.core.audit import audit_history
+
+    assert [e.action for e in audit_history(tuning)] == ["create"]
     kobe = Place.objects.get(slug="kobe")
     found = services.match_find(viewer=named_officer, place=kobe, request=services.MatchRequest(
         preset="offer", programme=cpp))
@@ -148,21 +151,27 @@ def test_too_few_decisions_are_reported_and_nothing_changes(cpp, admin_user, dja
 
 def test_worse_on_the_held_back_part_is_not_applied(cpp, admin_user, monkeypatch,
                                                     django_capture_on_commit_callbacks):
-    """The engine's guard decides; the service stores its refusal and keeps the preset in use."""
+    """The engine's guard decides (its own tests make it refuse); the service stores the refusal with
+    its figures and the weights in use stay as they were."""
+    from dataclasses import replace
+
     from renkei.engine import tuning as engine_tuning
 
-    real = engine_tuning.search
+    earlier = run_tuning(admin_user, cpp, capture=django_capture_on_commit_callbacks)
+    assert earlier.in_use
+    real = engine_tuning.tune
 
-    def overfit(values, defined, positive, groups, start, **kw):
-        out = real(values, defined, positive, groups, start, **kw) * 0
-        out[list(engine_tuning.COMPONENTS).index("ties")] = 1.0  # a weight that says nothing
-        return out
+    def refused(pairs, preset, **kw):
+        result = real(pairs, preset, **kw)
+        return replace(result, applied=False, held_back_before=0.8, held_back_after=0.6,
+                       reason="not applied: the tuned weights rank the held-back decisions worse (0.600 against "
+                              "the preset's 0.800)")
 
-    monkeypatch.setattr(engine_tuning, "search", overfit)
+    monkeypatch.setattr(engine_tuning, "tune", refused)
     tuning = run_tuning(admin_user, cpp, preset="offer", capture=django_capture_on_commit_callbacks)
     assert tuning.status == "done" and not tuning.applied and not tuning.in_use
     assert tuning.held_back_after < tuning.held_back_before and "worse" in tuning.reason
-    assert services.tuning_in_use(cpp, "offer") is None
+    assert services.tuning_in_use(cpp, "offer") == earlier
 
 
 def test_a_second_start_waits_for_the_first_and_bad_presets_name_the_field(cpp, admin_user):
