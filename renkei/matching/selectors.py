@@ -61,7 +61,9 @@ def tuning_get(*, viewer, pk: int) -> ProgrammeTuning:
     from renkei.core.errors import NotFound
     from renkei.matching.services import can_tune
 
-    tuning = ProgrammeTuning.objects.select_related("programme", "created_by").filter(pk=pk).first()
+    in_range = isinstance(pk, int) and 0 < pk < 2**63  # larger ids would be a database error, not a 404
+    tuning = ProgrammeTuning.objects.select_related("programme", "created_by").filter(pk=pk).first() \
+        if in_range else None
     if tuning is None or not can_tune(viewer, tuning.programme):
         raise NotFound("No such tuning.", field="id")
     return tuning

@@ -294,6 +294,8 @@ def test_api_errors(client, cpp, named_officer, officer, focal_point):
     nul = client.post("/api/v1/match", {"place": "kobe", "programme": "a\x00b"}, content_type="application/json")
     assert nul.status_code in (400, 404, 422)
     assert client.get("/api/v1/match/tunings/99999999", **headers).status_code == 404
+    assert client.get(f"/api/v1/match/tunings/{2**70}", **headers).status_code == 404
+    assert client.get("/api/v1/match/tunings/-1", **headers).status_code == 404
 
 
 def test_the_tuning_endpoints_are_in_the_openapi_document(client):
