@@ -2,14 +2,14 @@
 task, matching in the programme's context, and every interface per role."""
 
 import json
-from datetime import datetime, timedelta
-from datetime import timezone as tz
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from renkei.accounts.models import Role
 from renkei.accounts.services import api_token_create
+from renkei.accounts.tests.factories import UserFactory
 from renkei.core.errors import ApplicationError, Conflict, NotAllowed, NotFound
 from renkei.engine.types import PRESETS, Weights
 from renkei.matching import selectors, services
@@ -20,7 +20,6 @@ from renkei.partnerships.models import Member, Partnership
 from renkei.places.models import Place
 from renkei.programmes.demo import programmes_demo_load
 from renkei.programmes.models import Application, Call, Programme
-from renkei.accounts.tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hashing_embedder")]
 
@@ -67,8 +66,8 @@ def test_decisions_come_from_partnerships_selections_and_feedback(kamaishi):
                                                                  "toyama", "kamaishi", "banda-aceh"])}
     programme = Programme.objects.create(slug="test-programme", title={"en": "Test"})
     call = Call.objects.create(programme=programme, slug="test-call", title={"en": "Call"},
-                               opens_at=datetime(2020, 1, 1, tzinfo=tz.utc),
-                               closes_at=datetime(2020, 2, 1, tzinfo=tz.utc), status=Call.Status.DECIDED)
+                               opens_at=datetime(2020, 1, 1, tzinfo=UTC),
+                               closes_at=datetime(2020, 2, 1, tzinfo=UTC), status=Call.Status.DECIDED)
     selected = Application.objects.create(call=call, place=places["koriyama"], status=Application.Status.SELECTED)
     Application.objects.create(call=call, place=places["kobe"], status=Application.Status.NOT_SELECTED)
     Application.objects.create(call=call, place=places["toyama"], status=Application.Status.SUBMITTED)
@@ -249,7 +248,7 @@ def test_api_tunes_lists_reads_and_resets(client, cpp, named_officer, django_cap
     assert one["held_back_after"] >= one["held_back_before"] and one["sources"]["feedback"] == 32
     page = client.get(f"/api/v1/match/programmes/{CPP}/tunings?page=1&page_size=5", **headers).json()
     assert page["count"] == 1 and page["results"][0]["id"] == pk and page["results"][0]["updated_at"]
-    tomorrow = (datetime.now(tz.utc) + timedelta(days=1)).isoformat().replace("+", "%2B")
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).isoformat().replace("+", "%2B")
     later = client.get(f"/api/v1/match/programmes/{CPP}/tunings?updated_since={tomorrow}", **headers).json()
     assert later["count"] == 0
     match = client.post("/api/v1/match", {"place": "kobe", "preset": "offer", "programme": CPP},
