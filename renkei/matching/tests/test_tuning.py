@@ -404,3 +404,9 @@ def test_admin_lists_tunings_and_returns_to_the_preset(staff_client, cpp, admin_
                                                            "_selected_action": [tuning.pk]})
     tuning.refresh_from_db()
     assert not tuning.in_use
+
+
+def test_demo_answers_load_once(cpp):
+    assert MatchFeedback.objects.count() == 32
+    assert matching_demo_load() == 0
+    assert MatchFeedback.objects.count() == 32
