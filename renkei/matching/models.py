@@ -39,6 +39,9 @@ class MatchRun(models.Model):
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
     results = models.JSONField(_("results"), default=list)
     total = models.FloatField(_("total score"), null=True, blank=True)
+    programme = models.ForeignKey("programmes.Programme", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="match_runs", verbose_name=_("programme"),
+                                  help_text=_("the programme whose context the search was made in"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -74,3 +77,54 @@ class MatchFeedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.place} → {self.candidate}: {self.get_decision_display()}"
+
+
+class ProgrammeTuning(models.Model):
+    """One tuning of a preset's weights on a programme's own decisions (docs/algorithms/tuning.md):
+    the figures on the held-back decisions before and after, and whether the tuned weights were
+    applied. At most one tuning per programme and preset is in use; matching in that programme's
+    context uses its weights until an officer returns to the preset."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    programme = models.ForeignKey("programmes.Programme", on_delete=models.CASCADE, related_name="matching_tunings",
+                                  verbose_name=_("programme"))
+    preset = models.CharField(_("preset"), max_length=20)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    applied = models.BooleanField(_("applied"), default=False,
+                                  help_text=_("the tuned weights ranked the held-back decisions at least as well"))
+    in_use = models.BooleanField(_("in use"), default=False)
+    weights = models.JSONField(_("tuned weights"), default=dict, blank=True)
+    preset_weights = models.JSONField(_("preset weights"), default=dict, blank=True)
+    metric = models.CharField(_("metric"), max_length=40, blank=True)
+    comparison = models.CharField(_("compared"), max_length=20, blank=True)
+    decisions = models.PositiveIntegerField(_("decided pairs"), default=0)
+    positives = models.PositiveIntegerField(_("yes"), default=0)
+    negatives = models.PositiveIntegerField(_("no"), default=0)
+    sources = models.JSONField(_("decisions by source"), default=dict, blank=True)
+    train_pairs = models.PositiveIntegerField(_("training pairs"), default=0)
+    held_back_pairs = models.PositiveIntegerField(_("held-back pairs"), default=0)
+    train_before = models.FloatField(_("training, preset"), null=True, blank=True)
+    train_after = models.FloatField(_("training, tuned"), null=True, blank=True)
+    held_back_before = models.FloatField(_("held back, preset"), null=True, blank=True)
+    held_back_after = models.FloatField(_("held back, tuned"), null=True, blank=True)
+    reason = models.TextField(_("outcome"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("by"))
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["programme", "preset"], condition=models.Q(in_use=True),
+                                               name="one_tuning_in_use_per_programme_preset")]
+        verbose_name = _("programme weight tuning")
+        verbose_name_plural = _("programme weight tunings")
+
+    def __str__(self) -> str:
+        return f"{self.programme} · {self.preset} #{self.pk}"

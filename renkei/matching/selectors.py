@@ -2,7 +2,7 @@ from django.db.models import QuerySet
 
 from renkei.accounts.models import Role
 from renkei.accounts.permissions import has_role
-from renkei.matching.models import MatchFeedback, MatchRun
+from renkei.matching.models import MatchFeedback, MatchRun, ProgrammeTuning
 from renkei.places.selectors import visible_places
 
 
@@ -44,3 +44,41 @@ def index_status() -> dict:
     return {"model": model, "texts": len(texts), "embedded": len(done & texts),
             "percent": round(100 * len(done & texts) / len(texts)) if texts else 100, "tasks": tasks,
             "running": running}
+
+
+def tuning_list(*, viewer, programme) -> QuerySet[ProgrammeTuning]:
+    """A programme's tunings, newest first: for its officers and administrators only."""
+    from renkei.core.errors import NotAllowed
+    from renkei.matching.services import can_tune
+
+    if not can_tune(viewer, programme):
+        raise NotAllowed("Only administrators and this programme's officers may see its weight tunings.")
+    return ProgrammeTuning.objects.filter(programme=programme).select_related("programme", "created_by")
+
+
+def tuning_get(*, viewer, pk: int) -> ProgrammeTuning:
+    """One tuning, for the officers of its programme and administrators (NotFound for anyone else)."""
+    from renkei.core.errors import NotFound
+    from renkei.matching.services import can_tune
+
+    in_range = isinstance(pk, int) and 0 < pk < 2**63  # larger ids would be a database error, not a 404
+    tuning = ProgrammeTuning.objects.select_related("programme", "created_by").filter(pk=pk).first() \
+        if in_range else None
+    if tuning is None or not can_tune(viewer, tuning.programme):
+        raise NotFound("No such tuning.", field="id")
+    return tuning
+
+
+def tuning_busy(programme) -> bool:
+    return ProgrammeTuning.objects.filter(programme=programme, status__in=[
+        ProgrammeTuning.Status.QUEUED, ProgrammeTuning.Status.RUNNING]).exists()
+
+
+def decision_summary(programme) -> dict[str, int]:
+    """How many decided pairs the programme has, by source (what a tuning would learn from)."""
+    from renkei.matching.decisions import programme_decisions
+
+    decisions, sources = programme_decisions(programme)
+    latest = {(q, c): yes for q, c, yes in decisions if q != c}
+    return {**sources, "pairs": len(latest), "yes": sum(latest.values()),
+            "no": len(latest) - sum(latest.values())}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -14,7 +15,7 @@ from renkei.core.errors import ApplicationError, NotAllowed
 from renkei.engine.api import pair_cohort, weights_for
 from renkei.engine.types import COMPONENTS, Explanation, Filters, MatchResult, Weights, score_band, score_points
 from renkei.matching.fetch import current_index
-from renkei.matching.models import MatchFeedback, MatchRun
+from renkei.matching.models import MatchFeedback, MatchRun, ProgrammeTuning
 from renkei.places import permissions
 from renkei.places.models import Place
 from renkei.places.selectors import visible_places
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from renkei.accounts.models import User
+    from renkei.programmes.models import Programme
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,9 @@ class MatchRequest:
     max_population: int | None = None
     exclude_partners: bool = True
     top: int = 10
+    #: a programme's context: its tuned weights for the preset, when it has some in use
+    programme: Programme | None = None
+    use_tuned: bool = True
 
 
 def _weights(preset: str, custom: dict[str, float] | None):
@@ -109,6 +114,7 @@ class Matches:
     weights: Weights
     results: tuple[Match, ...]
     run: MatchRun
+    tuning: ProgrammeTuning | None = None  # the programme's tuned weights used, if any
 
 
 def _matches(results: list[MatchResult]) -> tuple[Match, ...]:
@@ -127,6 +133,11 @@ def match_find(*, viewer: User | AnonymousUser, place: Place, request: MatchRequ
             and request.min_population > request.max_population:
         raise ApplicationError("max_population must be at least min_population", field="max_population")
     weights = _weights(request.preset, request.weights)
+    tuning = None
+    if request.programme is not None and request.use_tuned and not request.weights:
+        tuning = tuning_in_use(request.programme, request.preset)
+        if tuning is not None:
+            weights = Weights(**tuning.weights)
     index = current_index()
     filters = Filters(
         countries=_countries(request.countries, "countries"),
@@ -139,15 +150,17 @@ def match_find(*, viewer: User | AnonymousUser, place: Place, request: MatchRequ
     run = MatchRun(
         kind=MatchRun.Kind.MATCH, place=place, preset="" if request.weights else request.preset,
         weights=weights.as_dict(), created_by=viewer if getattr(viewer, "is_authenticated", False) and viewer.pk
-        else None,
+        else None, programme=request.programme,
         parameters={"countries": sorted(filters.countries), "exclude_countries": sorted(filters.exclude_countries),
                     "levels": sorted(filters.levels), "min_population": request.min_population,
-                    "max_population": request.max_population, "top": request.top},
+                    "max_population": request.max_population, "top": request.top,
+                    **({"programme": request.programme.slug, "tuning": tuning.pk if tuning else None}
+                       if request.programme is not None else {})},
         results=[m.as_json() for m in results],
     )
     if save and run.created_by is not None:
         run.save()
-    return Matches(place=place, weights=weights, results=results, run=run)
+    return Matches(place=place, weights=weights, results=results, run=run, tuning=tuning)
 
 
 def _group(viewer, refs, field: str) -> list[Place]:
@@ -239,3 +252,134 @@ def embeddings_rebuild_enqueue(*, actor) -> str:
     from renkei.matching.tasks import rebuild_embeddings
 
     return str(rebuild_embeddings.enqueue().id)
+
+
+# -- learning a programme's weights from its decisions (docs/algorithms/tuning.md) ------------------
+#: a tuning queued or running for longer than this (its worker stopped) no longer holds back a new one
+STALE_TUNING = timedelta(hours=1)
+
+
+def can_tune(user, programme: Programme) -> bool:
+    """Administrators and the programme's officers (any officer when the programme names none)."""
+    from renkei.programmes.permissions import can_manage_programme
+
+    return bool(getattr(user, "is_authenticated", False)) and can_manage_programme(user, programme)
+
+
+def tuning_in_use(programme: Programme, preset: str) -> ProgrammeTuning | None:
+    """The programme's tuned weights for ``preset`` that matching in its context uses, if any."""
+    return ProgrammeTuning.objects.filter(programme=programme, preset=preset, in_use=True).first()
+
+
+@transaction.atomic
+def tuning_start(*, actor, programme: Programme, preset: str = "mutual", background: bool = True
+                 ) -> ProgrammeTuning:
+    """Queue a tuning of ``preset``'s weights on the programme's decisions (run by the background
+    worker after the commit; ``background=False`` leaves it for the caller to run with
+    ``tuning_run``, as the command does)."""
+    from django.utils import timezone
+
+    from renkei.core.audit import audit_record
+    from renkei.core.errors import Conflict
+    from renkei.engine.types import PRESETS
+    from renkei.programmes.models import Programme as ProgrammeModel
+
+    if not can_tune(actor, programme):
+        raise NotAllowed("Only administrators and this programme's officers may tune its weights.")
+    if preset not in PRESETS:
+        raise ApplicationError(f"unknown preset {str(preset)[:40]!r}; use one of {', '.join(PRESETS)}",
+                               field="preset")
+    ProgrammeModel.objects.select_for_update().filter(pk=programme.pk).first()  # one start at a time
+    busy = ProgrammeTuning.objects.filter(programme=programme, created_at__gte=timezone.now() - STALE_TUNING,
+                                          status__in=[ProgrammeTuning.Status.QUEUED, ProgrammeTuning.Status.RUNNING])
+    if busy.exists():
+        raise Conflict("A tuning of this programme's weights is already queued or running.", field="programme")
+    tuning = ProgrammeTuning.objects.create(programme=programme, preset=preset,
+                                            preset_weights=PRESETS[preset].normalised(),
+                                            created_by=actor if getattr(actor, "pk", None) else None)
+    audit_record(actor=actor, action="create", obj=tuning, changes={"preset": preset})
+    if background:
+        from renkei.matching.tasks import tune_programme_weights
+
+        transaction.on_commit(lambda: tune_programme_weights.enqueue(tuning.pk))
+    return tuning
+
+
+RESULT_FIELDS = ("applied", "weights", "preset_weights", "metric", "comparison", "decisions", "positives",
+                 "negatives", "train_pairs", "held_back_pairs", "train_before", "train_after", "held_back_before",
+                 "held_back_after")
+
+
+def tuning_run(tuning_id: int) -> ProgrammeTuning | None:
+    """Run a queued tuning: read the programme's decisions, score them with the current index, tune
+    and check on the held-back part; when applied, the new weights replace the ones in use for the
+    preset. None when the tuning (or its programme) no longer exists."""
+    import logging
+
+    from django.utils import timezone
+
+    from renkei.engine.tuning import labelled_pairs, tune
+    from renkei.engine.types import PRESETS
+    from renkei.matching.decisions import programme_decisions
+
+    log = logging.getLogger(__name__)
+    with transaction.atomic():
+        tuning = ProgrammeTuning.objects.select_for_update().filter(pk=tuning_id).first()
+        if tuning is None:
+            log.info("tuning_run: tuning %s no longer exists; nothing to do", tuning_id)
+            return None
+        if tuning.status != ProgrammeTuning.Status.QUEUED:
+            return tuning
+        tuning.status = ProgrammeTuning.Status.RUNNING
+        tuning.save(update_fields=["status", "updated_at"])
+    try:
+        decisions, sources = programme_decisions(tuning.programme)
+        result = tune(labelled_pairs(current_index(), decisions), PRESETS[tuning.preset])
+    except Exception as exc:  # noqa: BLE001 - recorded on the tuning for the officer to see
+        log.exception("tuning %s failed", tuning_id)
+        ProgrammeTuning.objects.filter(pk=tuning_id).update(
+            status=ProgrammeTuning.Status.FAILED, reason=f"failed: {exc}"[:2000], finished_at=timezone.now(),
+            updated_at=timezone.now())
+        return ProgrammeTuning.objects.filter(pk=tuning_id).first()
+    with transaction.atomic():
+        tuning = ProgrammeTuning.objects.select_for_update().filter(pk=tuning_id).first()
+        if tuning is None:
+            log.info("tuning_run: tuning %s was deleted while it ran", tuning_id)
+            return None
+        values = result.as_dict()
+        for name in RESULT_FIELDS:
+            setattr(tuning, name, values[name])
+        tuning.sources = sources
+        tuning.reason = result.reason
+        tuning.status = ProgrammeTuning.Status.DONE
+        tuning.finished_at = timezone.now()
+        fields = [*RESULT_FIELDS, "sources", "reason", "status", "finished_at", "updated_at"]
+        if result.applied:
+            list(ProgrammeTuning.objects.select_for_update().filter(programme_id=tuning.programme_id,
+                                                                    preset=tuning.preset, in_use=True))
+            ProgrammeTuning.objects.filter(programme_id=tuning.programme_id, preset=tuning.preset,
+                                           in_use=True).update(in_use=False, updated_at=timezone.now())
+            tuning.in_use = True
+            fields.append("in_use")
+        tuning.save(update_fields=fields)
+    return tuning
+
+
+@transaction.atomic
+def tuning_reset(*, actor, programme: Programme, preset: str | None = None) -> int:
+    """Return the programme to the preset's own weights (for one preset, or all): the tuned weights
+    stay on record but are no longer used. Returns how many were in use."""
+    from django.utils import timezone
+
+    from renkei.core.audit import audit_record
+
+    if not can_tune(actor, programme):
+        raise NotAllowed("Only administrators and this programme's officers may change its weights.")
+    rows = list(ProgrammeTuning.objects.select_for_update().filter(
+        programme=programme, in_use=True, **({"preset": preset} if preset else {})))
+    for tuning in rows:
+        tuning.in_use = False
+        tuning.updated_at = timezone.now()
+        tuning.save(update_fields=["in_use", "updated_at"])
+        audit_record(actor=actor, action="update", obj=tuning, changes={"in_use": [True, False]})
+    return len(rows)

@@ -49,3 +49,12 @@ def rebuild_embeddings() -> int:
     for start in range(0, len(texts), 64):
         emb.encode(texts[start : start + 64])
     return emb.encoded
+
+
+@task()
+def tune_programme_weights(tuning_id: int) -> str:
+    """Tune a programme's weights (queued by ``services.tuning_start``); returns the outcome."""
+    from renkei.matching.services import tuning_run
+
+    tuning = tuning_run(tuning_id)
+    return tuning.status if tuning is not None else "gone"

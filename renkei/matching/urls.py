@@ -12,4 +12,7 @@ urlpatterns = [
     path("match/runs/<int:pk>/", views.run_detail, name="run"),
     path("places/<slug:slug>/partners/", views.find_partners, name="find"),
     path("places/<slug:slug>/partners/feedback/", views.feedback, name="feedback"),
+    path("match/programmes/<slug:slug>/", views.programme_tuning, name="tuning"),
+    path("match/programmes/<slug:slug>/tune/", views.programme_tuning_start, name="tuning-start"),
+    path("match/programmes/<slug:slug>/reset/", views.programme_tuning_reset, name="tuning-reset"),
 ]

@@ -19,7 +19,7 @@ from renkei.places.models import Place
 from renkei.places.selectors import PlaceFilters, country_choices, place_get, place_list, visible_places
 from renkei.places.validation import country_label as country_name
 from renkei.ui import worldmap
-from renkei.ui.actions import perform
+from renkei.ui.actions import perform, signed_in_post
 from renkei.ui.pagecache import for_visitors
 
 COMPONENT_LABELS = {
@@ -56,10 +56,13 @@ class FindForm(forms.Form):
     min_population = forms.IntegerField(required=False, min_value=0, label=gettext_lazy("Population from"))
     max_population = forms.IntegerField(required=False, min_value=0, label=gettext_lazy("Population to"))
     top = forms.IntegerField(initial=10, min_value=1, max_value=50, label=gettext_lazy("How many"))
+    programme = forms.ChoiceField(required=False, label=gettext_lazy("In the context of a programme"))
+    preset_weights = forms.BooleanField(required=False, label=gettext_lazy("Use the preset's own weights"))
 
-    def __init__(self, *args, countries=(), **kwargs):
+    def __init__(self, *args, countries=(), programmes=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["exclude_country"].choices = countries
+        self.fields["programme"].choices = [("", "—"), *programmes]
         for name in COMPONENTS:
             self.fields[f"w_{name}"] = forms.FloatField(required=False, min_value=0, max_value=1,
                                                         label=COMPONENT_LABELS[name])
@@ -88,7 +91,10 @@ def _links(place: Place, results: tuple[services.Match, ...]) -> dict:
 def find_partners(request, slug):
     place = place_get(viewer=request.user, slug=slug)
     countries = sorted(((c, country_name(c)) for c in country_choices(request.user)), key=lambda c: c[1])
-    form = FindForm(request.GET or None, countries=countries,
+    from renkei.programmes.selectors import programme_for, programme_list
+
+    programmes = [(p.slug, p.title_text) for p in programme_list(viewer=request.user)]
+    form = FindForm(request.GET or None, countries=countries, programmes=programmes,
                     initial={"preset": "mutual", "top": 10, **{f"w_{k}": v for k, v in
                                                                PRESETS["mutual"].as_dict().items()}})
     found, error = None, None
@@ -99,11 +105,13 @@ def find_partners(request, slug):
     weights = None
     if data and data.get("custom"):
         weights = {k: data.get(f"w_{k}") or 0.0 for k in COMPONENTS}
+    programme = programme_for(request.user, data["programme"]) if data and data.get("programme") else None
     try:
         found = services.match_find(viewer=request.user, place=place, request=services.MatchRequest(
             preset=preset, weights=weights, exclude_countries=tuple((data or {}).get("exclude_country") or ()),
             min_population=(data or {}).get("min_population"), max_population=(data or {}).get("max_population"),
-            top=(data or {}).get("top") or 10))
+            top=(data or {}).get("top") or 10, programme=programme,
+            use_tuned=not (data or {}).get("preset_weights")))
     except ApplicationError as exc:
         error = exc.message
     language = "ja" if request.LANGUAGE_CODE.startswith("ja") else "en"
@@ -112,7 +120,13 @@ def find_partners(request, slug):
                 "bars": [{"name": COMPONENT_LABELS.get(k, k), "value": v, "pct": round(v * 100)}
                          for k, v in m.components.items()],
                 **scored(m.score)} for m in matches]
+    tuning = found.tuning if found else None
+    query = request.GET.copy()
+    query["preset_weights"] = "on"
     context = {"place": place, "form": form, "run": found.run if found else None, "results": results,
+               "programme": programme, "tuning": tuning, "preset_only_url": f"?{query.urlencode()}",
+               "tuning_changes": _tuning_rows([tuning])[0]["changes"] if tuning else [],
+               "can_tune": programme is not None and services.can_tune(request.user, programme),
                "error": error, "map": _links(place, matches),
                "weights_json": {k: w.as_dict() for k, w in PRESETS.items()},
                "can_feedback": services.can_give_feedback(request.user, place),
@@ -238,3 +252,75 @@ def index_status(request):
     if request.htmx:
         return render(request, "matching/_index_status.html", context)
     return render(request, "matching/index.html", context)
+
+
+# -- a programme's weights tuned on its decisions ------------------------------------------------
+def _tunable(request, slug):
+    from renkei.programmes.selectors import programme_for
+
+    programme = programme_for(request.user, slug)
+    if not services.can_tune(request.user, programme):
+        raise NotAllowed(_("Only administrators and this programme's officers may tune its weights."))
+    return programme
+
+
+def _outcome(t) -> str:
+    """A tuning's outcome in the reader's language (the stored reason is the engine's, in English)."""
+    if t.status == "failed":
+        return _("Failed")
+    if t.status != "done":
+        return t.get_status_display()
+    if t.applied:
+        return _("Applied: the tuned weights rank the held-back decisions at least as well as the preset")
+    from renkei.engine.tuning import MIN_DECISIONS, MIN_PER_LABEL
+
+    if t.decisions < MIN_DECISIONS or min(t.positives, t.negatives) < MIN_PER_LABEL:
+        return _("Not applied: too few decisions (at least %(n)d decided pairs, %(k)d yes and %(k)d no)") % {
+            "n": MIN_DECISIONS, "k": MIN_PER_LABEL}
+    if t.held_back_before is None or t.held_back_after is None:
+        return _("Not applied: the held-back decisions cannot be compared")
+    if t.held_back_after < t.held_back_before:
+        return _("Not applied: the tuned weights rank the held-back decisions worse than the preset")
+    return _("Not applied: no weights rank the decisions better than the preset")
+
+
+def _tuning_rows(tunings) -> list[dict]:
+    rows = []
+    for t in tunings:
+        changes = [{"name": COMPONENT_LABELS.get(k, k), "before": round(t.preset_weights.get(k, 0) * 100),
+                    "after": round(v * 100)} for k, v in t.weights.items() if v or t.preset_weights.get(k)]
+        rows.append({"tuning": t, "preset_label": PRESET_LABELS.get(t.preset, t.preset), "changes": changes,
+                     "outcome": _outcome(t)})
+    return rows
+
+
+def programme_tuning(request, slug):
+    """A programme's matching page: its decisions, the weights tuned on them, and the tuning itself."""
+    programme = _tunable(request, slug)
+    tunings = list(selectors.tuning_list(viewer=request.user, programme=programme)[:20])
+    busy = any(t.status in ("queued", "running") for t in tunings)
+    context = {"programme": programme, "rows": _tuning_rows(tunings), "busy": busy,
+               "in_use": _tuning_rows([t for t in tunings if t.in_use]),
+               "summary": selectors.decision_summary(programme),
+               "presets": [(k, PRESET_LABELS[k]) for k in PRESETS]}
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "matching/_tunings.html", context)
+    return render(request, "matching/tuning.html", context)
+
+
+@signed_in_post
+def programme_tuning_start(request, slug):
+    programme = _tunable(request, slug)
+    return perform(request, lambda: services.tuning_start(actor=request.user, programme=programme,
+                                                          preset=request.POST.get("preset", "mutual")),
+                   done=_("The tuning is queued; this page shows its progress."),
+                   to=("matching:tuning", programme.slug))
+
+
+@signed_in_post
+def programme_tuning_reset(request, slug):
+    programme = _tunable(request, slug)
+    return perform(request, lambda: services.tuning_reset(actor=request.user, programme=programme,
+                                                          preset=request.POST.get("preset") or None),
+                   done=_("Matching in this programme uses the preset's own weights again."),
+                   to=("matching:tuning", programme.slug))

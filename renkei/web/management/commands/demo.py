@@ -9,6 +9,7 @@ from renkei.evaluation.demo import evaluation_demo_assign, evaluation_demo_load
 from renkei.iati.demo import iati_demo_load
 from renkei.indicators.demo import indicators_demo_load
 from renkei.knowledge.demo import knowledge_demo_load
+from renkei.matching.demo import matching_demo_load
 from renkei.networks.demo import networks_demo_load
 from renkei.partnerships.demo import partnerships_demo_load
 from renkei.places.demo import demo_load
@@ -28,6 +29,7 @@ class Command(BaseCommand):
             raise CommandError(f"Demo data is invalid: {exc.message}") from exc
         counts["programme records"] = programmes_demo_load()
         counts["partnerships"] = partnerships_demo_load()
+        counts["answers to suggested partners"] = matching_demo_load()
         counts["activities and sessions"] = activities_demo_load()
         counts["knowledge records"] = knowledge_demo_load()
         counts["indicator values and peer groups"] = indicators_demo_load()
