@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from renkei.accounts.api_auth import AUTH, OPTIONAL_AUTH
@@ -167,7 +168,7 @@ def _programme(request, slug: str):
     try:
         return programme_for(request.user, slug)
     except NotFound as exc:
-        raise NotFound("No such programme.", field="programme") from exc
+        raise NotFound(_("No such programme."), field="programme") from exc
 
 
 def _brief(t) -> dict:
@@ -197,7 +198,7 @@ def feedback(request, payload: FeedbackIn):
     if payload.run is not None:
         run = selectors.match_run_list(viewer=request.user).filter(pk=payload.run).first()
         if run is None:
-            raise NotFound("No such match run.", field="run")
+            raise NotFound(_("No such match run."), field="run")
     fb = services.feedback_record(actor=request.user, place=place, candidate=candidate, decision=payload.decision,
                                   reason=payload.reason, run=run)
     return {"place": place.slug, "candidate": candidate.slug, "decision": fb.decision, "reason": fb.reason}

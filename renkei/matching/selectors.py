@@ -1,4 +1,5 @@
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from renkei.accounts.models import Role
 from renkei.accounts.permissions import has_role
@@ -52,7 +53,7 @@ def tuning_list(*, viewer, programme) -> QuerySet[ProgrammeTuning]:
     from renkei.matching.services import can_tune
 
     if not can_tune(viewer, programme):
-        raise NotAllowed("Only administrators and this programme's officers may see its weight tunings.")
+        raise NotAllowed(_("Only administrators and this programme's officers may see its weight tunings."))
     return ProgrammeTuning.objects.filter(programme=programme).select_related("programme", "created_by")
 
 
@@ -65,7 +66,7 @@ def tuning_get(*, viewer, pk: int) -> ProgrammeTuning:
     tuning = ProgrammeTuning.objects.select_related("programme", "created_by").filter(pk=pk).first() \
         if in_range else None
     if tuning is None or not can_tune(viewer, tuning.programme):
-        raise NotFound("No such tuning.", field="id")
+        raise NotFound(_("No such tuning."), field="id")
     return tuning
 
 

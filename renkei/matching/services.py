@@ -8,6 +8,8 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from renkei.accounts.models import Role
 from renkei.accounts.permissions import has_role
@@ -56,7 +58,7 @@ def _countries(codes, field: str) -> frozenset[str]:
     for raw in codes:
         code = country_code(raw)
         if code is None:
-            raise ApplicationError(f"{raw!r} is not an ISO 3166-1 country", field=field)
+            raise ApplicationError(_("%(value)r is not an ISO 3166-1 country") % {"value": raw}, field=field)
         out.add(code)
     return frozenset(out)
 
@@ -126,12 +128,12 @@ def _matches(results: list[MatchResult]) -> tuple[Match, ...]:
 def match_find(*, viewer: User | AnonymousUser, place: Place, request: MatchRequest, save: bool = True) -> Matches:
     """Rank partners for ``place``. Signed-in users' runs are stored; visitors' are not."""
     if not permissions.can_view_place(viewer, place):
-        raise NotAllowed("You may not see this place.")
+        raise NotAllowed(_("You may not see this place."))
     if not 1 <= request.top <= 200:
-        raise ApplicationError("top must be from 1 to 200", field="top")
+        raise ApplicationError(_("must be from %(low)s to %(high)s") % {"low": 1, "high": 200}, field="top")
     if request.min_population is not None and request.max_population is not None \
             and request.min_population > request.max_population:
-        raise ApplicationError("max_population must be at least min_population", field="max_population")
+        raise ApplicationError(_("The largest population must be at least the smallest."), field="max_population")
     weights = _weights(request.preset, request.weights)
     tuning = None
     if request.programme is not None and request.use_tuned and not request.weights:
@@ -163,32 +165,42 @@ def match_find(*, viewer: User | AnonymousUser, place: Place, request: MatchRequ
     return Matches(place=place, weights=weights, results=results, run=run, tuning=tuning)
 
 
+GROUP_NAMES = {"group_a": gettext_lazy("Group A"), "group_b": gettext_lazy("Group B")}
+
+
 def _group(viewer, refs, field: str) -> list[Place]:
     if not refs:
-        raise ApplicationError(f"{field} is empty: choose at least one place", field=field)
+        raise ApplicationError(_("%(group)s is empty: choose at least one place.")
+                               % {"group": GROUP_NAMES.get(field, field)}, field=field)
     visible = visible_places(viewer)
     out = []
     for ref in refs:
         place = (visible.filter(slug=str(ref)).first() or visible.filter(external_id=str(ref)).first()
                  or (visible.filter(pk=ref).first() if isinstance(ref, int) else None))
         if place is None:
-            raise ApplicationError(f"{field}: no place {ref!r}", field=field)
+            raise ApplicationError(_("%(group)s: there is no place %(ref)r.")
+                                   % {"group": GROUP_NAMES.get(field, field), "ref": ref}, field=field)
         out.append(place)
     return out
+
+
+def can_save_pairing(user) -> bool:
+    """Cohort pairings are saved by those who run programmes and networks; anyone may try one."""
+    return has_role(user, Role.ADMINISTRATOR, Role.PROGRAMME_OFFICER, Role.NETWORK_SECRETARIAT)
 
 
 @transaction.atomic
 def pairing_create(*, actor, group_a: list, group_b: list, preset: str = "mutual",
                    weights: dict[str, float] | None = None, capacity: int = 1, method: str = "optimal",
                    title: str = "", save: bool = True) -> MatchRun:
-    if save and not has_role(actor, Role.ADMINISTRATOR, Role.PROGRAMME_OFFICER, Role.NETWORK_SECRETARIAT):
-        raise NotAllowed("Only programme officers and network secretariats may save cohort pairings.")
+    if save and not can_save_pairing(actor):
+        raise NotAllowed(_("Only programme officers and network secretariats may save cohort pairings."))
     if method not in ("optimal", "stable"):
-        raise ApplicationError("method must be optimal or stable", field="method")
+        raise ApplicationError(_("choose one of: optimal, stable"), field="method")
     if not 1 <= capacity <= 10:
-        raise ApplicationError("capacity must be from 1 to 10", field="capacity")
+        raise ApplicationError(_("must be from %(low)s to %(high)s") % {"low": 1, "high": 10}, field="capacity")
     if method == "stable" and capacity != 1:
-        raise ApplicationError("the stable method pairs one to one; use capacity 1", field="capacity")
+        raise ApplicationError(_("The stable method pairs one to one: choose one partner each."), field="capacity")
     a = _group(actor, group_a, "group_a")
     b = _group(actor, group_b, "group_b")
     w = _weights(preset, weights)
@@ -227,14 +239,14 @@ def can_give_feedback(user, place: Place) -> bool:
 def feedback_record(*, actor, place: Place, candidate: Place, decision: str, reason: str = "",
                     run: MatchRun | None = None) -> MatchFeedback:
     if not can_give_feedback(actor, place):
-        raise NotAllowed("Only the place's focal points and programme officers may answer for it.")
+        raise NotAllowed(_("Only the place's focal points and programme officers may answer for it."))
     if decision not in MatchFeedback.Decision.values:
-        raise ApplicationError("decision must be accepted or declined", field="decision")
+        raise ApplicationError(_("choose one of: accepted, declined"), field="decision")
     if candidate.pk == place.pk:
-        raise ApplicationError("a place cannot be its own partner", field="candidate")
+        raise ApplicationError(_("A place cannot be its own partner."), field="candidate")
     if decision == MatchFeedback.Decision.DECLINED and not reason.strip():
-        raise ApplicationError("say why the suggestion does not fit", field="reason")
-    feedback, _ = MatchFeedback.objects.update_or_create(
+        raise ApplicationError(_("Say why the suggestion does not fit."), field="reason")
+    feedback, _created = MatchFeedback.objects.update_or_create(
         place=place, candidate=candidate,
         defaults={"decision": decision, "reason": reason.strip()[:2000], "run": run, "created_by": actor},
     )
@@ -248,7 +260,7 @@ def component_names() -> tuple[str, ...]:
 def embeddings_rebuild_enqueue(*, actor) -> str:
     """Queue a full embedding rebuild (the worker started by `renkei serve` runs it)."""
     if not has_role(actor, Role.ADMINISTRATOR, Role.PROGRAMME_OFFICER):
-        raise NotAllowed("Only administrators and programme officers may rebuild the matching index.")
+        raise NotAllowed(_("Only administrators and programme officers may rebuild the matching index."))
     from renkei.matching.tasks import rebuild_embeddings
 
     return str(rebuild_embeddings.enqueue().id)
@@ -285,10 +297,9 @@ def tuning_start(*, actor, programme: Programme, preset: str = "mutual", backgro
     from renkei.programmes.models import Programme as ProgrammeModel
 
     if not can_tune(actor, programme):
-        raise NotAllowed("Only administrators and this programme's officers may tune its weights.")
+        raise NotAllowed(_("Only administrators and this programme's officers may tune its weights."))
     if preset not in PRESETS:
-        raise ApplicationError(f"unknown preset {str(preset)[:40]!r}; use one of {', '.join(PRESETS)}",
-                               field="preset")
+        raise ApplicationError(_("choose one of: %(names)s") % {"names": ", ".join(PRESETS)}, field="preset")
     ProgrammeModel.objects.select_for_update().filter(pk=programme.pk).first()  # one start at a time
     busy = ProgrammeTuning.objects.filter(programme=programme, created_at__gte=timezone.now() - STALE_TUNING,
                                           status__in=[ProgrammeTuning.Status.QUEUED, ProgrammeTuning.Status.RUNNING])
@@ -374,7 +385,7 @@ def tuning_reset(*, actor, programme: Programme, preset: str | None = None) -> i
     from renkei.core.audit import audit_record
 
     if not can_tune(actor, programme):
-        raise NotAllowed("Only administrators and this programme's officers may change its weights.")
+        raise NotAllowed(_("Only administrators and this programme's officers may change its weights."))
     rows = list(ProgrammeTuning.objects.select_for_update().filter(
         programme=programme, in_use=True, **({"preset": preset} if preset else {})))
     for tuning in rows:

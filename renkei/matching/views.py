@@ -155,9 +155,11 @@ class CohortForm(forms.Form):
     b_country = forms.MultipleChoiceField(required=False, label=gettext_lazy("Group B: countries"))
     b_theme = forms.ChoiceField(required=False, label=gettext_lazy("Group B: theme"))
     b_places = forms.MultipleChoiceField(required=False, label=gettext_lazy("…or choose places for group B"))
-    preset = forms.ChoiceField(choices=[(k, PRESET_LABELS[k]) for k in PRESETS], initial="mutual")
+    preset = forms.ChoiceField(choices=[(k, PRESET_LABELS[k]) for k in PRESETS], initial="mutual",
+                               label=gettext_lazy("Preset"))
     method = forms.ChoiceField(choices=[("optimal", gettext_lazy("Best total (optimal)")),
-                                        ("stable", gettext_lazy("Stable (no pair would rather swap)"))])
+                                        ("stable", gettext_lazy("Stable (no pair would rather swap)"))],
+                               label=gettext_lazy("Method"))
     capacity = forms.IntegerField(initial=1, min_value=1, max_value=5, label=gettext_lazy("Partners each"))
     title = forms.CharField(required=False, max_length=200, label=gettext_lazy("Title (to save the run)"))
 
@@ -211,7 +213,11 @@ def pair_cohort(request):
     lang_ja = request.LANGUAGE_CODE.startswith("ja")
     rows = [{**p, "lines": p["explanation_ja"] if lang_ja else p["explanation"], **scored(p["score"])}
             for p in (run.results if run else [])]
-    return render(request, "matching/pair.html", {"form": form, "run": run, "rows": rows, "error": error})
+    may_save = services.can_save_pairing(request.user)
+    if not may_save:
+        form.fields.pop("title", None)  # only those who may save a run name it
+    return render(request, "matching/pair.html", {"form": form, "run": run, "rows": rows, "error": error,
+                                                  "may_save": may_save})
 
 
 def run_list(request):

@@ -212,7 +212,20 @@ def test_pair_cohort_page(client, demo, officer):
     assert response.status_code == 200 and "Total" in html and "Essen" in html
     assert MatchRun.objects.filter(kind="pairing", title="EU–Japan").exists()
     empty = client.post("/match/pair/", {"preset": "mutual", "method": "optimal", "capacity": "1"})
-    assert "group_a is empty" in empty.content.decode()
+    assert "Group A is empty: choose at least one place." in empty.content.decode()
+
+
+def test_pair_page_offers_saving_only_to_those_who_may_and_speaks_japanese(client, demo, officer):
+    visitor = client.get("/match/pair/").content.decode()
+    assert "Pair and save" not in visitor and 'name="title"' not in visitor and ">Pair<" in visitor
+    japanese = client.get("/match/pair/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert ">プリセット<" in japanese and ">組み合わせ方法<" in japanese
+    assert ">Preset<" not in japanese and ">Method<" not in japanese
+    empty = client.post("/match/pair/", {"preset": "mutual", "method": "optimal", "capacity": "1"},
+                        HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "グループA が空です" in empty and "group_a" not in empty.split("<main", 1)[-1]
+    client.force_login(officer)
+    assert "Pair and save" in client.get("/match/pair/").content.decode()
 
 
 def test_index_page_and_background_rebuild(client, demo, officer, focal_point):

@@ -39,6 +39,16 @@ def test_officer_opens_the_call_in_the_browser(client, call, officer):
     assert call.status == "open"  # illegal step refused with a message
 
 
+def test_who_may_apply_names_countries_and_levels_in_the_readers_language(client, call, officer):
+    call.programme.eligible_levels = ["city"]
+    call.programme.save()
+    client.force_login(officer)
+    english = client.get("/calls/call-2016/").content.decode()
+    assert "<dd>Japan</dd>" in english and "<dd>City / municipality</dd>" in english
+    japanese = client.get("/calls/call-2016/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "<dd>日本</dd>" in japanese and "<dd>JP</dd>" not in japanese and "<dd>city</dd>" not in japanese
+
+
 def test_focal_point_applies_with_a_file_and_sees_errors(client, call, officer):
     services.call_transition(actor=officer, call=call, to="open")
     toyama = PlaceFactory(slug="toyama", name_en="Toyama")
