@@ -131,7 +131,9 @@ def people(request, slug):
     rule = RetentionRule.objects.filter(place=place).first()
     return render(request, "connections/people.html", {
         "place": place, "page": paginate(qs, page=request.GET.get("page"), page_size=50), "search": search,
-        "kind": kind, "kinds": Kind.choices, "contact": request.GET.get("contact", "") if contactable is not None else "", "withdrawn": selectors.withdrawn_list(viewer=request.user, place=place),
+        "kind": kind, "kinds": Kind.choices,
+        "contact": request.GET.get("contact", "") if contactable is not None else "",
+        "withdrawn": selectors.withdrawn_list(viewer=request.user, place=place),
         "rule": rule,
     })
 

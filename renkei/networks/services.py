@@ -768,12 +768,13 @@ def project_update(*, actor: User | AnonymousUser, project: NetworkProject,
     given = data.given()
     errors = ErrorCollector()
     links = _project_links(locked.network, data, given, errors)
-    starts = given["starts_on"] if "starts_on" in given else locked.starts_on
-    ends = given["ends_on"] if "ends_on" in given else locked.ends_on
+    starts = given.get("starts_on", locked.starts_on)
+    ends = given.get("ends_on", locked.ends_on)
     if starts and ends and ends < starts:
         errors.add("ends_on", _("A project cannot end before it starts."))
     errors.raise_if_any()
-    before = {"title": dict(locked.title), "starts_on": str(locked.starts_on or ""), "ends_on": str(locked.ends_on or "")}
+    before = {"title": dict(locked.title), "starts_on": str(locked.starts_on or ""),
+              "ends_on": str(locked.ends_on or "")}
     fields = []
     if {"title", "title_ja"} & given.keys():
         locked.title = _titles(locked.title, given)

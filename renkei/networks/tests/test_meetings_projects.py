@@ -103,7 +103,7 @@ def test_the_api_reads_and_changes_meetings_and_projects(client, citynet, net_se
     bad = client.patch(url, {"quorum": 0, "venue": "Kobe"}, content_type="application/json", **auth)
     assert bad.status_code == 422 and "quorum" in bad.json()["error"]["fields"]
     assert Meeting.objects.get(pk=meeting.pk).venue == "Yokohama"
-    assert client.get(f"/api/v1/networks/citynet/meetings/999999", **auth).status_code == 404
+    assert client.get("/api/v1/networks/citynet/meetings/999999", **auth).status_code == 404
     purl = f"/api/v1/networks/citynet/projects/{project.pk}"
     done = client.patch(purl, {"title": "Resilience exchange 2", "members": []}, content_type="application/json",
                         **auth)
