@@ -28,10 +28,10 @@ def _signature_sql() -> str:
         parts = []
         for model in _tables():
             table = quote(model._meta.db_table)
-            parts.append(f"(SELECT MAX({quote(model._meta.pk.column)}) FROM {table})")
+            parts.append(f"(SELECT MAX({quote(model._meta.pk.column)}) FROM {table})")  # noqa: S608 - model names
             fields = {field.attname: field for field in model._meta.concrete_fields}
             if "updated_at" in fields:
-                parts.append(f"(SELECT MAX({quote(fields['updated_at'].column)}) FROM {table})")
+                parts.append(f"(SELECT MAX({quote(fields['updated_at'].column)}) FROM {table})")  # noqa: S608
         sql = _SQL[connection.vendor] = "SELECT " + ", ".join(parts)
     return sql
 
