@@ -86,25 +86,55 @@ COLUMNS = ["created_at", "updated_at", "version", "place_id", "name", "is_organi
            "country", "prefecture", "stage", "interactions", "last_contact_on", "notes", "reference", "is_sample"]
 
 
+def stage_changes(n: int, first_id: int, seed: int = 7):
+    """One row of StageChange per person (see STAGE_COLUMNS): those at stage 1 joined at it on ``since``;
+    the others moved up from the stage below on their last contact."""
+    now = time.strftime("%Y-%m-%d %H:%M:%S+00:00", time.gmtime())
+    for i, row in enumerate(people(n, 0, seed)):
+        since, stage, last = row[8], row[11], row[13]
+        if stage == 1:
+            yield (first_id + i, since, None, 1, "seeded", now)
+        else:
+            yield (first_id + i, last, stage - 1, stage, "seeded", now)
+
+
+STAGE_COLUMNS = ["person_id", "on", "from_stage", "to_stage", "source", "recorded_at"]
+
+
 def load(n: int, place_id: int) -> dict:
     from django.db import connection
 
     clock = time.perf_counter()
-    table = "connections_connectedperson"
+    _load_people(n, place_id)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT MIN(id) FROM connections_connectedperson WHERE place_id = %s", [place_id])
+        first_id = cursor.fetchone()[0]
+    _load_rows("connections_stagechange", STAGE_COLUMNS, stage_changes(n, first_id))
+    return {"people": n, "insert_s": round(time.perf_counter() - clock, 1)}
+
+
+def _load_people(n: int, place_id: int) -> None:
+    _load_rows("connections_connectedperson", COLUMNS, people(n, place_id))
+
+
+def _load_rows(table: str, columns: list[str], rows) -> None:
+    from django.db import connection
+
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             raw = cursor.cursor
-            with raw.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
-                for row in people(n, place_id):
+            with raw.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
+                for row in rows:
                     copy.write_row(row)
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {table}")
     else:
-        marks = ", ".join(["%s"] * len(COLUMNS))
-        insert = f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES ({marks})"  # noqa: S608 - our own names
+        marks = ", ".join(["%s"] * len(columns))
+        insert = f"INSERT INTO {table} ({quoted}) VALUES ({marks})"  # noqa: S608 - our own names
         batch = []
         with connection.cursor() as cursor:
-            for row in people(n, place_id):
+            for row in rows:
                 batch.append(row)
                 if len(batch) == 20_000:
                     cursor.executemany(insert, batch)
@@ -112,7 +142,6 @@ def load(n: int, place_id: int) -> dict:
             if batch:
                 cursor.executemany(insert, batch)
             cursor.execute(f"ANALYZE {table}")
-    return {"people": n, "insert_s": round(time.perf_counter() - clock, 1)}
 
 
 def timed(fn, runs: int) -> dict:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from renkei.connections import services
-from renkei.connections.models import ConnectedPerson, Consent, Interaction, RetentionRule, Scope
+from renkei.connections.models import ConnectedPerson, Consent, Interaction, RetentionRule, Scope, StageChange
 from renkei.core.errors import ApplicationError
 from renkei.ui.admin import ServiceAdmin, inline
 
@@ -34,6 +34,9 @@ ConsentInline = inline(Consent, readonly_fields=["purpose", "scope", "given_on",
                        can_delete=False, max_num=0)
 InteractionInline = inline(Interaction, readonly_fields=["kind", "on", "note", "imported"], can_delete=False,
                            max_num=0)
+StageChangeInline = inline(StageChange, fields=["on", "from_stage", "to_stage", "source", "interaction", "activity"],
+                           readonly_fields=["on", "from_stage", "to_stage", "source", "interaction", "activity"],
+                           can_delete=False, max_num=0)
 
 
 @admin.register(ConnectedPerson)
@@ -47,7 +50,7 @@ class ConnectedPersonAdmin(ServiceAdmin):
     autocomplete_fields = ["place"]
     raw_id_fields = ["activity", "partnership"]
     readonly_fields = ["interactions", "last_contact_on", "withdrawn_at", "version", "created_at", "updated_at"]
-    inlines = [ConsentInline, InteractionInline]
+    inlines = [ConsentInline, InteractionInline, StageChangeInline]
     list_per_page = 50
     actions = ["withdraw"]
     field_names = {"consent.purpose": "consent_purpose", "consent.scope": "consent_scope",

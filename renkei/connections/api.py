@@ -37,6 +37,7 @@ def person_out(p) -> dict:
             "partnership": p.partnership.slug if p.partnership else None, "interactions": p.interactions,
             "last_contact_on": p.last_contact_on, "notes": p.notes, "reference": p.reference,
             "is_sample": p.is_sample, "withdrawn_at": p.withdrawn_at, "version": p.version,
+            "may_contact": p.may_contact,
             "updated_at": p.updated_at,
             "consents": list(p.consents.all())}
 
@@ -47,7 +48,10 @@ def dashboard_out(board) -> dict:
             "active_last_12_months": board.active, "active_share": board.active_share,
             "by_kind": board.by_kind, "where": board.where, "funnel": board.funnel, "years": board.years,
             "over_time": [{"kind": kind, "counts": counts} for kind, counts in board.over_time.items()
-                          if kind in labels]}
+                          if kind in labels],
+            "movement_years": board.movement_years,
+            "movement": [{"from_stage": m.from_stage, "to_stage": m.to_stage, "label": m.label, "counts": m.counts,
+                          "total": m.total} for m in board.movement]}
 
 
 @router.get("/places/{slug}/connections", response={200: DashboardOut, **READ_ERRORS}, auth=OPTIONAL_AUTH,
@@ -64,7 +68,8 @@ def dashboard(request, slug: str):
             operation_id="connections_people")
 def people(request, slug: str, query: Query[PeopleQuery]):
     place = selectors.place_get(viewer=request.user, slug=slug)
-    qs = selectors.people_list(viewer=request.user, place=place, search=query.search, kind=query.kind)
+    qs = selectors.people_list(viewer=request.user, place=place, search=query.search, kind=query.kind,
+                               contactable=query.contactable)
     return page_of(qs.prefetch_related("consents"), query, results=lambda page: [person_out(p) for p in page])
 
 
@@ -118,7 +123,19 @@ def consent_add(request, pk: int, payload: ConsentIn):
              operation_id="connections_withdraw")
 def withdraw(request, pk: int):
     person = selectors.person_get(viewer=request.user, pk=pk, withdrawn=True)
-    return person_out(services.consent_withdraw(actor=request.user, person=person))
+    services.consent_withdraw(actor=request.user, person=person)
+    return person_out(selectors.person_get(viewer=request.user, pk=pk, withdrawn=True))
+
+
+@router.post("/connections/people/{pk}/consents/{consent_id}/withdraw", response={200: PersonOut, **WRITE_ERRORS},
+             auth=AUTH, summary="The person withdrew one consent: the use it allowed stops, the others stay",
+             operation_id="connections_consent_withdraw",
+             description="Withdrawing the last consent not yet withdrawn is withdrawing all (as /withdraw). "
+                         "Without a consent with the scope `contact` left, `may_contact` becomes false.")
+def consent_withdraw(request, pk: int, consent_id: int):
+    person = selectors.person_get(viewer=request.user, pk=pk, withdrawn=True)
+    services.consent_withdraw(actor=request.user, person=person, consent=consent_id)
+    return person_out(selectors.person_get(viewer=request.user, pk=pk, withdrawn=True))
 
 
 @router.get("/connections/people/{pk}/export", response={200: dict, **ERRORS}, auth=AUTH,

@@ -2,7 +2,9 @@
 each named as a sample in English and Japanese, spread over the kinds of connection the Open City
 strategy (2016) counts, the years since the 2011 earthquake, prefectures and countries — a few of them
 alone in their country, so that the public dashboard shows its small-count protection. Loaded through
-the CSV import service (every line or none); a second load writes nothing."""
+the CSV import service (every line or none); a second load writes nothing. About a third of those who
+reached stage 2 or beyond are imported as visitors and moved up through recorded contacts over the years,
+so that the dashboard shows moves between stages over time."""
 
 from __future__ import annotations
 
@@ -108,17 +110,39 @@ def sample_csv(rows: list[dict[str, str]]) -> bytes:
     return buffer.getvalue().encode()
 
 
+def _climb(place: Place, climbers: dict[str, int], rng: random.Random) -> None:
+    """Move the chosen sample people from visitor up to the stage they reached, one recorded contact per
+    step, on dates between their connection and today."""
+    today = timezone.localdate()
+    kinds = {2: "visit", 3: "event", 4: "donation", 5: "donation"}
+    for person in ConnectedPerson.objects.filter(place=place, reference__in=climbers).order_by("pk"):
+        target = climbers[person.reference]
+        steps = sorted(set(rng.sample(range(2, target + 1), k=min(target - 1, rng.randint(1, 2)))) | {target})
+        span = max((today - person.since).days, 0)
+        days = sorted(rng.randint(0, span) for _step in steps)
+        for stage, day in zip(steps, days, strict=True):
+            person = services.interaction_record(actor=SYSTEM, person=person, data={
+                "kind": kinds[stage], "on": person.since + timedelta(days=day), "stage": stage,
+                "note": "sample"}).person
+
+
 def connections_demo_load(people: int = PEOPLE) -> int:
     """Load Kamaishi's sample connected population (when Kamaishi has none yet); how many were written."""
     place = Place.objects.filter(slug=PLACE).first()
     if place is None or ConnectedPerson.objects.filter(place=place, is_sample=True).exists():
         return 0
     rows = sample_rows(people=people)
+    rng = random.Random(2011)  # noqa: S311 - invented sample data
+    climbers = {}
     for row in rows:
         row["is_sample"] = "yes"
+        if int(row["stage"]) >= 2 and rng.random() < 0.35:
+            climbers[row["reference"]] = int(row["stage"])
+            row["stage"] = "1"
     report = services.people_import(actor=SYSTEM, place=place, source=sample_csv(rows))
     if report.errors:
         raise services.ApplicationError("; ".join(report.error_lines()[:5]))
+    _climb(place, climbers, rng)
     if not RetentionRule.objects.filter(place=place).exists():
         services.retention_set(actor=SYSTEM, place=place, data={"years": 10})
     wuf = Activity.objects.filter(slug="wuf11-jica-kamaishi-session").first()

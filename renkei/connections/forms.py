@@ -81,7 +81,9 @@ class InteractionForm(FieldsetForm):
     on = forms.DateField(label=_("Date"), required=False, error_messages=DATE,
                          widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
-    groups = [(None, ["kind", "on", "note"])]
+    stage = forms.TypedChoiceField(label=_("Brought them to the stage"), required=False, coerce=int, empty_value=None,
+                                   choices=[("", _("no change")), *Stage.choices])
+    groups = [(None, ["kind", "on", "note", "stage"])]
 
 
 class ConsentForm(FieldsetForm, ConsentFields):

@@ -139,6 +139,13 @@ class InteractionIn(Input):
     kind: InteractionKind
     on: PastDate
     note: Text = Field("", max_length=300)
+    stage: int | None = Field(None, ge=1, le=5, description="the engagement stage this contact brought them to "
+                                                             "(recorded as a stage change on its date)")
+
+    @field_validator("stage", mode="before")
+    @classmethod
+    def _blank_stage(cls, value):
+        return None if value == "" else value
 
 
 class ParticipantsIn(Input):

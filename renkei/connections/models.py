@@ -89,6 +89,17 @@ class ConnectedPerson(TimeStampedModel):
     def where_key(self) -> str:
         return f"JP-{self.prefecture}" if self.country == "JP" and self.prefecture else self.country
 
+    @property
+    def may_contact(self) -> bool:
+        """Whether a consent not withdrawn allows contacting them (scope ``contact``); the selectors
+        annotate it as ``contact_allowed``, otherwise it is read from the consents."""
+        known = self.__dict__.get("contact_allowed")
+        if known is not None:
+            return bool(known)
+        if self.pk is None or self.withdrawn_at is not None:
+            return False
+        return self.consents.filter(scope=Scope.CONTACT, withdrawn_at__isnull=True).exists()
+
 
 class Consent(models.Model):
     """What a person agreed to: purpose, scope, when and how it was given; withdrawal ends it."""
@@ -134,6 +145,44 @@ class Interaction(models.Model):
         return f"{self.get_kind_display()} {self.on}"
 
 
+class StageChange(models.Model):
+    """One move of a person between engagement stages: when, from which stage (none: they joined at
+    ``to_stage``), to which, and through what (an edit, a contact, an import, an activity). The
+    dashboard's movement over time reads the ``moved`` tallies kept from these rows."""
+
+    class Source(models.TextChoices):
+        ADDED = "added", _("Added")
+        EDIT = "edit", _("Edited")
+        INTERACTION = "interaction", _("A contact")
+        IMPORT = "import", _("Imported")
+        ACTIVITY = "activity", _("A learning activity")
+        SEEDED = "seeded", _("Recovered from earlier records")
+
+    person = models.ForeignKey(ConnectedPerson, on_delete=models.CASCADE, related_name="stage_changes")
+    on = models.DateField(_("date"))
+    from_stage = models.PositiveSmallIntegerField(_("from"), choices=Stage.choices, null=True, blank=True)
+    to_stage = models.PositiveSmallIntegerField(_("to"), choices=Stage.choices)
+    source = models.CharField(_("through"), max_length=16, choices=Source.choices)
+    interaction = models.ForeignKey(Interaction, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                    verbose_name=_("the contact"))
+    activity = models.ForeignKey("activities.Activity", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+", verbose_name=_("the activity"))
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["on", "id"]
+        indexes = [models.Index(fields=["person", "on"], name="connection_stage_person")]
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+
+    def __str__(self) -> str:
+        return f"{self.from_stage or '-'} → {self.to_stage} ({self.on})"
+
+    @property
+    def tally_key(self) -> str:
+        return f"{self.on.year}:{self.from_stage or 0}:{self.to_stage}"
+
+
 class RetentionRule(models.Model):
     """People of ``place`` with no contact for ``years`` years are erased by the retention task."""
 
@@ -153,7 +202,8 @@ class RetentionRule(models.Model):
 class Tally(models.Model):
     """How many connected people (consent not withdrawn) of a place have one value of one dimension:
     ``joined`` (kind:year), ``where`` (country or JP-prefecture), ``stage``, ``contact`` (month of last
-    contact, or ``none``), ``sample`` (``yes``: invented sample records). Kept in step by every service
+    contact, or ``none``), ``sample`` (``yes``: invented sample records), ``moved`` (``year:from:to``
+    of each stage change, ``from`` 0 when they joined at that stage). Kept in step by every service
     that changes people, read by the dashboard."""
 
     place = models.ForeignKey("places.Place", on_delete=models.CASCADE, related_name="+")

@@ -40,6 +40,7 @@ class PersonOut(Schema):
     updated_at: datetime
     withdrawn_at: datetime | None
     version: int
+    may_contact: bool = Field(description="a consent not withdrawn has the scope `contact`")
     consents: list[ConsentOut]
 
 
@@ -50,6 +51,8 @@ class PersonPage(Page[PersonOut]):
 class PeopleQuery(PageQuery):
     search: str = Field("", max_length=200, description="part of a name, or a reference or e-mail address")
     kind: KindCode | None = Field(None, description="only people connected this way")
+    contactable: bool | None = Field(None, description="true: only those a consent still allows contacting; "
+                                                        "false: only those none does")
 
 
 class InteractionOut(Schema):
@@ -71,6 +74,14 @@ class ConnectionsSeriesOut(Schema):
     counts: list[int | None] = Field(description="connected people at the end of each year (null: withheld)")
 
 
+class ConnectionsMoveOut(Schema):
+    from_stage: int = Field(description="0: joined at to_stage (shown to the place's managers only)")
+    to_stage: int
+    label: str
+    counts: list[int | None] = Field(description="people who made this move in each year (null: withheld)")
+    total: int | None
+
+
 class DashboardOut(Schema):
     place: str
     exact: bool = Field(description="true for the place's focal points and administrators; otherwise small "
@@ -84,6 +95,9 @@ class DashboardOut(Schema):
     funnel: list[CellOut] = Field(description="people who reached at least each engagement stage")
     years: list[int]
     over_time: list[ConnectionsSeriesOut]
+    movement_years: list[int]
+    movement: list[ConnectionsMoveOut] = Field(description="moves between engagement stages per year of "
+                                                            "movement_years")
 
 
 class ConnectionsRowErrorOut(Schema):

@@ -34,7 +34,15 @@ from renkei.connections.inputs import (
     PersonIn,
     RetentionIn,
 )
-from renkei.connections.models import ConnectedPerson, Consent, Interaction, RetentionRule, Stage, Tally
+from renkei.connections.models import (
+    ConnectedPerson,
+    Consent,
+    Interaction,
+    RetentionRule,
+    Stage,
+    StageChange,
+    Tally,
+)
 from renkei.connections.permissions import can_manage_people
 from renkei.core import hooks
 from renkei.core.audit import audit_record, diff, snapshot
@@ -96,6 +104,24 @@ def _move(person: ConnectedPerson, before: list[tuple[str, str]] | None, after: 
     _apply(person.place_id, deltas)
 
 
+def _history_keys(person: ConnectedPerson) -> list[tuple[str, str]]:
+    """The ``moved`` tally keys of the person's stage changes (left out with them at withdrawal)."""
+    return [("moved", change.tally_key) for change in StageChange.objects.filter(person=person).only(
+        "on", "from_stage", "to_stage")]
+
+
+def _stage_change(person: ConnectedPerson, before: int | None, after: int, *, on: date, source: str,
+                  interaction: Interaction | None = None, activity: Activity | None = None) -> StageChange | None:
+    """Record that the person moved from stage ``before`` (None: they joined) to ``after``, and count it."""
+    if before == after:
+        return None
+    change = StageChange.objects.create(person=person, on=on, from_stage=before, to_stage=after, source=source,
+                                        interaction=interaction, activity=activity)
+    if person.withdrawn_at is None:
+        _apply(person.place_id, {("moved", change.tally_key): 1})
+    return change
+
+
 @transaction.atomic
 def tally_rebuild(*, place: Place) -> int:
     """Recount a place's tallies from its people (after a bulk load, or to check they are in step)."""
@@ -115,6 +141,11 @@ def tally_rebuild(*, place: Place) -> int:
     for row in people.annotate(month=TruncMonth("last_contact_on")).values("month").annotate(n=models.Count("id")):
         key = row["month"].strftime("%Y-%m") if row["month"] else "none"
         deltas[("contact", key)] += row["n"]
+    from django.db.models.functions import ExtractYear
+
+    for row in (StageChange.objects.filter(person__place=place, person__withdrawn_at__isnull=True)
+                .values("from_stage", "to_stage", year=ExtractYear("on")).annotate(n=models.Count("id"))):
+        deltas[("moved", f"{row['year']}:{row['from_stage'] or 0}:{row['to_stage']}")] += row["n"]
     Tally.objects.bulk_create([Tally(place=place, dimension=d, key=k, count=n) for (d, k), n in deltas.items() if n],
                               batch_size=1000)
     return sum(n for (d, _k), n in deltas.items() if d == "stage")
@@ -151,6 +182,8 @@ def person_create(*, actor, place: Place, data: PersonIn | Mapping[str, Any]) ->
     person = ConnectedPerson.objects.create(place=place, **values)
     Consent.objects.create(person=person, **data.consent.model_dump())
     _move(person, None, _keys_of(person))
+    _stage_change(person, None, person.stage, on=person.since, source=StageChange.Source.ADDED,
+                  activity=person.activity)
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=person,
                  changes={"kind": [None, person.kind], "consent": [None, data.consent.scope]})
     hooks.emit(events.PEOPLE_CHANGED, place_id=place.pk)
@@ -203,12 +236,14 @@ def person_update(*, actor, person: ConnectedPerson, data: PersonChange | Mappin
         errors.add("since", _("must not be after the last contact"))
     errors.raise_if_any()
     before_keys = _keys_of(locked)
+    before_stage = locked.stage
     before = snapshot(locked, [n for n in values if n in _AUDITED])
     for name, value in values.items():
         setattr(locked, name, value)
     locked.version += 1
     locked.save(update_fields=[*values, "version", "updated_at"])
     _move(locked, before_keys, _keys_of(locked))
+    _stage_change(locked, before_stage, locked.stage, on=timezone.localdate(), source=StageChange.Source.EDIT)
     changes = diff(before, snapshot(locked, [n for n in values if n in _AUDITED]))
     changes.update({n: ["…", "…"] for n in values if n not in _AUDITED})  # that it changed, not to what
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=locked, changes=changes)
@@ -219,7 +254,8 @@ def person_update(*, actor, person: ConnectedPerson, data: PersonChange | Mappin
 @transaction.atomic
 def interaction_record(*, actor, person: ConnectedPerson, data: InteractionIn | Mapping[str, Any],
                        imported: bool = False) -> Interaction:
-    """A contact with the person: counted, and the last contact moves forward when it is later."""
+    """A contact with the person: counted, and the last contact moves forward when it is later. With a
+    ``stage``, the contact moved them to that engagement stage (recorded as a stage change on its date)."""
     _allowed(actor, person.place)
     data = parse(InteractionIn, data)
     locked = _locked(person)
@@ -229,14 +265,22 @@ def interaction_record(*, actor, person: ConnectedPerson, data: InteractionIn | 
     interaction = Interaction.objects.create(person=locked, kind=data.kind, on=data.on, note=data.note,
                                              imported=imported)
     before_keys = _keys_of(locked)
+    before_stage = locked.stage
     locked.interactions += 1
     if locked.last_contact_on is None or data.on > locked.last_contact_on:
         locked.last_contact_on = data.on
+    fields = ["interactions", "last_contact_on", "version", "updated_at"]
+    if data.stage is not None and data.stage != locked.stage:
+        locked.stage = data.stage
+        fields.append("stage")
     locked.version += 1
-    locked.save(update_fields=["interactions", "last_contact_on", "version", "updated_at"])
+    locked.save(update_fields=fields)
     _move(locked, before_keys, _keys_of(locked))
-    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=locked,
-                 changes={"interactions": [locked.interactions - 1, locked.interactions]})
+    changes = {"interactions": [locked.interactions - 1, locked.interactions]}
+    if _stage_change(locked, before_stage, locked.stage, on=data.on, source=StageChange.Source.INTERACTION,
+                     interaction=interaction):
+        changes["stage"] = [before_stage, locked.stage]
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=locked, changes=changes)
     hooks.emit(events.PEOPLE_CHANGED, place_id=locked.place_id)
     return interaction
 
@@ -252,21 +296,46 @@ def consent_add(*, actor, person: ConnectedPerson, data: ConsentIn | Mapping[str
     return consent
 
 
+def _withdraw_all(actor, locked: ConnectedPerson, now) -> None:
+    _move(locked, [*_keys_of(locked), *_history_keys(locked)], None)
+    locked.withdrawn_at = now
+    locked.version += 1
+    locked.save(update_fields=["withdrawn_at", "version", "updated_at"])
+    locked.consents.filter(withdrawn_at__isnull=True).update(withdrawn_at=now)
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=locked, changes={"consent": ["given", "withdrawn"]})
+
+
 @transaction.atomic
-def consent_withdraw(*, actor, person: ConnectedPerson) -> ConnectedPerson:
-    """The person withdrew: from now on no list, count or dashboard includes them; their record waits
-    only to be exported or erased."""
+def consent_withdraw(*, actor, person: ConnectedPerson, consent: Consent | int | None = None) -> ConnectedPerson:
+    """The person withdrew consent.
+
+    Without ``consent``, every consent at once: from now on no list, count or dashboard includes them;
+    their record waits only to be exported or erased. With one ``consent`` (or its id), that one only:
+    the use it allowed stops (withdrawing the last consent with the scope ``contact`` ends contacting
+    them), the others stay; withdrawing the last consent not yet withdrawn is withdrawing all."""
     _allowed(actor, person.place)
     locked = _locked(person)
     if locked.withdrawn_at is not None:
         return locked
     now = timezone.now()
-    locked.withdrawn_at = now
-    locked.version += 1
-    locked.save(update_fields=["withdrawn_at", "version", "updated_at"])
-    locked.consents.filter(withdrawn_at__isnull=True).update(withdrawn_at=now)
-    _move(locked, _keys_of(locked), None)
-    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=locked, changes={"consent": ["given", "withdrawn"]})
+    if consent is None:
+        _withdraw_all(actor, locked, now)
+    else:
+        pk = consent.pk if isinstance(consent, Consent) else consent
+        row = Consent.objects.select_for_update().filter(pk=pk, person=locked).first()
+        if row is None:
+            raise NotFound(_("This person has no such consent."), field="consent")
+        if row.withdrawn_at is not None:
+            return locked
+        if not locked.consents.filter(withdrawn_at__isnull=True).exclude(pk=row.pk).exists():
+            _withdraw_all(actor, locked, now)
+        else:
+            row.withdrawn_at = now
+            row.save(update_fields=["withdrawn_at"])
+            locked.version += 1
+            locked.save(update_fields=["version", "updated_at"])
+            audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=locked,
+                         changes={f"consent #{row.pk}": [row.scope, "withdrawn"]})
     hooks.emit(events.PEOPLE_CHANGED, place_id=locked.place_id)
     return locked
 
@@ -290,12 +359,14 @@ def person_export(*, actor, person: ConnectedPerson) -> dict[str, Any]:
                      for c in person.consents.all()],
         "interaction_log": [{"kind": i.kind, "on": i.on.isoformat(), "note": i.note, "imported": i.imported}
                             for i in person.interaction_set.all()],
+        "stage_history": [{"on": c.on.isoformat(), "from": c.from_stage, "to": c.to_stage, "source": c.source}
+                          for c in person.stage_changes.all()],
     }
 
 
 def _erase(actor, locked: ConnectedPerson, why: str) -> None:
     if locked.withdrawn_at is None:
-        _move(locked, _keys_of(locked), None)
+        _move(locked, [*_keys_of(locked), *_history_keys(locked)], None)
     pk = locked.pk
     content_type = ContentType.objects.get_for_model(ConnectedPerson)
     # what the log held about the person goes: it keeps only that something was done, by whom, when
@@ -400,7 +471,9 @@ def participants_connect(*, actor, activity: Activity, data: ParticipantsIn | Ma
             interactions=1, last_contact_on=day)
         Consent.objects.create(person=person, **data.consent.model_dump())
         Interaction.objects.create(person=person, kind=Interaction.Kind.EVENT, on=day)
-        for key in _keys_of(person):
+        change = StageChange.objects.create(person=person, on=day, from_stage=None, to_stage=person.stage,
+                                            source=StageChange.Source.ACTIVITY, activity=activity)
+        for key in [*_keys_of(person), ("moved", change.tally_key)]:
             deltas[key] += 1
         audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=person,
                      changes={"kind": [None, data.kind], "activity": [None, activity.slug]})
@@ -568,9 +641,12 @@ def people_import(*, actor, place: Place, source: bytes, dry_run: bool = False,
         Consent.objects.bulk_create([Consent(person=person, **data.consent.model_dump())
                                      for person, (data, _values) in zip(people, checked, strict=True)],
                                     batch_size=batch)
+        changes = [StageChange(person=person, on=person.since, from_stage=None, to_stage=person.stage,
+                               source=StageChange.Source.IMPORT, activity=person.activity) for person in people]
+        StageChange.objects.bulk_create(changes, batch_size=batch)
         deltas: Counter = Counter()
-        for person in people:
-            for key in _keys_of(person):
+        for person, change in zip(people, changes, strict=True):
+            for key in [*_keys_of(person), ("moved", change.tally_key)]:
                 deltas[key] += 1
         _apply(place.pk, deltas)
         audit_record(actor=actor, action=AuditEntry.Action.IMPORT, obj=place,

@@ -14,6 +14,8 @@ urlpatterns = [
     path("connections/people/<int:pk>/edit/", views.person_edit, name="person-edit"),
     path("connections/people/<int:pk>/export.json", views.person_export, name="person-export"),
     path("connections/people/<int:pk>/withdraw/", views.person_withdraw, name="person-withdraw"),
+    path("connections/people/<int:pk>/consents/<int:consent>/withdraw/", views.consent_withdraw,
+         name="consent-withdraw"),
     path("connections/people/<int:pk>/erase/", views.person_erase, name="person-erase"),
     path("activities/<slug:slug>/connect/", views.from_activity, name="from-activity"),
 ]

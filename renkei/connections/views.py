@@ -55,6 +55,11 @@ def dashboard_charts(board) -> list[Chart]:
         Chart(id="connections-funnel", kind="bar", title=_("From visitor to repeat contributor"),
               columns=[Column("stage", _("Reached at least")), Column("count", _("People"), number=True)],
               rows=[{"stage": c.label, "count": c.count} for c in board.funnel], x="count", y="stage", note=note),
+        *([Chart(id="connections-movement", kind="line", title=_("Moves between engagement stages, by year"),
+                 columns=[Column("year", _("Year"), number=True, decimals=0), Column("move", _("Move")),
+                          Column("count", _("People"), number=True)],
+                 rows=board.movement_rows(), x="year", y="count", series="move", label="move", note=note)]
+          if board.movement else []),
     ]
 
 
@@ -74,7 +79,8 @@ def _charts_html(request, board, charts) -> str:
         return build()
     key = (board.place.pk, board.exact, get_language(), board.total, board.active,
            tuple((c.key, c.count) for c in (*board.by_kind, *board.where, *board.funnel)),
-           tuple((kind, tuple(values)) for kind, values in board.over_time.items()), tuple(board.years))
+           tuple((kind, tuple(values)) for kind, values in board.over_time.items()), tuple(board.years),
+           tuple((m.label, tuple(m.counts)) for m in board.movement), tuple(board.movement_years))
     with _rendered_lock:
         html = _RENDERED.get(key)
         if html is not None:
@@ -117,14 +123,17 @@ def people(request, slug):
     place = _place_for_manager(request, slug)
     search = request.GET.get("q", "").strip()[:200]
     kind = request.GET.get("kind") if request.GET.get("kind") in Kind.values else None
+    contactable = {"yes": True, "no": False}.get(request.GET.get("contact", ""))
     if download := download_response(request, lambda: people_sheet(viewer=request.user, place=place, search=search,
-                                                                   kind=kind)):
+                                                                   kind=kind, contactable=contactable)):
         return download
-    qs = selectors.people_list(viewer=request.user, place=place, search=search, kind=kind)
+    qs = selectors.people_list(viewer=request.user, place=place, search=search, kind=kind, contactable=contactable)
     rule = RetentionRule.objects.filter(place=place).first()
     return render(request, "connections/people.html", {
         "place": place, "page": paginate(qs, page=request.GET.get("page"), page_size=50), "search": search,
-        "kind": kind, "kinds": Kind.choices, "withdrawn": selectors.withdrawn_list(viewer=request.user, place=place),
+        "kind": kind, "kinds": Kind.choices,
+        "contact": request.GET.get("contact", "") if contactable is not None else "",
+        "withdrawn": selectors.withdrawn_list(viewer=request.user, place=place),
         "rule": rule,
     })
 
@@ -143,6 +152,7 @@ def _person_page(request, person, interaction_form=None, consent_form=None):
         "person": person, "place": person.place, "consents": person.consents.all(),
         "where": where_label(person.where_key),
         "interactions": person.interaction_set.all()[:50],
+        "stage_changes": person.stage_changes.select_related("activity", "interaction").order_by("-on", "-id")[:50],
         "interaction_form": interaction_form or InteractionForm(),
         "consent_form": consent_form or ConsentForm(),
     })
@@ -192,6 +202,16 @@ def person_withdraw(request, pk):
     person = selectors.person_get(viewer=request.user, pk=pk, withdrawn=True)
     return perform(request, lambda: services.consent_withdraw(actor=request.user, person=person),
                    done=_("Consent withdrawn: the person is no longer in any list or count."),
+                   to=("connections:person", pk))
+
+
+@signed_in_post
+def consent_withdraw(request, pk, consent):
+    """One consent withdrawn: the use it allowed stops, the person's other consents stay."""
+    person = selectors.person_get(viewer=request.user, pk=pk, withdrawn=True)
+    return perform(request, lambda: services.consent_withdraw(actor=request.user, person=person, consent=consent),
+                   done=lambda p: (_("Consent withdrawn: the person is no longer in any list or count.")
+                                   if p.withdrawn_at else _("This consent was withdrawn; the others still apply.")),
                    to=("connections:person", pk))
 
 

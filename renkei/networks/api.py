@@ -13,6 +13,7 @@ from renkei.networks.inputs import (
     DuesFormulaIn,
     FundingIn,
     InvoicesIn,
+    MeetingChange,
     MeetingIn,
     NetworkChange,
     NetworkIn,
@@ -21,6 +22,7 @@ from renkei.networks.inputs import (
     OfficeIn,
     PaymentIn,
     PresidencyRecordIn,
+    ProjectChange,
     ProjectIn,
     RulesIn,
     ScheduleIn,
@@ -35,12 +37,14 @@ from renkei.networks.schemas import (
     NetworkInvoicePage,
     NetworkInvoiceQuery,
     NetworkIssuedOut,
+    NetworkMeetingOut,
     NetworkMemberOut,
     NetworkOfficeOut,
     NetworkOut,
     NetworkPage,
     NetworkPaymentOut,
     NetworkPreviewIn,
+    NetworkProjectOut,
     NetworkRemindersOut,
     NetworkScheduleOut,
     NetworkStatementLineOut,
@@ -259,6 +263,31 @@ def meeting_add(request, slug: str, payload: MeetingIn):
                                                    data=payload).pk})
 
 
+def meeting_out(m) -> dict:
+    present = list(m.attendees.all())
+    return {"id": m.pk, "title": m.title.get("en", ""), "title_ja": m.title.get("ja", ""), "held_on": m.held_on,
+            "venue": m.venue, "quorum": m.quorum, "quorate": len(present) >= m.quorum, "agenda": m.agenda,
+            "attendees": [a.key for a in present],
+            "decisions": [{"text": d.text_value, "votes_for": d.votes_for, "votes_against": d.votes_against,
+                           "abstentions": d.abstentions, "adopted": d.adopted} for d in m.decisions.all()]}
+
+
+@router.get("/networks/{slug}/meetings/{pk}", response={200: NetworkMeetingOut, **ERRORS}, auth=AUTH,
+            summary="One meeting with its attendance, agenda, decisions and votes", operation_id="network_meeting_get")
+def meeting_get(request, slug: str, pk: int):
+    return meeting_out(selectors.meeting_get(viewer=request.user, network=_network(request, slug), pk=pk))
+
+
+@router.patch("/networks/{slug}/meetings/{pk}", response={200: NetworkMeetingOut, **ERRORS}, auth=AUTH,
+              summary="Change a meeting (only the fields sent; attendees and decisions sent replace those recorded)",
+              operation_id="network_meeting_update")
+def meeting_update(request, slug: str, pk: int, payload: MeetingChange):
+    network = _network(request, slug)
+    meeting = selectors.meeting_get(viewer=request.user, network=network, pk=pk)
+    services.meeting_update(actor=request.user, meeting=meeting, data=payload)
+    return meeting_out(selectors.meeting_get(viewer=request.user, network=network, pk=pk))
+
+
 @router.put("/networks/{slug}/presidency/rules", response={200: RulesIn, **ERRORS}, auth=AUTH,
             summary="Set the presidency rules", operation_id="network_presidency_rules")
 def presidency_rules(request, slug: str, payload: RulesIn):
@@ -319,6 +348,29 @@ def funding_set(request, slug: str, payload: FundingIn):
 def project_add(request, slug: str, payload: ProjectIn):
     return Status(201, {"id": services.project_add(actor=request.user, network=_network(request, slug),
                                                    data=payload).pk})
+
+
+def project_out(p) -> dict:
+    return {"id": p.pk, "title": p.title.get("en", ""), "title_ja": p.title.get("ja", ""), "starts_on": p.starts_on,
+            "ends_on": p.ends_on, "members": [m.key for m in p.members.all()],
+            "partnerships": [x.slug for x in p.partnerships.all()], "activities": [x.slug for x in p.activities.all()]}
+
+
+@router.get("/networks/{slug}/projects/{pk}", response={200: NetworkProjectOut, **ERRORS}, auth=AUTH,
+            summary="One network project with its members, partnerships and activities",
+            operation_id="network_project_get")
+def project_get(request, slug: str, pk: int):
+    return project_out(selectors.project_get(viewer=request.user, network=_network(request, slug), pk=pk))
+
+
+@router.patch("/networks/{slug}/projects/{pk}", response={200: NetworkProjectOut, **ERRORS}, auth=AUTH,
+              summary="Change a network project (only the fields sent; lists sent replace the links)",
+              operation_id="network_project_update")
+def project_update(request, slug: str, pk: int, payload: ProjectChange):
+    network = _network(request, slug)
+    project = selectors.project_get(viewer=request.user, network=network, pk=pk)
+    services.project_update(actor=request.user, project=project, data=payload)
+    return project_out(selectors.project_get(viewer=request.user, network=network, pk=pk))
 
 
 @router.get("/networks/{slug}/engagement", response={200: list[NetworkEngagementOut], **ERRORS}, auth=AUTH,

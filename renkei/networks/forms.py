@@ -157,3 +157,111 @@ class MemberImportForm(forms.Form):
 
 
 TIERS = NetworkMember.Tier.choices
+
+
+def _lines(value: str) -> list[str]:
+    return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+class MeetingForm(FieldsetForm):
+    """A meeting: when and where, its quorum, the agenda, who was present and the decisions with their votes."""
+
+    title = forms.CharField(label=_("Title (English)"), required=False, max_length=255)
+    title_ja = forms.CharField(label=_("Title (Japanese)"), required=False, max_length=255)
+    held_on = forms.DateField(label=_("Held on"), required=False, widget=DATE,
+                              error_messages={"invalid": _("use a date like 2026-04-15")})
+    venue = forms.CharField(label=_("Venue"), required=False, max_length=200)
+    quorum = forms.IntegerField(label=_("Quorum (members present)"), required=False, min_value=1, max_value=10000,
+                                initial=1)
+    agenda = forms.CharField(label=_("Agenda, one item per line"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 4}))
+    attendees = forms.MultipleChoiceField(label=_("Members present"), required=False,
+                                          widget=forms.CheckboxSelectMultiple)
+    decisions = forms.CharField(label=_("Decisions and votes, one per line"), required=False,
+                                widget=forms.Textarea(attrs={"rows": 4}),
+                                help_text=_("decision | for | against | abstentions, e.g. "
+                                            "Adopt the 2027 budget | 14 | 2 | 1"))
+
+    wide = {"agenda", "attendees", "decisions"}
+    field_map = {**{f"agenda.{n}": "agenda" for n in range(100)},
+                 **{f"decisions.{n}.{name}": "decisions" for n in range(100)
+                    for name in ("text", "votes_for", "votes_against", "abstentions")}}
+    NAMES = ["title", "title_ja", "held_on", "venue", "quorum", "agenda", "attendees", "decisions"]
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].choices = [(m.key, m.name) for m in members]
+        self.groups = [(gettext("Meeting"), ["title", "title_ja", "held_on", "venue", "quorum"]),
+                       (gettext("Agenda"), ["agenda"]), (gettext("Attendance"), ["attendees"]),
+                       (gettext("Decisions and votes"), ["decisions"])]
+
+    @staticmethod
+    def initial_of(meeting) -> dict:
+        return {"title": meeting.title.get("en", ""), "title_ja": meeting.title.get("ja", ""),
+                "held_on": meeting.held_on, "venue": meeting.venue, "quorum": meeting.quorum,
+                "agenda": "\n".join(meeting.agenda), "attendees": [m.key for m in meeting.attendees.all()],
+                "decisions": "\n".join(f"{d.text_value} | {d.votes_for} | {d.votes_against} | {d.abstentions}"
+                                       for d in meeting.decisions.all())}
+
+    def clean_decisions(self):
+        decisions = []
+        for number, line in enumerate((self.cleaned_data.get("decisions") or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.rsplit("|", 3)]
+            if len(parts) == 1:
+                parts += ["0", "0", "0"]
+            if len(parts) != 4 or not all(p.isdigit() for p in parts[1:]):
+                raise forms.ValidationError(gettext("line %(n)s: use decision | for | against | abstentions, "
+                                                    "with whole numbers of votes") % {"n": number})
+            decisions.append({"text": parts[0], "votes_for": int(parts[1]), "votes_against": int(parts[2]),
+                              "abstentions": int(parts[3])})
+        return decisions
+
+    def meeting_input(self) -> dict:
+        """The whole form (the page shows every field): a quorum left empty keeps the one recorded (1 for a
+        new meeting)."""
+        data = {n: self.cleaned_data[n] for n in self.NAMES}
+        data["agenda"] = _lines(data["agenda"])
+        if data["quorum"] is None:
+            data.pop("quorum")
+        return data
+
+
+class ProjectForm(FieldsetForm):
+    """A network project: its dates, the members taking part and the partnerships and activities it links."""
+
+    title = forms.CharField(label=_("Title (English)"), required=False, max_length=255)
+    title_ja = forms.CharField(label=_("Title (Japanese)"), required=False, max_length=255)
+    starts_on = forms.DateField(label=_("Starts"), required=False, widget=DATE,
+                                error_messages={"invalid": _("use a date like 2026-04-15")})
+    ends_on = forms.DateField(label=_("Ends"), required=False, widget=DATE,
+                              error_messages={"invalid": _("use a date like 2026-04-15")})
+    members = forms.MultipleChoiceField(label=_("Members taking part"), required=False,
+                                        widget=forms.CheckboxSelectMultiple)
+    partnerships = forms.MultipleChoiceField(label=_("Partnerships"), required=False,
+                                             widget=forms.SelectMultiple(attrs={"size": 8}))
+    activities = forms.MultipleChoiceField(label=_("Learning activities"), required=False,
+                                           widget=forms.SelectMultiple(attrs={"size": 8}))
+
+    wide = {"members", "partnerships", "activities"}
+    NAMES = ["title", "title_ja", "starts_on", "ends_on", "members", "partnerships", "activities"]
+
+    def __init__(self, *args, members=(), partnerships=(), activities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].choices = [(m.key, m.name) for m in members]
+        self.fields["partnerships"].choices = [(p.slug, p.title_text) for p in partnerships]
+        self.fields["activities"].choices = [(a.slug, a.title_text) for a in activities]
+        self.groups = [(gettext("Project"), ["title", "title_ja", "starts_on", "ends_on"]),
+                       (gettext("Who and what it links"), ["members", "partnerships", "activities"])]
+
+    @staticmethod
+    def initial_of(project) -> dict:
+        return {"title": project.title.get("en", ""), "title_ja": project.title.get("ja", ""),
+                "starts_on": project.starts_on, "ends_on": project.ends_on,
+                "members": [m.key for m in project.members.all()],
+                "partnerships": [p.slug for p in project.partnerships.all()],
+                "activities": [a.slug for a in project.activities.all()]}
+
+    def project_input(self) -> dict:
+        return {n: self.cleaned_data[n] for n in self.NAMES}

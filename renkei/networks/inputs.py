@@ -216,6 +216,27 @@ class MeetingIn(Input):
     decisions: list[NetworkDecisionIn] = Field(default_factory=list, max_length=100)
 
 
+class MeetingChange(Input):
+    """An edit of a meeting: only the fields given are written; ``attendees`` and ``decisions``, when given,
+    replace the lists recorded."""
+
+    title: RequiredText | None = Field(None, max_length=255)
+    title_ja: Text | None = Field(None, max_length=255)
+    held_on: date | None = None
+    venue: Text | None = Field(None, max_length=200)
+    quorum: int | None = Field(None, ge=1, le=10000)
+    agenda: list[Annotated[Text, Field(max_length=500)]] | None = Field(None, max_length=100)
+    attendees: list[Slug] | None = Field(None, max_length=1000, description="members by slug")
+    decisions: list[NetworkDecisionIn] | None = Field(None, max_length=100)
+
+    @field_validator("title", "held_on", "quorum")
+    @classmethod
+    def _not_null(cls, value):
+        if value is None:
+            raise ValueError(_("is required"))
+        return value
+
+
 class RulesIn(Input):
     term_years: int = Field(2, ge=1, le=10)
     no_consecutive_country: bool = True
@@ -257,3 +278,23 @@ class ProjectIn(Input):
     members: list[Slug] = Field(default_factory=list, max_length=1000)
     partnerships: list[Slug] = Field(default_factory=list, max_length=100)
     activities: list[Slug] = Field(default_factory=list, max_length=100)
+
+
+class ProjectChange(Input):
+    """An edit of a network project: only the fields given are written; the lists given replace the
+    links recorded."""
+
+    title: RequiredText | None = Field(None, max_length=255)
+    title_ja: Text | None = Field(None, max_length=255)
+    starts_on: date | None = None
+    ends_on: date | None = None
+    members: list[Slug] | None = Field(None, max_length=1000)
+    partnerships: list[Slug] | None = Field(None, max_length=100)
+    activities: list[Slug] | None = Field(None, max_length=100)
+
+    @field_validator("title")
+    @classmethod
+    def _not_null(cls, value):
+        if value is None:
+            raise ValueError(_("is required"))
+        return value

@@ -178,5 +178,37 @@ class NetworkCreatedOut(Schema):
     id: int
 
 
+class NetworkDecisionOut(Schema):
+    text: str
+    votes_for: int
+    votes_against: int
+    abstentions: int
+    adopted: bool
+
+
+class NetworkMeetingOut(Schema):
+    id: int
+    title: str
+    title_ja: str
+    held_on: date
+    venue: str
+    quorum: int
+    quorate: bool = Field(description="at least `quorum` members present")
+    agenda: list[str]
+    attendees: list[str] = Field(description="members present, by slug")
+    decisions: list[NetworkDecisionOut]
+
+
+class NetworkProjectOut(Schema):
+    id: int
+    title: str
+    title_ja: str
+    starts_on: date | None
+    ends_on: date | None
+    members: list[str]
+    partnerships: list[str]
+    activities: list[str]
+
+
 class NetworkIssuedOut(Schema):
     issued: list[NetworkInvoiceOut]

@@ -18,7 +18,7 @@ from renkei.core.errors import NotAllowed, NotFound
 from renkei.core.inputs import parse
 from renkei.networks import rotation
 from renkei.networks.inputs import RulesIn, ScheduleIn
-from renkei.networks.models import FundingEntry, Invoice, Network, NetworkMember, Office
+from renkei.networks.models import FundingEntry, Invoice, Meeting, Network, NetworkMember, NetworkProject, Office
 from renkei.networks.permissions import can_manage, can_read_account
 
 if TYPE_CHECKING:
@@ -49,6 +49,26 @@ def network_get(*, viewer: User | AnonymousUser, slug: str) -> Network:
 def require_manager(viewer, network: Network) -> None:
     if not can_manage(viewer, network):
         raise NotAllowed(_("Only the network's secretariat sees this."))
+
+
+def meeting_get(*, viewer, network: Network, pk: int) -> Meeting:
+    """One meeting of the network, for its secretariat (and administrators)."""
+    require_manager(viewer, network)
+    meeting = (Meeting.objects.filter(network=network, pk=pk)
+               .prefetch_related("decisions", "attendees__place", "attendees__organisation").first())
+    if meeting is None:
+        raise NotFound(_("No such meeting."), field="meeting")
+    return meeting
+
+
+def project_get(*, viewer, network: Network, pk: int) -> NetworkProject:
+    """One project of the network, for its secretariat (and administrators)."""
+    require_manager(viewer, network)
+    project = (NetworkProject.objects.filter(network=network, pk=pk)
+               .prefetch_related("partnerships", "activities", "members__place", "members__organisation").first())
+    if project is None:
+        raise NotFound(_("No such project."), field="project")
+    return project
 
 
 def members(network: Network) -> QuerySet[NetworkMember]:

@@ -39,6 +39,7 @@ from renkei.networks.inputs import (
     DuesFormulaIn,
     FundingIn,
     InvoicesIn,
+    MeetingChange,
     MeetingIn,
     NetworkChange,
     NetworkIn,
@@ -47,6 +48,7 @@ from renkei.networks.inputs import (
     OfficeIn,
     PaymentIn,
     PresidencyRecordIn,
+    ProjectChange,
     ProjectIn,
     RulesIn,
 )
@@ -570,12 +572,75 @@ def meeting_add(*, actor: User | AnonymousUser, network: Network, data: MeetingI
                                      held_on=data.held_on, venue=data.venue, quorum=data.quorum,
                                      agenda=[item for item in data.agenda if item])
     meeting.attendees.set(present)
-    for d in data.decisions:
-        Decision.objects.create(meeting=meeting, text={"en": d.text}, votes_for=d.votes_for,
-                                votes_against=d.votes_against, abstentions=d.abstentions)
+    _decisions(meeting, data.decisions)
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=meeting,
                  changes={"held_on": [None, data.held_on.isoformat()], "present": [None, len(present)]})
     return meeting
+
+
+def _decisions(meeting: Meeting, decisions) -> None:
+    for d in decisions:
+        Decision.objects.create(meeting=meeting, text={"en": d.text}, votes_for=d.votes_for,
+                                votes_against=d.votes_against, abstentions=d.abstentions)
+
+
+def _titles(current: dict, given: dict) -> dict:
+    title = dict(current)
+    if "title" in given:
+        title["en"] = given["title"]
+    if "title_ja" in given:
+        title["ja"] = given["title_ja"] or ""
+    return compact(title)
+
+
+@transaction.atomic
+def meeting_update(*, actor: User | AnonymousUser, meeting: Meeting,
+                   data: MeetingChange | Mapping[str, Any]) -> Meeting:
+    """Change a meeting: the fields given only; attendees and decisions, when given, replace those
+    recorded (the decisions with their votes as they now stand)."""
+    _manage(actor, meeting.network, _("Only the network's secretariat records meetings."))
+    data = parse(MeetingChange, data)
+    locked = Meeting.objects.select_for_update().filter(pk=meeting.pk, network=meeting.network).first()
+    if locked is None:
+        raise NotFound(_("No such meeting."), field="meeting")
+    given = data.given()
+    errors = ErrorCollector()
+    present = None
+    if "attendees" in given:
+        present = [m for key in data.attendees or [] if (m := _member(locked.network, key, errors, "attendees"))]
+    errors.raise_if_any()
+    before = {"title": dict(locked.title), "held_on": locked.held_on.isoformat(), "venue": locked.venue,
+              "quorum": locked.quorum, "agenda": list(locked.agenda)}
+    fields = []
+    if {"title", "title_ja"} & given.keys():
+        locked.title = _titles(locked.title, given)
+        fields.append("title")
+    for name in ("held_on", "venue", "quorum"):
+        if name in given:
+            setattr(locked, name, given[name])
+            fields.append(name)
+    if "agenda" in given:
+        locked.agenda = [item for item in data.agenda or [] if item]
+        fields.append("agenda")
+    if fields:
+        locked.save(update_fields=fields)
+    after = {"title": locked.title, "held_on": locked.held_on.isoformat(), "venue": locked.venue,
+             "quorum": locked.quorum, "agenda": locked.agenda}
+    changes = {name: [before[name], after[name]] for name in before if before[name] != after[name]}
+    if present is not None:
+        earlier = sorted(m.key for m in locked.attendees.select_related("place", "organisation"))
+        locked.attendees.set(present)
+        if earlier != sorted(m.key for m in present):
+            changes["present"] = [len(earlier), len(present)]
+    if "decisions" in given:
+        old = [(d.text_value, d.votes_for, d.votes_against, d.abstentions) for d in locked.decisions.all()]
+        locked.decisions.all().delete()
+        _decisions(locked, data.decisions or [])
+        new = [(d.text, d.votes_for, d.votes_against, d.abstentions) for d in data.decisions or []]
+        if old != new:
+            changes["decisions"] = [len(old), len(new)]
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=locked, changes=changes)
+    return locked
 
 
 @transaction.atomic
@@ -668,6 +733,68 @@ def project_add(*, actor: User | AnonymousUser, network: Network,
     project.activities.set(activities)
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=project, changes={"title": [None, data.title]})
     return project
+
+
+def _project_links(network: Network, data, given: dict, errors: ErrorCollector) -> dict[str, list]:
+    from renkei.activities.models import Activity
+    from renkei.partnerships.models import Partnership
+
+    links: dict[str, list] = {}
+    if "members" in given:
+        links["members"] = [m for key in data.members or [] if (m := _member(network, key, errors, "members"))]
+    if "partnerships" in given:
+        slugs = data.partnerships or []
+        links["partnerships"] = list(Partnership.objects.filter(slug__in=slugs))
+        for slug in sorted(set(slugs) - {p.slug for p in links["partnerships"]}):
+            errors.add("partnerships", _("no partnership has the URL name %(slug)s") % {"slug": slug})
+    if "activities" in given:
+        slugs = data.activities or []
+        links["activities"] = list(Activity.objects.filter(slug__in=slugs))
+        for slug in sorted(set(slugs) - {a.slug for a in links["activities"]}):
+            errors.add("activities", _("no activity has the URL name %(slug)s") % {"slug": slug})
+    return links
+
+
+@transaction.atomic
+def project_update(*, actor: User | AnonymousUser, project: NetworkProject,
+                   data: ProjectChange | Mapping[str, Any]) -> NetworkProject:
+    """Change a network project: the fields given only; members, partnerships and activities, when given,
+    replace the links recorded."""
+    _manage(actor, project.network, _("Only the network's secretariat changes projects."))
+    data = parse(ProjectChange, data)
+    locked = NetworkProject.objects.select_for_update().filter(pk=project.pk, network=project.network).first()
+    if locked is None:
+        raise NotFound(_("No such project."), field="project")
+    given = data.given()
+    errors = ErrorCollector()
+    links = _project_links(locked.network, data, given, errors)
+    starts = given.get("starts_on", locked.starts_on)
+    ends = given.get("ends_on", locked.ends_on)
+    if starts and ends and ends < starts:
+        errors.add("ends_on", _("A project cannot end before it starts."))
+    errors.raise_if_any()
+    before = {"title": dict(locked.title), "starts_on": str(locked.starts_on or ""),
+              "ends_on": str(locked.ends_on or "")}
+    fields = []
+    if {"title", "title_ja"} & given.keys():
+        locked.title = _titles(locked.title, given)
+        fields.append("title")
+    for name in ("starts_on", "ends_on"):
+        if name in given:
+            setattr(locked, name, given[name])
+            fields.append(name)
+    if fields:
+        locked.save(update_fields=fields)
+    after = {"title": locked.title, "starts_on": str(locked.starts_on or ""), "ends_on": str(locked.ends_on or "")}
+    changes = {name: [before[name], after[name]] for name in before if before[name] != after[name]}
+    for name, rows in links.items():
+        related = getattr(locked, name)
+        earlier = sorted(related.values_list("pk", flat=True))
+        related.set(rows)
+        if earlier != sorted(r.pk for r in rows):
+            changes[name] = [len(earlier), len(rows)]
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=locked, changes=changes)
+    return locked
 
 
 def invoice_for_number(network: Network, number: str) -> Invoice:

@@ -18,4 +18,8 @@ urlpatterns = [
     path("networks/<slug:slug>/presidency/record/", views.presidency_record, name="presidency-record"),
     path("networks/<slug:slug>/funding/", views.funding, name="funding"),
     path("networks/<slug:slug>/engagement/", views.engagement, name="engagement"),
+    path("networks/<slug:slug>/meetings/new/", views.meeting_new, name="meeting-new"),
+    path("networks/<slug:slug>/meetings/<int:pk>/edit/", views.meeting_edit, name="meeting-edit"),
+    path("networks/<slug:slug>/projects/new/", views.project_new, name="project-new"),
+    path("networks/<slug:slug>/projects/<int:pk>/edit/", views.project_edit, name="project-edit"),
 ]

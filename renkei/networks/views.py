@@ -18,8 +18,10 @@ from renkei.networks.forms import (
     DuesForm,
     FundingForm,
     IssueForm,
+    MeetingForm,
     MemberImportForm,
     PaymentForm,
+    ProjectForm,
     ScheduleForm,
     SettingsForm,
 )
@@ -28,7 +30,7 @@ from renkei.networks.permissions import can_manage, can_read_account
 from renkei.ui.actions import perform, signed_in_post
 from renkei.ui.charts import Chart, Column, chart_csv_response
 from renkei.ui.exports import download_response
-from renkei.ui.forms import submit
+from renkei.ui.forms import form_page, submit
 from renkei.ui.pagecache import for_visitors
 
 
@@ -268,3 +270,67 @@ def members_import(request, slug):
                     messages.success(request, _("%(n)s member(s) imported.") % {"n": report.created})
                     return redirect("networks:detail", network.slug)
     return render(request, "networks/import.html", {"network": network, "form": form, "report": report})
+
+
+# --- meetings and projects (the secretariat's forms) --------------------------------------------------
+
+
+def _current_members(network):
+    return [m for m in selectors.members(network) if m.left_on is None]
+
+
+def meeting_new(request, slug):
+    network = _managed(request, slug)
+    return form_page(request, MeetingForm, lambda form: services.meeting_add(
+        actor=request.user, network=network, data=form.meeting_input()),
+        template="networks/meeting_form.html", members=_current_members(network),
+        initial={"held_on": timezone.localdate(), "quorum": 1},
+        context={"network": network, "manager": True}, done=_("The meeting was recorded."),
+        to=("networks:engagement", network.slug))
+
+
+def meeting_edit(request, slug, pk):
+    network = _managed(request, slug)
+    meeting = selectors.meeting_get(viewer=request.user, network=network, pk=pk)
+    present = {m.pk for m in meeting.attendees.all()}
+    members = [m for m in selectors.members(network) if m.left_on is None or m.pk in present]
+    return form_page(request, MeetingForm, lambda form: services.meeting_update(
+        actor=request.user, meeting=meeting, data=form.meeting_input()),
+        template="networks/meeting_form.html", members=members, initial=MeetingForm.initial_of(meeting),
+        context={"network": network, "manager": True, "meeting": meeting}, done=_("The meeting was saved."),
+        to=("networks:engagement", network.slug))
+
+
+def _project_choices(network, project=None) -> dict:
+    """What a project may link: current members (and those it already has), published partnerships (and
+    those it already links), learning activities."""
+    from django.db.models import Q
+
+    from renkei.activities.models import Activity
+    from renkei.partnerships.models import Partnership
+
+    linked_members = set() if project is None else {m.pk for m in project.members.all()}
+    linked = [] if project is None else [p.pk for p in project.partnerships.all()]
+    return {"members": [m for m in selectors.members(network) if m.left_on is None or m.pk in linked_members],
+            "partnerships": Partnership.objects.filter(Q(is_published=True) | Q(pk__in=linked)).order_by("slug"),
+            "activities": Activity.objects.order_by("-starts_at", "slug")}
+
+
+def project_new(request, slug):
+    network = _managed(request, slug)
+    return form_page(request, ProjectForm, lambda form: services.project_add(
+        actor=request.user, network=network, data=form.project_input()),
+        template="networks/project_form.html", **_project_choices(network),
+        context={"network": network, "manager": True}, done=_("The project was added."),
+        to=("networks:engagement", network.slug))
+
+
+def project_edit(request, slug, pk):
+    network = _managed(request, slug)
+    project = selectors.project_get(viewer=request.user, network=network, pk=pk)
+    return form_page(request, ProjectForm, lambda form: services.project_update(
+        actor=request.user, project=project, data=form.project_input()),
+        template="networks/project_form.html", **_project_choices(network, project),
+        initial=ProjectForm.initial_of(project),
+        context={"network": network, "manager": True, "project": project}, done=_("The project was saved."),
+        to=("networks:engagement", network.slug))

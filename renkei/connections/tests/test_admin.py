@@ -12,9 +12,13 @@ pytestmark = pytest.mark.django_db
 def _inlines(person=None):
     n = person.consents.count() if person else 0
     m = person.interaction_set.count() if person else 0
-    data = {**management("consents", n, n), **management("interaction_set", m, m)}
+    k = person.stage_changes.count() if person else 0
+    data = {**management("consents", n, n), **management("interaction_set", m, m),
+            **management("stage_changes", k, k)}
     for i, consent in enumerate(person.consents.all() if person else []):
         data.update({f"consents-{i}-id": str(consent.pk), f"consents-{i}-person": str(person.pk)})
+    for i, change in enumerate(person.stage_changes.all() if person else []):
+        data.update({f"stage_changes-{i}-id": str(change.pk), f"stage_changes-{i}-person": str(person.pk)})
     return data
 
 
@@ -40,6 +44,8 @@ def test_the_admin_adds_with_consent_edits_and_erases(staff_client, place):
     assert edited.status_code == 302
     person.refresh_from_db()
     assert person.stage == 3
+    assert [(c.from_stage, c.to_stage, c.source) for c in person.stage_changes.all()][-1] == (1, 3, "edit")
+    assert "Stage changes" in staff_client.get(change).content.decode()
     assert staff_client.post(f"/admin/connections/connectedperson/{person.pk}/delete/", {"post": "yes"}
                              ).status_code == 302
     assert not ConnectedPerson.objects.exists()

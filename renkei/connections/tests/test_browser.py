@@ -1,6 +1,7 @@
 """The demo in headless Chromium: a visitor sees Kamaishi's connected population only as protected
 aggregates, in English and Japanese, the charts drawn as their tables say; Kamaishi's focal point sees
-exact figures and erases one person."""
+exact figures and erases one person, withdraws one consent of a person (keeping the other) and records a
+contact that moves them to the next stage."""
 
 import re
 
@@ -57,7 +58,11 @@ def test_a_visitor_sees_only_protected_aggregates(browser, live_server, kamaishi
         assert country not in text
     for number in re.findall(r"(?<![\d.,])([1-4])(?![\d.,%])", page.locator("table[data-funnel]").inner_text()):
         pytest.fail(f"a count under 5 is shown: {number}")
-    for chart in CHARTS:
+    movement = page.locator("table[data-movement]").inner_text()
+    cells = [line.split("\t")[1:] for line in movement.splitlines()[1:]]
+    for cell in (c.strip() for row in cells for c in row):
+        assert not re.fullmatch(r"[1-4]", cell), f"a move counted under 5 is shown: {cell}"
+    for chart in [*CHARTS, "connections-movement"]:
         chart_marks_match_table(page, chart)
     assert errors == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
@@ -97,3 +102,40 @@ def test_kamaishis_focal_point_sees_the_dashboard_and_erases_one_person(browser,
     assert name.split(" (")[0] not in str(list(entries.values_list("object_repr", "changes")))
     page.goto(live_server.url + "/places/kamaishi/connections/")
     assert page.locator("[data-total]").inner_text() == "399"
+
+
+def test_the_focal_point_withdraws_one_consent_and_records_a_move(browser, live_server, kamaishi_demo):
+    from renkei.connections.models import ConnectedPerson
+
+    person = ConnectedPerson.objects.filter(place__slug="kamaishi", stage=1, consents__scope="record").first()
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    sign_in(page, live_server.url, "kamaishi")
+    page.goto(f"{live_server.url}/connections/people/{person.pk}/")
+    assert page.locator("[data-may-contact]").inner_text().startswith("no")
+    page.locator("#consents summary").click()
+    page.fill("#consents input[name=consent_purpose]", "Newsletter")
+    page.select_option("#consents select[name=consent_scope]", "contact")
+    page.fill("#consents input[name=consent_source]", "e-mail reply")
+    page.fill("#consents input[name=consent_given_on]", "2025-07-01")
+    page.locator("#consents form.form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("[data-may-contact]").inner_text() == "yes"
+    newsletter = person.consents.get(purpose="Newsletter")
+    page.locator(f"[data-consent='{newsletter.pk}'] button").click()
+    page.wait_for_load_state()
+    assert "the others still apply" in page.locator("main").inner_text()
+    assert page.locator("[data-may-contact]").inner_text().startswith("no")
+    person.refresh_from_db()
+    assert person.withdrawn_at is None
+
+    # a contact that brought them to the next stage, then the move in the stage history and on the dashboard
+    page.select_option("#interactions select[name=kind]", "visit")
+    page.fill("#interactions input[name=on]", "2025-08-01")
+    page.select_option("#interactions select[name=stage]", "2")
+    page.locator("#interactions button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "Visitor → Repeat visitor" in page.locator("#stages").inner_text()
+    page.goto(live_server.url + "/places/kamaishi/connections/")
+    row = page.locator("table[data-movement] tr", has_text="Visitor → Repeat visitor")
+    assert row.count() == 1
+    chart_marks_match_table(page, "connections-movement")

@@ -2,6 +2,7 @@
 
 import pytest
 
+from renkei.accounts.permissions import SYSTEM
 from renkei.connections import selectors
 from renkei.connections.demo import SAMPLE, connections_demo_load
 from renkei.connections.models import ConnectedPerson
@@ -21,4 +22,6 @@ def test_kamaishi_has_a_sample_population_the_public_sees_protected(activities_d
     assert board.total == 400
     where = {c.key for c in board.where}
     assert not {"IS", "PE", "KE"} & where and "other" in where
+    moves = {(m.from_stage, m.to_stage) for m in selectors.dashboard(viewer=SYSTEM, place=kamaishi).movement}
+    assert any(0 < before < after for before, after in moves)  # some climbed between stages over the years
     assert connections_demo_load(people=400) == 0  # a second load writes nothing

@@ -38,7 +38,7 @@ def test_the_focal_point_adds_a_person_with_consent(place, focal_point, person_d
     person = services.person_create(actor=focal_point, place=place, data=person_data)
     assert person.consents.get().source == "signed form at the study tour"
     assert tallies(place) == {("joined", "volunteer:2020"): 1, ("where", "JP-13"): 1, ("stage", "2"): 1,
-                              ("contact", "none"): 1}
+                              ("contact", "none"): 1, ("moved", "2020:0:2"): 1}
     entry = AuditEntry.objects.get(object_id=str(person.pk))
     assert "Sample Person" not in str(entry.changes) and "Sample Person" not in entry.object_repr
 

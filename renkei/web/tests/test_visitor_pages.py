@@ -139,3 +139,24 @@ def test_a_page_whose_only_token_is_in_the_htmx_headers_gets_the_requesters_own(
 
     first, second = get(), get()
     assert "renkei-csrf-slot" not in second and first != second
+
+
+def test_the_signature_is_one_query_that_moves_with_any_write(django_assert_num_queries):
+    from django.db.models import Max
+
+    from renkei.web.visitors import _tables, visitor_signature
+
+    place = PlaceFactory(name_en="Kamaishi", slug="kamaishi")
+    with django_assert_num_queries(1):
+        before = visitor_signature()
+    expected = []  # the same figures as one aggregate per table
+    for model in _tables():
+        aggregates = {"last": Max("pk")}
+        if "updated_at" in {f.attname for f in model._meta.concrete_fields}:
+            aggregates["t"] = Max("updated_at")
+        expected.extend(model._default_manager.aggregate(**aggregates).values())
+    assert [v is None for v in before] == [v is None for v in expected] and len(before) == len(expected)
+    type(place).objects.filter(pk=place.pk).update(name_en="Kamaishi City")
+    assert visitor_signature() == before  # neither a new row nor a new updated_at: unchanged
+    place.save()
+    assert visitor_signature() != before
