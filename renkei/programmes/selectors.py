@@ -247,12 +247,13 @@ def reviewer_work(viewer: Viewer) -> dict:
     from django.db.models import Count
 
     if not getattr(viewer, "is_authenticated", False):
-        return {"conflict": 0, "scores": 0, "done": 0}
+        return {"conflict": 0, "scores": 0, "done": 0, "next_conflict": None, "next_scores": None}
     seats = ReviewAssignment.objects.filter(reviewer=viewer)
     counts = seats.aggregate(
         conflict=Count("id", filter=Q(conflicted__isnull=True)),
         scores=Count("id", filter=Q(conflicted=False, submitted_at__isnull=True)),
         done=Count("id", filter=Q(conflicted=True) | Q(submitted_at__isnull=False)))
-    counts["next"] = (seats.filter(Q(conflicted__isnull=True) | Q(conflicted=False, submitted_at__isnull=True))
-                      .select_related("application__call", "application__place").order_by("id").first())
+    counts["next_conflict"] = seats.filter(conflicted__isnull=True).order_by("id").values_list("pk", flat=True).first()
+    counts["next_scores"] = (seats.filter(conflicted=False, submitted_at__isnull=True).order_by("id")
+                             .values_list("pk", flat=True).first())
     return counts

@@ -184,14 +184,15 @@ def _officer(user) -> Section:
 def _reviewer(user) -> Section:
     section = Section(Role.REVIEWER, _("My reviews"))
     work = programmes.reviewer_work(user)
-    nxt = work.get("next")
-    next_url = reverse("programmes:review", args=[nxt.pk]) if nxt else reverse("programmes:reviews")
-    section.items.append(Item("awaiting_conflict", _("Waiting for a conflict declaration"), work["conflict"],
-                              next_url if work["conflict"] else reverse("programmes:reviews"),
-                              attention=bool(work["conflict"])))
-    section.items.append(Item("awaiting_scores", _("Waiting for scores"), work["scores"],
-                              next_url if work["scores"] else reverse("programmes:reviews"),
-                              attention=bool(work["scores"])))
+    reviews = reverse("programmes:reviews")
+    section.items.append(Item(
+        "awaiting_conflict", _("Waiting for a conflict declaration"), work["conflict"],
+        reverse("programmes:review", args=[work["next_conflict"]]) if work["next_conflict"] else reviews,
+        attention=bool(work["conflict"])))
+    section.items.append(Item(
+        "awaiting_scores", _("Waiting for scores"), work["scores"],
+        reverse("programmes:review", args=[work["next_scores"]]) if work["next_scores"] else reviews,
+        attention=bool(work["scores"])))
     section.items.append(Item("reviews_done", _("Done"), work["done"], reverse("programmes:reviews")))
     return section
 
