@@ -270,7 +270,8 @@ def manager_work(viewer: Viewer) -> dict:
     indexed = SearchDocument.objects.count()
     stale = SearchDocument.objects.exclude(model=encoder_name()).count()
     unanswered = request_list(viewer=viewer, status=KnowledgeRequest.Status.OPEN).filter(answers__isnull=True)
-    return {"drafts": drafts.count(), "first_draft": drafts.order_by("-updated_at").values_list("slug", flat=True).first(),
+    first_draft = drafts.order_by("-updated_at").values_list("slug", flat=True).first()
+    return {"drafts": drafts.count(), "first_draft": first_draft,
             "index_missing": max(0, products - indexed), "index_stale": stale,
             "unanswered": unanswered.count()}
 

@@ -1,5 +1,4 @@
 from django.conf import settings
-
 from django.utils.functional import SimpleLazyObject
 
 from renkei.accounts.permissions import role_names, roles_of

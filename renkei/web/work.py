@@ -26,6 +26,7 @@ from renkei.places import selectors as places
 from renkei.programmes import selectors as programmes
 from renkei.programmes.models import Call
 
+
 @dataclass
 class Item:
     key: str
@@ -162,7 +163,8 @@ def _officer(user) -> Section:
     health = partnerships.officer_work(user, programme_ids)
     health_url = (reverse("partnerships:programme-health", args=[health["programme"]]) if health["programme"]
                   else reverse("partnerships:list"))
-    section.items.append(Item("live_partnerships", _("Live partnerships"), health["live"], reverse("partnerships:list")))
+    section.items.append(Item("live_partnerships", _("Live partnerships"), health["live"],
+                              reverse("partnerships:list")))
     section.items.append(Item("dormant_partnerships", _("Dormant partnerships"), health["dormant"],
                               health_url + ("?dormant=1" if health["programme"] else ""),
                               attention=bool(health["dormant"])))
