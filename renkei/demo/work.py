@@ -2,7 +2,7 @@
 an open call (invented for the demo, dated from the day the demo is loaded) with applications, one
 waiting for a reviewer, the demo reviewer's seats (one waiting for a conflict declaration, one for
 scores), and a milestone coming up in Kamaishi's partnership. Every record says it is sample data.
-Idempotent: a second run changes nothing but the dates of the open call."""
+Idempotent: a second run changes nothing (unless the sample call's deadline has passed: it opens again)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def work_demo_load() -> int:
         return 0
     created = 0
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
-    call, made = Call.objects.update_or_create(slug="cpp-sample-open-call", defaults={
+    call, made = Call.objects.get_or_create(slug="cpp-sample-open-call", defaults={
         "programme": programme,
         "title": {"en": "City Partnership Program: sample open call" + SAMPLE["en"],
                   "ja": "シティ・パートナーシップ・プログラム 公募の例" + SAMPLE["ja"]},
@@ -38,6 +38,9 @@ def work_demo_load() -> int:
         "opens_at": now - timedelta(days=20), "closes_at": now + timedelta(days=40),
         "timezone": "Asia/Tokyo", "places_to_select": 2, "status": Call.Status.OPEN})
     created += made
+    if not made and call.closes_at <= now:  # a demo loaded long ago: the sample call opens again
+        Call.objects.filter(pk=call.pk).update(opens_at=now - timedelta(days=20), closes_at=now + timedelta(days=40),
+                                               status=Call.Status.OPEN)
     if made:
         Question.objects.create(call=call, position=0, text={
             "en": "Which experience can your city share with partner cities?",

@@ -93,7 +93,8 @@ def _focal_point(user) -> Section:
         section.items.append(Item(
             f"place:{row.place.slug}", _("%(place)s — profile %(percent)s%% complete")
             % {"place": row.place.name, "percent": row.completeness},
-            row.stale_needs, reverse("places:place", args=[row.place.slug]), "; ".join(notes),
+            row.stale_needs or None,  # the count, when there is one, is of needs to look at again
+            reverse("places:place", args=[row.place.slug]), "; ".join(notes),
             attention=bool(row.stale_needs or row.missing)))
     place_ids = [row.place.pk for row in own]
     calls = programmes.focal_point_work(user)
