@@ -24,6 +24,17 @@ def has_any_role(user) -> bool:
     return bool(roles_of(user))
 
 
+# The order a person's roles are named in (the header, the start page's sections).
+ROLE_ORDER = (Role.FOCAL_POINT, Role.PROGRAMME_OFFICER, Role.REVIEWER, Role.KNOWLEDGE_MANAGER, Role.EVALUATOR,
+              Role.NETWORK_SECRETARIAT, Role.ADMINISTRATOR)
+
+
+def role_names(user) -> list[str]:
+    """The roles the user holds, named in the active language, in ROLE_ORDER."""
+    held = roles_of(user)
+    return [str(role.label) for role in ROLE_ORDER if role in held]
+
+
 def represented_place_ids(user) -> frozenset[int]:
     if not has_role(user, Role.FOCAL_POINT):
         return frozenset()

@@ -150,6 +150,7 @@ def _register_routers() -> None:
     from renkei.partnerships.api import router as partnerships_router
     from renkei.places.api import router as places_router
     from renkei.programmes.api import router as programmes_router
+    from renkei.web.api import router as me_router
 
     api.add_router("/", places_router)
     api.add_router("/", matching_router)
@@ -162,6 +163,7 @@ def _register_routers() -> None:
     api.add_router("/", evaluation_router)
     api.add_router("/", iati_router)
     api.add_router("/", networks_router)
+    api.add_router("/", me_router)
 
 
 _register_routers()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from renkei.accounts.models import Role
@@ -274,3 +274,21 @@ def portfolio(*, viewer: User | AnonymousUser, programme: str | None, theme: str
                                  scores={c.value: levels.get(c.value) for c in Criterion},
                                  learning=learning[p.pk], indicators=by_partnership[p.pk]))
     return Portfolio(programme=found, rows=rows, total=total, status_counts=counts)
+
+
+# --- start page ("my work") -------------------------------------------------------------------
+
+def evaluator_work(viewer: User | AnonymousUser) -> dict:
+    """The evaluations assigned to the viewer: to do (planned or in progress), submitted, published."""
+    from django.db.models import Count
+
+    if not getattr(viewer, "is_authenticated", False):
+        return {"open": 0, "submitted": 0, "published": 0, "next": None}
+    S = Evaluation.Status
+    mine = Evaluation.objects.filter(evaluators=viewer.pk)
+    counts = mine.aggregate(open=Count("id", filter=Q(status__in=[S.PLANNED, S.IN_PROGRESS])),
+                            submitted=Count("id", filter=Q(status=S.SUBMITTED)),
+                            published=Count("id", filter=Q(status=S.PUBLISHED)))
+    counts["next"] = (mine.filter(status__in=[S.PLANNED, S.IN_PROGRESS])
+                      .order_by(F("due_on").asc(nulls_last=True), "id").only("pk").first())
+    return counts

@@ -255,3 +255,32 @@ def products_for_request(*, viewer: Viewer, request: KnowledgeRequest, limit: in
     products = Product.objects.in_bulk([int(cat.ids[r]) for r in rows])
     return [RelatedProduct(products[int(cat.ids[r])], round(float(cosines[r]), 3), bool(on_theme[r]))
             for r in rows if int(cat.ids[r]) in products]
+
+
+# --- start page ("my work") -------------------------------------------------------------------
+
+def manager_work(viewer: Viewer) -> dict:
+    """For knowledge managers: drafts waiting to be published, the index's health, and open requests
+    nobody has answered yet."""
+    from renkei.knowledge.models import SearchDocument
+    from renkei.knowledge.search.indexing import encoder_name
+
+    drafts = visible_products(viewer).filter(status=Product.Status.DRAFT)
+    products = Product.objects.count()
+    indexed = SearchDocument.objects.count()
+    stale = SearchDocument.objects.exclude(model=encoder_name()).count()
+    unanswered = request_list(viewer=viewer, status=KnowledgeRequest.Status.OPEN).filter(answers__isnull=True)
+    first_draft = drafts.order_by("-updated_at").values_list("slug", flat=True).first()
+    return {"drafts": drafts.count(), "first_draft": first_draft,
+            "index_missing": max(0, products - indexed), "index_stale": stale,
+            "unanswered": unanswered.count()}
+
+
+def matching_requests(viewer: Viewer, place_ids) -> dict:
+    """Open requests of other places on a theme the viewer's places offer expertise in."""
+    from renkei.places.models import Expertise
+
+    themes = Expertise.objects.filter(place_id__in=place_ids, theme__isnull=False).values("theme_id")
+    qs = (request_list(viewer=viewer, status=KnowledgeRequest.Status.OPEN).filter(themes__in=themes)
+          .exclude(place_id__in=place_ids).distinct())
+    return {"count": qs.count(), "first": qs.order_by("-created_at").values_list("pk", flat=True).first()}

@@ -83,3 +83,23 @@ def decision_summary(programme) -> dict[str, int]:
     latest = {(q, c): yes for q, c, yes in decisions if q != c}
     return {**sources, "pairs": len(latest), "yes": sum(latest.values()),
             "no": len(latest) - sum(latest.values())}
+
+
+def unanswered_suggestions(*, viewer, place_ids) -> dict:
+    """Partners suggested to the viewer's places by their latest stored partner search that the place
+    has neither accepted nor declined. Two queries, whatever the number of runs."""
+    runs = (MatchRun.objects.filter(kind=MatchRun.Kind.MATCH, place_id__in=place_ids)
+            .order_by("place_id", "-created_at", "-id").only("place_id", "results"))
+    latest: dict[int, list[str]] = {}
+    for run in runs:
+        if run.place_id not in latest:
+            latest[run.place_id] = [r.get("place", {}).get("slug") for r in (run.results or []) if isinstance(r, dict)]
+    answered = set(MatchFeedback.objects.filter(place_id__in=place_ids)
+                   .values_list("place_id", "candidate__slug"))
+    count, first = 0, None
+    for place_id, slugs in latest.items():
+        open_ = [s for s in slugs if s and (place_id, s) not in answered]
+        count += len(open_)
+        if open_ and first is None:
+            first = place_id
+    return {"count": count, "place_id": first}

@@ -168,3 +168,44 @@ def pilots_of(partnership: Partnership) -> QuerySet[Pilot]:
 
 def members_of(partnership: Partnership) -> QuerySet[Member]:
     return partnership.members.select_related("place", "organisation").prefetch_related("focal_points").order_by("id")
+
+
+# --- start page ("my work") -------------------------------------------------------------------
+
+LIVE = (Partnership.Status.AGREED, Partnership.Status.ACTIVE)
+
+
+def focal_point_work(viewer: User | AnonymousUser, *, soon: int = 3, today: date | None = None) -> dict:
+    """The partnerships the viewer's places are members of (not closed), and the next milestones of
+    their action plans that are not done yet."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    own = represented_place_ids(viewer)
+    mine = (Partnership.objects.filter(members__place_id__in=own)
+            .exclude(status__in=[Partnership.Status.CLOSED, Partnership.Status.COMPLETED]).distinct())
+    milestones = list(Milestone.objects.filter(action__objective__partnership__in=mine.values("pk"),
+                                               done_on__isnull=True, due_on__gte=today)
+                      .select_related("action__objective__partnership").order_by("due_on", "id")[:soon])
+    return {"partnerships": mine.count(), "first": mine.order_by("-updated_at").first(), "milestones": milestones}
+
+
+def officer_work(viewer: User | AnonymousUser, programme_ids, *, today: date | None = None) -> dict:
+    """Over the partnerships of the programmes the viewer runs: how many are live, dormant (no recorded
+    activity for RENKEI_DORMANT_MONTHS months, as ``services.health`` decides) or hang on a single focal
+    point. Counted in the database, in two queries."""
+    from datetime import timedelta
+
+    from django.db.models import Count
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    if not has_role(viewer, Role.ADMINISTRATOR, Role.PROGRAMME_OFFICER):
+        return {"live": 0, "dormant": 0, "single_focal_point": 0, "programme": None}
+    quiet_since = today - timedelta(days=30 * settings.RENKEI_DORMANT_MONTHS)
+    live = Partnership.objects.filter(programme_id__in=programme_ids, status__in=LIVE)
+    dormant = live.filter(Q(last_activity_on__isnull=True) | Q(last_activity_on__lt=quiet_since))
+    single = (live.annotate(people=Count("members__focal_points", distinct=True)).filter(people=1))
+    flagged = (dormant.values("programme__slug").first() or single.values("programme__slug").first() or {})
+    return {"live": live.count(), "dormant": dormant.count(), "single_focal_point": single.count(),
+            "programme": flagged.get("programme__slug")}

@@ -275,3 +275,45 @@ def expertise_get(*, viewer: Viewer, pk: int) -> Expertise:
     if expertise is None:
         raise NotFound(_("No such expertise."), field="id")
     return expertise
+
+
+# --- start page ("my work") -------------------------------------------------------------------
+
+STALE_NEED_DAYS = 365  # a need nobody has looked at for a year may no longer be the city's need
+
+# What a complete profile has: each item one point of the completeness percentage.
+PROFILE_ITEMS = ("population", "coordinates", "summary", "website", "hazards", "needs", "expertise")
+
+
+@dataclass(frozen=True)
+class OwnPlace:
+    place: Place
+    completeness: int  # percent of PROFILE_ITEMS present
+    missing: tuple[str, ...]
+    stale_needs: int
+
+
+def own_places(viewer: Viewer, *, today=None) -> list[OwnPlace]:
+    """The places the viewer acts for, each with how complete its profile is and how many of its
+    needs nobody has updated for STALE_NEED_DAYS days. One query, whatever the number of places."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = today or timezone.now()
+    stale_before = now - timedelta(days=STALE_NEED_DAYS)
+    places = (Place.objects.filter(pk__in=represented_place_ids(viewer))
+              .annotate(need_n=Count("needs", distinct=True), expertise_n=Count("expertise", distinct=True),
+                        stale_n=Count("needs", filter=Q(needs__updated_at__lt=stale_before), distinct=True))
+              .order_by("name_en"))
+    out = []
+    for place in places:
+        present = {"population": place.population is not None,
+                   "coordinates": place.latitude is not None and place.longitude is not None,
+                   "summary": any(str(v or "").strip() for v in (place.summary or {}).values()),
+                   "website": bool(place.website), "hazards": bool(place.hazards),
+                   "needs": place.need_n > 0, "expertise": place.expertise_n > 0}
+        missing = tuple(item for item in PROFILE_ITEMS if not present[item])
+        out.append(OwnPlace(place, round(100 * (len(PROFILE_ITEMS) - len(missing)) / len(PROFILE_ITEMS)), missing,
+                            place.stale_n))
+    return out

@@ -181,3 +181,89 @@ def user_for(username: str) -> User:
     if user is None:
         raise NotFound(_("No user %(name)s.") % {"name": repr(username)}, field="reviewer")
     return user
+
+
+# --- start page ("my work") -------------------------------------------------------------------
+
+def _officer_programmes(viewer: Viewer) -> QuerySet[Programme]:
+    """The programmes the viewer runs, in one query: administrators every one, programme officers the
+    ones naming them and the ones naming no officer (as ``can_manage_programme`` decides)."""
+    if has_role(viewer, Role.ADMINISTRATOR):
+        return Programme.objects.all()
+    if not has_role(viewer, Role.PROGRAMME_OFFICER):
+        return Programme.objects.none()
+    return Programme.objects.filter(Q(officers=viewer) | Q(officers=None)).distinct()
+
+
+def officer_work(viewer: Viewer, *, soon: int = 3) -> dict:
+    """What the programmes the viewer runs need: their calls by status, the next deadlines of the
+    open ones, submitted applications without a reviewer, and applications whose reviewers' scores
+    diverge (the committee's DIVERGENCE). A fixed number of queries, whatever the data."""
+    from django.db.models import Count
+
+    from renkei.programmes.services import DIVERGENCE
+
+    programmes = _officer_programmes(viewer)
+    calls = Call.objects.filter(programme__in=programmes)
+    by_status = {row["status"]: row["n"] for row in calls.values("status").annotate(n=Count("id"))}
+    deadlines = list(calls.filter(status=Call.Status.OPEN).select_related("programme").order_by("closes_at")[:soon])
+    live = Application.objects.filter(call__in=calls, status=Application.Status.SUBMITTED)
+    unassigned = live.filter(assignments__isnull=True)
+    waiting = unassigned.count()
+    first_waiting = unassigned.select_related("call").order_by("call__closes_at", "id").first()
+    divergent = _divergent(live.filter(call__status__in=[Call.Status.OPEN, Call.Status.CLOSED]), DIVERGENCE)
+    return {"programmes": programmes.count(), "calls_by_status": by_status, "deadlines": deadlines,
+            "awaiting_reviewers": waiting, "first_awaiting": first_waiting,
+            "divergent": len(divergent), "first_divergent": divergent[0] if divergent else None}
+
+
+def _divergent(applications: QuerySet[Application], threshold: float) -> list[Application]:
+    """The applications whose reviewers' weighted totals differ by ``threshold`` or more (two queries)."""
+    from collections import defaultdict
+
+    from renkei.programmes.models import Score
+
+    scores = (Score.objects.filter(assignment__application__in=applications, assignment__conflicted=False,
+                                   assignment__submitted_at__isnull=False)
+              .values_list("assignment__application_id", "assignment_id", "criterion_id", "criterion__weight",
+                           "value"))
+    seats: dict[int, dict[int, list[tuple[float, int]]]] = defaultdict(lambda: defaultdict(list))
+    for application_id, seat, _criterion, weight, value in scores:
+        seats[application_id][seat].append((weight, value))
+    flagged = []
+    for application_id, by_seat in seats.items():
+        totals = [sum(w * v for w, v in rows) / (sum(w for w, _v in rows) or 1.0) for rows in by_seat.values()]
+        if len(totals) > 1 and max(totals) - min(totals) >= threshold:
+            flagged.append(application_id)
+    return list(Application.objects.filter(pk__in=flagged).select_related("call").order_by("call__closes_at", "id"))
+
+
+def focal_point_work(viewer: Viewer) -> dict:
+    """The calls open now that the viewer's places have not applied to yet, and their draft applications."""
+    from django.utils import timezone
+
+    place_ids = represented_place_ids(viewer)
+    open_calls = call_list(viewer=viewer, status=Call.Status.OPEN).filter(closes_at__gt=timezone.now())
+    applied = Application.objects.filter(place_id__in=place_ids).exclude(status=Application.Status.WITHDRAWN)
+    to_apply = (open_calls.exclude(pk__in=applied.values("call_id")) if len(place_ids) == 1 else open_calls)
+    drafts = applied.filter(status=Application.Status.DRAFT, call__status=Call.Status.OPEN)
+    return {"open_calls": to_apply.count(), "next_call": to_apply.order_by("closes_at").first(),
+            "drafts": drafts.count(), "first_draft": drafts.select_related("call", "place").order_by(
+                "call__closes_at", "id").first()}
+
+
+def reviewer_work(viewer: Viewer) -> dict:
+    """The viewer's own review seats: waiting for a conflict declaration, waiting for scores, done."""
+    from django.db.models import Count
+
+    if not getattr(viewer, "is_authenticated", False):
+        return {"conflict": 0, "scores": 0, "done": 0, "next_conflict": None, "next_scores": None}
+    seats = ReviewAssignment.objects.filter(reviewer=viewer)
+    counts = seats.aggregate(
+        conflict=Count("id", filter=Q(conflicted__isnull=True)),
+        scores=Count("id", filter=Q(conflicted=False, submitted_at__isnull=True)),
+        done=Count("id", filter=Q(conflicted=True) | Q(submitted_at__isnull=False)))
+    counts["next_conflict"] = seats.filter(conflicted__isnull=True).order_by("id").values_list("pk", flat=True).first()
+    counts["next_scores"] = (seats.filter(conflicted=False, submitted_at__isnull=True).order_by("id")
+                             .values_list("pk", flat=True).first())
+    return counts

@@ -17,6 +17,7 @@ from renkei.places.models import Level, Theme
 from renkei.places.validation import country_label
 from renkei.ui import worldmap
 from renkei.ui.pagecache import for_visitors, page_part
+from renkei.web.work import my_work
 
 MAP_MARKER_LIMIT = 1500  # the home map stays light with a national-scale data set: the largest places
 
@@ -38,7 +39,9 @@ def home(request):
     same (see ``core/cache.py``), and made again when a place, need, expertise or theme changes."""
     shared = page_part("home", selectors.data_signature, lambda: _home_shared(request))
     counts = shared["counts"] if not request.user.is_authenticated else selectors.dashboard_counts(viewer=request.user)
-    return render(request, "web/home.html", {"counts": counts, "data": shared["html"]})
+    # Signed in with a role, the page opens on what needs the user ("my work"); the rest follows.
+    sections = my_work(request.user) if request.user.is_authenticated else []
+    return render(request, "web/home.html", {"counts": counts, "data": shared["html"], "sections": sections})
 
 
 def _home_shared(request) -> dict:

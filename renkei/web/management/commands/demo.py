@@ -5,6 +5,7 @@ from renkei.activities.demo import activities_demo_load
 from renkei.connections.demo import connections_demo_load
 from renkei.core.errors import ApplicationError
 from renkei.demo.accounts import demo_users
+from renkei.demo.work import work_demo_load
 from renkei.evaluation.demo import evaluation_demo_assign, evaluation_demo_load
 from renkei.iati.demo import iati_demo_load
 from renkei.indicators.demo import indicators_demo_load
@@ -44,5 +45,6 @@ class Command(BaseCommand):
         created = demo_users()
         evaluation_demo_assign()
         networks_demo_load()  # the demo secretariat account becomes the demo networks' secretariat
+        work_demo_load()  # something on each demo account's start page
         if created:
             self.stdout.write("Demo accounts (password: renkei-demo): " + ", ".join(created))
