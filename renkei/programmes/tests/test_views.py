@@ -99,11 +99,16 @@ def test_review_and_committee_pages(client, call, officer):
     client.force_login(officer)
     services.call_transition(actor=officer, call=call, to="closed")
     html = client.get("/calls/call-2016/committee/").content.decode()
-    assert "Toyama" in html and "4.0" in html
+    assert "Toyama" in html and "4.0" in html and ">Assign</button>" in html
     client.post("/calls/call-2016/committee/", {"application": application.pk, "decision": "selected",
                                                  "reason": "Best fit"})
     application.refresh_from_db()
     assert application.status == "selected" and application.decision_reason == "Best fit"
+    html = client.get("/calls/call-2016/committee/").content.decode()
+    assert ">Assign</button>" not in html  # a decided application gets no more reviewers
+    services.call_transition(actor=officer, call=call, to="decided")
+    html = client.get("/calls/call-2016/committee/").content.decode()
+    assert ">Assign</button>" not in html and ">Select</button>" not in html
 
 
 def test_officer_creates_a_call_in_the_browser_with_line_errors(client, officer):
