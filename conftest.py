@@ -1,4 +1,6 @@
 import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -147,6 +149,50 @@ def browser():
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     else:
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+class _CountedApp:
+    """The live server's WSGI application, counting the requests it is serving."""
+
+    def __init__(self, app):
+        self.app = app
+        self.busy = 0
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            self.busy += 1
+        try:
+            return self.app(environ, start_response)
+        finally:
+            with self.lock:
+                self.busy -= 1
+
+    def wait_idle(self, timeout=30.0):
+        deadline = time.monotonic() + timeout
+        while self.busy and time.monotonic() < deadline:
+            time.sleep(0.02)
+
+
+@pytest.fixture(autouse=True)
+def live_server_idle_before_the_database_is_emptied(request):
+    """A browser test ends with its pages closed and the live server done with their requests.
+
+    On in-memory SQLite the server thread shares the test's connection: a request still running
+    (an htmx fragment a page asked for as it closed) locks a table that the teardown empties."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")  # set up first, so emptied after this waits
+    httpd = request.getfixturevalue("live_server").thread.httpd
+    if not isinstance(httpd.get_app(), _CountedApp):
+        httpd.set_app(_CountedApp(httpd.get_app()))
+    chromium = request.getfixturevalue("browser") if "browser" in request.fixturenames else None
+    yield
+    if chromium is not None:
+        for context in chromium.contexts:
+            context.close()
+    httpd.get_app().wait_idle()
 
 
 @pytest.fixture(autouse=True)
