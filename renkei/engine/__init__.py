@@ -8,8 +8,9 @@ returns, so the maths can be tested, benchmarked and reasoned about without a da
 # The public interface, importable from ``renkei.engine`` (loaded lazily: importing a submodule
 # such as ``renkei.engine.types`` does not load numpy's heavier users).
 _EXPORTS = {
-    "renkei.engine.types": ("COMPONENTS", "PRESETS", "EngineError", "Explanation", "Filters", "MatchResult",
-                            "PlaceProfile", "Statement", "ThemeNode", "UnknownPlace", "Weights", "resolve_weights"),
+    "renkei.engine.types": ("COMPONENTS", "DEFAULT_PRESET", "PRESETS", "EngineError", "Explanation", "Filters",
+                            "MatchResult", "PlaceProfile", "Statement", "ThemeNode", "UnknownPlace", "Weights",
+                            "resolve_weights"),
     "renkei.engine.themes": ("ThemeSpace",),
     "renkei.engine.index": ("Block", "Coverage", "Index", "MatchIndex"),
     "renkei.engine.api": ("CohortPair", "CohortResult", "own_gain", "pair", "pair_cohort", "weights_for"),

@@ -1,8 +1,8 @@
 """What the platform calls: build an index, rank partners, pair cohorts.
 
     index = MatchIndex(themes, profiles, embedder=CachedEmbedder(UsemEmbedder(), cache))
-    index.rank(place_id, "mutual", Filters(exclude_countries={"JP"}), top=20)
-    pair_cohort(index, eu_ids, japan_ids, weights="mutual", capacity=1, method="optimal")
+    index.rank(place_id, "either", Filters(exclude_countries={"JP"}), top=20)
+    pair_cohort(index, eu_ids, japan_ids, weights="either", capacity=1, method="optimal")
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import numpy as np
 from renkei.engine.explain import explain
 from renkei.engine.index import MatchIndex
 from renkei.engine.pairing import Pair, capacities, pair_greedy, pair_optimal, pair_stable, total
-from renkei.engine.types import PRESETS, EngineError, Explanation, Weights, resolve_weights
+from renkei.engine.types import DEFAULT_PRESET, PRESETS, EngineError, Explanation, Weights, resolve_weights
 
 METHODS = ("optimal", "stable")
 
@@ -34,7 +34,8 @@ def own_gain(weights: Weights) -> Weights:
     replaces the two-sided components, so each side of a stable matching ranks by its own gain."""
     values = weights.as_dict()
     values["expertise"] += values.pop("mutual") + values.pop("reverse")
-    return Weights(**values, mutual=0.0, reverse=0.0)
+    values["text"] += values.pop("offer_text")
+    return Weights(**values, mutual=0.0, reverse=0.0, offer_text=0.0)
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def _result(method, caps, group_a, group_b, pairs: list[Pair], greedy: list[Pair
 
 
 def pair_cohort(index: MatchIndex, group_a: Sequence[int], group_b: Sequence[int], *,
-                weights: Weights | str | Mapping = "mutual", capacity: int | tuple[int, int] = 1,
+                weights: Weights | str | Mapping = DEFAULT_PRESET, capacity: int | tuple[int, int] = 1,
                 method: str = "optimal") -> CohortResult:
     """Pair the places of ``group_a`` with those of ``group_b`` (place ids; order and repeats do not
     matter). A place in both groups is never paired with itself.
@@ -117,7 +118,7 @@ def pair_cohort(index: MatchIndex, group_a: Sequence[int], group_b: Sequence[int
 
 
 def pair(group_a: Sequence[int], group_b: Sequence[int], scorer: MatchIndex | Callable[[int, int], float], *,
-         weights: Weights | str | Mapping = "mutual", capacity: int | tuple[int, int] = 1,
+         weights: Weights | str | Mapping = DEFAULT_PRESET, capacity: int | tuple[int, int] = 1,
          method: str = "optimal") -> CohortResult:
     """Cohort pairing with either the index (as ``pair_cohort``) or any score function
     ``scorer(a_id, b_id) -> float in [0, 1]`` (no explanations then). With a function, the stable

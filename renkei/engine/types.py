@@ -212,6 +212,10 @@ def score_band(score: float) -> str:
 
 
 PRESETS: dict[str, Weights] = {
+    # Who fits us either way — they can help us, or we can help them? Most real cooperation is one city
+    # sharing what it learned with one that needs it, and a search does not say which side it is on:
+    # both directions and both wordings count equally (docs/benchmarks.md, matching quality).
+    "either": Weights(expertise=0.25, reverse=0.25, text=0.25, offer_text=0.25),
     # Who can teach us what we need?
     "expertise": Weights(expertise=0.6, text=0.2, peer=0.15, language=0.05),
     # Who is like us — same size, same pressures, same hazards?
@@ -221,6 +225,10 @@ PRESETS: dict[str, Weights] = {
     # Who needs what we offer? (a city that transfers its experience: the reverse of "expertise")
     "offer": Weights(reverse=0.6, offer_text=0.2, peer=0.15, language=0.05),
 }
+
+
+#: The preset of a search that names none (CLI, API, web forms, cohort pairing, tuning).
+DEFAULT_PRESET = "either"
 
 
 def resolve_weights(weights: Weights | str | Mapping[str, object]) -> Weights:

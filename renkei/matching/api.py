@@ -11,11 +11,15 @@ from ninja import Field, Query, Router, Schema, Status
 from renkei.accounts.api_auth import AUTH, OPTIONAL_AUTH
 from renkei.core.errors import NotFound
 from renkei.core.schemas import ERRORS, Page, PageQuery, page_of
+from renkei.engine.types import DEFAULT_PRESET
 from renkei.matching import selectors, services
 from renkei.places.models import Place
 from renkei.places.selectors import place_get_by_ref
 
 router = Router(tags=["matching"])
+
+#: the presets of renkei.engine.types.PRESETS
+PresetName = Literal["either", "expertise", "peer", "mutual", "offer"]
 
 
 class ErrorOut(Schema):
@@ -24,9 +28,9 @@ class ErrorOut(Schema):
 
 class MatchIn(Schema):
     place: str = Field(..., description="URL name, external id or name of the place looking for partners")
-    preset: Literal["expertise", "peer", "mutual", "offer"] = Field(
-        "mutual", description="expertise: who can help us; peer: places like us; mutual: both learn; "
-                              "offer: who needs what we offer")
+    preset: PresetName = Field(
+        DEFAULT_PRESET, description="either: they can help us or we can help them; expertise: who can help us; "
+                                    "peer: places like us; mutual: both learn; offer: who needs what we offer")
     weights: dict[str, float] | None = Field(None, description="custom weights per component; overrides the preset")
     countries: list[str] = []
     exclude_countries: list[str] = []
@@ -82,9 +86,9 @@ class MatchOut(Schema):
 class PairingIn(Schema):
     group_a: list[str] = Field(..., min_length=1, description="URL names or external ids")
     group_b: list[str] = Field(..., min_length=1)
-    preset: Literal["expertise", "peer", "mutual", "offer"] = Field(
-        "mutual", description="expertise: who can help us; peer: places like us; mutual: both learn; "
-                              "offer: who needs what we offer")
+    preset: PresetName = Field(
+        DEFAULT_PRESET, description="either: they can help us or we can help them; expertise: who can help us; "
+                                    "peer: places like us; mutual: both learn; offer: who needs what we offer")
     weights: dict[str, float] | None = None
     capacity: int = Field(1, ge=1, le=10)
     method: Literal["optimal", "stable"] = "optimal"
@@ -214,12 +218,12 @@ def runs(request, limit: int = 50):
 
 # -- a programme's weights tuned on its decisions ------------------------------------------------
 class TuningIn(Schema):
-    preset: Literal["expertise", "peer", "mutual", "offer"] = Field(
-        "mutual", description="the preset whose weights are tuned for the programme")
+    preset: PresetName = Field(
+        DEFAULT_PRESET, description="the preset whose weights are tuned for the programme")
 
 
 class TuningResetIn(Schema):
-    preset: Literal["expertise", "peer", "mutual", "offer"] | None = Field(
+    preset: PresetName | None = Field(
         None, description="the preset to return to; every preset of the programme when left out")
 
 

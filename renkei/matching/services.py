@@ -15,7 +15,16 @@ from renkei.accounts.models import Role
 from renkei.accounts.permissions import has_role
 from renkei.core.errors import ApplicationError, NotAllowed
 from renkei.engine.api import pair_cohort, weights_for
-from renkei.engine.types import COMPONENTS, Explanation, Filters, MatchResult, Weights, score_band, score_points
+from renkei.engine.types import (
+    COMPONENTS,
+    DEFAULT_PRESET,
+    Explanation,
+    Filters,
+    MatchResult,
+    Weights,
+    score_band,
+    score_points,
+)
 from renkei.matching.fetch import current_index
 from renkei.matching.models import MatchFeedback, MatchRun, ProgrammeTuning
 from renkei.places import permissions
@@ -32,7 +41,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class MatchRequest:
-    preset: str = "mutual"
+    preset: str = DEFAULT_PRESET
     weights: dict[str, float] | None = None
     countries: tuple[str, ...] = ()
     exclude_countries: tuple[str, ...] = ()
@@ -190,7 +199,7 @@ def can_save_pairing(user) -> bool:
 
 
 @transaction.atomic
-def pairing_create(*, actor, group_a: list, group_b: list, preset: str = "mutual",
+def pairing_create(*, actor, group_a: list, group_b: list, preset: str = DEFAULT_PRESET,
                    weights: dict[str, float] | None = None, capacity: int = 1, method: str = "optimal",
                    title: str = "", save: bool = True) -> MatchRun:
     if save and not can_save_pairing(actor):
@@ -284,7 +293,7 @@ def tuning_in_use(programme: Programme, preset: str) -> ProgrammeTuning | None:
 
 
 @transaction.atomic
-def tuning_start(*, actor, programme: Programme, preset: str = "mutual", background: bool = True
+def tuning_start(*, actor, programme: Programme, preset: str = DEFAULT_PRESET, background: bool = True
                  ) -> ProgrammeTuning:
     """Queue a tuning of ``preset``'s weights on the programme's decisions (run by the background
     worker after the commit; ``background=False`` leaves it for the caller to run with

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from renkei.core.errors import ApplicationError, NotAllowed
-from renkei.engine.types import COMPONENTS, PRESETS, score_band, score_points
+from renkei.engine.types import COMPONENTS, DEFAULT_PRESET, PRESETS, score_band, score_points
 from renkei.matching import selectors, services
 from renkei.matching.models import MatchRun
 from renkei.places.models import Place
@@ -44,12 +44,13 @@ def scored(score: float) -> dict:
     return {"points": score_points(score), "band": band, "band_label": BAND_LABELS[band]}
 
 
-PRESET_LABELS = {"expertise": gettext_lazy("Who can help us"), "peer": gettext_lazy("Cities like us"),
+PRESET_LABELS = {"either": gettext_lazy("Either way: they help us or we help them"),
+                 "expertise": gettext_lazy("Who can help us"), "peer": gettext_lazy("Cities like us"),
                  "mutual": gettext_lazy("Learn from each other"), "offer": gettext_lazy("Who needs what we offer")}
 
 
 class FindForm(forms.Form):
-    preset = forms.ChoiceField(choices=[(k, PRESET_LABELS[k]) for k in PRESETS], initial="mutual",
+    preset = forms.ChoiceField(choices=[(k, PRESET_LABELS[k]) for k in PRESETS], initial=DEFAULT_PRESET,
                                widget=forms.RadioSelect)
     custom = forms.BooleanField(required=False, label=gettext_lazy("Set my own weights"))
     exclude_country = forms.MultipleChoiceField(required=False, label=gettext_lazy("Leave out countries"))
@@ -95,13 +96,13 @@ def find_partners(request, slug):
 
     programmes = [(p.slug, p.title_text) for p in programme_list(viewer=request.user)]
     form = FindForm(request.GET or None, countries=countries, programmes=programmes,
-                    initial={"preset": "mutual", "top": 10, **{f"w_{k}": v for k, v in
-                                                               PRESETS["mutual"].as_dict().items()}})
+                    initial={"preset": DEFAULT_PRESET, "top": 10, **{f"w_{k}": v for k, v in
+                                                               PRESETS[DEFAULT_PRESET].as_dict().items()}})
     found, error = None, None
     data = form.cleaned_data if form.is_bound and form.is_valid() else None
     if form.is_bound and data is None:
         error = _("Some settings are not valid; check the highlighted fields.")
-    preset = (data or {}).get("preset") or "mutual"
+    preset = (data or {}).get("preset") or DEFAULT_PRESET
     weights = None
     if data and data.get("custom"):
         weights = {k: data.get(f"w_{k}") or 0.0 for k in COMPONENTS}
@@ -155,7 +156,7 @@ class CohortForm(forms.Form):
     b_country = forms.MultipleChoiceField(required=False, label=gettext_lazy("Group B: countries"))
     b_theme = forms.ChoiceField(required=False, label=gettext_lazy("Group B: theme"))
     b_places = forms.MultipleChoiceField(required=False, label=gettext_lazy("…or choose places for group B"))
-    preset = forms.ChoiceField(choices=[(k, PRESET_LABELS[k]) for k in PRESETS], initial="mutual",
+    preset = forms.ChoiceField(choices=[(k, PRESET_LABELS[k]) for k in PRESETS], initial=DEFAULT_PRESET,
                                label=gettext_lazy("Preset"))
     method = forms.ChoiceField(choices=[("optimal", gettext_lazy("Best total (optimal)")),
                                         ("stable", gettext_lazy("Stable (no pair would rather swap)"))],
@@ -308,7 +309,7 @@ def programme_tuning(request, slug):
     context = {"programme": programme, "rows": _tuning_rows(tunings), "busy": busy,
                "in_use": _tuning_rows([t for t in tunings if t.in_use]),
                "summary": selectors.decision_summary(programme),
-               "presets": [(k, PRESET_LABELS[k]) for k in PRESETS]}
+               "presets": [(k, PRESET_LABELS[k]) for k in PRESETS], "default_preset": DEFAULT_PRESET}
     if request.htmx and not request.htmx.boosted:
         return render(request, "matching/_tunings.html", context)
     return render(request, "matching/tuning.html", context)
@@ -318,7 +319,7 @@ def programme_tuning(request, slug):
 def programme_tuning_start(request, slug):
     programme = _tunable(request, slug)
     return perform(request, lambda: services.tuning_start(actor=request.user, programme=programme,
-                                                          preset=request.POST.get("preset", "mutual")),
+                                                          preset=request.POST.get("preset", DEFAULT_PRESET)),
                    done=_("The tuning is queued; this page shows its progress."),
                    to=("matching:tuning", programme.slug))
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from renkei.engine.api import weights_for
 from renkei.engine.embedding import HashingEmbedder
 from renkei.engine.index import MatchIndex, harmonic
-from renkei.engine.tests.fixtures import BANDA_ACEH, KAMAISHI, KITAKYUSHU, SMALL_WORLD, T, small_space, taxonomy
+from renkei.engine.tests.fixtures import BANDA_ACEH, KAMAISHI, KITAKYUSHU, SMALL_WORLD, TOYAMA, T, small_space, taxonomy
 from renkei.engine.themes import PARENT_CHILD, RELATED, SIBLINGS, ThemeSpace
 from renkei.engine.types import (
     COMPONENTS,
@@ -361,6 +361,25 @@ def test_offer_text_is_the_text_component_the_other_way_round():
     offer = index.component("offer_text", index.row_of(KITAKYUSHU.id))
     text = index.component("text", index.row_of(BANDA_ACEH.id))
     assert offer[index.row_of(BANDA_ACEH.id)] == pytest.approx(text[index.row_of(KITAKYUSHU.id)], abs=1e-5)
+
+
+def test_the_default_preset_finds_a_one_way_partner_from_either_side():
+    """Toyama shares its compact-city policy, Kitakyushu needs it: with no preset named, each finds
+    the other near the top, whichever side of the transfer the search starts from; Kamaishi, which
+    fits Toyama both ways, ranks higher still."""
+    from renkei.engine.types import DEFAULT_PRESET, PRESETS
+
+    assert DEFAULT_PRESET == "either" and list(PRESETS)[0] == DEFAULT_PRESET
+    index = small_index(embedder=HashingEmbedder())
+    from_learner = index.rank(KITAKYUSHU.id, DEFAULT_PRESET, top=3)
+    from_sharer = [r.place_id for r in index.rank(TOYAMA.id, DEFAULT_PRESET, top=3)]
+    assert from_learner[0].place_id == TOYAMA.id
+    assert from_learner[0].components["expertise"] > from_learner[0].components["reverse"] == 0
+    assert from_sharer[:2] == [KAMAISHI.id, KITAKYUSHU.id]
+    seen_by_sharer = index.score(TOYAMA.id, KITAKYUSHU.id, DEFAULT_PRESET)
+    assert seen_by_sharer.components["reverse"] > seen_by_sharer.components["expertise"] == 0
+    # every component has its mirror with the same weight: a pair scores the same from both sides
+    assert seen_by_sharer.score == pytest.approx(from_learner[0].score, abs=1e-4)
 
 
 @pytest.mark.parametrize(("score", "points", "band"), [

@@ -140,6 +140,23 @@ def test_match_command_json(demo, capsys):
     assert all(r["place"]["country"] != "JP" for r in out["results"])
 
 
+def test_match_command_default_preset_is_either(demo, capsys):
+    call_command("match", "kamaishi", "--top", "3", "--json")
+    out = json.loads(capsys.readouterr().out)
+    assert out["preset"] == "either"
+    assert set(out["results"][0]["components"]) == {"expertise", "reverse", "text", "offer_text"}
+
+
+def test_every_preset_is_offered_by_the_api():
+    from typing import get_args
+
+    from renkei.engine.types import DEFAULT_PRESET, PRESETS
+    from renkei.matching.api import MatchIn, PresetName
+
+    assert set(get_args(PresetName)) == set(PRESETS)
+    assert MatchIn(place="kamaishi").preset == DEFAULT_PRESET
+
+
 def test_match_command_offer_preset_in_words(demo, capsys):
     call_command("match", "kitakyushu", "--preset", "offer", "--top", "5")
     out = capsys.readouterr().out.splitlines()

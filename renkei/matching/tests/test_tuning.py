@@ -389,7 +389,7 @@ def test_visitors_are_sent_to_sign_in(client, cpp):
 def test_page_names_a_bad_preset(client, cpp, named_officer):
     login(client, named_officer)
     answer = client.post(f"/match/programmes/{CPP}/tune/", {"preset": "fastest"}, follow=True)
-    assert "choose one of: expertise" in answer.content.decode()
+    assert "choose one of: either, expertise" in answer.content.decode()
     assert not ProgrammeTuning.objects.exists()
 
 

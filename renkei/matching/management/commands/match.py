@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from renkei.accounts.permissions import SYSTEM
 from renkei.core.errors import ApplicationError
-from renkei.engine.types import PRESETS
+from renkei.engine.types import DEFAULT_PRESET, PRESETS
 from renkei.matching.services import MatchRequest, match_find, tuning_reset, tuning_run, tuning_start
 from renkei.places.selectors import place_get_by_ref
 from renkei.programmes.selectors import programme_for
@@ -23,8 +23,8 @@ class Command(BaseCommand):
         parser.add_argument("--reset", action="store_true",
                             help="with `tune`: return the programme to the preset's own weights instead")
         parser.add_argument("--preset", choices=list(PRESETS), default=None,
-                            help="expertise: who can help us; peer: places like us; mutual: both learn; "
-                                 "offer: who needs what we offer")
+                            help="either (default): they can help us or we can help them; expertise: who can help us; "
+                                 "peer: places like us; mutual: both learn; offer: who needs what we offer")
         parser.add_argument("--top", type=int, default=10)
         parser.add_argument("--country", action="append", default=[], metavar="XX")
         parser.add_argument("--exclude-country", action="append", default=[], metavar="XX")
@@ -35,7 +35,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **o):
         o["preset_given"] = o["preset"] is not None
-        o["preset"] = o["preset"] or "mutual"
+        o["preset"] = o["preset"] or DEFAULT_PRESET
         if o["place"] == "tune" and o["programme_slug"]:
             return self.tune(o)
         if o["programme_slug"]:

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from renkei.accounts.permissions import SYSTEM
 from renkei.core.errors import ApplicationError
-from renkei.engine.types import PRESETS
+from renkei.engine.types import DEFAULT_PRESET, PRESETS
 from renkei.matching.services import pairing_create
 from renkei.places.selectors import PlaceFilters, place_list
 
@@ -49,7 +49,7 @@ class Command(BaseCommand):
         parser.add_argument("--b", required=True, help=FILTER_HELP)
         parser.add_argument("--capacity", type=int, default=1, metavar="K")
         parser.add_argument("--method", choices=["optimal", "stable"], default="optimal")
-        parser.add_argument("--preset", choices=list(PRESETS), default="mutual")
+        parser.add_argument("--preset", choices=list(PRESETS), default=DEFAULT_PRESET)
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args, **o):
