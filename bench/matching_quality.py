@@ -14,7 +14,8 @@ every other search leaves out the searcher's own country (`--exclude-country XX`
 partner is counted among the results once the searcher's *other* known partners are set aside
 (a lead city of a transfer network has eight true partners; finding another first is no miss).
 
-Per preset: MRR, recall@5 and recall@10 with the random baseline for the same candidate lists, and an
+Per preset: MRR, recall@5 and recall@10 with the random baseline for the same candidate lists, the same
+for the searches of the sharing city and of the learning city apart (`by_side`), and an
 ablation (each component of the preset left out in turn, the others keeping their weights). Every
 third pairing (p03, p06, …) is held back: figures are given for the development pairings and for the
 held-back ones separately.
@@ -139,6 +140,10 @@ def evaluate(call_command, qs: list[dict], preset: str | None, top: int) -> dict
         part = [q for q in qs if q["split"] == split]
         out[split] = summarise([ranks[id(q)] for q in part])
     out["all"] = summarise(list(ranks.values()))
+    # the two directions of a transfer apart: searches by the city that shares and by the one that learns
+    sides = {"offer": "sharing", "expertise": "learning", "mutual": "both learn"}
+    out["by_side"] = {side: summarise([ranks[id(q)] for q in qs if sides[q["role"]] == side])
+                      for side in sides.values()}
     out["_ranks"] = {f"{q['source']}→{q['target']}": ranks[id(q)][0] for q in qs}
     return out
 

@@ -239,15 +239,24 @@ def _divergent(applications: QuerySet[Application], threshold: float) -> list[Ap
 
 
 def focal_point_work(viewer: Viewer) -> dict:
-    """The calls open now that the viewer's places have not applied to yet, and their draft applications."""
+    """The calls open now that one of the viewer's places may apply to (the programme's eligibility
+    rules) and has not applied to yet, and their draft applications."""
     from django.utils import timezone
 
+    from renkei.places.models import Place
+    from renkei.programmes.services import eligibility
+
     place_ids = represented_place_ids(viewer)
-    open_calls = call_list(viewer=viewer, status=Call.Status.OPEN).filter(closes_at__gt=timezone.now())
+    places = list(Place.objects.filter(pk__in=place_ids).prefetch_related("expertise"))
     applied = Application.objects.filter(place_id__in=place_ids).exclude(status=Application.Status.WITHDRAWN)
-    to_apply = (open_calls.exclude(pk__in=applied.values("call_id")) if len(place_ids) == 1 else open_calls)
+    taken = set(applied.values_list("call_id", "place_id"))
+    open_calls = (call_list(viewer=viewer, status=Call.Status.OPEN).filter(closes_at__gt=timezone.now())
+                  .select_related("programme").prefetch_related("programme__required_themes")
+                  .order_by("closes_at", "id"))
+    to_apply = [call for call in open_calls
+                if any((call.pk, place.pk) not in taken and not eligibility(call.programme, place) for place in places)]
     drafts = applied.filter(status=Application.Status.DRAFT, call__status=Call.Status.OPEN)
-    return {"open_calls": to_apply.count(), "next_call": to_apply.order_by("closes_at").first(),
+    return {"open_calls": len(to_apply), "next_call": to_apply[0] if to_apply else None,
             "drafts": drafts.count(), "first_draft": drafts.select_related("call", "place").order_by(
                 "call__closes_at", "id").first()}
 

@@ -82,9 +82,9 @@ def eligibility(programme: Programme, place: Place) -> list[str]:
     if programme.max_population is not None and (place.population is None
                                                  or place.population > programme.max_population):
         reasons.append(_("The population must be at most %(n)s.") % {"n": f"{programme.max_population:,}"})
-    required = set(programme.required_themes.values_list("pk", flat=True))
+    required = {theme.pk for theme in programme.required_themes.all()}  # prefetched by callers that check many
     if required:
-        offered = set(place.expertise.values_list("theme_id", flat=True))
+        offered = {expertise.theme_id for expertise in place.expertise.all()}
         if not required & offered:
             names = ", ".join(t.name for t in programme.required_themes.all())
             reasons.append(_("The place needs recorded expertise in one of: %(themes)s.") % {"themes": names})

@@ -95,6 +95,21 @@ def test_focal_point_counts_follow_its_applications_and_stale_needs(client, kama
     assert count_of(html, "place:kamaishi") == 1 and "1 needs not updated for a year" in html
 
 
+def test_focal_point_is_not_offered_calls_its_places_may_not_apply_to(client, kamaishi, work_demo):
+    work_demo()
+    programme = Call.objects.get(slug="cpp-sample-open-call").programme
+    programme.eligible_countries = ["DE", "FI"]
+    programme.save()
+    assert count_of(home(client, kamaishi), "open_calls") == 0  # Kamaishi is in Japan
+    programme.eligible_countries = ["JP"]
+    programme.min_population = 1_000_000
+    programme.save()
+    assert count_of(home(client, kamaishi), "open_calls") == 0  # too small
+    programme.min_population = None
+    programme.save()
+    assert count_of(home(client, kamaishi), "open_calls") == 1
+
+
 def test_programme_officer_sees_calls_reviews_and_partnership_health(client, officer, reviewer, work_demo):
     work_demo()
     html = home(client, officer)
