@@ -142,8 +142,9 @@ def evaluate(call_command, qs: list[dict], preset: str | None, top: int) -> dict
     out["all"] = summarise(list(ranks.values()))
     # the two directions of a transfer apart: searches by the city that shares and by the one that learns
     sides = {"offer": "sharing", "expertise": "learning", "mutual": "both learn"}
-    out["by_side"] = {side: summarise([ranks[id(q)] for q in qs if sides[q["role"]] == side])
-                      for side in sides.values()}
+    out["by_side"] = {split: {side: summarise([ranks[id(q)] for q in qs if sides[q["role"]] == side
+                                               and split in ("all", q["split"])]) for side in sides.values()}
+                      for split in ("development", "held_back", "all")}
     out["_ranks"] = {f"{q['source']}→{q['target']}": ranks[id(q)][0] for q in qs}
     return out
 
@@ -220,6 +221,9 @@ def main() -> None:
             tried_role.pop("_ranks")
             out.setdefault("variants", {})[variant] = {
                 split: {k: tried[split][k] for k in ("mrr", "recall@5", "recall@10")} for split in ("development",)}
+            out["variants"][variant]["by_side_development"] = {
+                side: {k: figures[k] for k in ("mrr", "recall@5", "recall@10")}
+                for side, figures in tried["by_side"]["development"].items() if figures}
             out["variants"][variant]["by_role_development"] = {
                 k: tried_role["development"][k] for k in ("mrr", "recall@5", "recall@10")}
     out["seconds"] = round(time.perf_counter() - started, 1)

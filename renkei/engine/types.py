@@ -214,8 +214,9 @@ def score_band(score: float) -> str:
 PRESETS: dict[str, Weights] = {
     # Who fits us either way — they can help us, or we can help them? Most real cooperation is one city
     # sharing what it learned with one that needs it, and a search does not say which side it is on:
-    # both directions and both wordings count equally (docs/benchmarks.md, matching quality).
-    "either": Weights(expertise=0.25, reverse=0.25, text=0.25, offer_text=0.25),
+    # both directions of the theme fit count equally, and the words of what we offer a little more than
+    # the words of what we need (chosen on real pairings: docs/benchmarks.md, matching quality).
+    "either": Weights(expertise=0.25, reverse=0.25, text=0.2, offer_text=0.3),
     # Who can teach us what we need?
     "expertise": Weights(expertise=0.6, text=0.2, peer=0.15, language=0.05),
     # Who is like us — same size, same pressures, same hazards?

@@ -378,8 +378,9 @@ def test_the_default_preset_finds_a_one_way_partner_from_either_side():
     assert from_sharer[:2] == [KAMAISHI.id, KITAKYUSHU.id]
     seen_by_sharer = index.score(TOYAMA.id, KITAKYUSHU.id, DEFAULT_PRESET)
     assert seen_by_sharer.components["reverse"] > seen_by_sharer.components["expertise"] == 0
-    # every component has its mirror with the same weight: a pair scores the same from both sides
-    assert seen_by_sharer.score == pytest.approx(from_learner[0].score, abs=1e-4)
+    # each component has its mirror: seen from the other side, the fit and the words change places
+    assert seen_by_sharer.components["reverse"] == pytest.approx(from_learner[0].components["expertise"], abs=1e-4)
+    assert seen_by_sharer.components["offer_text"] == pytest.approx(from_learner[0].components["text"], abs=1e-4)
 
 
 @pytest.mark.parametrize(("score", "points", "band"), [

@@ -154,5 +154,5 @@ def test_pair_with_a_score_function():
 
 def test_own_gain_moves_two_sided_weights_to_the_expertise_fit():
     assert own_gain(Weights(mutual=0.6, reverse=0.1, peer=0.3)) == Weights(expertise=0.7, peer=0.3)
-    assert own_gain(Weights(expertise=0.25, reverse=0.25, text=0.25, offer_text=0.25)) == Weights(expertise=0.5,
-                                                                                                    text=0.5)
+    assert own_gain(Weights(expertise=0.25, reverse=0.25, text=0.2, offer_text=0.3)) == Weights(expertise=0.5,
+                                                                                                  text=0.5)
