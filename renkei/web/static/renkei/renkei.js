@@ -10,16 +10,59 @@
       if (params[key] === "") delete params[key];
     });
   });
-  // After an inline form or a section is swapped in, move the focus to it (keyboard and screen-reader users).
-  document.addEventListener("htmx:afterSwap", function (event) {
-    var target = event.detail.target;
-    if (!target || !target.querySelector) return;
-    var focus = target.querySelector(".error-summary, .inline-form textarea, .inline-form select, .message-success");
-    if (focus) {
-      if (!focus.hasAttribute("tabindex") && !/^(TEXTAREA|SELECT|INPUT)$/.test(focus.tagName)) {
-        focus.setAttribute("tabindex", "-1");
+  // The page's live region reads a text out once (screen readers); emptied first so that the same
+  // text said twice is read twice.
+  function announce(text) {
+    var region = document.getElementById("announcer");
+    if (!region || !text) return;
+    region.textContent = "";
+    window.setTimeout(function () { region.textContent = text.replace(/\s+/g, " ").trim(); }, 60);
+  }
+  function focusOn(element) {
+    if (!/^(TEXTAREA|SELECT|INPUT|BUTTON|A)$/.test(element.tagName) && !element.hasAttribute("tabindex")) {
+      element.setAttribute("tabindex", "-1");
+    }
+    element.focus({ preventScroll: true });
+  }
+  function inView(element) {
+    var box = element.getBoundingClientRect();
+    return box.top >= 0 && box.bottom <= window.innerHeight;
+  }
+  // After htmx swaps something in (htmx:afterSettle is dispatched on each new element). A form the
+  // server sent back with errors stays where the user is: scrolled into view itself (not the page's
+  // top), the focus on its first invalid field (or its error summary), the errors read out through
+  // the live region. An error elsewhere in the swapped part is read out without moving the focus (a
+  // filter form keeps it while the user types), unless it says so (data-focus: the button that was
+  // pressed went with the swap). A freshly opened inline form gets the focus on its
+  // first field, a notice of success gets it too.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var root = event.target;
+    if (!root || !root.querySelector || !root.isConnected) return;
+    var summary = root.matches(".error-summary") ? root : root.querySelector("form .error-summary");
+    if (summary) {
+      var form = summary.closest("form");
+      var field = form.querySelector("[aria-invalid=true]:not([type=hidden])");
+      form.scrollIntoView({ block: "start" });
+      focusOn(field || summary);
+      // a form taller than the window: as much of its top as the field leaves room for
+      if (field && !inView(field)) window.scrollBy(0, field.getBoundingClientRect().bottom - window.innerHeight + 24);
+      announce(summary.textContent);
+      return;
+    }
+    var problem = root.matches("[role=alert]") ? root : root.querySelector("[role=alert]");
+    if (problem) {
+      announce(problem.textContent);
+      if (problem.hasAttribute("data-focus")) {  // the button that was pressed went with the swap
+        focusOn(problem);
+        if (!inView(problem)) problem.scrollIntoView({ block: "center" });
       }
-      focus.focus({ preventScroll: false });
+      return;
+    }
+    var first = root.matches(".inline-form") ? root.querySelector("textarea, select, input:not([type=hidden])")
+      : root.querySelector(".message-success");
+    if (first) {
+      focusOn(first);
+      if (!inView(first)) first.scrollIntoView({ block: "center" });
     }
   });
   // A form that destroys something asks first (the question is in its data-confirm attribute).
