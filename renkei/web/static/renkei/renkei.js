@@ -72,6 +72,27 @@
       event.preventDefault();
     }
   });
+  // "Add a question" and the like: a copy of the formset's empty row (its <template>) instead of sending
+  // the form to ask the server for one.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-formset-add]");
+    if (!button) return;
+    var prefix = button.getAttribute("data-formset-add");
+    var form = button.closest("form");
+    var total = form && form.querySelector("input[name='" + prefix + "-TOTAL_FORMS']");
+    var template = form && form.querySelector("template[data-formset-empty='" + prefix + "']");
+    var rows = form && form.querySelector("[data-formset-rows='" + prefix + "']");
+    if (!total || !template || !rows) return;
+    event.preventDefault();
+    var index = parseInt(total.value, 10) || 0;
+    var holder = document.createElement("div");
+    holder.innerHTML = template.innerHTML.replace(/__prefix__/g, String(index)).replace(/__number__/g, String(index + 1));
+    var row = holder.firstElementChild;
+    rows.appendChild(row);
+    total.value = String(index + 1);
+    var first = row.querySelector("input:not([type=hidden]), select, textarea");
+    if (first) first.focus();
+  });
   // A slider shows its value in the <output> beside it.
   document.addEventListener("input", function (event) {
     var slider = event.target;
