@@ -24,9 +24,14 @@
     }
     element.focus({ preventScroll: true });
   }
+  // The top of the window below the sticky header (its height changes with the screen and the sign-in).
+  function windowTop() {
+    var header = document.querySelector(".site-header");
+    return header ? Math.max(0, header.getBoundingClientRect().bottom) : 0;
+  }
   function inView(element) {
     var box = element.getBoundingClientRect();
-    return box.top >= 0 && box.bottom <= window.innerHeight;
+    return box.top >= windowTop() && box.bottom <= window.innerHeight;
   }
   // After htmx swaps something in (htmx:afterSettle is dispatched on each new element). A form the
   // server sent back with errors stays where the user is: scrolled into view itself (not the page's
@@ -42,7 +47,7 @@
     if (summary) {
       var form = summary.closest("form");
       var field = form.querySelector("[aria-invalid=true]:not([type=hidden])");
-      form.scrollIntoView({ block: "start" });
+      window.scrollBy(0, form.getBoundingClientRect().top - windowTop() - 12);
       focusOn(field || summary);
       // a form taller than the window: as much of its top as the field leaves room for
       if (field && !inView(field)) window.scrollBy(0, field.getBoundingClientRect().bottom - window.innerHeight + 24);
@@ -54,7 +59,7 @@
       announce(problem.textContent);
       if (problem.hasAttribute("data-focus")) {  // the button that was pressed went with the swap
         focusOn(problem);
-        if (!inView(problem)) problem.scrollIntoView({ block: "center" });
+        if (!inView(problem)) window.scrollBy(0, problem.getBoundingClientRect().top - windowTop() - 12);
       }
       return;
     }
@@ -62,7 +67,7 @@
       : root.querySelector(".message-success");
     if (first) {
       focusOn(first);
-      if (!inView(first)) first.scrollIntoView({ block: "center" });
+      if (!inView(first)) window.scrollBy(0, first.getBoundingClientRect().top - windowTop() - 12);
     }
   });
   // A form that destroys something asks first (the question is in its data-confirm attribute).
