@@ -127,6 +127,8 @@ def test_an_officer_creates_a_call_with_a_file_question(browser, live_server):
     programme = Programme.objects.create(slug="cpp", title={"en": "City Partnership Program"})
     programme.officers.add(officer)
     page = browser.new_page(viewport={"width": 1366, "height": 900})
+    blocked = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and blocked.append(m.text))
     sign_in(page, live_server.url, "po", password="pw-Renkei-123", next_url="/calls/new/")
 
     page.select_option("select[name=programme]", str(programme.pk))
@@ -175,4 +177,5 @@ def test_an_officer_creates_a_call_with_a_file_question(browser, live_server):
         ("choice", "Size of the delegation", True, ["Up to 3 people", "More than 3"]),
         ("file", "Supporting documents", False, []),
     ]
+    assert blocked == []
     page.close()

@@ -76,6 +76,8 @@ def test_a_refused_inline_form_keeps_the_user_on_it(browser, live_server, demo):
     from renkei.places.models import Expertise, Need
 
     page = browser.new_page(viewport={"width": 1366, "height": 800})
+    blocked = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and blocked.append(m.text))
     sign_in(page, live_server.url, "kamaishi", next_url="/places/kamaishi/")
     needs = Need.objects.filter(place__slug="kamaishi").count()
 
@@ -105,6 +107,7 @@ def test_a_refused_inline_form_keeps_the_user_on_it(browser, live_server, demo):
     refused(page, form, "id_evidence", "is not an http(s) address")
     expertise.refresh_from_db()
     assert "not a link" not in expertise.evidence
+    assert blocked == []  # the script runs under the page's Content-Security-Policy
     page.close()
 
 
