@@ -144,12 +144,14 @@ def _statement(place, kind, pk):
     return obj
 
 
-def _section(request, place, kind, notice: str = "") -> HttpResponse:
-    """The needs or expertise card of a place page, for an htmx swap after a change."""
+def _section(request, place, kind, notice: str = "", problem: str = "") -> HttpResponse:
+    """The needs or expertise card of a place page, for an htmx swap after a change (``notice``) or a
+    refused one (``problem``)."""
     model = Need if kind == "need" else Expertise
     response = render(request, "places/_statement_section.html", {
         "place": place, "kind": kind, "items": model.objects.filter(place=place).select_related("theme"),
         "can_edit": permissions.can_edit_place(request.user, place), "notice": notice,
+        "problem": problem,
     })
     return reswap(retarget(response, f"#{kind}"), "outerHTML")
 
@@ -227,7 +229,7 @@ def statement_tag(request, slug, kind, pk):
         raise
     except ApplicationError as exc:
         if request.htmx:
-            return _section(request, place, kind, exc.message)
+            return _section(request, place, kind, problem=exc.message)
         messages.error(request, exc.message)
     else:
         notice = _("The theme was confirmed.")

@@ -188,11 +188,20 @@ def call_new(request):
     manageable = selectors.manageable_programmes(request.user)
     if not manageable.exists():
         raise PermissionDenied
+    if request.method == "POST" and "add_question" in request.POST:
+        # "Add a question" without JavaScript: the form again as typed, with one more blank row
+        data = request.POST.copy()
+        total = data.get("questions-TOTAL_FORMS", "0")
+        data["questions-TOTAL_FORMS"] = str(int(total) + 1 if total.isdigit() else 1)
+        form = CallForm(data, programmes=manageable).unchecked()
+        return render(request, "programmes/call_new.html", {"form": form, "added": True})
     form = CallForm(request.POST or None, programmes=manageable)
     if request.method == "POST" and form.is_valid():
         try:
             call = services.call_create(actor=request.user, programme=form.cleaned_data["programme"],
                                         data=form.to_input())
+        except NotAllowed:
+            raise
         except ApplicationError as exc:
             form.add_service_error(exc)
         else:

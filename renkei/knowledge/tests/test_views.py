@@ -268,7 +268,7 @@ def test_bad_input_is_shown_on_the_fields_and_nothing_is_saved(client, focal_poi
                            ("published_on", "cannot be in the future"),
                            ("cost_min_eur", "must be an amount in euros, like 50000"),
                            ("suits_max_population", "must be at least the smallest size it suits")]:
-        assert re.search(rf'id="id_{field}-error">.*?{re.escape(message)}</p>', page), field
+        assert re.search(rf'id="id_{field}_error"><p class="error">.*?{re.escape(message)}</p>', page), field
     assert 'value="Ten kinds of household waste."' in page or "Ten kinds of household waste.</textarea>" in page
     assert Product.objects.count() == 0
 
@@ -278,8 +278,8 @@ def test_unknown_places_and_impossible_amounts_are_named(client, focal_point):
     page = text(client.post("/library/new/", {**GOOD, "places": "Testville, Atlantis"}))
     assert "Unknown places: Atlantis" in page
     page = text(client.post("/library/new/", {**GOOD, "cost_max_eur": "NaN", "suits_min_population": "1e99"}))
-    assert re.search(r'id="id_cost_max_eur-error">.*?must be an amount in euros', page)
-    assert re.search(r'id="id_suits_min_population-error">.*?must be a whole number', page)
+    assert re.search(r'id="id_cost_max_eur_error"><p class="error">.*?must be an amount in euros', page)
+    assert re.search(r'id="id_suits_min_population_error"><p class="error">.*?must be a whole number', page)
     assert Product.objects.count() == 0
 
 
@@ -318,7 +318,7 @@ def test_a_bad_file_re_renders_the_form_with_the_error_and_saves_nothing(client,
     login(client, focal_point)
     page = text(client.post("/library/new/", {**GOOD, "files": [SimpleUploadedFile("ok.pdf", pdf_with_text("ok")),
                                                                  SimpleUploadedFile(name, content)]}))
-    assert re.search(rf'id="id_files-error">.*?{re.escape(words)}', page)
+    assert re.search(rf'id="id_files_error"><p class="error">.*?{re.escape(words)}', page)
     assert 'value="Solid waste sorting in Kitakyushu"' in page  # the rest is kept
     assert Product.objects.count() == 0 and ProductFile.objects.count() == 0 and stored_files() == []
 
@@ -347,7 +347,7 @@ def test_editing_through_the_form(client, shelf, focal_point, officer):
     assert "Someone else changed this product while you were editing." in page
     assert Product.objects.get(slug="draft").summary == {"en": "Now finished."}
     page = text(client.post("/library/draft/edit/", {**form, "version": version + 1, "title_en": ""}))
-    assert re.search(r'id="id_title_en-error">.*?is required', page)
+    assert re.search(r'id="id_title_en_error"><p class="error">.*?is required', page)
 
 
 def test_a_stranger_may_not_edit(client, shelf, other_place):
@@ -451,7 +451,7 @@ def test_asking_through_the_form(client, focal_point, reviewer, place):
     page = text(client.get("/library/requests/new/"))
     assert '<option value="testville">' in page and "otherton" not in page
     page = text(client.post("/library/requests/new/", {"place": "testville", "title_en": "", "title_ja": ""}))
-    assert re.search(r'id="id_title_en-error">.*?is required', page)
+    assert re.search(r'id="id_title_en_error"><p class="error">.*?is required', page)
     page = text(client.post("/library/requests/new/", {"place": "otherton", "title_en": "x"}))
     assert "otherton is not one of the available choices" in page  # not a place they act for
     assert KnowledgeRequest.objects.count() == 0

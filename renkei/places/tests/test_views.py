@@ -282,7 +282,8 @@ def test_invalid_profile_shows_field_errors_and_saves_nothing(client, focal_poin
     assert response.status_code == 200
     assert "Please correct the errors below." in html
     assert '<a href="#id_population">Population: must be a number</a>' in html
-    assert '<p class="error" id="id_population-error">' in html
+    assert '<div class="errors" id="id_population_error"><p class="error">' in html
+    assert 'aria-invalid="true" aria-describedby="id_population_error"' in html  # the field names its error
     assert "must be at most 90" in html and "is not an IANA time zone" in html and "must be an http(s) address" in html
     assert 'value="lots"' in html  # what was typed is kept
     place.refresh_from_db()

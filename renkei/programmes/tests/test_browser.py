@@ -49,9 +49,10 @@ def test_a_call_end_to_end(browser, live_server, settings):
     page.fill("input[name=opens_at]", (now - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"))
     page.fill("input[name=closes_at]", (now + timedelta(days=5)).strftime("%Y-%m-%dT%H:%M"))
     page.fill("input[name=timezone]", "UTC")
-    page.fill("textarea[name=questions]", "What can your city offer?")
+    page.fill("input[name=questions-0-text_en]", "What can your city offer?")
     page.fill("textarea[name=criteria]", "Relevance | 2\nCapacity | 1")
-    submit()
+    with page.expect_navigation():
+        page.press("input[name=title_en]", "Enter")  # Enter creates the call (it adds no question row)
     call = Call.objects.get(title__en="Call 2026")
     page.locator("button[value=open]").click()
     page.wait_for_load_state()
@@ -113,4 +114,68 @@ def test_a_call_end_to_end(browser, live_server, settings):
     page.locator("button", has_text="Make it a partnership").click()
     page.wait_for_load_state()
     assert "/partnerships/" in page.url and "World Bank" in page.locator("main").inner_text()
+    page.close()
+
+
+def test_an_officer_creates_a_call_with_a_file_question(browser, live_server):
+    """Every error at once, then question rows: one added by the page's script, a file question among them."""
+    from renkei.accounts.models import Role
+    from renkei.accounts.tests.factories import UserFactory
+    from renkei.programmes.models import Call, Programme
+
+    officer = UserFactory(username="po", roles=[Role.PROGRAMME_OFFICER])
+    programme = Programme.objects.create(slug="cpp", title={"en": "City Partnership Program"})
+    programme.officers.add(officer)
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    blocked = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and blocked.append(m.text))
+    sign_in(page, live_server.url, "po", password="pw-Renkei-123", next_url="/calls/new/")
+
+    page.select_option("select[name=programme]", str(programme.pk))
+    page.fill("input[name=opens_at]", "2027-03-10T09:00")
+    page.fill("input[name=closes_at]", "2027-02-10T17:00")
+    page.fill("input[name=timezone]", "Mars/Olympus")
+    page.fill("textarea[name=criteria]", "Relevance | heavy")
+    choices = page.locator("textarea[name=questions-0-choices]")
+    assert not choices.is_visible()  # options only for a choice question
+    page.fill("input[name=questions-0-text_en]", "Size of the delegation")
+    page.select_option("select[name=questions-0-kind]", "choice")
+    assert choices.is_visible()
+    page.locator("main form .actions button[type=submit]").click()
+    page.wait_for_load_state()
+    summary = page.locator(".error-summary li")
+    assert sorted(summary.all_inner_texts()) == sorted([
+        "Title (English): This field is required.",
+        "Closes: The call must close after it opens.",
+        "Time zone of the dates: not a time zone, e.g. Asia/Tokyo",
+        "Criteria, one per line: line 1: the weight after | must be a number",
+        "Question 1 – Options: A choice question needs at least two options, one per line.",
+    ])
+    assert Call.objects.count() == 0
+
+    page.fill("input[name=title_en]", "Call 2027")
+    page.fill("input[name=opens_at]", "2027-01-10T09:00")
+    page.fill("input[name=timezone]", "Asia/Tokyo")
+    page.fill("textarea[name=criteria]", "Relevance | 2")
+    page.fill("textarea[name=questions-0-choices]", "Up to 3 people\nMore than 3")
+    for _ in range(2):
+        page.locator("button[data-formset-add=questions]").click()  # copied by the script, not sent
+    assert page.locator("input[name=questions-TOTAL_FORMS]").input_value() == "5"
+    assert page.locator(".question-row legend").last.inner_text() == "Question 5"
+    assert page.evaluate("document.activeElement.name") == "questions-4-text_en"
+    page.fill("input[name=questions-4-text_en]", "Supporting documents")
+    page.select_option("select[name=questions-4-kind]", "file")
+    page.uncheck("input[name=questions-4-required]")
+    page.fill("input[name=questions-3-text_en]", "Left out")
+    page.check("input[name=questions-3-DELETE]")
+    page.locator("main form .actions button[type=submit]").click()
+    page.wait_for_load_state()
+
+    call = Call.objects.get(title__en="Call 2027")
+    assert f"/calls/{call.slug}/" in page.url
+    assert [(q.kind, q.text["en"], q.required, q.choices) for q in call.questions.all()] == [
+        ("choice", "Size of the delegation", True, ["Up to 3 people", "More than 3"]),
+        ("file", "Supporting documents", False, []),
+    ]
+    assert blocked == []
     page.close()

@@ -115,11 +115,17 @@ def test_officer_creates_a_call_in_the_browser_with_line_errors(client, officer)
     programme = services.programme_create(actor=officer, data={"title_en": "CPP"})
     client.force_login(officer)
     base = {"programme": programme.pk, "title_en": "Call 2027", "opens_at": "2027-01-10T09:00",
-            "closes_at": "2027-02-10T17:00", "timezone": "Asia/Tokyo", "places_to_select": "2"}
-    bad = client.post("/calls/new/", {**base, "questions": "Why?\n[choice: only] Size",
+            "closes_at": "2027-02-10T17:00", "timezone": "Asia/Tokyo", "places_to_select": "2",
+            "questions-TOTAL_FORMS": "4", "questions-INITIAL_FORMS": "0",
+            "questions-0-text_en": "Why?", "questions-0-kind": "text", "questions-0-required": "on",
+            "questions-1-text_en": "Letter", "questions-1-kind": "file",
+            "questions-2-text_en": "Size", "questions-2-kind": "choice", "questions-2-required": "on",
+            "questions-3-kind": "text", "questions-3-required": "on"}
+    bad = client.post("/calls/new/", {**base, "questions-2-choices": "only",
                                       "criteria": "Fit | heavy"}).content.decode()
-    assert "line 2: a choice question needs two options" in bad and "line 1: the weight after | must be a number" in bad
-    response = client.post("/calls/new/", {**base, "questions": "Why?\n? [file] Letter\n[choice: small|large] Size",
+    assert "Question 3 – Options: A choice question needs at least two options" in bad
+    assert "line 1: the weight after | must be a number" in bad
+    response = client.post("/calls/new/", {**base, "questions-2-choices": "small\nlarge",
                                            "criteria": "Relevance | 2\nCapacity"})
     assert response.status_code == 302
     from renkei.programmes.models import Call
@@ -128,6 +134,7 @@ def test_officer_creates_a_call_in_the_browser_with_line_errors(client, officer)
     assert call.status == "draft" and call.opens_at.hour == 0  # 09:00 in Tokyo is 00:00 UTC
     assert [q.kind for q in call.questions.all()] == ["text", "file", "choice"]
     assert not call.questions.get(kind="file").required
+    assert call.questions.get(kind="choice").choices == ["small", "large"]
     assert [c.weight for c in call.criteria.all()] == [2.0, 1.0]
 
 

@@ -10,16 +10,64 @@
       if (params[key] === "") delete params[key];
     });
   });
-  // After an inline form or a section is swapped in, move the focus to it (keyboard and screen-reader users).
-  document.addEventListener("htmx:afterSwap", function (event) {
-    var target = event.detail.target;
-    if (!target || !target.querySelector) return;
-    var focus = target.querySelector(".error-summary, .inline-form textarea, .inline-form select, .message-success");
-    if (focus) {
-      if (!focus.hasAttribute("tabindex") && !/^(TEXTAREA|SELECT|INPUT)$/.test(focus.tagName)) {
-        focus.setAttribute("tabindex", "-1");
+  // The page's live region reads a text out once (screen readers); emptied first so that the same
+  // text said twice is read twice.
+  function announce(text) {
+    var region = document.getElementById("announcer");
+    if (!region || !text) return;
+    region.textContent = "";
+    window.setTimeout(function () { region.textContent = text.replace(/\s+/g, " ").trim(); }, 60);
+  }
+  function focusOn(element) {
+    if (!/^(TEXTAREA|SELECT|INPUT|BUTTON|A)$/.test(element.tagName) && !element.hasAttribute("tabindex")) {
+      element.setAttribute("tabindex", "-1");
+    }
+    element.focus({ preventScroll: true });
+  }
+  // The top of the window below the sticky header (its height changes with the screen and the sign-in).
+  function windowTop() {
+    var header = document.querySelector(".site-header");
+    return header ? Math.max(0, header.getBoundingClientRect().bottom) : 0;
+  }
+  function inView(element) {
+    var box = element.getBoundingClientRect();
+    return box.top >= windowTop() && box.bottom <= window.innerHeight;
+  }
+  // After htmx swaps something in (htmx:afterSettle is dispatched on each new element). A form the
+  // server sent back with errors stays where the user is: scrolled into view itself (not the page's
+  // top), the focus on its first invalid field (or its error summary), the errors read out through
+  // the live region. An error elsewhere in the swapped part is read out without moving the focus (a
+  // filter form keeps it while the user types), unless it says so (data-focus: the button that was
+  // pressed went with the swap). A freshly opened inline form gets the focus on its
+  // first field, a notice of success gets it too.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var root = event.target;
+    if (!root || !root.querySelector || !root.isConnected) return;
+    var summary = root.matches(".error-summary") ? root : root.querySelector("form .error-summary");
+    if (summary) {
+      var form = summary.closest("form");
+      var field = form.querySelector("[aria-invalid=true]:not([type=hidden])");
+      window.scrollBy(0, form.getBoundingClientRect().top - windowTop() - 12);
+      focusOn(field || summary);
+      // a form taller than the window: as much of its top as the field leaves room for
+      if (field && !inView(field)) window.scrollBy(0, field.getBoundingClientRect().bottom - window.innerHeight + 24);
+      announce(summary.textContent);
+      return;
+    }
+    var problem = root.matches("[role=alert]") ? root : root.querySelector("[role=alert]");
+    if (problem) {
+      announce(problem.textContent);
+      if (problem.hasAttribute("data-focus")) {  // the button that was pressed went with the swap
+        focusOn(problem);
+        if (!inView(problem)) window.scrollBy(0, problem.getBoundingClientRect().top - windowTop() - 12);
       }
-      focus.focus({ preventScroll: false });
+      return;
+    }
+    var first = root.matches(".inline-form") ? root.querySelector("textarea, select, input:not([type=hidden])")
+      : root.querySelector(".message-success");
+    if (first) {
+      focusOn(first);
+      if (!inView(first)) window.scrollBy(0, first.getBoundingClientRect().top - windowTop() - 12);
     }
   });
   // A form that destroys something asks first (the question is in its data-confirm attribute).
@@ -28,6 +76,27 @@
     if (form.matches && form.matches("form[data-confirm]") && !window.confirm(form.getAttribute("data-confirm"))) {
       event.preventDefault();
     }
+  });
+  // "Add a question" and the like: a copy of the formset's empty row (its <template>) instead of sending
+  // the form to ask the server for one.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-formset-add]");
+    if (!button) return;
+    var prefix = button.getAttribute("data-formset-add");
+    var form = button.closest("form");
+    var total = form && form.querySelector("input[name='" + prefix + "-TOTAL_FORMS']");
+    var template = form && form.querySelector("template[data-formset-empty='" + prefix + "']");
+    var rows = form && form.querySelector("[data-formset-rows='" + prefix + "']");
+    if (!total || !template || !rows) return;
+    event.preventDefault();
+    var index = parseInt(total.value, 10) || 0;
+    var holder = document.createElement("div");
+    holder.innerHTML = template.innerHTML.replace(/__prefix__/g, String(index)).replace(/__number__/g, String(index + 1));
+    var row = holder.firstElementChild;
+    rows.appendChild(row);
+    total.value = String(index + 1);
+    var first = row.querySelector("input:not([type=hidden]), select, textarea");
+    if (first) first.focus();
   });
   // A slider shows its value in the <output> beside it.
   document.addEventListener("input", function (event) {
