@@ -30,6 +30,7 @@ from renkei.connections.regions import where_label
 from renkei.core.errors import ApplicationError
 from renkei.core.pagination import paginate
 from renkei.places.models import Place
+from renkei.places.selectors import name_order
 from renkei.ui.actions import perform, signed_in_post
 from renkei.ui.charts import Chart, Column, chart_csv_response
 from renkei.ui.exports import download_response
@@ -263,7 +264,7 @@ def from_activity(request, slug):
     activity = activity_get(viewer=request.user, slug=slug)
     if not can_manage_activity(request.user, activity):
         raise PermissionDenied
-    places = Place.objects.order_by("name_en")
+    places = Place.objects.order_by(*name_order())
     if not has_role(request.user, Role.ADMINISTRATOR):
         places = places.filter(pk__in=represented_place_ids(request.user))
     if not places.exists():

@@ -18,7 +18,7 @@ from renkei.indicators.benchmarking import DEFAULT_WINDOW, MIN_PEERS, Ranked, la
 from renkei.indicators.inputs import CriteriaIn
 from renkei.indicators.models import Framework, Indicator, PeerGroup, Revision, Value
 from renkei.places.models import Place
-from renkei.places.selectors import visible_places
+from renkei.places.selectors import name_key, visible_places
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -224,8 +224,8 @@ def benchmark(*, viewer: Viewer, place: Place, spec: GroupSpec, year: int | None
     indicators = {i.pk: i for i in Indicator.objects.filter(pk__in=present).order_by("code")}
     directions = {pk: indicators[pk].direction for pk in sorted(indicators, key=lambda k: _code_key(indicators[k]))}
     results = rank_all(latest, place.pk, directions)
-    members = sorted(Place.objects.filter(pk__in=ids).only("slug", "name_en", "name_ja", "country", "population"),
-                     key=lambda p: p.name_en)
+    members = sorted(Place.objects.filter(pk__in=ids).only("slug", "name_en", "name_ja", "name_ja_reading", "country",
+                                                           "population"), key=name_key())
     bench = Benchmark(place=place, spec=spec, members=members, first_year=first, last_year=last,
                       rows=[(indicators[r.indicator_id], r) for r in results])
     chosen = next((i for i, _r in bench.rows if i.code == indicator), None) if indicator else None

@@ -22,7 +22,7 @@ from renkei.indicators import importing, permissions, selectors, services
 from renkei.indicators.charts import benchmark_charts
 from renkei.indicators.forms import ImportForm, IndicatorForm, PeerGroupForm, ValueForm
 from renkei.indicators.units import range_text
-from renkei.places.selectors import place_get
+from renkei.places.selectors import name_order, place_get
 from renkei.ui.actions import perform, signed_in_post
 from renkei.ui.charts import chart_csv_response
 from renkei.ui.forms import form_page, submit
@@ -51,7 +51,7 @@ def catalogue(request):
 @for_visitors
 def indicator_detail(request, code):
     indicator = selectors.indicator_get(code=code)
-    values = selectors.value_list(viewer=request.user, indicator=indicator).order_by("-year", "place__name_en")
+    values = selectors.value_list(viewer=request.user, indicator=indicator).order_by("-year", *name_order("place__"))
     return render(request, "indicators/indicator.html", {
         "indicator": indicator, "range": range_text(indicator.unit), "values": _page(request, values)})
 

@@ -278,10 +278,11 @@ def requests_list(request):
 def _own_places(user) -> list[Place]:
     from renkei.accounts.models import Role
     from renkei.accounts.permissions import has_role, represented_place_ids
+    from renkei.places.selectors import name_order
 
     if has_role(user, Role.ADMINISTRATOR, Role.PROGRAMME_OFFICER):
-        return list(Place.objects.filter(level="city").order_by("name_en")[:1000])
-    return list(Place.objects.filter(pk__in=represented_place_ids(user)).order_by("name_en"))
+        return list(Place.objects.filter(level="city").order_by(*name_order())[:1000])
+    return list(Place.objects.filter(pk__in=represented_place_ids(user)).order_by(*name_order()))
 
 
 @login_required

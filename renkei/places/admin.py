@@ -146,17 +146,18 @@ PLACE_KEYS = {"name_en": "name", "external_id": "id", "latitude": "lat", "longit
 @admin.register(Place)
 class PlaceAdmin(ServiceAdmin):
     writes = Writes("place", services.place_create, services.place_update, services.place_delete)
-    list_display = ["name_en", "name_ja", "country", "level", "population", "is_published", "updated_at"]
+    list_display = ["name_en", "name_ja", "name_ja_reading", "country", "level", "population", "is_published",
+                    "updated_at"]
     list_filter = ["country", "level", "is_published", "income_group", "coastal"]
-    search_fields = ["name_en", "name_ja", "name_local", "slug", "external_id"]
+    search_fields = ["name_en", "name_ja", "name_ja_reading", "name_local", "slug", "external_id"]
     prepopulated_fields = {"slug": ["name_en"]}
     autocomplete_fields = ["parent"]
     readonly_fields = ["version", "created_at", "updated_at"]
     list_per_page = 50
     inlines = [NeedInline, ExpertiseInline]
     fieldsets = [
-        (None, {"fields": ["name_en", "name_ja", "name_local", "slug", "external_id", "level", "country", "parent",
-                           "is_published"]}),
+        (None, {"fields": ["name_en", "name_ja", "name_ja_reading", "name_local", "slug", "external_id", "level",
+                           "country", "parent", "is_published"]}),
         (_("Location"), {"fields": ["latitude", "longitude", "timezone"]}),
         (_("People and economy"), {"fields": ["population", "population_year", "area_km2", "share_65_plus",
                                               "population_growth", "income_group"]}),

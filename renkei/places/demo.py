@@ -16,7 +16,8 @@ from renkei.places.models import Contact, Expertise, Need, Organisation, Place, 
 DEMO_FILE = Path(__file__).resolve().parent.parent / "data" / "demo" / "demo.json"
 
 PLACE_KEYS = [
-    "id", "slug", "level", "name", "name_ja", "name_local", "country", "parent", "lat", "lon", "population",
+    "id", "slug", "level", "name", "name_ja", "name_ja_reading", "name_local", "country", "parent", "lat", "lon",
+    "population",
     "population_year", "area_km2", "share_65_plus", "population_growth", "coastal", "hazards",
     "income_group", "timezone", "website", "summary_en", "summary_ja", "published",
 ]

@@ -78,6 +78,7 @@ def place_record(place: Place) -> dict[str, Any]:
         "level": place.level,
         "name": place.name_en,
         "name_ja": place.name_ja,
+        "name_ja_reading": place.name_ja_reading,
         "name_local": place.name_local,
         "country": place.country,
         "parent": place_ref(place.parent),

@@ -51,6 +51,10 @@ class PlaceForm(FieldsetForm):
 
     name = forms.CharField(label=_("Name in English"), max_length=200)
     name_ja = forms.CharField(label=_("Name in Japanese"), max_length=200, required=False)
+    name_ja_reading = forms.CharField(
+        label=_("Reading of the Japanese name (kana)"), max_length=200, required=False,
+        help_text=_("For the order of places in Japanese, e.g. かまいしし. Left empty, it is made from the "
+                    "Japanese name."))
     name_local = forms.CharField(label=_("Name in the local language"), max_length=200, required=False)
     level = forms.ChoiceField(label=_("Level"), choices=Level.choices)
     country = forms.ChoiceField(label=_("Country"))
@@ -82,7 +86,7 @@ class PlaceForm(FieldsetForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     groups = [
-        (_("Names"), ["name", "name_ja", "name_local"]),
+        (_("Names"), ["name", "name_ja", "name_ja_reading", "name_local"]),
         (_("Where it is"), ["level", "country", "parent", "lat", "lon", "timezone"]),
         (_("People and economy"), ["population", "population_year", "area_km2", "share_65_plus",
                                    "population_growth", "income_group"]),
@@ -104,7 +108,8 @@ class PlaceForm(FieldsetForm):
             return "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
         return {
-            "name": place.name_en, "name_ja": place.name_ja, "name_local": place.name_local, "level": place.level,
+            "name": place.name_en, "name_ja": place.name_ja, "name_ja_reading": place.name_ja_reading,
+            "name_local": place.name_local, "level": place.level,
             "country": place.country, "parent": place.parent.slug if place.parent else "",
             "lat": text(place.latitude), "lon": text(place.longitude), "population": text(place.population),
             "population_year": text(place.population_year), "area_km2": text(place.area_km2),

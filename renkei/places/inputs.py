@@ -26,6 +26,7 @@ from pydantic import ValidationError as PydanticError
 from renkei.core.errors import ErrorCollector
 from renkei.core.inputs import Input, collect, reject_nul
 from renkei.places.models import Hazard, IncomeGroup, Level
+from renkei.places.reading import is_kana, to_hiragana
 
 if TYPE_CHECKING:
     from renkei.places.models import Organisation, Place
@@ -194,6 +195,9 @@ class PlaceIn(Input):
     level: str | None = Field(None, description=f"one of {', '.join(Level.values)}; default city")
     name: str | None = Field(None, description="name in English")
     name_ja: str | None = None
+    name_ja_reading: str | None = Field(
+        None, description="reading of the Japanese name in kana (katakana is stored as hiragana); "
+        "made from name_ja when empty")
     name_local: str | None = None
     country: Country = Field(None, description="ISO 3166-1 alpha-2, alpha-3 or English name")
     parent: str | None = Field(None, description="URL name or external id of the enclosing place")
@@ -217,6 +221,16 @@ class PlaceIn(Input):
     @classmethod
     def _text(cls, value: Any) -> str:
         return text(value)
+
+    @field_validator("name_ja_reading", mode="before")
+    @classmethod
+    def _reading(cls, value: Any) -> str:
+        reading = to_hiragana(text(value))
+        if len(reading) > 200:
+            raise ValueError(_("must be at most %(n)s characters") % {"n": 200})
+        if not is_kana(reading):
+            raise ValueError(_("must be written in kana (hiragana or katakana)"))
+        return reading
 
     @field_validator("id")
     @classmethod

@@ -68,6 +68,10 @@ class Place(TimeStampedModel):
     level = models.CharField(_("level"), max_length=16, choices=Level.choices, default=Level.CITY)
     name_en = models.CharField(_("name (English)"), max_length=200)
     name_ja = models.CharField(_("name (Japanese)"), max_length=200, blank=True)
+    name_ja_reading = models.CharField(
+        _("reading of the Japanese name"), max_length=200, blank=True,
+        help_text=_("in kana, for the order of places in Japanese; made from the Japanese name when left empty"),
+    )
     name_local = models.CharField(_("name (local language)"), max_length=200, blank=True)
     country = models.CharField(_("country"), max_length=2, db_index=True, help_text=_("ISO 3166-1 alpha-2"))
     parent = models.ForeignKey(

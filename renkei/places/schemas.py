@@ -137,6 +137,8 @@ class PlaceOut(Schema):
     level: str = Field(json_schema_extra={"enum": Level.values})
     name: str = Field(description="name in English")
     name_ja: str
+    name_ja_reading: str = Field(description="reading of the Japanese name in hiragana; places are sorted by it "
+                                 "in Japanese")
     name_local: str
     country: str = Field(description="ISO 3166-1 alpha-2")
     parent: str | None = Field(description="URL name (slug) of the place this one is part of")

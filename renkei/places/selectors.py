@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Max, Prefetch, Q, QuerySet, Value, When
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from renkei.accounts.models import Role
@@ -40,7 +41,30 @@ def visible_places(viewer: Viewer) -> QuerySet[Place]:
     return qs.filter(Q(is_published=True) | Q(pk__in=own)) if own else qs.filter(is_published=True)
 
 
-CARD_FIELDS = ("slug", "name_en", "name_ja", "country", "level", "population")
+def _reads_japanese(language: str | None) -> bool:
+    return (language or get_language() or "en")[:2] == "ja"
+
+
+def name_order(prefix: str = "", *, language: str | None = None) -> list:
+    """``order_by`` terms that sort places by name in the reader's language (``prefix`` reaches the place
+    through a relation, e.g. ``"place__"``): in Japanese by the reading of the Japanese name (gojūon
+    order), then that name, places without a reading last by their English name; in English by the
+    English name. Readings are hiragana, so the database's plain code-point order is gojūon order."""
+    if _reads_japanese(language):
+        unread = Case(When(**{f"{prefix}name_ja_reading": ""}, then=Value(1)), default=Value(0),
+                      output_field=IntegerField())
+        return [unread, f"{prefix}name_ja_reading", f"{prefix}name_ja", f"{prefix}name_en", f"{prefix}id"]
+    return [f"{prefix}name_en", f"{prefix}id"]
+
+
+def name_key(*, language: str | None = None):
+    """The same order for places already in memory: a key for ``sorted``."""
+    if _reads_japanese(language):
+        return lambda p: (not p.name_ja_reading, p.name_ja_reading, p.name_ja, p.name_en, p.pk or 0)
+    return lambda p: (p.name_en, p.pk or 0)
+
+
+CARD_FIELDS = ("slug", "name_en", "name_ja", "name_ja_reading", "country", "level", "population")
 
 
 def with_top_statements(places: list[Place], n: int = 2) -> list[Place]:
@@ -100,7 +124,7 @@ def place_list(*, viewer: Viewer, filters: PlaceFilters | None = None) -> QueryS
         qs = qs.filter(population__gte=filters.min_population)
     if filters.max_population is not None:
         qs = qs.filter(population__lte=filters.max_population)
-    return qs.select_related("parent").order_by("name_en", "id")
+    return qs.select_related("parent").order_by(*name_order())
 
 
 def place_get(*, viewer: Viewer, slug: str) -> Place:
@@ -305,7 +329,7 @@ def own_places(viewer: Viewer, *, today=None) -> list[OwnPlace]:
     places = (Place.objects.filter(pk__in=represented_place_ids(viewer))
               .annotate(need_n=Count("needs", distinct=True), expertise_n=Count("expertise", distinct=True),
                         stale_n=Count("needs", filter=Q(needs__updated_at__lt=stale_before), distinct=True))
-              .order_by("name_en"))
+              .order_by(*name_order()))
     out = []
     for place in places:
         present = {"population": place.population is not None,

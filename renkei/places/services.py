@@ -30,6 +30,7 @@ from renkei.places.inputs import (
     statement_input,
 )
 from renkei.places.models import Contact, Expertise, Need, Organisation, Place, Theme
+from renkei.places.reading import reading_of
 from renkei.places.validation import clean_place
 
 if TYPE_CHECKING:
@@ -40,8 +41,8 @@ if TYPE_CHECKING:
     Actor = User | AnonymousUser
 
 PLACE_AUDIT_FIELDS = [
-    "slug", "external_id", "level", "name_en", "name_ja", "name_local", "country", "parent", "latitude",
-    "longitude", "population", "population_year", "area_km2", "share_65_plus", "population_growth",
+    "slug", "external_id", "level", "name_en", "name_ja", "name_ja_reading", "name_local", "country", "parent",
+    "latitude", "longitude", "population", "population_year", "area_km2", "share_65_plus", "population_growth",
     "coastal", "hazards", "income_group", "timezone", "website", "summary", "is_published",
 ]
 
@@ -126,6 +127,8 @@ def place_create(*, actor: Actor, data: Mapping[str, Any] | PlaceIn, audit: bool
     if blank(given.get("slug")):
         values["slug"] = unique_slug(Place, values["name_en"], fallback=f"place-{values['country'].lower()}")
     _check_place_integrity(values, instance=None)
+    if not values.get("name_ja_reading"):
+        values["name_ja_reading"] = reading_of(values.get("name_ja", ""))
     place = Place.objects.create(**values)
     if audit:
         audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=place,
@@ -148,6 +151,12 @@ def place_update(
     place = _locked(place, expected_version,
                     _("Someone else changed this place while you were editing. Reload and try again."))
     _check_place_integrity(values, instance=place)
+    renamed = "name_ja" in values and values["name_ja"] != place.name_ja
+    if renamed or "name_ja_reading" in values:
+        reading = values.get("name_ja_reading", place.name_ja_reading)
+        if not reading or (renamed and reading == place.name_ja_reading):
+            # given empty, or the name changed and its reading did not: the reading follows the name
+            values["name_ja_reading"] = reading_of(values.get("name_ja", place.name_ja))
     if "summary" in values:
         # A summary given in one language leaves the other languages as they were; an empty one clears it.
         summary = dict(place.summary or {})

@@ -109,7 +109,7 @@ def place_detail(request, slug):
         "expertise": place.expertise.all(),
         "contacts": selectors.contacts_for(viewer=request.user, place=place),
         "organisations": place.organisations.all(),
-        "children": selectors.visible_places(request.user).filter(parent=place).order_by("name_en")[:60],
+        "children": selectors.visible_places(request.user).filter(parent=place).order_by(*selectors.name_order())[:60],
         "can_edit": permissions.can_edit_place(request.user, place),
         "is_admin": is_administrator(request.user),
         "countries": worldmap.countries_svg() if marker else "",

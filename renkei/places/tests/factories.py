@@ -1,6 +1,7 @@
 import factory
 
 from renkei.places.models import Contact, Expertise, Need, Organisation, Place, Theme
+from renkei.places.reading import reading_of
 
 
 class PlaceFactory(factory.django.DjangoModelFactory):
@@ -8,6 +9,8 @@ class PlaceFactory(factory.django.DjangoModelFactory):
         model = Place
 
     name_en = factory.Sequence(lambda n: f"Town {n}")
+    name_ja = ""
+    name_ja_reading = factory.LazyAttribute(lambda place: reading_of(place.name_ja))  # as the services make it
     slug = factory.Sequence(lambda n: f"town-{n}")
     country = "JP"
     level = "city"

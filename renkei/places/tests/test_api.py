@@ -25,7 +25,8 @@ pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
 PLACE_KEYS = {
-    "id", "slug", "level", "name", "name_ja", "name_local", "country", "parent", "lat", "lon", "population",
+    "id", "slug", "level", "name", "name_ja", "name_ja_reading", "name_local", "country", "parent", "lat", "lon",
+    "population",
     "population_year", "area_km2", "share_65_plus", "population_growth", "coastal", "hazards", "income_group",
     "timezone", "website", "summary_en", "summary_ja", "published", "version", "url", "updated_at",
 }

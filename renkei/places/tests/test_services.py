@@ -104,8 +104,8 @@ def test_update_records_only_real_changes(officer, place):
     services.place_update(actor=officer, place=place, data={"population": place.population})
     assert AuditEntry.objects.count() == 0
     services.place_update(actor=officer, place=place, data={"name_ja": "新しい名前"})
-    entry = AuditEntry.objects.get()
-    assert entry.changes == {"name_ja": ["テスト市", "新しい名前"]}
+    entry = AuditEntry.objects.get()  # the reading follows the new name
+    assert entry.changes == {"name_ja": ["テスト市", "新しい名前"], "name_ja_reading": ["てすとし", "あたらしいなまえ"]}
 
 
 def test_place_cannot_be_its_own_ancestor(officer):

@@ -18,8 +18,25 @@
     return seen;
   }
 
-  function longest(values) {
-    return values.reduce(function (max, value) { return Math.max(max, String(value).length); }, 0);
+  // Category labels on the left: the margin fits the longest (Japanese characters are about twice as
+  // wide as Latin ones) but takes at most 45 % of the width (260 px on a wide screen); a longer label is
+  // shortened with "…" (the whole of it is in the data table and the tooltip).
+  function textWidth(text) {
+    var width = 0;
+    for (var i = 0; i < text.length; i++) width += text.charCodeAt(i) > 0x10ff ? 12 : 7;
+    return width;
+  }
+
+  function leftLabels(values, width, options) {
+    var margin = Math.min(260, Math.round(width * 0.45),
+      12 + values.reduce(function (max, value) { return Math.max(max, textWidth(String(value))); }, 0));
+    options.marginLeft = margin;
+    return function (value) {
+      var text = String(value);
+      if (textWidth(text) <= margin - 12) return text;
+      while (text && textWidth(text) > margin - 24) text = text.slice(0, -1);
+      return text + "…";
+    };
   }
 
   function colour(row) { return row._highlight ? ACCENT : BASE; }
@@ -29,10 +46,9 @@
     var domain = s.domain || undefined;
     if (s.kind === "bar") {
       var ys = s.yDomain || categories(rows, s.y);
-      options.marginLeft = Math.min(260, 12 + 7 * longest(ys));
       options.height = s.height || Math.max(80, 28 * ys.length + 40);
       options.x = { domain: domain, label: s.xLabel, grid: true };
-      options.y = { domain: ys, label: null };
+      options.y = { domain: ys, label: null, tickFormat: leftLabels(ys, width, options) };
       marks.push(Plot.barX(rows, {
         x: s.x, y: s.y, fill: s.fill ? s.fill : colour, title: "_title", inset: 2
       }));
@@ -40,10 +56,9 @@
       if (s.fill) options.color = { legend: true };
     } else if (s.kind === "strip") {
       var rowsY = s.yDomain || categories(rows, s.y);
-      options.marginLeft = Math.min(260, 12 + 7 * longest(rowsY));
       options.height = s.height || Math.max(90, 34 * rowsY.length + 50);
       options.x = { domain: domain, label: s.xLabel, grid: true };
-      options.y = { domain: rowsY, label: null };
+      options.y = { domain: rowsY, label: null, tickFormat: leftLabels(rowsY, width, options) };
       marks.push(Plot.dot(rows.filter(function (r) { return !r._highlight; }), {
         x: s.x, y: s.y, r: 4, fill: MUTED, stroke: BASE, title: "_title"
       }));
@@ -65,11 +80,10 @@
       if (s.series && categories(rows, s.series).length > 1) options.color = { legend: true };
     } else if (s.kind === "heatmap") {
       var xs = s.xDomain || categories(rows, s.x), hy = s.yDomain || categories(rows, s.y);
-      options.marginLeft = Math.min(260, 12 + 7 * longest(hy));
       options.marginBottom = 90;
       options.height = s.height || Math.max(120, 32 * hy.length + 110);
       options.x = { domain: xs, label: null, tickRotate: -35 };
-      options.y = { domain: hy, label: null };
+      options.y = { domain: hy, label: null, tickFormat: leftLabels(hy, width, options) };
       options.color = { type: "linear", domain: domain, scheme: "RdYlGn", legend: true, label: s.fillLabel || null };
       marks.push(Plot.cell(rows, { x: s.x, y: s.y, fill: s.fill, title: "_title", inset: 1 }));
       marks.push(Plot.cell(s.missing || [], { x: s.x, y: s.y, fill: "#eeeeee", inset: 1 }));

@@ -118,6 +118,55 @@
     chip.setAttribute("aria-pressed", "true");
     chip.disabled = true;
   });
+  // Tables with a header row are read as cards on a phone (renkei.css): the row's name (the first cell
+  // with a link or in bold, else the first cell) heads the card, every other cell is labelled with its
+  // column's heading, and empty cells are left out. Without this script the tables scroll sideways.
+  function labelTables(root) {
+    if (!root || !root.querySelectorAll) return;
+    var tables = root.querySelectorAll("table.table, .chart-data table");
+    Array.prototype.forEach.call(tables, function (table) {
+      var head = table.tHead && table.tHead.rows[table.tHead.rows.length - 1];
+      if (!head || head.cells.length < 3) return;  // two columns fit a phone as they are
+      var labels = [];
+      Array.prototype.forEach.call(head.cells, function (th) {
+        for (var i = 0; i < (th.colSpan || 1); i++) labels.push(th.textContent.replace(/\s+/g, " ").trim());
+      });
+      Array.prototype.forEach.call(table.tBodies, function (body) {
+        Array.prototype.forEach.call(body.rows, function (row) {
+          var cells = Array.prototype.slice.call(row.cells);
+          var title = cells.filter(function (cell) { return cell.querySelector("a, strong"); })[0] || cells[0];
+          var column = 0;
+          cells.forEach(function (cell) {
+            if (cell === title) cell.classList.add("cell-title");
+            else if (cell.colSpan === 1 && labels[column] && !cell.hasAttribute("data-label")) {
+              cell.setAttribute("data-label", labels[column]);
+            }
+            if (!cell.textContent.trim() && !cell.querySelector("input, select, button, img, svg")) {
+              cell.classList.add("cell-empty");
+            }
+            column += cell.colSpan || 1;
+          });
+        });
+      });
+      table.classList.add("table-cards");
+    });
+  }
+  // On a phone a page's filter form (<details data-narrow-closed>) starts closed under its summary, so
+  // that the results come first; on a wide screen it is always open (the summary is hidden there).
+  var narrow = window.matchMedia ? window.matchMedia("(max-width: 960px)") : null;
+  function foldFilters() {
+    Array.prototype.forEach.call(document.querySelectorAll("details[data-narrow-closed]"), function (details) {
+      if (!narrow || !narrow.matches) details.open = true;
+      else if (!details.querySelector(".field-error, .error")) details.open = false;
+    });
+  }
+  if (narrow && narrow.addEventListener) narrow.addEventListener("change", foldFilters);
+  function enhance() { labelTables(document); foldFilters(); }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", enhance);
+  else enhance();
+  document.addEventListener("htmx:afterSettle", function (event) {
+    labelTables(event.detail.elt.parentNode || event.detail.elt);
+  });
   // Charts: the drawing library is loaded only on pages that have a chart (renkei/charts.js draws them).
   var chartScripts = null;
   function loadCharts(root) {
