@@ -46,6 +46,7 @@
     Array.prototype.forEach.call(select.options, function (option) {
       if (option.value === chip.getAttribute("data-theme-code")) option.selected = true;
     });
+    select.dispatchEvent(new Event("change", { bubbles: true }));  // the picker over the select follows
     chip.setAttribute("aria-pressed", "true");
     chip.disabled = true;
   });
