@@ -75,6 +75,9 @@ def test_pairing_with_the_picker_gives_the_same_pairs_as_the_plain_select(browse
     assert page.locator("table.table tbody tr").count() == 3
     assert chips(page, "a_country") == ["Finland", "Germany", "Sweden"]  # the page comes back with the choices
     shot(page, "pair-cohort")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "pair-cohort-phone")
     page.close()
 
 
@@ -96,7 +99,10 @@ def test_picker_in_japanese_on_a_phone(browser, live_server, demo):  # noqa: F81
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing sticks out on a phone
     box.press_sequentially("スウェ")
     assert page.locator("#id_a_country-options").is_visible()
+    page.evaluate("window.scrollTo(0, 0)")
     shot(page, "pair-cohort-ja-phone")
+    page.set_viewport_size({"width": 1366, "height": 1000})
+    shot(page, "pair-cohort-ja")
     box.press("Escape")
     assert page.locator("#id_a_country-options").is_hidden()
     page.close()
