@@ -1,9 +1,10 @@
-"""Reads of learning activities: what a viewer may see, the agenda by day, speakers who may be
-shown, the learning gain."""
+"""Reads of learning activities: what a viewer may see, the month of the calendar, the agenda by
+day, speakers who may be shown, the learning gain."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import calendar
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -95,6 +96,71 @@ def month_window(year: int, month: int) -> tuple[datetime, datetime]:
     start = timezone.make_aware(datetime(year, month, 1))
     end = (start + timedelta(days=32)).replace(day=1)
     return start, end
+
+
+@dataclass(frozen=True)
+class MonthEntry:
+    activity: Activity
+    starts: datetime  # in the activity's own time zone
+    ends: datetime
+    first_day: bool  # False on the following days of an activity that runs over several
+
+
+@dataclass(frozen=True)
+class MonthDay:
+    day: date
+    in_month: bool
+    is_today: bool
+    entries: list[MonthEntry] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Month:
+    first: date
+    weeks: list[list[MonthDay]]  # Monday first; the days before and after the month fill the weeks
+    count: int  # activities in the month
+    earlier: date | None  # the month of the last activity before this one, when this one has none
+    later: date | None  # the month of the next activity after it, likewise
+
+    @property
+    def previous(self) -> date:
+        return (self.first - timedelta(days=1)).replace(day=1)
+
+    @property
+    def next(self) -> date:
+        return (self.first + timedelta(days=31)).replace(day=1)
+
+
+def activity_month(*, viewer: User | AnonymousUser, year: int, month: int, today: date) -> Month:
+    """The activities of a month, each on the days it runs in its own time zone (an activity in Tokyo
+    that starts at 09:00 on the 1st is on the 1st, wherever the server is)."""
+    first = date(year, month, 1)
+    weeks = [[MonthDay(day=d, in_month=d.month == month, is_today=d == today) for d in week]
+             for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)]
+    days = {d.day: d for week in weeks for d in week if d.in_month}
+    last = max(days)
+    # a day either side: the widest gap between time zones is 26 hours
+    start = timezone.make_aware(datetime(year, month, 1)) - timedelta(days=1)
+    end = timezone.make_aware(datetime.combine(last, datetime.min.time())) + timedelta(days=2)
+    count = 0
+    for activity in activity_list(viewer=viewer, start=start, end=end):
+        local = ZoneInfo(activity.timezone)
+        starts, ends = activity.starts_at.astimezone(local), activity.ends_at.astimezone(local)
+        day, placed = max(starts.date(), first), False
+        while day <= ends.date() and day <= last:
+            if day in days:
+                days[day].entries.append(MonthEntry(activity=activity, starts=starts, ends=ends,
+                                                    first_day=day == starts.date()))
+                placed = True
+            day += timedelta(days=1)
+        count += placed
+    earlier = later = None
+    if not count:
+        before = activity_list(viewer=viewer).filter(starts_at__lt=start).order_by("-starts_at").first()
+        after = activity_list(viewer=viewer).filter(starts_at__gte=end).first()
+        earlier = before and before.starts_at.astimezone(ZoneInfo(before.timezone)).date().replace(day=1)
+        later = after and after.starts_at.astimezone(ZoneInfo(after.timezone)).date().replace(day=1)
+    return Month(first=first, weeks=weeks, count=count, earlier=earlier, later=later)
 
 
 def upcoming(viewer: User | AnonymousUser) -> QuerySet[Activity]:

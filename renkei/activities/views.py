@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 
 from renkei.activities import selectors, services
@@ -28,20 +29,29 @@ from renkei.ui.pagecache import for_visitors
 
 @for_visitors
 def calendar(request):
+    """The calendar: a month (``?year=2026&month=12``) or the list of every activity (``?view=list``)."""
     if download := download_response(request, lambda: activity_sheet(viewer=request.user)):
         return download
     today = timezone.localdate()
     try:
-        year = int(request.GET.get("year", today.year))
-        month = int(request.GET.get("month", today.month))
-        first = date(year, month, 1)
+        first = date(int(request.GET.get("year", today.year)), int(request.GET.get("month", today.month)), 1)
     except ValueError:
         first = today.replace(day=1)
-    by_month: dict[str, list] = {}
-    for a in selectors.activity_list(viewer=request.user):
-        by_month.setdefault(a.starts_at.astimezone(ZoneInfo(a.timezone)).strftime("%Y-%m"), []).append(a)
-    return render(request, "activities/calendar.html", {"months": sorted(by_month.items(), reverse=True),
-                                                        "first": first})
+    if not 1900 <= first.year <= 2200:  # a calendar of that year is not what anyone looks for
+        first = today.replace(day=1)
+    context = {"first": first, "view": "list" if request.GET.get("view") == "list" else "month",
+               "weekdays": [(WEEKDAYS_ABBR[i], WEEKDAYS[i]) for i in range(7)]}
+    if context["view"] == "list":
+        by_month: dict[date, list] = {}
+        for a in selectors.activity_list(viewer=request.user):
+            starts = a.starts_at.astimezone(ZoneInfo(a.timezone))
+            by_month.setdefault(starts.date().replace(day=1), []).append(
+                {"a": a, "starts": starts, "ends": a.ends_at.astimezone(ZoneInfo(a.timezone))})
+        context["months"] = sorted(by_month.items(), key=lambda item: item[0], reverse=True)
+    else:
+        context["month"] = selectors.activity_month(viewer=request.user, year=first.year, month=first.month,
+                                                    today=today)
+    return render(request, "activities/calendar.html", context)
 
 
 @for_visitors

@@ -11,6 +11,7 @@ from renkei.knowledge.models import Product
 from renkei.places.forms import theme_choices
 from renkei.places.models import Organisation, Place
 from renkei.ui.forms import FieldsetForm
+from renkei.ui.widgets import ChipPicker
 
 TEXTS = ("title", "summary", "body", "preconditions")
 
@@ -43,12 +44,12 @@ class ProductForm(FieldsetForm):
                               widget=forms.Textarea(attrs={"rows": 10}))
     video_url = forms.CharField(label=_("Video link"), required=False, max_length=500)
     themes = forms.MultipleChoiceField(
-        label=_("Themes"), required=False, widget=forms.SelectMultiple(attrs={"size": 8}),
+        label=_("Themes"), required=False, widget=ChipPicker,
         help_text=_("Leave empty to take the themes suggested from the text."))
     places = forms.CharField(label=_("Places"), required=False,
                              help_text=_("Names or URL names, separated by commas (e.g. Toyama, Kamaishi)."))
     organisations = forms.MultipleChoiceField(label=_("Organisations"), required=False,
-                                              widget=forms.SelectMultiple(attrs={"size": 5}))
+                                              widget=ChipPicker)
     partnership = forms.ChoiceField(label=_("From partnership"), required=False)
     activity = forms.ChoiceField(label=_("From learning activity"), required=False)
     pilot = forms.ChoiceField(label=_("From pilot project"), required=False)
@@ -159,7 +160,7 @@ class RequestForm(FieldsetForm):
     description_ja = forms.CharField(label=_("Details (Japanese)"), required=False,
                                      widget=forms.Textarea(attrs={"rows": 4}))
     themes = forms.MultipleChoiceField(label=_("Themes"), required=False,
-                                       widget=forms.SelectMultiple(attrs={"size": 6}),
+                                       widget=ChipPicker,
                                        help_text=_("Leave empty to take the themes of the text."))
     field_map = {"title": "title_en", "description": "description_en"}
     groups = [(None, ["place", "title_en", "title_ja", "description_en", "description_ja", "themes"])]

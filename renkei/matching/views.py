@@ -21,6 +21,7 @@ from renkei.places.validation import country_label as country_name
 from renkei.ui import worldmap
 from renkei.ui.actions import perform, signed_in_post
 from renkei.ui.pagecache import for_visitors
+from renkei.ui.widgets import ChipPicker
 
 COMPONENT_LABELS = {
     "expertise": gettext_lazy("Their expertise for your needs"),
@@ -53,7 +54,8 @@ class FindForm(forms.Form):
     preset = forms.ChoiceField(choices=[(k, PRESET_LABELS[k]) for k in PRESETS], initial=DEFAULT_PRESET,
                                widget=forms.RadioSelect)
     custom = forms.BooleanField(required=False, label=gettext_lazy("Set my own weights"))
-    exclude_country = forms.MultipleChoiceField(required=False, label=gettext_lazy("Leave out countries"))
+    exclude_country = forms.MultipleChoiceField(required=False, label=gettext_lazy("Leave out countries"),
+                                                widget=ChipPicker)
     min_population = forms.IntegerField(required=False, min_value=0, label=gettext_lazy("Population from"))
     max_population = forms.IntegerField(required=False, min_value=0, label=gettext_lazy("Population to"))
     top = forms.IntegerField(initial=10, min_value=1, max_value=50, label=gettext_lazy("How many"))
@@ -150,12 +152,16 @@ def feedback(request, slug):
 
 
 class CohortForm(forms.Form):
-    a_country = forms.MultipleChoiceField(required=False, label=gettext_lazy("Group A: countries"))
+    a_country = forms.MultipleChoiceField(required=False, label=gettext_lazy("Group A: countries"),
+                                          widget=ChipPicker)
     a_theme = forms.ChoiceField(required=False, label=gettext_lazy("Group A: theme"))
-    a_places = forms.MultipleChoiceField(required=False, label=gettext_lazy("…or choose places for group A"))
-    b_country = forms.MultipleChoiceField(required=False, label=gettext_lazy("Group B: countries"))
+    a_places = forms.MultipleChoiceField(required=False, label=gettext_lazy("…or choose places for group A"),
+                                         widget=ChipPicker)
+    b_country = forms.MultipleChoiceField(required=False, label=gettext_lazy("Group B: countries"),
+                                          widget=ChipPicker)
     b_theme = forms.ChoiceField(required=False, label=gettext_lazy("Group B: theme"))
-    b_places = forms.MultipleChoiceField(required=False, label=gettext_lazy("…or choose places for group B"))
+    b_places = forms.MultipleChoiceField(required=False, label=gettext_lazy("…or choose places for group B"),
+                                         widget=ChipPicker)
     preset = forms.ChoiceField(choices=[(k, PRESET_LABELS[k]) for k in PRESETS], initial=DEFAULT_PRESET,
                                label=gettext_lazy("Preset"))
     method = forms.ChoiceField(choices=[("optimal", gettext_lazy("Best total (optimal)")),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from renkei.networks.models import FundingEntry, NetworkMember
 from renkei.ui.forms import FieldsetForm
+from renkei.ui.widgets import ChipPicker
 
 INCOME_GROUPS = ("HIC", "UMC", "LMC", "LIC")
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -240,9 +241,9 @@ class ProjectForm(FieldsetForm):
     members = forms.MultipleChoiceField(label=_("Members taking part"), required=False,
                                         widget=forms.CheckboxSelectMultiple)
     partnerships = forms.MultipleChoiceField(label=_("Partnerships"), required=False,
-                                             widget=forms.SelectMultiple(attrs={"size": 8}))
+                                             widget=ChipPicker)
     activities = forms.MultipleChoiceField(label=_("Learning activities"), required=False,
-                                           widget=forms.SelectMultiple(attrs={"size": 8}))
+                                           widget=ChipPicker)
 
     wide = {"members", "partnerships", "activities"}
     NAMES = ["title", "title_ja", "starts_on", "ends_on", "members", "partnerships", "activities"]

@@ -27,3 +27,35 @@ class QuickSelect(forms.Select):
 
 class QuickSelectMultiple(QuickSelect, forms.SelectMultiple):
     pass
+
+
+class ChipPicker(QuickSelectMultiple):
+    """A ``<select multiple>`` that ``renkei/picker.js`` turns into a text box that filters the
+    options as one types, with a chip (and its remove button) per chosen option. The select stays
+    in the form, hidden, and carries the choices: without JavaScript it is the plain select.
+
+    The picker's words travel in data attributes, in the page's language (no inline script)."""
+
+    def get_context(self, name, value, attrs):
+        from django.utils.translation import gettext
+
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].update({
+            "data-picker": "",
+            "data-picker-placeholder": gettext("Type to search, then press Enter"),
+            "data-picker-chosen": gettext("Chosen:"),
+            "data-picker-none": gettext("None chosen"),
+            "data-picker-remove": gettext("Remove %s"),
+            "data-picker-added": gettext("%s added."),
+            "data-picker-removed": gettext("%s removed."),
+            "data-picker-no-match": gettext("No match"),
+            "data-picker-count": gettext("%s matches; use the arrow keys to choose."),
+        })
+        return context
+
+    def render(self, name, value, attrs=None, renderer=None):
+        from django.utils.translation import gettext
+
+        select = super().render(name, value, attrs, renderer)
+        return format_html('{}<p class="help" data-picker-hint>{}</p>', select,
+                           gettext("Hold Ctrl (⌘ on a Mac) to choose more than one."))

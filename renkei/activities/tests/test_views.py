@@ -19,8 +19,9 @@ NEW_ACTIVITY = {"kind": "study_tour", "timezone": "Asia/Tokyo", "starts_at": "20
 
 
 def test_calendar_and_activity_pages(client, demo):
-    html = client.get("/activities/").content.decode()
-    assert "Technical Deep Dive on Compact Cities" in html and "2016-11" in html
+    html = client.get("/activities/?view=list").content.decode()
+    assert "Technical Deep Dive on Compact Cities" in html and '<time datetime="2016-10">October 2016</time>' in html
+    assert "2016-10-30 09:00" in html and "(Asia/Tokyo)" in html  # in the activity's time zone, not UTC
     html = client.get("/activities/wuf11-jica-kamaishi-session/").content.decode()
     assert "Reiko Fujihara" in html and "Europe/Warsaw" in html and "13:30" in html
 
@@ -146,4 +147,86 @@ def test_a_new_activity_with_its_title_in_japanese_only(client, demo, officer):
     workshop = Activity.objects.get(title__ja="防災ワークショップ")
     assert workshop.title == {"ja": "防災ワークショップ"} and workshop.description == {"ja": "釜石市で開催"}
     assert "防災ワークショップ" in client.get(ok["Location"]).content.decode()
-    assert "防災ワークショップ" in client.get("/activities/").content.decode()
+    assert "防災ワークショップ" in client.get("/activities/?view=list").content.decode()
+
+
+def day_cell(html: str, day: str) -> str:
+    """The month grid's cell of ``day`` (YYYY-MM-DD)."""
+    cells = [cell for cell in html.split("<td")[1:] if f'<time datetime="{day}">' in cell]
+    assert len(cells) == 1, day
+    return cells[0].split("</td>")[0]
+
+
+@pytest.fixture
+def early_in_tokyo(demo):
+    """Starts at 08:00 on 1 March in Tokyo, which is still 28 February in UTC, and runs three days."""
+    return Activity.objects.create(slug="early-tour", kind="study_tour", title={"en": "Early tour", "ja": "早朝の視察"},
+                                   starts_at=datetime(2027, 3, 1, 8, tzinfo=TOKYO),
+                                   ends_at=datetime(2027, 3, 3, 17, tzinfo=TOKYO), timezone="Asia/Tokyo")
+
+
+def test_month_view_shows_an_activity_on_its_days_in_its_own_time_zone(client, early_in_tokyo, settings):
+    settings.TIME_ZONE = "UTC"
+    html = client.get("/activities/?year=2027&month=3").content.decode()
+    assert '<time datetime="2027-03">March 2027</time>' in html
+    first = day_cell(html, "2027-03-01")
+    assert "Early tour" in first and "08:00 JST" in first and 'data-zone="Asia/Tokyo"' in first
+    assert "Early tour" in day_cell(html, "2027-03-03") and "continued" in day_cell(html, "2027-03-03")
+    assert "Early tour" not in day_cell(html, "2027-03-04")
+    assert "Early tour" not in client.get("/activities/?year=2027&month=2").content.decode()  # not on 28 Feb (UTC)
+    assert "Times are in each activity’s own time zone." in html  # without JavaScript, the page says so
+    assert html.count("<tr>") == 1 + 5  # the weekday row and five weeks, Monday first
+    assert "<th scope=\"col\"><abbr title=\"Monday\">Mon</abbr></th>" in html
+
+
+def test_month_view_moves_between_months(client, early_in_tokyo):
+    html = client.get("/activities/?year=2027&month=1").content.decode()
+    assert 'href="?year=2026&amp;month=12" rel="prev"' in html and 'href="?year=2027&amp;month=2" rel="next"' in html
+    assert "December 2026" in html and "February 2027" in html
+    assert "No activities this month." in html
+    assert 'href="?year=2027&amp;month=3">Next: March 2027</a>' in html  # where the next activity is
+    assert "Earlier: November 2024" in html or "Earlier:" in html
+    html = client.get("/activities/?year=2027&month=3").content.decode()
+    assert "No activities this month." not in html
+    assert 'href="?year=2027&amp;month=4" rel="next"' in html
+    for wrong in ("year=x&month=3", "year=2027&month=13", "year=99999&month=1"):
+        assert client.get(f"/activities/?{wrong}").status_code == 200  # this month instead
+
+
+def test_month_view_marks_today_and_list_view_keeps_the_list(client, early_in_tokyo):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    html = client.get("/activities/").content.decode()
+    assert html.count('aria-current="date"') == 1
+    assert 'class="today-mark"' in day_cell(html, today.isoformat())
+    assert f'<a href="?year={today.year}&amp;month={today.month}" aria-current="page">Month</a>' in html
+    listed = client.get("/activities/?view=list").content.decode()
+    assert '<a href="?view=list" aria-current="page">List</a>' in listed
+    assert "Early tour" in listed and "2027-03-01 08:00" in listed and "(Asia/Tokyo)" in listed
+    assert listed.index("Early tour") < listed.index("Technical Deep Dive on Compact Cities")  # newest month first
+
+
+def test_month_view_in_japanese(client, early_in_tokyo):
+    client.post("/i18n/setlang/", {"language": "ja", "next": "/"})
+    html = client.get("/activities/?year=2027&month=3").content.decode()
+    assert "2027年3月" in html and "2027年2月" in html and "2027年4月" in html
+    assert all(f'<abbr title="{day}曜日">{day}</abbr>' in html for day in "月火水木金土日")
+    assert "3月1日 月曜日" in html and "早朝の視察" in html
+    assert "Month" not in html.split("<main")[1] and "continued" not in html
+
+
+@pytest.mark.parametrize("url", ["/activities/", "/activities/?view=list",
+                                 "/activities/toyama-technical-deep-dive-2016/", "/places/", "/places/kamaishi/",
+                                 "/themes/", "/organisations/", "/match/",
+                                 "/match/pair/", "/programmes/", "/partnerships/", "/library/", "/indicators/",
+                                 "/networks/"])
+def test_one_navigation_item_is_current(client, demo, officer, url):
+    import re
+
+    for signed_in in (False, True):
+        if signed_in:
+            client.force_login(officer)
+        html = client.get(url).content.decode()
+        nav = html.split('<nav class="site-nav"')[1].split("</nav>")[0]
+        assert len(re.findall(r"<a [^>]*aria-current", nav)) == 1, (url, signed_in)

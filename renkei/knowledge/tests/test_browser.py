@@ -83,7 +83,10 @@ def test_focal_point_writes_a_product_and_the_librarian_publishes_it(browser, li
     page.fill("input[name=places]", "Kamaishi")
     page.locator("button", has_text="Suggest themes").click()
     page.wait_for_selector("[data-theme-code]")
-    page.locator("[data-theme-code]").first.click()
+    suggested = page.locator("[data-theme-code]").first
+    theme = suggested.inner_text().split("\n")[0].rsplit(" ", 1)[0].strip()
+    suggested.click()
+    assert theme in page.locator("select[name=themes] + .picker .picker-chips").inner_text()  # the picker follows
     page.set_input_files("input[name=files]", str(bad))
     page.locator("main form button[type=submit]").last.click()
     page.wait_for_load_state()

@@ -5,6 +5,7 @@ both; in Japanese on a phone the forms fit the screen; a bad line of votes is re
 import pytest
 
 from renkei.accounts.tests.browser import sign_in
+from renkei.ui.tests.browser import pick
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -82,8 +83,8 @@ def test_secretariat_records_and_edits_a_meeting_and_a_project(browser, live_ser
     page.fill("input[name=starts_on]", "2026-01-01")
     page.fill("input[name=ends_on]", "2025-01-01")
     page.check("input[name=members][value=kobe]")
-    page.select_option("select[name=partnerships]", [partnership.slug])
-    page.select_option("select[name=activities]", [activity.slug])
+    pick(page, "partnerships", partnership.title_text)
+    pick(page, "activities", activity.title_text)
     page.locator("[data-project-form] button[type=submit]").click()
     page.wait_for_load_state()
     assert "cannot end before it starts" in page.locator("[data-project-form]").inner_text()

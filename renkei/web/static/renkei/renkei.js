@@ -115,6 +115,7 @@
     Array.prototype.forEach.call(select.options, function (option) {
       if (option.value === chip.getAttribute("data-theme-code")) option.selected = true;
     });
+    select.dispatchEvent(new Event("change", { bubbles: true }));  // the picker over the select follows
     chip.setAttribute("aria-pressed", "true");
     chip.disabled = true;
   });
@@ -167,6 +168,31 @@
   document.addEventListener("htmx:afterSettle", function (event) {
     labelTables(event.detail.elt.parentNode || event.detail.elt);
   });
+  // Times in an activity's own time zone get the reader's time beside them (the browser knows its zone;
+  // without this the page says which zone it shows). The words come from [data-viewer-zone].
+  function viewerTimes(root) {
+    var note = document.querySelector("[data-viewer-zone]");
+    if (!note || !window.Intl) return;
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (!zone) return;
+    note.textContent = note.getAttribute("data-label").replace("%s", zone);
+    var format = new Intl.DateTimeFormat(document.documentElement.lang || undefined,
+      { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" });
+    Array.prototype.forEach.call((root || document).querySelectorAll("time[data-viewer-time]"), function (time) {
+      if (time.hasAttribute("data-viewer-done")) return;
+      time.setAttribute("data-viewer-done", "");
+      if (time.getAttribute("data-zone") === zone) return;  // the same zone: nothing to add
+      var yours = document.createElement("span");
+      yours.className = "viewer-time";
+      yours.textContent = " " + note.getAttribute("data-yours").replace("%s", format.format(new Date(time.getAttribute("datetime"))));
+      time.parentNode.insertBefore(yours, time.nextSibling);
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { viewerTimes(document); });
+  } else {
+    viewerTimes(document);
+  }
   // Charts: the drawing library is loaded only on pages that have a chart (renkei/charts.js draws them).
   var chartScripts = null;
   function loadCharts(root) {
