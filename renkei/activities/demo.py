@@ -1,13 +1,17 @@
 """Demo learning activities from the public record (idempotent, matched by slug): the Technical
 Deep Dive on compact cities in Toyama (30 Oct – 4 Nov 2016) with its sessions, and the JICA session
-at the World Urban Forum, 29 June 2022, with its speakers. A second load writes nothing."""
+at the World Urban Forum, 29 June 2022, with its speakers; and sample activities of the two live
+partnerships dated from the day the demo is loaded (one a few weeks ago, one coming up), so the
+calendar has something upcoming and the partnerships show recent work. A second load on the same day
+writes nothing."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.utils import timezone
 
 from renkei.activities.models import Activity, Session, Speaker
 from renkei.core.demo import sync
@@ -31,6 +35,35 @@ DEEP_DIVE_SESSIONS = [
 ]
 WUF11_SPEAKERS = [("Atsutoshi Hirabayashi", "moderator"), ("Reiko Fujihara", "speaker"), ("Hisashi Konno", "speaker"),
                   ("Eri Hosoe", "speaker")]
+
+
+SAMPLE = {"en": " (sample)", "ja": "（サンプル）"}
+#: sample activities (slug, partnership, organiser, kind, days from the load day, start hour, hours, venue,
+#: title, description): the seed documents announce the seminar on transit-oriented development and
+#: compact cities and the high school project, not their dates
+SAMPLE_ACTIVITIES = [
+    ("toyama-compact-city-online-session-sample", "toyama-world-bank-cpp", "tdlc", Activity.Kind.WEBINAR, -30,
+     15, 2, "Online (TDLC videoconference)",
+     ("Online peer learning on compact cities", "コンパクトシティに関するオンライン相互学習"),
+     ("Toyama's officials answer questions from client cities on compact city policies.",
+      "富山市の職員が、コンパクトシティ政策について途上国の都市からの質問に答えます。")),
+    ("toyama-tod-seminar-sample", "toyama-world-bank-cpp", "tdlc", Activity.Kind.WORKSHOP, 21, 10, 6, "Toyama",
+     ("Public seminar on transit-oriented development and compact cities",
+      "公共交通指向型開発（TOD）とコンパクトシティに関する公開セミナー"),
+     ("The knowledge exchange seminar that Toyama City and the World Bank announced after signing their MoU.",
+      "富山市と世界銀行が覚書の署名後に予告した知識交流セミナー。")),
+    ("kamaishi-banda-aceh-school-exchange-sample", "jica-kamaishi-banda-aceh", "jica", Activity.Kind.WEBINAR, -45,
+     16, 2, "Online",
+     ("Online exchange between high schools in Kamaishi and Banda Aceh",
+      "釜石市とバンダアチェ市の高校のオンライン交流"),
+     ("Students of both cities share how their towns prepare for disasters.",
+      "両市の高校生が、それぞれのまちの防災の取組を紹介し合います。")),
+    ("kamaishi-banda-aceh-student-proposals-sample", "jica-kamaishi-banda-aceh", "jica", Activity.Kind.WORKSHOP,
+     45, 13, 3, "Kamaishi",
+     ("Future city leaders: students present their proposals", "未来のまちのリーダー：高校生による提案の発表"),
+     ("High school students from Kamaishi and Banda Aceh present ideas for their cities to both city halls.",
+      "釜石市とバンダアチェ市の高校生が、まちづくりのアイデアを両市の市役所に発表します。")),
+]
 
 
 def _title(en: str, ja: str) -> dict[str, str]:
@@ -107,4 +140,14 @@ def activities_demo_load() -> int:
     changed += bool(made)
     changed += _session(wuf, starts=starts, ends=ends, title_en=title_en, title_ja=title_ja,
                         room="Multifunction Hall Room 13", speakers=WUF11_SPEAKERS)
+    today = timezone.localdate()
+    for slug, partnership, organiser, kind, days, hour, hours, venue, (t_en, t_ja), (d_en, d_ja) in SAMPLE_ACTIVITIES:
+        starts = datetime.combine(today + timedelta(days=days), time(hour), tzinfo=tokyo)
+        _sample, made = _activity(
+            slug, kind=kind, title=_title(t_en + SAMPLE["en"], t_ja + SAMPLE["ja"]), starts_at=starts,
+            ends_at=starts + timedelta(hours=hours), timezone="Asia/Tokyo", venue=venue,
+            partnership=partnership, organiser=organiser,
+            description={"en": d_en + " Sample data invented for the demo.",
+                         "ja": d_ja + "デモ用に作成した架空のデータです。"})
+        changed += bool(made)
     return changed

@@ -1,7 +1,8 @@
 """Sample work for the demo accounts' start pages ("my work"), so each role opens on something to do:
 an open call (invented for the demo, dated from the day the demo is loaded) with applications, one
-waiting for a reviewer, the demo reviewer's seats (one waiting for a conflict declaration, one for
-scores), and a milestone coming up in Kamaishi's partnership. Every record says it is sample data.
+waiting for a reviewer, the demo reviewer's seats (one waiting for a conflict declaration, one with
+scores begun but not submitted, one reviewed, so the committee view ranks it), and a milestone coming
+up in Kamaishi's partnership. Every record says it is sample data.
 Idempotent: a second run changes nothing (unless the sample call's deadline has passed: it opens again)."""
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from django.utils import timezone
 from renkei.accounts.models import User
 from renkei.partnerships.models import Action, Milestone, Objective, Partnership
 from renkei.places.models import Place
-from renkei.programmes.models import Application, Call, Criterion, Programme, Question, ReviewAssignment
+from renkei.programmes.models import Application, Call, Criterion, Programme, Question, ReviewAssignment, Score
 
 SAMPLE = {"en": " (sample data invented for the demo)", "ja": "（デモ用に作成した架空のデータ）"}
 
@@ -49,7 +50,7 @@ def work_demo_load() -> int:
                                          ("Capacity to host learning activities", "学習活動の受け入れ体制", 1)]):
             Criterion.objects.create(call=call, position=n, name={"en": en, "ja": ja}, weight=w)
     applications = {}
-    for slug in ("kitakyushu", "kobe", "toyama"):
+    for slug in ("kitakyushu", "kobe", "toyama", "yokohama"):
         place = Place.objects.filter(slug=slug).first()
         if place is None:
             continue
@@ -60,11 +61,19 @@ def work_demo_load() -> int:
     if reviewer is not None:
         # kitakyushu: waiting for the reviewer's conflict declaration; kobe: declared, waiting for scores;
         # toyama: no reviewer yet (the officer's start page counts it).
-        for slug, conflicted in (("kitakyushu", None), ("kobe", False)):
+        # yokohama: reviewed (scores submitted: the committee view ranks it).
+        criteria = list(call.criteria.order_by("position"))
+        for slug, conflicted, scores, submitted in (("kitakyushu", None, (), False), ("kobe", False, (4,), False),
+                                                    ("yokohama", False, (5, 3), True)):
             if slug in applications:
-                _seat, made = ReviewAssignment.objects.get_or_create(
-                    application=applications[slug], reviewer=reviewer, defaults={"conflicted": conflicted})
+                seat, made = ReviewAssignment.objects.get_or_create(
+                    application=applications[slug], reviewer=reviewer, defaults={
+                        "conflicted": conflicted, "submitted_at": now - timedelta(days=2) if submitted else None})
                 created += made
+                for criterion, value in zip(criteria, scores, strict=False):
+                    _score, made = Score.objects.get_or_create(assignment=seat, criterion=criterion, defaults={
+                        "value": value, "comment": "Sample score" + SAMPLE["en"]})
+                    created += made
     partnership = Partnership.objects.filter(slug="jica-kamaishi-banda-aceh").first()
     if partnership is not None and not Objective.objects.filter(partnership=partnership,
                                                                 text__en__endswith=SAMPLE["en"]).exists():

@@ -107,6 +107,11 @@ class Indicator(TimeStampedModel):
         return f"{self.code} {self.name_text}"
 
 
+#: the groups of a disaggregation ("dimension:group") in words
+GROUP_LABELS = {"sex:female": _("Women"), "sex:male": _("Men"), "sex:other": _("Other sex"),
+                "disability:yes": _("People with disabilities"), "disability:no": _("People without disabilities")}
+
+
 class Value(models.Model):
     """The current value of an indicator for a place, a year and (optionally) a period within the year
     and a disaggregation. Entering a new value for the same key keeps the old one as a ``Revision``.
@@ -146,6 +151,18 @@ class Value(models.Model):
     def __str__(self) -> str:
         period = f" {self.period}" if self.period else ""
         return f"{self.indicator.code} {self.place} {self.year}{period}: {self.value:g}"
+
+    @property
+    def disaggregation_label(self) -> str:
+        """The group a value counts, in words ("Men", "Aged 65+"); "" for everyone."""
+        if not self.disaggregation:
+            return ""
+        if self.disaggregation in GROUP_LABELS:
+            return str(GROUP_LABELS[self.disaggregation])
+        dimension, _sep, group = self.disaggregation.partition(":")
+        if dimension == "age":
+            return _("Aged %(group)s") % {"group": group}
+        return self.disaggregation
 
 
 class Revision(models.Model):

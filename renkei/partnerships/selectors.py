@@ -206,6 +206,8 @@ def officer_work(viewer: User | AnonymousUser, programme_ids, *, today: date | N
     live = Partnership.objects.filter(programme_id__in=programme_ids, status__in=LIVE)
     dormant = live.filter(Q(last_activity_on__isnull=True) | Q(last_activity_on__lt=quiet_since))
     single = (live.annotate(people=Count("members__focal_points", distinct=True)).filter(people=1))
-    flagged = (dormant.values("programme__slug").first() or single.values("programme__slug").first() or {})
+    # both asked whatever the first answers, so the page costs the same queries whatever the data
+    first_dormant, first_single = dormant.values("programme__slug").first(), single.values("programme__slug").first()
+    flagged = first_dormant or first_single or {}
     return {"live": live.count(), "dormant": dormant.count(), "single_focal_point": single.count(),
             "programme": flagged.get("programme__slug")}

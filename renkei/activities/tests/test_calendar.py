@@ -25,7 +25,8 @@ def test_ics_export_of_one_activity_and_of_the_feed(client, demo):
     assert start.astimezone(ZoneInfo("UTC")).hour == 11  # 13:30 in Warsaw summer time
     assert "Moderator: Atsutoshi Hirabayashi (Technical Advisor/Moderator" in str(events[0]["description"])
     feed = Calendar.from_ical(client.get("/activities/feed.ics").content)
-    assert len(list(feed.walk("VEVENT"))) == 6  # the deep dive's five sessions and the WUF11 session
+    # the deep dive's five sessions, the WUF11 session and the demo's four sample activities
+    assert len(list(feed.walk("VEVENT"))) == 10
 
 
 def test_ics_has_one_event_per_session_inside_the_activity(client, demo):

@@ -135,7 +135,7 @@ def test_demo_partnerships():
 
     demo_load()
     programmes_demo_load()
-    assert partnerships_demo_load() == 5
+    assert partnerships_demo_load() > 5  # five partnerships with their history, plans and pilots
     assert partnerships_demo_load() == 0
     toyama = Partnership.objects.get(slug="toyama-world-bank-cpp")
     assert toyama.agreements.get().signed_on == date(2016, 11, 3)
