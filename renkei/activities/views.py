@@ -40,6 +40,7 @@ def calendar(request):
     if not 1900 <= first.year <= 2200:  # a calendar of that year is not what anyone looks for
         first = today.replace(day=1)
     context = {"first": first, "view": "list" if request.GET.get("view") == "list" else "month",
+               "may_create": request.user.is_authenticated and can_create_activity(request.user),
                "weekdays": [(WEEKDAYS_ABBR[i], WEEKDAYS[i]) for i in range(7)]}
     if context["view"] == "list":
         by_month: dict[date, list] = {}

@@ -231,3 +231,13 @@ def test_one_navigation_item_is_current(client, demo, officer, url):
         html = client.get(url).content.decode()
         nav = html.split('<nav class="site-nav"')[1].split("</nav>")[0]
         assert len(re.findall(r"<a [^>]*aria-current", nav)) == 1, (url, signed_in)
+
+
+def test_new_activity_is_offered_only_to_those_who_may_create_one(client, officer, knowledge_manager, reviewer):
+    for user, offered in ((officer, True), (knowledge_manager, False), (reviewer, False)):
+        client.force_login(user)
+        html = client.get("/activities/").content.decode()
+        assert ('href="/activities/new/"' in html) is offered, user
+        assert client.get("/activities/new/").status_code == (200 if offered else 403)
+    client.logout()
+    assert 'href="/activities/new/"' not in client.get("/activities/").content.decode()
