@@ -160,37 +160,38 @@ def day_cell(html: str, day: str) -> str:
 
 @pytest.fixture
 def early_in_tokyo(demo):
-    """Starts at 08:00 on 1 March in Tokyo, which is still 28 February in UTC, and runs three days."""
+    """Starts at 08:00 on 1 March in Tokyo, which is still 29 February in UTC, and runs three days; years
+    after the demo's sample activities (dated from today), so the months around it are empty."""
     return Activity.objects.create(slug="early-tour", kind="study_tour", title={"en": "Early tour", "ja": "早朝の視察"},
-                                   starts_at=datetime(2027, 3, 1, 8, tzinfo=TOKYO),
-                                   ends_at=datetime(2027, 3, 3, 17, tzinfo=TOKYO), timezone="Asia/Tokyo")
+                                   starts_at=datetime(2032, 3, 1, 8, tzinfo=TOKYO),
+                                   ends_at=datetime(2032, 3, 3, 17, tzinfo=TOKYO), timezone="Asia/Tokyo")
 
 
 def test_month_view_shows_an_activity_on_its_days_in_its_own_time_zone(client, early_in_tokyo, settings):
     settings.TIME_ZONE = "UTC"
-    html = client.get("/activities/?year=2027&month=3").content.decode()
-    assert '<time datetime="2027-03">March 2027</time>' in html
-    first = day_cell(html, "2027-03-01")
+    html = client.get("/activities/?year=2032&month=3").content.decode()
+    assert '<time datetime="2032-03">March 2032</time>' in html
+    first = day_cell(html, "2032-03-01")
     assert "Early tour" in first and "08:00 JST" in first and 'data-zone="Asia/Tokyo"' in first
-    assert "Early tour" in day_cell(html, "2027-03-03") and "continued" in day_cell(html, "2027-03-03")
-    assert "Early tour" not in day_cell(html, "2027-03-04")
-    assert "Early tour" not in client.get("/activities/?year=2027&month=2").content.decode()  # not on 28 Feb (UTC)
+    assert "Early tour" in day_cell(html, "2032-03-03") and "continued" in day_cell(html, "2032-03-03")
+    assert "Early tour" not in day_cell(html, "2032-03-04")
+    assert "Early tour" not in client.get("/activities/?year=2032&month=2").content.decode()  # not on 29 Feb (UTC)
     assert "Times are in each activity’s own time zone." in html  # without JavaScript, the page says so
     assert html.count("<tr>") == 1 + 5  # the weekday row and five weeks, Monday first
     assert "<th scope=\"col\"><abbr title=\"Monday\">Mon</abbr></th>" in html
 
 
 def test_month_view_moves_between_months(client, early_in_tokyo):
-    html = client.get("/activities/?year=2027&month=1").content.decode()
-    assert 'href="?year=2026&amp;month=12" rel="prev"' in html and 'href="?year=2027&amp;month=2" rel="next"' in html
-    assert "December 2026" in html and "February 2027" in html
+    html = client.get("/activities/?year=2032&month=1").content.decode()
+    assert 'href="?year=2031&amp;month=12" rel="prev"' in html and 'href="?year=2032&amp;month=2" rel="next"' in html
+    assert "December 2031" in html and "February 2032" in html
     assert "No activities this month." in html
-    assert 'href="?year=2027&amp;month=3">Next: March 2027</a>' in html  # where the next activity is
+    assert 'href="?year=2032&amp;month=3">Next: March 2032</a>' in html  # where the next activity is
     assert "Earlier: November 2024" in html or "Earlier:" in html
-    html = client.get("/activities/?year=2027&month=3").content.decode()
+    html = client.get("/activities/?year=2032&month=3").content.decode()
     assert "No activities this month." not in html
-    assert 'href="?year=2027&amp;month=4" rel="next"' in html
-    for wrong in ("year=x&month=3", "year=2027&month=13", "year=99999&month=1"):
+    assert 'href="?year=2032&amp;month=4" rel="next"' in html
+    for wrong in ("year=x&month=3", "year=2032&month=13", "year=99999&month=1"):
         assert client.get(f"/activities/?{wrong}").status_code == 200  # this month instead
 
 
@@ -204,14 +205,14 @@ def test_month_view_marks_today_and_list_view_keeps_the_list(client, early_in_to
     assert f'<a href="?year={today.year}&amp;month={today.month}" aria-current="page">Month</a>' in html
     listed = client.get("/activities/?view=list").content.decode()
     assert '<a href="?view=list" aria-current="page">List</a>' in listed
-    assert "Early tour" in listed and "2027-03-01 08:00" in listed and "(Asia/Tokyo)" in listed
+    assert "Early tour" in listed and "2032-03-01 08:00" in listed and "(Asia/Tokyo)" in listed
     assert listed.index("Early tour") < listed.index("Technical Deep Dive on Compact Cities")  # newest month first
 
 
 def test_month_view_in_japanese(client, early_in_tokyo):
     client.post("/i18n/setlang/", {"language": "ja", "next": "/"})
-    html = client.get("/activities/?year=2027&month=3").content.decode()
-    assert "2027年3月" in html and "2027年2月" in html and "2027年4月" in html
+    html = client.get("/activities/?year=2032&month=3").content.decode()
+    assert "2032年3月" in html and "2032年2月" in html and "2032年4月" in html
     assert all(f'<abbr title="{day}曜日">{day}</abbr>' in html for day in "月火水木金土日")
     assert "3月1日 月曜日" in html and "早朝の視察" in html
     assert "Month" not in html.split("<main")[1] and "continued" not in html
