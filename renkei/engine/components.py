@@ -5,11 +5,14 @@ as vectors in per-thread scratch buffers."""
 from __future__ import annotations
 
 import math
+import os
 import threading
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import scipy.sparse as sp
+from threadpoolctl import ThreadpoolController
 
 from renkei.engine.features import HAZARD_WEIGHT, PEER_WEIGHTS
 from renkei.engine.storage import IndexStorage, reading
@@ -31,7 +34,29 @@ def harmonic(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return out
 
 
-_VECDOT = getattr(np, "vecdot", None) or (lambda m, v, out: np.matmul(m, v, out=out))  # numpy < 2
+_BLAS = ThreadpoolController()
+_TEXT_HELPER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="renkei-text")
+_TEXT_HELPER_FREE = threading.Lock()
+
+
+def _new_text_helper() -> None:
+    """A forked process (a server worker) gets its own helper: the parent's thread does not exist there."""
+    global _TEXT_HELPER, _TEXT_HELPER_FREE
+    _TEXT_HELPER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="renkei-text")
+    _TEXT_HELPER_FREE = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_new_text_helper)
+
+
+def _text_score(matrix: np.ndarray, vector: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """clip((matrix · vector − floor) / span, 0, 1) into ``out``: a matrix–vector product on one BLAS
+    thread (several BLAS threads spin waiting for each other when another process holds a core;
+    bench/README.md), which reads the rows once, at memory speed."""
+    np.matmul(matrix, vector, out=out)
+    out -= TEXT_FLOOR
+    out *= 1.0 / TEXT_SPAN
+    return np.clip(out, 0.0, 1.0, out=out)
 _PEER_TABLE = np.array([sum(w for k, w in enumerate(PEER_WEIGHTS) if mask >> k & 1) for mask in range(128)],
                        dtype=np.float32)  # summed weights of the features in a known-mask
 
@@ -230,18 +255,12 @@ class Scoring(IndexStorage):
             out["mutual"] = mutual
         if "peer" in names:
             out["peer"] = self._query_peer(a, tmp)
-        if "text" in names:
-            # numpy's own vecdot loop, not BLAS: a multi-threaded BLAS matrix–vector product can take
-            # four times as long when another process holds one of the cores (bench/README.md)
-            text = _VECDOT(self._expertise_text[:n], self._need_text[a], out=self._buf("text"))
-            text -= TEXT_FLOOR
-            text *= 1.0 / TEXT_SPAN
-            out["text"] = np.clip(text, 0.0, 1.0, out=text)
-        if "offer_text" in names:
-            offer = _VECDOT(self._need_text[:n], self._expertise_text[a], out=self._buf("offer_text"))
-            offer -= TEXT_FLOOR
-            offer *= 1.0 / TEXT_SPAN
-            out["offer_text"] = np.clip(offer, 0.0, 1.0, out=offer)
+        texts = [(name, self._expertise_text[:n], self._need_text[a]) if name == "text"
+                 else (name, self._need_text[:n], self._expertise_text[a])
+                 for name in ("text", "offer_text") if name in names]
+        if texts:
+            with _BLAS.limit(limits=1, user_api="blas"):
+                out |= self._text_scores(texts)
         for name in ("distance", "ties"):
             if name in names:
                 out[name] = self._block(np.array([a]), slice(0, n), [name])[name][0]
@@ -249,6 +268,24 @@ class Scoring(IndexStorage):
             shared = np.bitwise_and(self._languages[:n], self._languages[a], out=self._buf("bits", np.int64))
             out["language"] = np.not_equal(shared, 0, out=self._buf("language", bool)).astype(np.float32)
         return {name: out[name] for name in COMPONENTS if name in names}
+
+    def _text_scores(self, texts: list[tuple[str, np.ndarray, np.ndarray]]) -> dict[str, np.ndarray]:
+        """The text components of one query. Both directions at once when the helper thread is free:
+        each is a pass over its own 100,000 × d array, so on two cores the query waits for one pass
+        instead of two; when another query holds the helper, they run here one after the other."""
+        buffers = {name: self._buf(name) for name, _, _ in texts}
+        if len(texts) == 2 and _TEXT_HELPER_FREE.acquire(blocking=False):
+            try:
+                (first, m1, v1), (second, m2, v2) = texts
+                pending = _TEXT_HELPER.submit(_text_score, m2, v2, buffers[second])
+                _text_score(m1, v1, buffers[first])
+                pending.result()
+            finally:
+                _TEXT_HELPER_FREE.release()
+        else:
+            for name, matrix, vector in texts:
+                _text_score(matrix, vector, buffers[name])
+        return buffers
 
     def _query_peer(self, a: int, tmp: np.ndarray) -> np.ndarray:
         """``_peer`` for one query row (same arithmetic, scratch buffers, hazards by lookup table)."""

@@ -389,3 +389,55 @@ def test_the_default_preset_finds_a_one_way_partner_from_either_side():
 ])
 def test_one_score_scale_with_bands(score, points, band):
     assert score_points(score) == points and score_band(score) == band
+
+
+def test_both_text_directions_score_the_same_whether_the_helper_thread_is_free_or_busy():
+    """A query weighting both text components computes one of them on the helper thread when it is
+    free, and both in the calling thread when another query holds it: the scores are the same."""
+    from renkei.engine import components
+
+    index = small_index(embedder=HashingEmbedder())
+    row = index.row_of(KAMAISHI.id)
+    expected = index.components(row, ["text", "offer_text"])  # the block path, no helper
+    helped = {k: v.copy() for k, v in index._query(row, ["text", "offer_text"]).items()}
+    with components._TEXT_HELPER_FREE:  # another query holds the helper
+        alone = {k: v.copy() for k, v in index._query(row, ["text", "offer_text"]).items()}
+    for name in ("text", "offer_text"):
+        assert expected[name].max() > 0
+        np.testing.assert_allclose(helped[name], expected[name], atol=1e-6)
+        np.testing.assert_allclose(alone[name], expected[name], atol=1e-6)
+    assert components._TEXT_HELPER_FREE.acquire(blocking=False)  # released after the query
+    components._TEXT_HELPER_FREE.release()
+
+
+def test_a_forked_process_scores_both_text_directions_with_its_own_helper():
+    """A server worker forked after the parent ran a query: the parent's helper thread is not in the
+    child, which must still answer (not wait for it)."""
+    import os
+
+    index = small_index(embedder=HashingEmbedder())
+    row = index.row_of(KAMAISHI.id)
+    expected = index.components(row, ["text", "offer_text"])["offer_text"]
+    index._query(row, ["text", "offer_text"])  # the parent's helper thread now exists
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: answer, report, leave at once
+        try:
+            offer = index._query(row, ["text", "offer_text"])["offer_text"]
+            os.write(write, b"ok" if np.allclose(offer, expected, atol=1e-6) else b"wrong")
+        finally:
+            os._exit(0)
+    os.close(write)
+    import signal
+    import time
+
+    deadline = time.monotonic() + 30
+    while os.waitpid(pid, os.WNOHANG) == (0, 0):
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            os.close(read)
+            pytest.fail("the forked process waited for a helper thread that only its parent has")
+        time.sleep(0.05)
+    with os.fdopen(read, "rb") as pipe:
+        assert pipe.read() == b"ok"
