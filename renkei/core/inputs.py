@@ -40,6 +40,10 @@ def message(error: Mapping[str, Any]) -> str:
     """One pydantic error in the reader's language."""
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
+    if kind == "too_long" and (isinstance(error.get("input"), str) or ctx.get("field_type") == "Value"):
+        # a limit on an optional text (``str | None``) is checked after the union: pydantic names neither a list
+        # nor a dictionary then ("Value"), and the limit counts characters
+        kind = "string_too_long"
     known = {
         "missing": _("is required"),
         "extra_forbidden": _("is not a known field"),

@@ -33,6 +33,17 @@ def test_every_bad_field_is_named_at_once():
     assert caught.value.message == "theme: is required"
 
 
+class NoteIn(Input):
+    note: str | None = Field(None, max_length=5)
+    tags: list[str] = Field([], max_length=2)
+
+
+def test_an_optional_text_that_is_too_long_counts_characters_a_list_items():
+    with pytest.raises(ApplicationError) as caught:
+        parse(NoteIn, {"note": "x" * 6, "tags": ["a", "b", "c"]})
+    assert caught.value.errors == {"note": ["must be at most 5 characters"], "tags": ["must have at most 2 items"]}
+
+
 def test_nul_characters_are_refused_with_a_message():
     with pytest.raises(ApplicationError) as caught:
         parse(NeedIn, {"theme": "water", "description": "a\x00b"})
