@@ -61,8 +61,9 @@ api = RenkeiAPI(
     title="Renkei API",
     version="1",
     description="International city-to-city cooperation: places, organisations, themes, needs, expertise, "
-    "matching, programmes, partnerships, learning activities, the knowledge library, and indicators with "
-    "benchmarking.",
+    "matching, programmes and calls with their reviews, partnerships with their action plans, learning "
+    "activities, the knowledge library, indicators with benchmarking, results and evaluations, networks, "
+    "the connected population, and IATI publishing. Every list pages the same way and takes updated_since.",
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",

@@ -21,7 +21,7 @@ from renkei.core.errors import ApplicationError, ErrorCollector
 
 T = TypeVar("T", bound=BaseModel)
 
-_WRAPPERS = {"body", "query", "path", "payload", "file", "form", "function-after", "function-before",
+_WRAPPERS = {"body", "query", "path", "payload", "file", "form", "[key]", "function-after", "function-before",
              "function-wrap", "lax-or-strict", "json-or-python"}
 
 
@@ -40,6 +40,10 @@ def message(error: Mapping[str, Any]) -> str:
     """One pydantic error in the reader's language."""
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
+    if kind == "too_long" and (isinstance(error.get("input"), str) or ctx.get("field_type") == "Value"):
+        # a limit on an optional text (``str | None``) is checked after the union: pydantic names neither a list
+        # nor a dictionary then ("Value"), and the limit counts characters
+        kind = "string_too_long"
     known = {
         "missing": _("is required"),
         "extra_forbidden": _("is not a known field"),
@@ -63,6 +67,8 @@ def message(error: Mapping[str, Any]) -> str:
         "string_type": _("must be text"),
         "list_type": _("must be a list"),
         "dict_type": _("must be an object"),
+        "model_type": _("must be an object"),
+        "model_attributes_type": _("must be an object"),
         "date_from_datetime_parsing": _("use a date like 2016-11-03"),
         "date_parsing": _("use a date like 2016-11-03"),
         "date_type": _("use a date like 2016-11-03"),
@@ -125,6 +131,19 @@ def required(value: Any) -> Any:
     if not value:
         raise ValueError(_("is required"))
     return value
+
+
+def site_language(value: Any) -> Any:
+    """A key of a text-per-language object is a language the site holds texts in (``settings.LANGUAGES``):
+    a text under another key would be stored and never shown. Use as the key type of such a ``dict``."""
+    from django.conf import settings
+
+    if value not in {code for code, _name in settings.LANGUAGES}:
+        raise ValueError(_("is not a known field"))
+    return value
+
+
+SiteLanguage = Annotated[str, AfterValidator(site_language)]
 
 
 def reasonable_moment(value: Any) -> Any:

@@ -20,11 +20,13 @@ from renkei.core.errors import ApplicationError
 from renkei.core.uploads import Upload
 from renkei.indicators import importing, permissions, selectors, services
 from renkei.indicators.charts import benchmark_charts
+from renkei.indicators.exporting import value_sheet
 from renkei.indicators.forms import ImportForm, IndicatorForm, PeerGroupForm, ValueForm
 from renkei.indicators.units import range_text
 from renkei.places.selectors import name_order, place_get
 from renkei.ui.actions import perform, signed_in_post
 from renkei.ui.charts import chart_csv_response
+from renkei.ui.exports import download_response
 from renkei.ui.forms import form_page, submit
 from renkei.ui.pagecache import for_visitors
 
@@ -51,6 +53,8 @@ def catalogue(request):
 @for_visitors
 def indicator_detail(request, code):
     indicator = selectors.indicator_get(code=code)
+    if download := download_response(request, lambda: value_sheet(viewer=request.user, indicator=indicator)):
+        return download
     values = selectors.value_list(viewer=request.user, indicator=indicator).order_by("-year", *name_order("place__"))
     return render(request, "indicators/indicator.html", {
         "indicator": indicator, "range": range_text(indicator.unit), "values": _page(request, values)})
@@ -75,7 +79,10 @@ def _place_values(request, place, form=None, status=200):
 
 @for_visitors
 def place_values(request, slug):
-    return _place_values(request, place_get(viewer=request.user, slug=slug))
+    place = place_get(viewer=request.user, slug=slug)
+    if download := download_response(request, lambda: value_sheet(viewer=request.user, place=place)):
+        return download
+    return _place_values(request, place)
 
 
 @signed_in_post

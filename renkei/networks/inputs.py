@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from django.utils.translation import gettext as _
 from pydantic import AfterValidator, BeforeValidator, Field, field_validator, model_validator
 
-from renkei.core.inputs import Input, reject_nul, required
+from renkei.core.inputs import Input, SiteLanguage, reject_nul, required
 
 
 def _key(attribute: str):
@@ -38,7 +38,7 @@ Slug = Annotated[str, BeforeValidator(_key("slug")), BeforeValidator(reject_nul)
 Currency = Annotated[str, BeforeValidator(reject_nul), AfterValidator(currency_code), Field(max_length=3)]
 Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 Factor = Annotated[Decimal, Field(ge=0, max_digits=8, decimal_places=4)]
-Texts = dict[Annotated[str, Field(max_length=8)], Annotated[Text, Field(max_length=2000)]]
+Texts = dict[SiteLanguage, Annotated[Text, Field(max_length=2000)]]
 Tier = Literal["full", "associate", "affiliate"]
 Year = Annotated[int, Field(ge=1900, le=2200)]
 Source = Literal["membership_fees", "agency_grants", "host_city", "project_income", "sponsorship", "other"]

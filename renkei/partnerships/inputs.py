@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import AfterValidator, BeforeValidator, Field, field_validator
 
-from renkei.core.inputs import Input, reject_nul
+from renkei.core.inputs import Input, SiteLanguage, reject_nul
 
 
 def _key(attribute: str):
@@ -35,7 +35,7 @@ RequiredText = Annotated[str, BeforeValidator(reject_nul), AfterValidator(_requi
 Slug = Annotated[str, BeforeValidator(_key("slug")), Field(max_length=120)]
 ThemeCode = Annotated[str, BeforeValidator(_key("code")), Field(max_length=100)]
 UserId = Annotated[int, BeforeValidator(_key("pk"))]
-Texts = dict[Annotated[str, Field(max_length=8)], Text]
+Texts = dict[SiteLanguage, Text]
 
 PartnershipKind = Literal["bilateral", "triangular", "network"]
 PartnershipStatus = Literal["proposed", "agreed", "active", "suspended", "completed", "closed"]

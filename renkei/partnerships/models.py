@@ -143,6 +143,8 @@ class Objective(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
+        verbose_name = _("objective")
+        verbose_name_plural = _("objectives")
 
     def __str__(self) -> str:
         return pick_language(self.text)

@@ -33,6 +33,30 @@ def test_every_bad_field_is_named_at_once():
     assert caught.value.message == "theme: is required"
 
 
+class NoteIn(Input):
+    note: str | None = Field(None, max_length=5)
+    tags: list[str] = Field([], max_length=2)
+
+
+def test_an_optional_text_that_is_too_long_counts_characters_a_list_items():
+    with pytest.raises(ApplicationError) as caught:
+        parse(NoteIn, {"note": "x" * 6, "tags": ["a", "b", "c"]})
+    assert caught.value.errors == {"note": ["must be at most 5 characters"], "tags": ["must have at most 2 items"]}
+
+
+class PilotIn(Input):
+    note: NoteIn
+
+
+def test_a_text_where_an_object_belongs_says_so_in_the_readers_language():
+    with pytest.raises(ApplicationError) as caught:
+        parse(PilotIn, {"note": "Night market"})
+    assert caught.value.errors == {"note": ["must be an object"]}
+    with translation.override("ja"), pytest.raises(ApplicationError) as caught:
+        parse(PilotIn, {"note": ["Night market"]})
+    assert caught.value.errors == {"note": ["オブジェクトで入力してください"]}
+
+
 def test_nul_characters_are_refused_with_a_message():
     with pytest.raises(ApplicationError) as caught:
         parse(NeedIn, {"theme": "water", "description": "a\x00b"})

@@ -31,6 +31,15 @@ def test_bad_input_is_a_422_naming_the_field(client, admin_user, demo, body):
     assert not PublishingSettings.objects.exists()
 
 
+def test_a_text_too_long_says_how_many_characters(client, admin_user, demo):
+    client.force_login(admin_user)
+    response = client.patch(SETTINGS, {"organisation_identifier": "x" * 101, "site_address": "https://" + "a" * 200},
+                            content_type="application/json", HTTP_ACCEPT_LANGUAGE="ja")
+    assert response.status_code == 422
+    assert response.json()["error"]["fields"] == {"organisation_identifier": ["100文字以内で入力してください"],
+                                                  "site_address": ["200文字以内で入力してください"]}
+
+
 @pytest.mark.parametrize(("who", "status"), [("officer", 403), ("focal_point", 403), (None, 401)])
 def test_others_may_not(client, request, demo, who, status):
     if who:

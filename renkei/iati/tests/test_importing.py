@@ -33,6 +33,16 @@ def test_another_publishers_file_is_proposed_then_applied(publishing):
     assert not import_plan(data).activities[0].problems and import_plan(data).activities[0].exists
 
 
+@pytest.mark.parametrize("version", ["2.01", "2.02"])
+def test_files_of_earlier_2_0x_versions_are_read_like_2_03(publishing, version):
+    data = EXAMPLE.read_bytes().replace(b'<iati-activities version="2.03"', f'<iati-activities version="{version}"'
+                                        .encode(), 1)
+    assert f'version="{version}"'.encode() in data
+    plan = import_plan(data)
+    assert not plan.fatal and [a.slug for a in plan.activities] == ["c2c-0001"]
+    assert not plan.activities[0].problems
+
+
 def test_only_administrators_apply(publishing, officer):
     plan = import_plan(EXAMPLE.read_bytes())
     with pytest.raises(NotAllowed):

@@ -96,3 +96,54 @@ def test_the_benchmarking_page_refuses_bad_addresses(client, place, peers):
     assert client.get("/places/nowhere/benchmark/").status_code == 404
     assert client.get("/places/testville/benchmark/", {"kind": "list", "places": "peer-0",
                                                        "indicator": "nope"}).status_code == 404
+
+
+def _csv(response) -> list[list[str]]:
+    import csv
+    import io
+
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8").removeprefix("\ufeff"))))
+
+
+def test_an_indicator_and_a_place_download_their_values(client, place, peers, pm25):
+    """Every page of the list, in the reader's language, with the page's visibility and safe cells."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from renkei.indicators.tests.conftest import record
+    from renkei.places.tests.factories import PlaceFactory
+
+    hidden = PlaceFactory(slug="hidden", name_en="Hidden town", is_published=False)
+    record(hidden, pm25, 2022, 9.0)
+    record(peers[0], pm25, 2021, 7.5, source="=cmd|' /C calc'!A0")
+    page = client.get("/indicators/11.6.2/").content.decode()
+    assert "download=csv" in page and "download=xlsx" in page
+    rows = _csv(client.get("/indicators/11.6.2/", {"download": "csv", "page": "2"}))
+    assert rows[0][:6] == ["Place", "Country", "Indicator code", "Indicator", "Unit", "Year"]
+    assert len(rows) - 1 == 9 and "Hidden town" not in {row[0] for row in rows}
+    assert "'=cmd|' /C calc'!A0" in {row[9] for row in rows}
+    ja = _csv(client.get("/places/testville/indicators/", {"download": "csv"}, HTTP_ACCEPT_LANGUAGE="ja"))
+    assert ja[0][0] == "地域" and [(row[2], row[5], row[8]) for row in ja[1:]] == [
+        ("11.6.2", "2022", "12.0"), ("11.6.2", "2021", "30.0")]
+    book = client.get("/places/testville/indicators/", {"download": "xlsx"})
+    sheet = load_workbook(io.BytesIO(book.content)).active
+    values = [row[8] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert values == [12.0, 30.0]
+    assert client.get("/places/hidden/indicators/", {"download": "csv"}).status_code == 404
+
+
+def test_the_command_gives_the_same_values(place, peers, tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    out = tmp_path / "values.csv"
+    call_command("export", "sheet", "indicator-values", "--indicator", "11.6.2", "--place", "testville",
+                 "--output", str(out), verbosity=0)
+    rows = [line.split(",") for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [row[5] for row in rows[1:]] == ["2022", "2021"]
+    with pytest.raises(CommandError, match="--indicator"):
+        call_command("export", "sheet", "indicator-values", "--indicator", "nope")
+    with pytest.raises(CommandError, match="--place"):
+        call_command("export", "sheet", "indicator-values", "--place", "nowhere")

@@ -80,3 +80,12 @@ def test_an_admin_edit_goes_through_the_update_service(staff):
     blank = staff.post(url, {**data, "title_en": " "})
     assert blank.status_code == 200 and "This field is required." in blank.content.decode()
     assert staff.get("/admin/partnerships/partnership/", {"q": "Banda"}).status_code == 200
+
+
+def test_the_admin_names_every_partnership_model_in_japanese(staff):
+    import re
+
+    page = staff.get("/admin/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    names = re.findall(r'<a href="/admin/partnerships/[a-z]+/"[^>]*>([^<]+)</a>', page)
+    assert names and "目標" in names
+    assert not [name for name in names if re.fullmatch(r"[A-Za-z ]+", name.strip())], names

@@ -168,6 +168,25 @@ def test_long_texts_and_huge_numbers_are_refused_not_failed(demo, officer):
     assert unbounded.status_code in (400, 422) and unbounded.json()["error"]
 
 
+def test_a_text_in_a_language_the_site_does_not_hold_is_refused_not_stored_empty(demo, officer):
+    """A title under ``xx`` would be kept and never shown: the pilot or objective would have no name."""
+    client = as_user(officer)
+    before = (Pilot.objects.count(), Objective.objects.count(), Action.objects.count())
+    pilot = _json(client, "post", f"/partnerships/{TRIANGLE}/pilots", {"title": {"xx": "Night market"}})
+    assert error(pilot, 422)["fields"] == {"title.xx": ["is not a known field"]}
+    objective = _json(client, "post", f"/partnerships/{TRIANGLE}/objectives",
+                      {"text": {"en": "Waterfront", "fr": "Front de mer"}}, HTTP_ACCEPT_LANGUAGE="ja")
+    assert error(objective, 422)["fields"] == {"text.fr": ["不明な項目です"]}
+    action = _json(client, "post", f"/partnerships/{TRIANGLE}/actions",
+                   {"objective": "Waterfront", "action": "Study tour", "title": {"de": "x"}})
+    assert error(action, 422)["fields"]
+    assert (Pilot.objects.count(), Objective.objects.count(), Action.objects.count()) == before
+    text = _json(client, "post", "/partnerships", {"title": "Night market", "kind": "bilateral"})
+    assert error(text, 422)["fields"]["title"] == ["must be an object"]
+    ok = _json(client, "post", f"/partnerships/{TRIANGLE}/pilots", {"title": {"ja": "夜市"}})
+    assert ok.status_code == 201 and ok.json()["title"]["ja"] == "夜市"
+
+
 def test_a_selected_application_becomes_a_partnership_only_once(demo, officer, focal_point):
     from renkei.programmes.models import Application
 

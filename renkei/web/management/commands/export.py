@@ -3,7 +3,7 @@ wrapper round ``renkei.places.exporting``. See docs/data-formats.md.
 
 ``renkei export sheet LIST``: a list page's rows as CSV or Excel, the same file as the page's
 "Download" links (places, partnerships, applications of a call, activities, an activity's
-participants, the library), in the language asked for; exported as the system actor (everything)."""
+participants, the library, indicator values), in the language asked for; exported as the system actor (everything)."""
 
 from __future__ import annotations
 
@@ -21,11 +21,13 @@ from renkei.activities.exporting import activity_sheet, participant_sheet
 from renkei.activities.models import Activity
 from renkei.core import spreadsheets
 from renkei.core.errors import ApplicationError
+from renkei.indicators.exporting import value_sheet
+from renkei.indicators.models import Indicator
 from renkei.knowledge.exporting import library_sheet
 from renkei.partnerships.exporting import partnership_sheet
 from renkei.places.exporting import place_sheet, places_export
 from renkei.places.importing import FORMATS, format_from_name
-from renkei.places.models import Level
+from renkei.places.models import Level, Place
 from renkei.places.selectors import PlaceFilters
 from renkei.places.validation import country_code
 from renkei.programmes.exporting import application_sheet
@@ -59,6 +61,8 @@ class Command(BaseCommand):
         sheet.add_argument("--programme", metavar="SLUG", help="partnerships: only this programme's")
         sheet.add_argument("--call", metavar="SLUG", help="applications: the call (required)")
         sheet.add_argument("--activity", metavar="SLUG", help="participants: the activity (required)")
+        sheet.add_argument("--indicator", metavar="CODE", help="indicator-values: only this indicator's")
+        sheet.add_argument("--place", metavar="SLUG", help="indicator-values: only this place's")
 
     def progress(self, items, total, description):
         stream = getattr(self.stderr, "_out", sys.stderr)
@@ -157,6 +161,15 @@ def _places(*, country, level, theme="", query="", **_):
     return place_sheet(viewer=SYSTEM, filters=filters)
 
 
+def _indicator_values(*, indicator=None, place=None, **_):
+    found = None
+    if indicator:
+        found = Indicator.objects.filter(code=indicator).first()
+        if found is None:
+            raise ApplicationError(f"no indicator has the code {indicator!r}", field="--indicator")
+    return value_sheet(viewer=SYSTEM, indicator=found, place=_one(Place, place, "--place") if place else None)
+
+
 SHEETS = {
     "places": _places,
     "partnerships": lambda *, programme=None, **_: partnership_sheet(viewer=SYSTEM, programme=programme),
@@ -166,4 +179,5 @@ SHEETS = {
         viewer=SYSTEM, activity=_one(Activity, activity, "--activity")),
     "library": lambda *, query="", **_: library_sheet(viewer=SYSTEM, query=query,
                                                      sort="relevance" if query else "newest"),
+    "indicator-values": _indicator_values,
 }
