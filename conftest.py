@@ -10,6 +10,17 @@ from renkei.accounts.tests.factories import UserFactory
 from renkei.places.tests.factories import PlaceFactory
 
 
+@pytest.fixture(autouse=True, scope="session")
+def quick_password_hashing():
+    """Passwords are hashed with MD5 in tests. PBKDF2's million rounds cost a quarter of a second
+    for every user a test makes and every sign-in, most of the suite's time; the hash is never what a
+    test checks, and the settings keep PBKDF2 for everyone else."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture
 def place(db):
     return PlaceFactory(slug="testville", name_en="Testville", name_ja="テスト市")

@@ -1,5 +1,6 @@
 """A backup holds every row and file; a restore gives them back exactly, and refuses what it cannot do cleanly."""
 
+import io
 import json
 import zipfile
 from pathlib import Path
@@ -9,7 +10,8 @@ from django.apps import apps
 from django.core import serializers
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, transaction
+from django.test import override_settings
 
 from renkei.core.backup import SKIP_MODELS, backed_up_models, backup, restore
 from renkei.core.errors import ApplicationError
@@ -36,9 +38,26 @@ def empty_the_database():
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")  # noqa: S608
 
 
+@pytest.fixture(scope="module")
+def demo_rows(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo data, loaded once for the module and rolled back after it; each test's changes are
+    rolled back to it."""
+    with django_db_blocker.unblock(), override_settings(
+        MEDIA_ROOT=tmp_path_factory.mktemp("media"), RENKEI_INDEX_CHECK_SECONDS=0,
+        TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}},
+    ):
+        block = transaction.atomic()
+        block.__enter__()
+        try:
+            call_command("demo", stdout=io.StringIO())
+            yield
+        finally:
+            transaction.set_rollback(True)
+            block.__exit__(None, None, None)
+
+
 @pytest.fixture
-def demo(settings, tmp_path):
-    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def demo(demo_rows, db, tmp_path):
     media = tmp_path / "media" / "agreements" / "2026"
     media.mkdir(parents=True)
     (media / "mou.pdf").write_bytes(b"%PDF-1.4 signed memorandum")

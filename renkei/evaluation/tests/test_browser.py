@@ -38,7 +38,13 @@ def _cells(page, chart_id):
         "rows => rows.map(r => Array.from(r.cells).map(c => c.textContent.trim()))")
 
 
-def test_the_portfolio_shows_the_heat_map_and_two_way_learning(browser, live_server, demo_site):
+def test_the_portfolio_then_scoring_an_evaluation(browser, live_server, demo_site):
+    """The portfolio is read first, then an evaluation scored: one test, so the demo is loaded once."""
+    the_portfolio_shows_the_heat_map_and_two_way_learning(browser, live_server)
+    an_evaluator_scores_on_the_rubric_from_a_phone(browser, live_server)
+
+
+def the_portfolio_shows_the_heat_map_and_two_way_learning(browser, live_server) -> None:
     page = browser.new_page(viewport={"width": 1366, "height": 1000})
     errors, outside = [], []
     page.on("console", lambda m: m.type == "error" and errors.append(m.text))
@@ -82,7 +88,7 @@ def test_the_portfolio_shows_the_heat_map_and_two_way_learning(browser, live_ser
     assert errors == [] and outside == []
 
 
-def test_an_evaluator_scores_on_the_rubric_from_a_phone(browser, live_server, demo_site):
+def an_evaluator_scores_on_the_rubric_from_a_phone(browser, live_server) -> None:
     from renkei.evaluation.models import Evaluation
 
     evaluation = Evaluation.objects.get(partnership__slug="nagano-obuse-turku")

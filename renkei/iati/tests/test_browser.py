@@ -34,7 +34,14 @@ def fits(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
-def test_an_administrator_publishes_to_iati(browser, live_server, demo_site):
+def test_settings_on_a_phone_then_publishing(browser, live_server, demo_site):
+    """The refused settings on a phone first, then the settings changed and published: one test, so
+    the demo is loaded once."""
+    on_a_phone(browser, live_server)
+    an_administrator_publishes_to_iati(browser, live_server)
+
+
+def an_administrator_publishes_to_iati(browser, live_server) -> None:
     from renkei.iati.models import PublishingSettings
     from renkei.iati.tests.helpers import valid
 
@@ -61,7 +68,7 @@ def test_an_administrator_publishes_to_iati(browser, live_server, demo_site):
     assert not outside
 
 
-def test_on_a_phone(browser, live_server, demo_site):
+def on_a_phone(browser, live_server) -> None:
     page = browser.new_page(viewport={"width": 390, "height": 844})
     sign_in(page, live_server.url, "admin", next_url="/iati/settings/")
     page.fill("input[name=organisation_identifier]", "not valid/")

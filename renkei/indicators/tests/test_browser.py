@@ -31,9 +31,16 @@ def demo(transactional_db):
     call_command("demo", stdout=io.StringIO())  # every app's demo data (the indicators' catalogue too)
 
 
-@pytest.mark.parametrize(("language", "heading", "rank_label"), [
-    ("en", "Benchmarking Kamaishi", "Percentile rank"), ("ja", "釜石市のベンチマーク", "パーセンタイル順位")])
-def test_kamaishi_against_places_like_it(browser, live_server, demo, language, heading, rank_label):
+def test_benchmarking_and_entering_values(browser, live_server, demo, tmp_path):
+    """Reading the benchmarks first, then writing values: one test, so the demo is loaded once."""
+    for language, heading, rank_label in [("en", "Benchmarking Kamaishi", "Percentile rank"),
+                                          ("ja", "釜石市のベンチマーク", "パーセンタイル順位")]:
+        kamaishi_against_places_like_it(browser, live_server, language, heading, rank_label)
+    a_focal_point_enters_a_value_on_a_phone(browser, live_server)
+    an_officer_imports_a_file_with_a_progress_bar(browser, live_server, tmp_path)
+
+
+def kamaishi_against_places_like_it(browser, live_server, language: str, heading: str, rank_label: str) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale=language,
                                   extra_http_headers={"Accept-Language": language})
     page = context.new_page()
@@ -58,7 +65,7 @@ def test_kamaishi_against_places_like_it(browser, live_server, demo, language, h
     context.close()
 
 
-def test_a_focal_point_enters_a_value_on_a_phone(browser, live_server, demo):
+def a_focal_point_enters_a_value_on_a_phone(browser, live_server) -> None:
     from renkei.indicators.models import Revision
 
     page = browser.new_page(viewport={"width": 390, "height": 844})
@@ -78,7 +85,7 @@ def test_a_focal_point_enters_a_value_on_a_phone(browser, live_server, demo):
     assert width <= 390 + 1
 
 
-def test_an_officer_imports_a_file_with_a_progress_bar(browser, live_server, demo, tmp_path):
+def an_officer_imports_a_file_with_a_progress_bar(browser, live_server, tmp_path) -> None:
     from renkei.indicators.models import Value
 
     page = browser.new_page(viewport={"width": 1280, "height": 900})

@@ -36,7 +36,14 @@ def library(transactional_db, settings):
     catalogue.forget()
 
 
-def test_visitor_searches_across_languages_and_narrows_by_facet(browser, live_server, library):
+def test_searching_then_writing_and_publishing(browser, live_server, library, tmp_path):
+    """A visitor searches first, then a product is written and published: one test, so the demo is
+    loaded once."""
+    visitor_searches_across_languages_and_narrows_by_facet(browser, live_server)
+    focal_point_writes_a_product_and_the_librarian_publishes_it(browser, live_server, tmp_path)
+
+
+def visitor_searches_across_languages_and_narrows_by_facet(browser, live_server) -> None:
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     outside = []
     page.on("request", lambda r: r.url.startswith(live_server.url) or outside.append(r.url))
@@ -65,7 +72,7 @@ def test_visitor_searches_across_languages_and_narrows_by_facet(browser, live_se
     assert outside == []
 
 
-def test_focal_point_writes_a_product_and_the_librarian_publishes_it(browser, live_server, library, tmp_path):
+def focal_point_writes_a_product_and_the_librarian_publishes_it(browser, live_server, tmp_path) -> None:
     from renkei.core.tests.files import pdf_with_text
     from renkei.knowledge.models import Product
 

@@ -67,28 +67,31 @@ def phone(browser, language: str):
     return context, context.new_page()
 
 
-def test_every_main_page_fits_a_phone(browser, live_server, demo):
+def test_on_a_phone(browser, live_server, demo):
+    """Every main page for each account and language, then the three that were hard to use: one test,
+    so the demo is loaded once."""
     for username, language in [("officer", "en"), ("officer", "ja"), ("kamaishi", "en"), ("kamaishi", "ja")]:
-        context, page = phone(browser, language)
-        sign_in(page, live_server.url, username)
-        problems, statuses = [], {}
-        for path in PAGES + OWN.get(username, []):
-            response = page.goto(live_server.url + path)
-            page.wait_for_load_state("networkidle")
-            statuses[path] = response.status
-            found = page.evaluate(WIDE)
-            if found["page"] > 1 or found["scrolling"]:
-                problems.append((path, found))
-        assert problems == [], f"{username} ({language}) at 390 px: {problems}"
-        refused = [path for path, status in statuses.items() if status != 200]
-        assert refused == ([] if username == "officer" else ["/calls/cpp-2016-call/committee/"]), refused
-        context.close()
-
-
-def test_the_three_pages_that_were_hard_to_use_on_a_phone(browser, live_server, demo):
+        every_main_page_fits_a_phone(browser, live_server, username, language)
     for language in ("en", "ja"):
         the_three_pages_on_a_phone(browser, live_server, language)
     on_a_wide_screen(browser, live_server)
+
+
+def every_main_page_fits_a_phone(browser, live_server, username: str, language: str) -> None:
+    context, page = phone(browser, language)
+    sign_in(page, live_server.url, username)
+    problems, statuses = [], {}
+    for path in PAGES + OWN.get(username, []):
+        response = page.goto(live_server.url + path)
+        page.wait_for_load_state("networkidle")
+        statuses[path] = response.status
+        found = page.evaluate(WIDE)
+        if found["page"] > 1 or found["scrolling"]:
+            problems.append((path, found))
+    assert problems == [], f"{username} ({language}) at 390 px: {problems}"
+    refused = [path for path, status in statuses.items() if status != 200]
+    assert refused == ([] if username == "officer" else ["/calls/cpp-2016-call/committee/"]), refused
+    context.close()
 
 
 def the_three_pages_on_a_phone(browser, live_server, language: str) -> None:
