@@ -28,6 +28,24 @@ def test_the_page_in_japanese(client, citynet):
     assert "シティネット" in page and "サンプルデータ" in page
 
 
+def test_money_words_keep_their_meaning_in_japanese(client, citynet, net_secretariat):
+    # "To", "Balance" and "Open" mean other things in other apps' catalogues (a cap, a gender
+    # balance, a call open for applications); the invoice pages ask for their own sense
+    client.force_login(net_secretariat)
+    client.cookies["django_language"] = "ja"
+    number = Invoice.objects.get(network=citynet, member__place__slug="kobe").number
+    with translation.override("ja"):
+        invoice = client.get(f"/networks/citynet/invoices/{number}/").content.decode()
+        listing = client.get("/networks/citynet/invoices/").content.decode()
+        statement = client.get("/networks/citynet/members/kobe/statement/").content.decode()
+        funding = client.get("/networks/citynet/funding/").content.decode()
+    assert "<dt>宛先</dt>" in invoice and "<dt>残高</dt>" in invoice and "<dd>未払い</dd>" in invoice
+    assert "上限</dt>" not in invoice and "均衡度" not in invoice + listing + statement
+    assert "<th class=\"num\">残高</th>" in listing and "未払い" in listing
+    assert "残高" in statement
+    assert "財源" in funding and "出典" not in funding
+
+
 def test_other_secretariats_are_refused(client, citynet, other_secretariat):
     client.force_login(other_secretariat)
     assert client.get("/networks/citynet/invoices/").status_code == 403
