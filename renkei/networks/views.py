@@ -81,7 +81,10 @@ def dues(request, slug):
     else:
         form = DuesForm(formula=network.dues_formula, initial={"year": year})
         if network.dues_formula:
-            preview = services.dues_preview(actor=request.user, network=network, year=year)
+            try:
+                preview = services.dues_preview(actor=request.user, network=network, year=year)
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
     issue = IssueForm(initial={"year": year, "issued_on": timezone.localdate(),
                                "due_on": date(year, 3, 31)})
     return render(request, "networks/dues.html", {

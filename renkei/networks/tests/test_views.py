@@ -73,6 +73,16 @@ def formula_post(**changes):
     return data
 
 
+def test_the_dues_form_refuses_a_formula_too_large_for_an_invoice_on_the_cap(client, citynet, net_secretariat):
+    client.force_login(net_secretariat)
+    huge = formula_post(base_full="999999999999", factor_HIC="9999", cap="", action="save")
+    page = client.post("/networks/citynet/dues/", huge)
+    assert page.status_code == 200 and "more than an invoice can hold" in page.content.decode()
+    assert 'name="cap" aria-invalid="true"' in page.content.decode() or "cap-error" in page.content.decode()
+    citynet.refresh_from_db()
+    assert citynet.dues_formula["cap"] == "12000"
+
+
 def test_secretariat_previews_saves_issues_pays_and_reminds(client, citynet, net_secretariat):
     client.force_login(net_secretariat)
     page = client.post("/networks/citynet/dues/", formula_post(cap="5000")).content.decode()
