@@ -62,6 +62,12 @@ def test_a_visitor_sees_only_protected_aggregates(browser, live_server, kamaishi
     cells = [line.split("\t")[1:] for line in movement.splitlines()[1:]]
     for cell in (c.strip() for row in cells for c in row):
         assert not re.fullmatch(r"[1-4]", cell), f"a move counted under 5 is shown: {cell}"
+    # on a wide screen too, each move reads on one line (Japanese labels broke after every character)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    line = page.locator("table[data-movement] thead th").first.bounding_box()["height"]
+    for header in page.locator("table[data-movement] tbody tr > :first-child").all():
+        assert header.bounding_box()["height"] <= line * 1.5
+    page.set_viewport_size({"width": 390, "height": 844})
     for chart in [*CHARTS, "connections-movement"]:
         chart_marks_match_table(page, chart)
     assert errors == []
