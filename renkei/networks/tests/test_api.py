@@ -108,6 +108,15 @@ def test_the_scheduler_and_its_refusal(client, citynet, net_secretariat):
         {"member": ok["proposals"][0]["member"], "starts_on": "2027-01-01", "ends_on": "2028-12-31"}]},
         net_secretariat)
     assert recorded.status_code == 201
+    # a term in year 9999 would have the scheduler count on from year 10000
+    far = post(client, "/api/v1/networks/citynet/presidency", {"terms": [
+        {"member": "yokohama", "starts_on": "9998-01-01", "ends_on": "9999-12-31"}]}, net_secretariat)
+    assert far.status_code == 422 and set(far.json()["error"]["fields"]) == {"terms.0.starts_on", "terms.0.ends_on"}
+    office = post(client, "/api/v1/networks/citynet/offices",
+                  {"member": "kobe", "kind": "vice_president", "starts_on": "1066-10-14"}, net_secretariat)
+    assert office.status_code == 422 and "starts_on" in office.json()["error"]["fields"]
+    after = post(client, "/api/v1/networks/citynet/presidency/schedule", {"terms": 1}, net_secretariat).json()
+    assert after["first_year"] == 2029
 
 
 def test_governance_funding_and_engagement(client, citynet, net_secretariat):
