@@ -41,11 +41,13 @@ def test_money_words_keep_their_meaning_in_japanese(client, citynet, net_secreta
         listing = client.get("/networks/citynet/invoices/").content.decode()
         statement = client.get("/networks/citynet/members/kobe/statement/").content.decode()
         funding = client.get("/networks/citynet/funding/").content.decode()
+        detail = client.get("/networks/citynet/").content.decode()
     assert "<dt>宛先</dt>" in invoice and "<dt>残高</dt>" in invoice and "<dd>未払い</dd>" in invoice
     assert "上限</dt>" not in invoice and "均衡度" not in invoice + listing + statement
     assert "<th class=\"num\">残高</th>" in listing and "未払い" in listing
     assert "残高" in statement
-    assert "財源" in funding and "出典" not in funding
+    assert "財源" in funding and "出典" not in funding and "資金提供" not in funding
+    assert "<h2>会員</h2>" in detail and "構成員" not in detail
 
 
 def test_other_secretariats_are_refused(client, citynet, other_secretariat):
