@@ -117,7 +117,10 @@
   var CSS = "svg{font-family:system-ui,sans-serif;background:white}text,tspan{white-space:pre}";
 
   function svgText(figure) {
-    var svg = figure.querySelector(".chart-canvas svg:not(.plot-swatch svg)") || figure.querySelector(".chart-canvas svg");
+    // the chart itself, not a colour key's swatch (Plot names those "plot-<id>-swatch")
+    var svg = Array.prototype.filter.call(figure.querySelectorAll(".chart-canvas svg"), function (node) {
+      return !node.closest('[class$="-swatch"]');
+    })[0];
     var copy = svg.cloneNode(true);
     copy.setAttribute("xmlns", "http://www.w3.org/2000/svg");
     var style = document.createElementNS("http://www.w3.org/2000/svg", "style");
