@@ -76,6 +76,9 @@ def test_a_visitor_sees_only_protected_aggregates(browser, live_server, kamaishi
     svg = Path(download.value.path()).read_text(encoding="utf-8")
     assert download.value.suggested_filename == "connections-over-time.svg"
     assert 'width="15"' not in svg[:80] and svg.count("<path") >= 5
+    ticks = page.locator("figure[data-chart=connections-over-time] svg [aria-label='x-axis tick label'] text")
+    years = ticks.evaluate_all("texts => texts.map(t => t.textContent)")
+    assert len(years) >= 3 and all(re.fullmatch(r"20\d\d", year) for year in years), years
     page.set_viewport_size({"width": 390, "height": 844})
     for chart in [*CHARTS, "connections-movement"]:
         chart_marks_match_table(page, chart)

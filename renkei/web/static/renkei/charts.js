@@ -69,9 +69,9 @@
       options.height = s.height || 260;
       var xs0 = categories(rows, s.x).sort(function (a, b) { return a - b; });
       options.x = { label: s.xLabel, grid: true };
-      if (s.xNumeric && xs0.length <= 12 && xs0.every(Number.isInteger)) {
-        options.x.ticks = xs0;
-        options.x.tickFormat = "d";
+      if (s.xNumeric && xs0.every(Number.isInteger)) {
+        if (xs0.length <= 12) options.x.ticks = xs0;
+        options.x.tickFormat = "d";  // whole numbers such as years: 2012, never 2,012
       }
       options.y = { domain: domain, label: s.yLabel, grid: true };
       var series = s.series ? { stroke: s.series } : { stroke: BASE };
