@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from renkei.core.models import TimeStampedModel
 
@@ -108,7 +109,8 @@ class Consent(models.Model):
     purpose = models.CharField(_("purpose"), max_length=300)
     scope = models.CharField(_("scope"), max_length=16, choices=Scope.choices, default=Scope.RECORD)
     given_on = models.DateField(_("given on"))
-    source = models.CharField(_("source"), max_length=200, help_text=_("how it was given: a form, an e-mail…"))
+    source = models.CharField(pgettext_lazy("consent", "source"), max_length=200,
+                              help_text=_("how it was given: a form, an e-mail…"))
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
 
     class Meta:

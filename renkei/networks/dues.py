@@ -62,3 +62,20 @@ def compute(formula: dict[str, Any], *, tier: str, income_group: str = "", popul
         amount, limited = cap, "cap"
     return Dues(amount=amount.quantize(CENT), base=base, income_factor=income, population_factor=people, raw=raw,
                 limited=limited)
+
+
+LARGEST_AMOUNT = Decimal("999999999999.99")  # what an invoice can hold (14 digits, 2 after the point)
+
+
+def highest(formula: dict[str, Any]) -> Decimal:
+    """The most any member could owe under ``formula``: the largest base times the largest factors
+    (1 stands for a member with no income group, no population or a population past the last band),
+    then held to the cap."""
+    bases = [_decimal(v) or Decimal("0") for v in (formula.get("base") or {}).values()]
+    incomes = [_decimal(v) or Decimal("0") for v in (formula.get("income_factors") or {}).values()]
+    bands = [Decimal(str(b["factor"])) for b in formula.get("population_bands") or []]
+    amount = max(bases, default=Decimal("0")) * max([*incomes, ONE]) * max([*bands, ONE])
+    floor, cap = _decimal(formula.get("floor")), _decimal(formula.get("cap"))
+    if floor is not None:
+        amount = max(amount, floor)
+    return min(amount, cap) if cap is not None else amount

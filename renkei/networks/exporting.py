@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from renkei.core.spreadsheets import Column, Sheet
 from renkei.networks import selectors
@@ -16,6 +17,6 @@ def invoice_sheet(*, viewer, network, year: int | None = None) -> Sheet:
     return Sheet(title=_("Invoices"), name=f"{network.slug}-invoices", rows=rows, columns=[
         Column("number", _("Number")), Column("member", _("Member")), Column("year", _("Year"), number=True),
         Column("currency", _("Currency")), Column("amount", _("Amount"), number=True),
-        Column("paid", _("Paid"), number=True), Column("balance", _("Balance"), number=True),
+        Column("paid", _("Paid"), number=True), Column("balance", pgettext("money owed", "Balance"), number=True),
         Column("issued_on", _("Issued")), Column("due_on", _("Due")), Column("status", _("Status")),
         Column("reminders", _("Reminders sent"), number=True)])

@@ -4,7 +4,7 @@ errors go back onto the fields (``field_map``)."""
 from __future__ import annotations
 
 from django import forms
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from renkei.networks.models import FundingEntry, NetworkMember
@@ -133,7 +133,7 @@ class ScheduleForm(forms.Form):
 
 class FundingForm(FieldsetForm):
     year = forms.IntegerField(label=_("Year"), min_value=1900, max_value=2200)
-    source = forms.ChoiceField(label=_("Source"), choices=FundingEntry.Source.choices)
+    source = forms.ChoiceField(label=pgettext_lazy("funding", "Source"), choices=FundingEntry.Source.choices)
     amount = forms.CharField(label=_("Amount"))
     note = forms.CharField(required=False, max_length=200, label=_("Note"))
 
@@ -193,7 +193,7 @@ class MeetingForm(FieldsetForm):
         super().__init__(*args, **kwargs)
         self.fields["attendees"].choices = [(m.key, m.name) for m in members]
         self.groups = [(gettext("Meeting"), ["title", "title_ja", "held_on", "venue", "quorum"]),
-                       (gettext("Agenda"), ["agenda"]), (gettext("Attendance"), ["attendees"]),
+                       (pgettext("meeting", "Agenda"), ["agenda"]), (gettext("Attendance"), ["attendees"]),
                        (gettext("Decisions and votes"), ["decisions"])]
 
     @staticmethod

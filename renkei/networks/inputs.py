@@ -41,6 +41,15 @@ Factor = Annotated[Decimal, Field(ge=0, max_digits=8, decimal_places=4)]
 Texts = dict[SiteLanguage, Annotated[Text, Field(max_length=2000)]]
 Tier = Literal["full", "associate", "affiliate"]
 Year = Annotated[int, Field(ge=1900, le=2200)]
+
+
+def _term_year(value: date) -> date:
+    if not 1900 <= value.year <= 2200:
+        raise ValueError(_("must fall between 1900 and 2200"))
+    return value
+
+
+TermDate = Annotated[date, AfterValidator(_term_year)]  # the scheduler counts terms on from the last one
 Source = Literal["membership_fees", "agency_grants", "host_city", "project_income", "sponsorship", "other"]
 OfficeKind = Literal["president", "vice_president", "executive_committee", "secretariat"]
 
@@ -188,8 +197,8 @@ class PaymentIn(Input):
 class OfficeIn(Input):
     member: Slug
     kind: OfficeKind
-    starts_on: date
-    ends_on: date | None = None
+    starts_on: TermDate
+    ends_on: TermDate | None = None
 
     @model_validator(mode="after")
     def _ends_after(self):
@@ -255,8 +264,8 @@ class ScheduleIn(Input):
 
 class NetworkTermIn(Input):
     member: Slug
-    starts_on: date
-    ends_on: date
+    starts_on: TermDate
+    ends_on: TermDate
 
 
 class PresidencyRecordIn(Input):

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from renkei.core.models import Localized, TimeStampedModel, Titled, Translated
 
@@ -104,7 +105,7 @@ class NetworkMember(models.Model):
 
 class Invoice(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("invoice status", "Open")
         PAID = "paid", _("Paid")
         CANCELLED = "cancelled", _("Cancelled")
 
@@ -204,7 +205,7 @@ class Meeting(Titled):
 
 class Decision(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
-    text = models.JSONField(_("decision"), default=dict)
+    text = models.JSONField(pgettext_lazy("meeting", "decision"), default=dict)
     votes_for = models.PositiveSmallIntegerField(_("for"), default=0)
     votes_against = models.PositiveSmallIntegerField(_("against"), default=0)
     abstentions = models.PositiveSmallIntegerField(_("abstentions"), default=0)
@@ -213,7 +214,7 @@ class Decision(models.Model):
 
     class Meta:
         ordering = ["id"]
-        verbose_name = _("decision")
+        verbose_name = pgettext_lazy("meeting", "decision")
         verbose_name_plural = _("decisions")
 
     def __str__(self) -> str:
@@ -235,7 +236,7 @@ class FundingEntry(models.Model):
 
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="funding")
     year = models.PositiveSmallIntegerField(_("year"))
-    source = models.CharField(_("source"), max_length=24, choices=Source.choices)
+    source = models.CharField(pgettext_lazy("funding", "source"), max_length=24, choices=Source.choices)
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2,
                                  help_text=_("in the network's currency"))
     note = models.CharField(_("note"), max_length=200, blank=True)

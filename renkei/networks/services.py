@@ -355,6 +355,7 @@ def dues_formula_set(*, actor: User | AnonymousUser, network: Network,
                      data: DuesFormulaIn | Mapping[str, Any]) -> Network:
     _manage(actor, network, _("Only the network's secretariat sets the dues formula."))
     data = parse(DuesFormulaIn, data)
+    _within_invoice_limit(data.stored())
     locked = Network.objects.select_for_update().get(pk=network.pk)
     before = locked.dues_formula
     locked.dues_formula = data.stored()
@@ -364,6 +365,15 @@ def dues_formula_set(*, actor: User | AnonymousUser, network: Network,
                  changes={"dues_formula": [before, locked.dues_formula]})
     network.dues_formula = locked.dues_formula
     return locked
+
+
+def _within_invoice_limit(formula: dict) -> None:
+    """Refuse a formula under which some member could owe more than an invoice can hold."""
+    if dues_formula.highest(formula) > dues_formula.LARGEST_AMOUNT:
+        raise ApplicationError(_("Under this formula a member could owe more than %(largest)s %(currency)s, "
+                                 "more than an invoice can hold: lower the base or the factors, or set a cap.")
+                               % {"largest": dues_formula.LARGEST_AMOUNT, "currency": formula.get("currency", "")},
+                               field="cap")
 
 
 def is_active(member: NetworkMember, on: date) -> bool:
@@ -391,6 +401,7 @@ def dues_preview(*, actor: User | AnonymousUser, network: Network, year: int,
     stored = parse(DuesFormulaIn, formula).stored() if formula is not None else network.dues_formula
     if not stored:
         raise ApplicationError(_("The network has no dues formula yet."), field="dues_formula")
+    _within_invoice_limit(stored)
     on = date(year, 12, 31)
     invoiced = {i.member_id: i.amount for i in network.invoices.filter(year=year).exclude(status="cancelled")}
     members = network.members.select_related("place", "organisation")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -61,6 +62,7 @@ def network_detail(request, slug):
         "past_presidents": [o for o in offices if o.kind == "president" and o.ends_on and o.ends_on < today]})
 
 
+@login_required
 def dues(request, slug):
     network = _managed(request, slug)
     year = timezone.localdate().year + 1
@@ -81,7 +83,10 @@ def dues(request, slug):
     else:
         form = DuesForm(formula=network.dues_formula, initial={"year": year})
         if network.dues_formula:
-            preview = services.dues_preview(actor=request.user, network=network, year=year)
+            try:
+                preview = services.dues_preview(actor=request.user, network=network, year=year)
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
     issue = IssueForm(initial={"year": year, "issued_on": timezone.localdate(),
                                "due_on": date(year, 3, 31)})
     return render(request, "networks/dues.html", {
@@ -105,6 +110,7 @@ def invoices_issue(request, slug):
                    to=("networks:invoices", network.slug))
 
 
+@login_required
 def invoices(request, slug):
     network = _managed(request, slug)
     year = request.GET.get("year")
@@ -157,6 +163,7 @@ def statement(request, slug, key):
                                                        "invoices": invoices_, "today": timezone.localdate()})
 
 
+@login_required
 def presidency(request, slug):
     network = _managed(request, slug)
     rules = selectors.rules_of(network)
@@ -214,6 +221,7 @@ def _funding_chart(network, years) -> Chart:
                  note=_("Warning above an HHI of %(t)s.") % {"t": network.hhi_threshold})
 
 
+@login_required
 def funding(request, slug):
     network = _managed(request, slug)
     years = selectors.funding(network)
@@ -243,6 +251,7 @@ def funding(request, slug):
         "settings_form": settings_form})
 
 
+@login_required
 def engagement(request, slug):
     network = _managed(request, slug)
     rows = selectors.engagement(network)
@@ -254,6 +263,7 @@ def engagement(request, slug):
         "year": timezone.localdate().year})
 
 
+@login_required
 def members_import(request, slug):
     network = _managed(request, slug)
     report = None
@@ -279,6 +289,7 @@ def _current_members(network):
     return [m for m in selectors.members(network) if m.left_on is None]
 
 
+@login_required
 def meeting_new(request, slug):
     network = _managed(request, slug)
     return form_page(request, MeetingForm, lambda form: services.meeting_add(
@@ -289,6 +300,7 @@ def meeting_new(request, slug):
         to=("networks:engagement", network.slug))
 
 
+@login_required
 def meeting_edit(request, slug, pk):
     network = _managed(request, slug)
     meeting = selectors.meeting_get(viewer=request.user, network=network, pk=pk)
@@ -316,6 +328,7 @@ def _project_choices(network, project=None) -> dict:
             "activities": Activity.objects.order_by("-starts_at", "slug")}
 
 
+@login_required
 def project_new(request, slug):
     network = _managed(request, slug)
     return form_page(request, ProjectForm, lambda form: services.project_add(
@@ -325,6 +338,7 @@ def project_new(request, slug):
         to=("networks:engagement", network.slug))
 
 
+@login_required
 def project_edit(request, slug, pk):
     network = _managed(request, slug)
     project = selectors.project_get(viewer=request.user, network=network, pk=pk)

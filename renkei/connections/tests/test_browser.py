@@ -4,6 +4,7 @@ exact figures and erases one person, withdraws one consent of a person (keeping 
 contact that moves them to the next stage."""
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -62,6 +63,23 @@ def test_a_visitor_sees_only_protected_aggregates(browser, live_server, kamaishi
     cells = [line.split("\t")[1:] for line in movement.splitlines()[1:]]
     for cell in (c.strip() for row in cells for c in row):
         assert not re.fullmatch(r"[1-4]", cell), f"a move counted under 5 is shown: {cell}"
+    # on a wide screen too, each move reads on one line (Japanese labels broke after every character)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    line = page.locator("table[data-movement] thead th").first.bounding_box()["height"]
+    for header in page.locator("table[data-movement] tbody tr > :first-child").all():
+        assert header.bounding_box()["height"] <= line * 1.5
+    # the colour key reads "■ name" on one line, and the SVG download is the chart, not a swatch
+    key = page.locator("figure[data-chart=connections-over-time] .chart-canvas span[class$='-swatch']").first
+    assert key.bounding_box()["height"] < 30
+    with page.expect_download() as download:
+        page.locator("figure[data-chart=connections-over-time] [data-chart-download=svg]").click()
+    svg = Path(download.value.path()).read_text(encoding="utf-8")
+    assert download.value.suggested_filename == "connections-over-time.svg"
+    assert 'width="15"' not in svg[:80] and svg.count("<path") >= 5
+    ticks = page.locator("figure[data-chart=connections-over-time] svg [aria-label='x-axis tick label'] text")
+    years = ticks.evaluate_all("texts => texts.map(t => t.textContent)")
+    assert len(years) >= 3 and all(re.fullmatch(r"20\d\d", year) for year in years), years
+    page.set_viewport_size({"width": 390, "height": 844})
     for chart in [*CHARTS, "connections-movement"]:
         chart_marks_match_table(page, chart)
     assert errors == []

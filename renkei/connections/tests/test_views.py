@@ -133,3 +133,18 @@ def test_participants_join_from_the_activity_page(client, place, focal_point):
 
 def test_a_visitor_cannot_use_the_activity_step(client, place):
     assert client.get("/activities/nothing/connect/").status_code in (302, 404)
+
+
+def test_the_person_page_in_japanese_says_whether_they_may_be_contacted(client, place, focal_point, add):
+    # "yes"/"no" and "Contacts" mean other things in other catalogues (a decision adopted, addresses)
+    from django.utils import translation
+
+    person = add(name="Kenji Sample", consent={"purpose": "newsletter", "scope": "contact",
+                                                "given_on": "2024-04-01", "source": "form"})
+    client.force_login(focal_point)
+    client.cookies["django_language"] = "ja"
+    with translation.override("ja"):
+        page = client.get(f"/connections/people/{person.pk}/").content.decode()
+        people = client.get(f"/places/{place.slug}/connections/people/").content.decode()
+    assert "<dd data-may-contact>可</dd>" in page and "<h2>接点</h2>" in page and "採用" not in page
+    assert ">可</option>" in people and ">不可</option>" in people and "採用" not in people

@@ -66,6 +66,25 @@ def test_bad_input_is_a_422_naming_the_field(client, citynet, net_secretariat):
     assert formula.status_code == 422 and "base" in formula.json()["error"]["fields"]
 
 
+def test_a_formula_that_could_owe_more_than_an_invoice_holds_is_refused(client, citynet, net_secretariat):
+    # 14 digits fit in an invoice: base × factors beyond that would be cut off by SQLite and refused
+    # by PostgreSQL when the invoices are issued
+    huge = {"base": {"full": "999999999999.99"}, "income_factors": {"HIC": "9999.9999"},
+            "population_bands": [{"up_to": None, "factor": "9999.9999"}], "currency": "USD"}
+    before = citynet.dues_formula
+    saved = post(client, "/api/v1/networks/citynet/dues-formula", huge, net_secretariat, method="put")
+    assert saved.status_code == 422 and "cap" in saved.json()["error"]["fields"]
+    tried = post(client, "/api/v1/networks/citynet/dues-preview", {"year": 2027, "formula": huge}, net_secretariat)
+    assert tried.status_code == 422 and "an invoice can hold" in tried.json()["error"]["message"]
+    citynet.refresh_from_db()
+    assert citynet.dues_formula == before
+    capped = post(client, "/api/v1/networks/citynet/dues-formula", {**huge, "cap": "50000"}, net_secretariat,
+                  method="put")
+    assert capped.status_code == 200
+    issued = post(client, "/api/v1/networks/citynet/invoices", {"year": 2027, "due_on": "2027-03-31"}, net_secretariat)
+    assert issued.status_code == 201 and {i["amount"] for i in issued.json()["issued"]} == {"50000.00"}
+
+
 def test_permissions_per_role(client, citynet, other_secretariat, kobe_rep, admin_user):
     kobe = Invoice.objects.get(network=citynet, member__place__slug="kobe").number
     yokohama = Invoice.objects.get(network=citynet, member__place__slug="yokohama").number
@@ -89,6 +108,15 @@ def test_the_scheduler_and_its_refusal(client, citynet, net_secretariat):
         {"member": ok["proposals"][0]["member"], "starts_on": "2027-01-01", "ends_on": "2028-12-31"}]},
         net_secretariat)
     assert recorded.status_code == 201
+    # a term in year 9999 would have the scheduler count on from year 10000
+    far = post(client, "/api/v1/networks/citynet/presidency", {"terms": [
+        {"member": "yokohama", "starts_on": "9998-01-01", "ends_on": "9999-12-31"}]}, net_secretariat)
+    assert far.status_code == 422 and set(far.json()["error"]["fields"]) == {"terms.0.starts_on", "terms.0.ends_on"}
+    office = post(client, "/api/v1/networks/citynet/offices",
+                  {"member": "kobe", "kind": "vice_president", "starts_on": "1066-10-14"}, net_secretariat)
+    assert office.status_code == 422 and "starts_on" in office.json()["error"]["fields"]
+    after = post(client, "/api/v1/networks/citynet/presidency/schedule", {"terms": 1}, net_secretariat).json()
+    assert after["first_year"] == 2029
 
 
 def test_governance_funding_and_engagement(client, citynet, net_secretariat):

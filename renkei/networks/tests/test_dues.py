@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from renkei.networks.dues import compute
+from renkei.networks.dues import compute, highest
 
 FORMULA = {"base": {"full": "6000", "associate": "2500"}, "income_factors": {"HIC": "1.5", "LMC": "0.6"},
            "population_bands": [{"up_to": 500000, "factor": "0.8"}, {"up_to": None, "factor": "1.25"}],
@@ -31,3 +31,10 @@ def test_missing_facts_count_as_one_and_unknown_tier_as_zero():
 def test_rounding_is_to_the_cent_half_up():
     d = compute({"base": {"full": "100.005"}, "currency": "USD"}, tier="full")
     assert d.amount == Decimal("100.01")
+
+
+def test_the_most_anyone_could_owe():
+    assert highest(FORMULA) == Decimal("11250")  # 6000 × 1.5 × 1.25, under the cap
+    assert highest({**FORMULA, "cap": "9000"}) == Decimal("9000")
+    assert highest({"base": {"full": "10"}, "income_factors": {"LIC": "0.3"}, "floor": "50"}) == Decimal("50")
+    assert highest({"base": {"full": "10"}, "income_factors": {"LIC": "0.3"}}) == Decimal("10")  # no group: 1

@@ -69,9 +69,9 @@
       options.height = s.height || 260;
       var xs0 = categories(rows, s.x).sort(function (a, b) { return a - b; });
       options.x = { label: s.xLabel, grid: true };
-      if (s.xNumeric && xs0.length <= 12 && xs0.every(Number.isInteger)) {
-        options.x.ticks = xs0;
-        options.x.tickFormat = "d";
+      if (s.xNumeric && xs0.every(Number.isInteger)) {
+        if (xs0.length <= 12) options.x.ticks = xs0;
+        options.x.tickFormat = "d";  // whole numbers such as years: 2012, never 2,012
       }
       options.y = { domain: domain, label: s.yLabel, grid: true };
       var series = s.series ? { stroke: s.series } : { stroke: BASE };
@@ -117,7 +117,10 @@
   var CSS = "svg{font-family:system-ui,sans-serif;background:white}text,tspan{white-space:pre}";
 
   function svgText(figure) {
-    var svg = figure.querySelector(".chart-canvas svg:not(.plot-swatch svg)") || figure.querySelector(".chart-canvas svg");
+    // the chart itself, not a colour key's swatch (Plot names those "plot-<id>-swatch")
+    var svg = Array.prototype.filter.call(figure.querySelectorAll(".chart-canvas svg"), function (node) {
+      return !node.closest('[class$="-swatch"]');
+    })[0];
     var copy = svg.cloneNode(true);
     copy.setAttribute("xmlns", "http://www.w3.org/2000/svg");
     var style = document.createElementNS("http://www.w3.org/2000/svg", "style");
