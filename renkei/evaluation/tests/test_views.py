@@ -56,6 +56,17 @@ def test_others_may_not_enter_results(client, kamakura_umea, outsider_fp, evalua
     assert not Result.objects.exists()
 
 
+def test_only_officers_plan_evaluations_on_the_results_page(client, kamakura_umea, kamakura_fp, evaluator):
+    """The planning form is not shown to others; a post of it is refused whole, valid or not (it used to
+    answer an incomplete one with the page and no form to show its errors on)."""
+    url = reverse("evaluation:results-add", args=["kamakura-umea", "evaluation"])
+    for user in (kamakura_fp, evaluator):
+        client.force_login(user)
+        for data in ({"kind": "final"}, {"kind": "final", "mode": "self"}):
+            assert client.post(url, data).status_code == 403
+    assert not Evaluation.objects.exists()
+
+
 def test_an_officer_plans_and_an_evaluator_scores_on_the_page(client, kamakura_umea, officer, evaluator,
                                                              other_evaluator):
     client.force_login(officer)
