@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -21,6 +22,12 @@ def test_the_results_page_shows_the_chain_and_its_status(client, chain, officer)
     assert "Citizens shape local solutions" in text and "Umecons run" in text
     assert 'data-status="off_track"' in text and "sample value" in text
     assert 'id="form-result"' not in text  # visitors enter nothing
+
+
+def test_the_results_chain_is_named_in_japanese(client, chain):
+    page = client.get(reverse("evaluation:results", args=["kamakura-umea"]), HTTP_ACCEPT_LANGUAGE="ja")
+    badges = re.findall(r'<span class="badge">([^<]+)</span>', page.content.decode())
+    assert badges[:3] == ["インパクト", "アウトカム", "アウトプット"]  # not 結果, a decision's outcome elsewhere
 
 
 def test_a_focal_point_enters_results_on_the_page(client, kamakura_umea, kamakura_fp):
