@@ -30,6 +30,16 @@ def test_the_results_chain_is_named_in_japanese(client, chain):
     assert badges[:3] == ["インパクト", "アウトカム", "アウトプット"]  # not 結果, a decision's outcome elsewhere
 
 
+def test_the_progress_export_in_japanese(client, chain, officer):
+    services.actual_record(actor=officer, result_indicator=chain["indicator"],
+                           data={"period_start": "2019-01-01", "period_end": "2019-12-31", "value": 3,
+                                 "is_sample": True})
+    body = client.get(reverse("evaluation:portfolio", args=["eu-international-urban-cooperation"]),
+                      {"format": "csv", "table": "progress"}, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    row = next(r for r in csv.reader(io.StringIO(body)) if r[0] == "kamakura-umea")
+    assert row[1] == "アウトカム" and row[-1] == "はい"  # a sample value: yes, not a decision's 採用
+
+
 def test_a_focal_point_enters_results_on_the_page(client, kamakura_umea, kamakura_fp):
     client.force_login(kamakura_fp)
     url = reverse("evaluation:results-add", args=["kamakura-umea", "result"])

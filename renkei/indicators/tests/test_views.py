@@ -67,6 +67,8 @@ def test_peer_groups_page(client, place, peers, officer, anonymous):
     assert PeerGroup.objects.get().places.count() == 6
     wrong = client.post("/indicators/peer-groups/", {"name_en": "Bad", "kind": "list", "places": "nowhere"})
     assert wrong.status_code == 200 and "nowhere" in wrong.content.decode()
+    ja = client.get("/indicators/peer-groups/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "<td>いいえ</td>" in ja and "不採用" not in ja  # not shared: no, not a decision's "rejected"
 
 
 @pytest.mark.parametrize("language", ["en", "ja"])
