@@ -22,6 +22,9 @@ def test_missing_values_are_shown_as_missing_and_never_drawn():
     assert table[2]["cells"][1] == {"text": "missing", "missing": True, "number": True}
     assert [row["place"] for row in chart.spec()["rows"]] == ["Kamaishi", "Turku"]
     assert all(row["value"] != 0 for row in chart.spec()["rows"])
+    line = sample_charts()[2].spec()
+    assert [row["value"] for row in line["line"]] == [1.5, 2.5, None]  # the line breaks at the missing year
+    assert len(line["rows"]) == 2  # and no dot is drawn for it
 
 
 def test_a_mark_is_titled_by_its_table_row():
@@ -111,6 +114,10 @@ def test_a_downloaded_picture_is_the_whole_chart_with_its_legend(browser, live_s
         assert png[:8] == b"\x89PNG\r\n\x1a\n"
         width, height = struct.unpack(">II", png[16:24])
         assert (width, height) == (2 * int(svg.get("width")), 2 * int(svg.get("height")))
+    # a missing year breaks its series' line (釜石市 has no 2021): two pieces, not one joined line
+    pieces = page.locator("figure[data-chart=series] .chart-canvas svg path[stroke]").evaluate_all(
+        "paths => paths.map(p => (p.getAttribute('d').match(/M/g) || []).length)")
+    assert sorted(pieces) == [1, 2]
     # the heat map's colour ramp is part of its picture, and the place's series keeps the first colour
     heat = ElementTree.fromstring(_download(page, "heat", "svg"))  # noqa: S314 - made by our own page
     assert len(heat.findall(f"{{{SVG}}}svg")) == 2

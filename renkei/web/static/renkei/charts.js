@@ -77,7 +77,7 @@
       }
       options.y = { domain: domain, label: s.yLabel, grid: true };
       var series = s.series ? { stroke: s.series } : { stroke: BASE };
-      marks.push(Plot.line(rows, Object.assign({ x: s.x, y: s.y }, series)));
+      marks.push(Plot.line(s.line || rows, Object.assign({ x: s.x, y: s.y }, series)));  // null: a gap
       marks.push(Plot.dot(rows, Object.assign({ x: s.x, y: s.y, r: 4, fill: "white", title: "_title" }, series)));
       // colours follow the rows' order (the place first), not the names' order, so a series keeps its
       // colour in every language
