@@ -144,7 +144,9 @@ def peer_groups(request):
             form = PeerGroupForm()
     elif request.method == "POST":
         raise PermissionDenied
-    groups = selectors.peer_group_list(viewer=request.user).annotate(size=Count("places"))
+    groups = list(selectors.peer_group_list(viewer=request.user).annotate(size=Count("places")))
+    for group in groups:
+        group.can_delete = permissions.can_change_peer_group(request.user, group)
     return render(request, "indicators/peer_groups.html", {"groups": groups, "form": form})
 
 

@@ -98,3 +98,24 @@ def test_the_benchmarking_page_refuses_bad_addresses(client, place, peers):
     assert client.get("/places/nowhere/benchmark/").status_code == 404
     assert client.get("/places/testville/benchmark/", {"kind": "list", "places": "peer-0",
                                                        "indicator": "nope"}).status_code == 404
+
+
+def test_the_delete_button_is_offered_only_to_who_may_delete(client, officer, reviewer, admin_user):
+    """A shared group with no owner (the demo's) offers deletion to administrators only; a user's own
+    group to its owner (it was offered to every visitor, whose user has no id like the group's owner)."""
+    PeerGroup.objects.create(slug="shared-one", name={"en": "Shared one"}, kind="list", shared=True)
+    PeerGroup.objects.create(slug="officers", name={"en": "Officer's"}, kind="list", shared=True, owner=officer)
+
+    def deletable():
+        page = client.get("/indicators/peer-groups/").content.decode()
+        return sorted(slug for slug in ("shared-one", "officers") if f"/indicators/peer-groups/{slug}/delete/" in page)
+
+    assert deletable() == []
+    client.force_login(reviewer)
+    assert deletable() == []
+    client.force_login(officer)
+    assert deletable() == ["officers"]
+    client.force_login(admin_user)
+    assert deletable() == ["officers", "shared-one"]
+    assert client.post("/indicators/peer-groups/shared-one/delete/").status_code == 302
+    assert not PeerGroup.objects.filter(slug="shared-one").exists()
