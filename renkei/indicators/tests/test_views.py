@@ -119,3 +119,14 @@ def test_the_delete_button_is_offered_only_to_who_may_delete(client, officer, re
     assert deletable() == ["officers", "shared-one"]
     assert client.post("/indicators/peer-groups/shared-one/delete/").status_code == 302
     assert not PeerGroup.objects.filter(slug="shared-one").exists()
+
+
+def test_values_are_shown_without_trailing_zeros(client, place, pm25):
+    from renkei.indicators.tests.conftest import record
+
+    value = record(place, pm25, 2022, 54.5)
+    record(place, pm25, 2022, 12345.25)  # the first becomes a revision
+    for url in ("/places/testville/indicators/", "/indicators/11.6.2/", f"/indicators/values/{value.pk}/"):
+        text = client.get(url).content.decode()
+        assert "12,345.25" in text and "54.500" not in text and "12345.250" not in text, url
+    assert ">54.5<" in client.get(f"/indicators/values/{value.pk}/").content.decode()
