@@ -1,6 +1,8 @@
 """The indicator pages in English and Japanese, per role: catalogue, values with history, the
 import page, peer groups and the benchmarking page with its charts' tables and CSV."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -98,6 +100,19 @@ def test_the_benchmarking_page_refuses_bad_addresses(client, place, peers):
     assert client.get("/places/nowhere/benchmark/").status_code == 404
     assert client.get("/places/testville/benchmark/", {"kind": "list", "places": "peer-0",
                                                        "indicator": "nope"}).status_code == 404
+
+
+def test_the_benchmarking_page_names_the_field_of_each_problem(client, place, peers):
+    def problem(query, language="en"):
+        page = client.get("/places/testville/benchmark/", query, HTTP_ACCEPT_LANGUAGE=language)
+        assert page.status_code == 400
+        return re.search(r'message-error">([^<]*)<', page.content.decode()).group(1)
+
+    assert problem({"year": "abc"}) == "Last year: must be a whole number"
+    assert problem({"window": "0"}) == "Years in the window: must be from 1 to 50"
+    assert problem({"kind": "filter", "min_population": "-4"}) == "min_population: must be at least 0"
+    assert problem({"kind": "bogus"}).startswith("kind: choose one of")
+    assert problem({"window": "0"}, "ja").startswith("期間の年数: ")
 
 
 def test_the_delete_button_is_offered_only_to_who_may_delete(client, officer, reviewer, admin_user):
