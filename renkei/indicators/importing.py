@@ -89,14 +89,16 @@ def insert_values(rows: list[tuple]) -> None:
 def _read(text: str, report: ValuesReport, progress: Progress) -> tuple[dict[str, tuple], list[int]] | None:
     """The file's columns (each a tuple of strings, "" where the file has no such column) and the
     line of each row, or None when the file as a whole is unusable (its errors in ``report``)."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # strict: a quote left open or text after a closing quote is refused, not read into the field
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    not_csv = _("is not valid CSV: a quoted field is not closed, or text follows its closing quote")
     try:
         header = next(reader)  # the header may be quoted even when no field is
     except StopIteration:
         report.errors.append(RowError(None, "file", _("is empty")))
         return None
-    except csv.Error as exc:
-        report.errors.append(RowError(1, "header", str(exc)))
+    except csv.Error:
+        report.errors.append(RowError(1, "header", not_csv))
         return None
     header = [name.strip().lower() for name in header]
     unknown = [name for name in header if name not in COLUMNS]
@@ -136,8 +138,8 @@ def _read(text: str, report: ValuesReport, progress: Progress) -> tuple[dict[str
             elif row and (len(row) > 1 or row[0].strip()):
                 report.errors.append(RowError(line, "line", _("has %(n)s fields, the header %(m)s")
                                               % {"n": len(row), "m": width}))
-    except csv.Error as exc:
-        report.errors.append(RowError(line + 1, "line", str(exc)))
+    except csv.Error:
+        report.errors.append(RowError(line + 1, "line", not_csv))
         return None
     report.rows = len(lines) + len(report.errors)
     if not lines and not report.errors:
