@@ -82,6 +82,9 @@ def test_a_quote_left_open_or_followed_by_text_is_refused_by_line(officer, place
     assert not Value.objects.exists()
     header = values_import(source=b'"place,indicator\n', actor=officer)
     assert header.fatal and header.errors[0].field == "header"
+    huge = values_import(source=b'place,indicator,year,value,source\ntestville,11.6.2,2022,1,"' + b"x" * 200_000
+                         + b'"\n', actor=officer)
+    assert huge.fatal and "has a cell longer than" in huge.errors[0].message
 
 
 def test_a_focal_point_imports_only_for_their_places(focal_point, place, other_place, reviewer):
