@@ -6,6 +6,7 @@ message, and writes nothing when a line is wrong (see docs/data-formats.md).
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import stat
@@ -111,3 +112,10 @@ def json_lines(data: bytes) -> tuple[list[tuple[int, dict]], list[RowError], boo
     if not rows and not errors:
         return [], [RowError(None, "file", _("is empty"))], True
     return rows, errors, False
+
+
+def csv_problem(exc: csv.Error) -> str:
+    """What the csv module (read strictly) found wrong, in the reader's language."""
+    if "field larger than field limit" in str(exc):
+        return _("has a cell longer than %(n)s characters") % {"n": f"{csv.field_size_limit():,}"}
+    return _("is not valid CSV: a quoted field is not closed, or text follows its closing quote")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from renkei.core.spreadsheets import escape_formula
 from renkei.evaluation.models import Criterion
@@ -65,7 +66,8 @@ def _cell(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return _("yes") if value else _("no")
+        # a true/false cell; "yes" alone is a decision's answer (採用) in the project's catalogue
+        return pgettext("true or false", "yes") if value else pgettext("true or false", "no")
     if isinstance(value, int | float):
         return value
     return escape_formula(str(value))

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from renkei.core.errors import ApplicationError, NotAllowed
-from renkei.core.importing import RowError
+from renkei.core.importing import RowError, csv_problem
 from renkei.core.inputs import parse
 from renkei.core.spreadsheets import unescape_formula
 from renkei.evaluation import services
@@ -62,8 +62,12 @@ def _rows(data: bytes, report: ActualsReport) -> list[tuple[int, dict[str, str]]
         report.fatal = True
         report.errors.append(RowError(None, "file", _("must not contain NUL characters")))
         return []
-    reader = csv.DictReader(io.StringIO(text))
-    header = reader.fieldnames or []
+    # strict: a quote left open or text after a closing quote is refused, not read into the field
+    reader = csv.DictReader(io.StringIO(text), strict=True)
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as exc:
+        return _broken(report, 1, exc)
     missing = [name for name in REQUIRED if name not in header]
     unknown = [name for name in header if name not in COLUMNS]
     if missing or unknown:
@@ -74,18 +78,28 @@ def _rows(data: bytes, report: ActualsReport) -> list[tuple[int, dict[str, str]]
             report.errors.append(RowError(1, "header", _("unknown columns: %(names)s") % {"names": ", ".join(unknown)}))
         return []
     out = []
-    for row in reader:
-        line = reader.line_num
-        if None in row:
-            report.errors.append(RowError(line, "line", _("has more cells than the header")))
-            continue
-        if not any((value or "").strip() for value in row.values()):
-            continue
-        out.append((line, {key: unescape_formula((value or "").strip()) for key, value in row.items()}))
+    line = 1
+    try:
+        for row in reader:
+            line = reader.line_num
+            if None in row:
+                report.errors.append(RowError(line, "line", _("has more cells than the header")))
+                continue
+            if not any((value or "").strip() for value in row.values()):
+                continue
+            out.append((line, {key: unescape_formula((value or "").strip()) for key, value in row.items()}))
+    except csv.Error as exc:  # broken quoting, or a cell longer than the csv module's limit
+        return _broken(report, line + 1, exc)
     if not out and not report.errors:
         report.fatal = True
         report.errors.append(RowError(None, "file", _("is empty")))
     return out
+
+
+def _broken(report: ActualsReport, line: int, exc: csv.Error) -> list:
+    report.fatal = True
+    report.errors.append(RowError(line, "line", csv_problem(exc)))
+    return []
 
 
 def actuals_import(*, source: bytes, actor, skip_invalid: bool = False, dry_run: bool = False,

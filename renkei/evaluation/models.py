@@ -12,8 +12,9 @@ from renkei.core.text import pick_language
 
 
 class Level(models.TextChoices):
+    # "Outcome" alone is a decision's outcome in the project's catalogue, which wins over this app's
     IMPACT = "impact", _("Impact")
-    OUTCOME = "outcome", _("Outcome")
+    OUTCOME = "outcome", pgettext_lazy("results chain", "Outcome")
     OUTPUT = "output", _("Output")
 
 

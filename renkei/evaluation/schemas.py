@@ -8,6 +8,7 @@ from ninja import Field, Schema
 
 from renkei.core.schemas import Page, PageQuery
 from renkei.evaluation.inputs import CriterionName, EvaluationStatus
+from renkei.partnerships.inputs import PartnershipKind
 
 
 class EvaluationTextsOut(Schema):
@@ -142,7 +143,7 @@ class RubricCriterionOut(Schema):
 class PortfolioFilters(Schema):
     theme: str | None = Field(None, max_length=100, description="a theme's code")
     country: str | None = Field(None, max_length=2, description="ISO code of a member place's country")
-    kind: str | None = Field(None, max_length=16, description="bilateral, triangular or network")
+    kind: PartnershipKind | None = Field(None, description="bilateral, triangular or network")
 
 
 class PortfolioIndicatorOut(Schema):

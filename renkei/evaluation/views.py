@@ -80,6 +80,8 @@ def results_add(request, slug, what):
     partnership = partnership_get(viewer=request.user, slug=slug)
     done = ("evaluation:results", slug)
     if what == "evaluation":
+        if not can_plan_evaluations(request.user):
+            raise NotAllowed(_("Only programme officers and administrators plan evaluations."))
         form = EvaluationForm(request.POST)
         saved = submit(request, form, lambda: services.evaluation_create(
             actor=request.user, partnership=partnership, data=form.input()),

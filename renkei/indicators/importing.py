@@ -23,7 +23,7 @@ from renkei.accounts.permissions import has_role, represented_place_ids
 from renkei.core import hooks
 from renkei.core.audit import audit_record
 from renkei.core.errors import NotAllowed
-from renkei.core.importing import RowError
+from renkei.core.importing import RowError, csv_problem
 from renkei.core.models import AuditEntry
 from renkei.indicators import events, permissions
 from renkei.indicators.inputs import MAX_YEAR, MIN_YEAR, normal_disaggregation, normal_period
@@ -89,14 +89,15 @@ def insert_values(rows: list[tuple]) -> None:
 def _read(text: str, report: ValuesReport, progress: Progress) -> tuple[dict[str, tuple], list[int]] | None:
     """The file's columns (each a tuple of strings, "" where the file has no such column) and the
     line of each row, or None when the file as a whole is unusable (its errors in ``report``)."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # strict: a quote left open or text after a closing quote is refused, not read into the field
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader)  # the header may be quoted even when no field is
     except StopIteration:
         report.errors.append(RowError(None, "file", _("is empty")))
         return None
     except csv.Error as exc:
-        report.errors.append(RowError(1, "header", str(exc)))
+        report.errors.append(RowError(1, "header", csv_problem(exc)))
         return None
     header = [name.strip().lower() for name in header]
     unknown = [name for name in header if name not in COLUMNS]
@@ -137,7 +138,7 @@ def _read(text: str, report: ValuesReport, progress: Progress) -> tuple[dict[str
                 report.errors.append(RowError(line, "line", _("has %(n)s fields, the header %(m)s")
                                               % {"n": len(row), "m": width}))
     except csv.Error as exc:
-        report.errors.append(RowError(line + 1, "line", str(exc)))
+        report.errors.append(RowError(line + 1, "line", csv_problem(exc)))
         return None
     report.rows = len(lines) + len(report.errors)
     if not lines and not report.errors:

@@ -151,7 +151,9 @@ def peer_groups(request):
             form = PeerGroupForm()
     elif request.method == "POST":
         raise PermissionDenied
-    groups = selectors.peer_group_list(viewer=request.user).annotate(size=Count("places"))
+    groups = list(selectors.peer_group_list(viewer=request.user).annotate(size=Count("places")))
+    for group in groups:
+        group.can_delete = permissions.can_change_peer_group(request.user, group)
     return render(request, "indicators/peer_groups.html", {"groups": groups, "form": form})
 
 
@@ -175,6 +177,22 @@ def _int(request, name: str, low: int, high: int) -> int | None:
     return value
 
 
+def _problem(exc: ApplicationError) -> str:
+    """What was wrong with the page's address, each field named: by the form's label for the form's own
+    fields ("Years in the window: must be from 1 to 50"), else by the address's parameter."""
+    labels = {"year": _("Last year"), "window": _("Years in the window"), "group": _("Peer group")}
+    parts = []
+    for name, problems in (exc.errors or {"": [exc.message]}).items():
+        for problem in problems:
+            if name in labels:
+                parts.append(f"{labels[name]}: {problem.removeprefix(f'{name}: ')}")
+            elif name and not problem.startswith(f"{name}: "):
+                parts.append(f"{name}: {problem}")
+            else:
+                parts.append(problem)
+    return " ".join(parts)
+
+
 @for_visitors
 def benchmark(request, slug):
     place = place_get(viewer=request.user, slug=slug)
@@ -188,7 +206,7 @@ def benchmark(request, slug):
         if exc.status == 404:
             raise
         return render(request, "indicators/benchmark.html", {
-            "place": place, "problem": exc.message, "groups": selectors.peer_group_list(viewer=request.user),
+            "place": place, "problem": _problem(exc), "groups": selectors.peer_group_list(viewer=request.user),
             "window": 5},
             status=400)
     charts = benchmark_charts(bench)

@@ -132,6 +132,12 @@ class Chart:
             return None if key in numeric else list(dict.fromkeys(row.get(key) for row in self.rows
                                                                    if row.get(key) is not None))
 
+        line = None
+        if self.kind == "line":
+            # every point in order, a missing value as null: the line breaks there instead of joining its
+            # neighbours across the missing year (the dots are the drawn rows only)
+            line = [{key: row.get(key) for key in {self.x, self.y, self.series} if key} for row in self.rows
+                    if row.get(self.x) is not None]
         missing = []
         if self.kind == "heatmap" and self.fill:
             missing = [{self.x: row[self.x], self.y: row[self.y]} for row in self.rows
@@ -143,7 +149,7 @@ class Chart:
             "xNumeric": self.x in numeric, "yNumeric": self.y in numeric,
             "xLabel": self.x_label or _label(self.columns, self.x),
             "yLabel": self.y_label or _label(self.columns, self.y),
-            "height": self.height, "rows": drawn, **self.extra,
+            "height": self.height, "rows": drawn, "line": line, **self.extra,
         }
 
     def csv(self) -> str:

@@ -120,6 +120,10 @@ def test_rubric_and_portfolio(client, kamakura_umea, officer, admin_user, evalua
     assert [r["partnership"] for r in only] == ["kamakura-umea"]
     assert client.get("/api/v1/programmes/eu-international-urban-cooperation/portfolio",
                       {"country": "SWE"}).status_code == 422
+    unknown_kind = client.get("/api/v1/programmes/eu-international-urban-cooperation/portfolio", {"kind": "pairs"})
+    assert unknown_kind.status_code == 422 and "kind" in unknown_kind.json()["error"]["fields"]
+    networks = client.get("/api/v1/programmes/eu-international-urban-cooperation/portfolio", {"kind": "network"})
+    assert [r["partnership"] for r in networks.json()["rows"]] == ["nagano-obuse-turku"]
     assert client.get("/api/v1/programmes/nowhere/portfolio").status_code == 404
     assert client.get("/api/v1/portfolio").status_code == 401
     assert client.get("/api/v1/portfolio", **_bearer(officer)).status_code == 403

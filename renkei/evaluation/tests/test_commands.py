@@ -57,6 +57,9 @@ def test_a_bad_line_writes_nothing(tmp_path, chain):
 @pytest.mark.parametrize(("content", "message"), [
     (b"\xff\xfe", "not UTF-8"), (b"a,b\n1,2\n", "missing columns"),
     (HEADER.encode(), "is empty"), (HEADER.encode() + b"x\x00,1\n", "NUL"),
+    (HEADER.encode() + b'kamakura-umea,1,2019-01-01,2019-12-31,3,"https://x\n', "line 2: line: is not valid CSV"),
+    (HEADER.encode() + b'kamakura-umea,1,2019-01-01,2019-12-31,3,' + b"x" * 200_000 + b"\n",
+     "line 2: line: has a cell longer than"),  # the csv module's limit: it raised, uncaught
 ])
 def test_unusable_files(tmp_path, chain, content, message):
     path = tmp_path / "f.csv"

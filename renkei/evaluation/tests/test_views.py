@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -21,6 +22,22 @@ def test_the_results_page_shows_the_chain_and_its_status(client, chain, officer)
     assert "Citizens shape local solutions" in text and "Umecons run" in text
     assert 'data-status="off_track"' in text and "sample value" in text
     assert 'id="form-result"' not in text  # visitors enter nothing
+
+
+def test_the_results_chain_is_named_in_japanese(client, chain):
+    page = client.get(reverse("evaluation:results", args=["kamakura-umea"]), HTTP_ACCEPT_LANGUAGE="ja")
+    badges = re.findall(r'<span class="badge">([^<]+)</span>', page.content.decode())
+    assert badges[:3] == ["インパクト", "アウトカム", "アウトプット"]  # not 結果, a decision's outcome elsewhere
+
+
+def test_the_progress_export_in_japanese(client, chain, officer):
+    services.actual_record(actor=officer, result_indicator=chain["indicator"],
+                           data={"period_start": "2019-01-01", "period_end": "2019-12-31", "value": 3,
+                                 "is_sample": True})
+    body = client.get(reverse("evaluation:portfolio", args=["eu-international-urban-cooperation"]),
+                      {"format": "csv", "table": "progress"}, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    row = next(r for r in csv.reader(io.StringIO(body)) if r[0] == "kamakura-umea")
+    assert row[1] == "アウトカム" and row[-1] == "はい"  # a sample value: yes, not a decision's 採用
 
 
 def test_a_focal_point_enters_results_on_the_page(client, kamakura_umea, kamakura_fp):
@@ -54,6 +71,17 @@ def test_others_may_not_enter_results(client, kamakura_umea, outsider_fp, evalua
         client.force_login(user)
         assert client.post(url, {"level": "impact", "title_en": "x"}).status_code == 403
     assert not Result.objects.exists()
+
+
+def test_only_officers_plan_evaluations_on_the_results_page(client, kamakura_umea, kamakura_fp, evaluator):
+    """The planning form is not shown to others; a post of it is refused whole, valid or not (it used to
+    answer an incomplete one with the page and no form to show its errors on)."""
+    url = reverse("evaluation:results-add", args=["kamakura-umea", "evaluation"])
+    for user in (kamakura_fp, evaluator):
+        client.force_login(user)
+        for data in ({"kind": "final"}, {"kind": "final", "mode": "self"}):
+            assert client.post(url, data).status_code == 403
+    assert not Evaluation.objects.exists()
 
 
 def test_an_officer_plans_and_an_evaluator_scores_on_the_page(client, kamakura_umea, officer, evaluator,

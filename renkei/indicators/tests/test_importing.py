@@ -72,6 +72,21 @@ def test_an_unusable_file_is_refused_whole(officer, place, source, field):
     assert not Value.objects.exists()
 
 
+@pytest.mark.parametrize("body", ['testville,11.6.2,2022,1,"Air monitoring\n',
+                                  'testville,11.6.2,2022,1,"Air" monitoring\n'])
+def test_a_quote_left_open_or_followed_by_text_is_refused_by_line(officer, place, body):
+    """Read loosely, the first swallowed the end of the file into its source, the second kept the text."""
+    report = values_import(source=f"place,indicator,year,value,source\n{body}".encode(), actor=officer)
+    assert report.fatal and (report.errors[0].line, report.errors[0].field) == (2, "line")
+    assert "quoted field" in report.errors[0].message
+    assert not Value.objects.exists()
+    header = values_import(source=b'"place,indicator\n', actor=officer)
+    assert header.fatal and header.errors[0].field == "header"
+    huge = values_import(source=b'place,indicator,year,value,source\ntestville,11.6.2,2022,1,"' + b"x" * 200_000
+                         + b'"\n', actor=officer)
+    assert huge.fatal and "has a cell longer than" in huge.errors[0].message
+
+
 def test_a_focal_point_imports_only_for_their_places(focal_point, place, other_place, reviewer):
     report = values_import(source=GOOD, actor=focal_point)
     assert {(e.line, e.field) for e in report.errors} == {(4, "place"), (5, "place")}

@@ -1,6 +1,8 @@
 """The indicator pages in English and Japanese, per role: catalogue, values with history, the
 import page, peer groups and the benchmarking page with its charts' tables and CSV."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -67,6 +69,8 @@ def test_peer_groups_page(client, place, peers, officer, anonymous):
     assert PeerGroup.objects.get().places.count() == 6
     wrong = client.post("/indicators/peer-groups/", {"name_en": "Bad", "kind": "list", "places": "nowhere"})
     assert wrong.status_code == 200 and "nowhere" in wrong.content.decode()
+    ja = client.get("/indicators/peer-groups/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "<td>いいえ</td>" in ja and "不採用" not in ja  # not shared: no, not a decision's "rejected"
 
 
 @pytest.mark.parametrize("language", ["en", "ja"])
@@ -147,3 +151,48 @@ def test_the_command_gives_the_same_values(place, peers, tmp_path):
         call_command("export", "sheet", "indicator-values", "--indicator", "nope")
     with pytest.raises(CommandError, match="--place"):
         call_command("export", "sheet", "indicator-values", "--place", "nowhere")
+
+
+def test_the_benchmarking_page_names_the_field_of_each_problem(client, place, peers):
+    def problem(query, language="en"):
+        page = client.get("/places/testville/benchmark/", query, HTTP_ACCEPT_LANGUAGE=language)
+        assert page.status_code == 400
+        return re.search(r'message-error">([^<]*)<', page.content.decode()).group(1)
+
+    assert problem({"year": "abc"}) == "Last year: must be a whole number"
+    assert problem({"window": "0"}) == "Years in the window: must be from 1 to 50"
+    assert problem({"kind": "filter", "min_population": "-4"}) == "min_population: must be at least 0"
+    assert problem({"kind": "bogus"}).startswith("kind: choose one of")
+    assert problem({"window": "0"}, "ja").startswith("期間の年数: ")
+
+
+def test_the_delete_button_is_offered_only_to_who_may_delete(client, officer, reviewer, admin_user):
+    """A shared group with no owner (the demo's) offers deletion to administrators only; a user's own
+    group to its owner (it was offered to every visitor, whose user has no id like the group's owner)."""
+    PeerGroup.objects.create(slug="shared-one", name={"en": "Shared one"}, kind="list", shared=True)
+    PeerGroup.objects.create(slug="officers", name={"en": "Officer's"}, kind="list", shared=True, owner=officer)
+
+    def deletable():
+        page = client.get("/indicators/peer-groups/").content.decode()
+        return sorted(slug for slug in ("shared-one", "officers") if f"/indicators/peer-groups/{slug}/delete/" in page)
+
+    assert deletable() == []
+    client.force_login(reviewer)
+    assert deletable() == []
+    client.force_login(officer)
+    assert deletable() == ["officers"]
+    client.force_login(admin_user)
+    assert deletable() == ["officers", "shared-one"]
+    assert client.post("/indicators/peer-groups/shared-one/delete/").status_code == 302
+    assert not PeerGroup.objects.filter(slug="shared-one").exists()
+
+
+def test_values_are_shown_without_trailing_zeros(client, place, pm25):
+    from renkei.indicators.tests.conftest import record
+
+    value = record(place, pm25, 2022, 54.5)
+    record(place, pm25, 2022, 12345.25)  # the first becomes a revision
+    for url in ("/places/testville/indicators/", "/indicators/11.6.2/", f"/indicators/values/{value.pk}/"):
+        text = client.get(url).content.decode()
+        assert "12,345.25" in text and "54.500" not in text and "12345.250" not in text, url
+    assert ">54.5<" in client.get(f"/indicators/values/{value.pk}/").content.decode()

@@ -25,6 +25,18 @@ def people(value) -> str:
 
 
 @register.filter
+def measure(value, decimals: int = 3) -> str:
+    """A measured value with at most ``decimals`` decimals and no trailing zeros: 54.5, not 54.500
+    (which reads as fifty-four thousand in much of Europe); thousands separated: 12,345.25."""
+    if value is None or value == "":
+        return "—"
+    text = f"{float(value):,.{int(decimals)}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+@register.filter
 def scale(value) -> range:
     return range(1, 6)
 

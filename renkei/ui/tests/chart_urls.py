@@ -75,6 +75,36 @@ def sample_charts() -> list[Chart]:
                 {"partnership": "C–D", "criterion": "Relevance", "score": 2},
             ],
         ),
+        Chart(
+            id="sides",
+            kind="strip",
+            title="Sides",
+            x="score",
+            y="partnership",
+            fill="side",
+            domain=(0, 1),
+            columns=[Column("partnership", "Partnership"), Column("side", "Side"),
+                     Column("score", "Score", number=True)],
+            rows=[
+                {"partnership": "A–B", "side": "Japanese side", "score": 0.8},
+                {"partnership": "A–B", "side": "Partner side", "score": 0.6},
+                {"partnership": "C–D", "side": "Japanese side", "score": None},
+                {"partnership": "C–D", "side": "Partner side", "score": 0.3},
+            ],
+        ),
+        Chart(
+            id="series",
+            kind="line",
+            title="Series",
+            x="year",
+            y="value",
+            series="series",
+            columns=[Column("year", "Year", number=True), Column("series", "Series"),
+                     Column("value", "Value", number=True)],
+            rows=[{"year": year, "series": name, "value": value}
+                  for year, own, median in ((2020, 1.0, 2.0), (2021, None, 2.5), (2022, 1.5, 2.0))
+                  for name, value in (("釜石市", own), ("比較対象の中央値", median))],
+        ),
     ]
 
 

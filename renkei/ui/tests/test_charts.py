@@ -1,8 +1,14 @@
+import struct
+from pathlib import Path
+from xml.etree import ElementTree
+
 import pytest
 
 from renkei.ui.charts import Chart, Column
 from renkei.ui.tests.chart_urls import sample_charts
 from renkei.ui.tests.charts import chart_marks_match_table
+
+SVG = "http://www.w3.org/2000/svg"
 
 
 def _bars() -> Chart:
@@ -16,6 +22,9 @@ def test_missing_values_are_shown_as_missing_and_never_drawn():
     assert table[2]["cells"][1] == {"text": "missing", "missing": True, "number": True}
     assert [row["place"] for row in chart.spec()["rows"]] == ["Kamaishi", "Turku"]
     assert all(row["value"] != 0 for row in chart.spec()["rows"])
+    line = sample_charts()[2].spec()
+    assert [row["value"] for row in line["line"]] == [1.5, 2.5, None]  # the line breaks at the missing year
+    assert len(line["rows"]) == 2  # and no dot is drawn for it
 
 
 def test_a_mark_is_titled_by_its_table_row():
@@ -73,6 +82,50 @@ def test_every_kind_of_chart_is_drawn_as_its_table_says(browser, live_server):
         page.locator("figure[data-chart=heat] [data-chart-download=png]").click()
     assert download.value.suggested_filename == "heat.png"
     assert errors == [] and outside == []
+
+
+def _download(page, chart_id: str, kind: str) -> bytes:
+    with page.expect_download() as download:
+        page.locator(f"figure[data-chart={chart_id}] [data-chart-download={kind}]").click()
+    assert download.value.suggested_filename == f"{chart_id}.{kind}"
+    return Path(download.value.path()).read_bytes()
+
+
+@pytest.mark.browser
+@pytest.mark.urls("renkei.ui.tests.chart_urls")
+@pytest.mark.django_db(transaction=True)
+def test_a_downloaded_picture_is_the_whole_chart_with_its_legend(browser, live_server):
+    """Plot puts a legend above the chart: the SVG and PNG downloads hold both, with every mark the
+    table lists, not the legend's first square."""
+    page = browser.new_page(viewport={"width": 1000, "height": 900})
+    page.goto(live_server.url + "/test-charts/")
+    charts = {chart.id: chart for chart in sample_charts()}
+    legends = {"sides": ["Japanese side", "Partner side"], "series": ["釜石市", "比較対象の中央値"], "heat": [],
+               "bars": []}
+    for chart_id, labels in legends.items():
+        titles = chart_marks_match_table(page, chart_id)
+        svg = ElementTree.fromstring(_download(page, chart_id, "svg"))  # noqa: S314 - our page; well-formed XML
+        assert svg.tag == f"{{{SVG}}}svg" and float(svg.get("width")) > 200 and float(svg.get("height")) > 60
+        assert sorted(t.text for t in svg.iter(f"{{{SVG}}}title")) == sorted(titles)
+        assert len(titles) == len(charts[chart_id].drawn_rows())
+        texts = [t.text for t in svg.iter(f"{{{SVG}}}text")]
+        assert all(label in texts for label in labels)
+        png = _download(page, chart_id, "png")
+        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+        width, height = struct.unpack(">II", png[16:24])
+        assert (width, height) == (2 * int(svg.get("width")), 2 * int(svg.get("height")))
+    # a missing year breaks its series' line (釜石市 has no 2021): two pieces, not one joined line
+    pieces = page.locator("figure[data-chart=series] .chart-canvas svg path[stroke]").evaluate_all(
+        "paths => paths.map(p => (p.getAttribute('d').match(/M/g) || []).length)")
+    assert sorted(pieces) == [1, 2]
+    # the heat map's colour ramp is part of its picture, and the place's series keeps the first colour
+    heat = ElementTree.fromstring(_download(page, "heat", "svg"))  # noqa: S314 - made by our own page
+    assert len(heat.findall(f"{{{SVG}}}svg")) == 2
+    swatches = page.locator("figure[data-chart=series] span[class$='-swatch']")
+    assert swatches.first.inner_text() == "釜石市"
+    box = swatches.first.locator("svg").bounding_box()
+    label = swatches.first.bounding_box()
+    assert label["height"] < 2 * box["height"]  # the square beside its label, not above it
 
 
 def test_the_table_html_escapes_every_text_and_marks_missing_and_drawn_rows():

@@ -53,15 +53,17 @@
         x: s.x, y: s.y, fill: s.fill ? s.fill : colour, title: "_title", inset: 2
       }));
       marks.push(Plot.ruleX([domain ? domain[0] : 0]));
-      if (s.fill) options.color = { legend: true };
+      if (s.fill) options.color = { legend: true, domain: categories(rows, s.fill) };
     } else if (s.kind === "strip") {
       var rowsY = s.yDomain || categories(rows, s.y);
       options.height = s.height || Math.max(90, 34 * rowsY.length + 50);
       options.x = { domain: domain, label: s.xLabel, grid: true };
       options.y = { domain: rowsY, label: null, tickFormat: leftLabels(rowsY, width, options) };
       marks.push(Plot.dot(rows.filter(function (r) { return !r._highlight; }), {
-        x: s.x, y: s.y, r: 4, fill: MUTED, stroke: BASE, title: "_title"
+        x: s.x, y: s.y, r: s.fill ? 5 : 4, fill: s.fill || MUTED, stroke: BASE, title: "_title"
       }));
+      // a column that colours the dots (a partnership's two sides): in the rows' order, with a legend
+      if (s.fill) options.color = { legend: true, domain: categories(rows, s.fill) };
       marks.push(Plot.dot(rows.filter(function (r) { return r._highlight; }), {
         x: s.x, y: s.y, r: 7, fill: ACCENT, stroke: "#000", title: "_title"
       }));
@@ -75,9 +77,13 @@
       }
       options.y = { domain: domain, label: s.yLabel, grid: true };
       var series = s.series ? { stroke: s.series } : { stroke: BASE };
-      marks.push(Plot.line(rows, Object.assign({ x: s.x, y: s.y }, series)));
+      marks.push(Plot.line(s.line || rows, Object.assign({ x: s.x, y: s.y }, series)));  // null: a gap
       marks.push(Plot.dot(rows, Object.assign({ x: s.x, y: s.y, r: 4, fill: "white", title: "_title" }, series)));
-      if (s.series && categories(rows, s.series).length > 1) options.color = { legend: true };
+      // colours follow the rows' order (the place first), not the names' order, so a series keeps its
+      // colour in every language
+      if (s.series && categories(rows, s.series).length > 1) {
+        options.color = { legend: true, domain: categories(rows, s.series) };
+      }
     } else if (s.kind === "heatmap") {
       var xs = s.xDomain || categories(rows, s.x), hy = s.yDomain || categories(rows, s.y);
       options.marginBottom = 90;
@@ -115,18 +121,58 @@
   }
 
   var CSS = "svg{font-family:system-ui,sans-serif;background:white}text,tspan{white-space:pre}";
+  var SVG_NS = "http://www.w3.org/2000/svg", PAD = 8;
 
+  function svgElement(name, attributes) {
+    var node = document.createElementNS(SVG_NS, name);
+    Object.keys(attributes).forEach(function (key) { node.setAttribute(key, attributes[key]); });
+    return node;
+  }
+
+  // The chart as one SVG document: Plot draws a chart with a legend as a <figure> holding the legend
+  // (a colour ramp as an <svg>, or swatches as HTML) above the chart's <svg>; each part is stacked in
+  // order, the swatches redrawn as squares and labels, so the download says what its colours mean.
   function svgText(figure) {
-    // the chart itself, not a colour key's swatch (Plot names those "plot-<id>-swatch")
-    var svg = Array.prototype.filter.call(figure.querySelectorAll(".chart-canvas svg"), function (node) {
-      return !node.closest('[class$="-swatch"]');
-    })[0];
-    var copy = svg.cloneNode(true);
-    copy.setAttribute("xmlns", "http://www.w3.org/2000/svg");
-    var style = document.createElementNS("http://www.w3.org/2000/svg", "style");
+    var root = figure.querySelector(".chart-canvas").firstElementChild;
+    var parts = root.tagName.toLowerCase() === "svg" ? [root] : Array.prototype.slice.call(root.children);
+    var out = svgElement("svg", {}), y = 0, width = 0;
+    parts.forEach(function (part) {
+      if (part.tagName.toLowerCase() === "svg") {
+        var copy = part.cloneNode(true);
+        copy.setAttribute("x", String(PAD));
+        copy.setAttribute("y", String(y));
+        copy.setAttribute("overflow", "visible");  // a ramp's end labels stand past its edges
+        out.appendChild(copy);
+        y += part.height.baseVal.value;
+        width = Math.max(width, part.width.baseVal.value);
+        return;
+      }
+      var swatches = part.querySelectorAll("span[class$='-swatch']");
+      if (!swatches.length) return;
+      var legend = svgElement("g", { transform: "translate(" + PAD + "," + (y + 4) + ")", "font-size": "12" }), x = 0;
+      Array.prototype.forEach.call(swatches, function (swatch) {
+        var square = swatch.querySelector("svg"), label = swatch.textContent.trim();
+        var fill = square && (square.getAttribute("fill") ||
+          (square.querySelector("[fill]") && square.querySelector("[fill]").getAttribute("fill")));
+        legend.appendChild(svgElement("rect", { x: String(x), y: "0", width: "15", height: "15", fill: fill || BASE }));
+        var text = svgElement("text", { x: String(x + 20), y: "12" });
+        text.textContent = label;
+        legend.appendChild(text);
+        x += 20 + textWidth(label) + 16;
+      });
+      out.appendChild(legend);
+      y += 24;
+      width = Math.max(width, x);
+    });
+    width = Math.ceil(width) + 2 * PAD;
+    y = Math.ceil(y);
+    out.setAttribute("width", String(width));
+    out.setAttribute("height", String(y));
+    out.setAttribute("viewBox", "0 0 " + width + " " + y);
+    var style = svgElement("style", {});
     style.textContent = CSS;
-    copy.insertBefore(style, copy.firstChild);
-    return { text: new XMLSerializer().serializeToString(copy), width: svg.width.baseVal.value, height: svg.height.baseVal.value };
+    out.insertBefore(style, out.firstChild);
+    return { text: new XMLSerializer().serializeToString(out), width: width, height: y };
   }
 
   function save(href, name) {
