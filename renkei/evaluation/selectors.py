@@ -279,11 +279,13 @@ def portfolio(*, viewer: User | AnonymousUser, programme: str | None, theme: str
 # --- start page ("my work") -------------------------------------------------------------------
 
 def evaluator_work(viewer: User | AnonymousUser) -> dict:
-    """The evaluations assigned to the viewer: to do (planned or in progress), submitted, published."""
+    """The evaluations assigned to the viewer: to do (planned or in progress), submitted, published;
+    with the next one to do, the last one submitted and the last one published (each None if none)."""
     from django.db.models import Count
 
     if not getattr(viewer, "is_authenticated", False):
-        return {"open": 0, "submitted": 0, "published": 0, "next": None}
+        return {"open": 0, "submitted": 0, "published": 0, "next": None, "last_submitted": None,
+                "last_published": None}
     S = Evaluation.Status
     mine = Evaluation.objects.filter(evaluators=viewer.pk)
     counts = mine.aggregate(open=Count("id", filter=Q(status__in=[S.PLANNED, S.IN_PROGRESS])),
@@ -291,4 +293,6 @@ def evaluator_work(viewer: User | AnonymousUser) -> dict:
                             published=Count("id", filter=Q(status=S.PUBLISHED)))
     counts["next"] = (mine.filter(status__in=[S.PLANNED, S.IN_PROGRESS])
                       .order_by(F("due_on").asc(nulls_last=True), "id").only("pk").first())
+    counts["last_submitted"] = mine.filter(status=S.SUBMITTED).order_by("-updated_at", "-id").only("pk").first()
+    counts["last_published"] = mine.filter(status=S.PUBLISHED).order_by("-published_at", "-id").only("pk").first()
     return counts

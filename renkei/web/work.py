@@ -222,17 +222,21 @@ def _knowledge_manager(user) -> Section:
 # --- evaluator --------------------------------------------------------------------------------
 
 def _evaluator(user) -> Section:
+    """Each count links to an evaluation of its kind (the portfolio across programmes is the
+    administrators'); with none of a kind, to the rubric every evaluation is scored on."""
     section = Section(Role.EVALUATOR, _("My evaluations"))
     work = evaluation.evaluator_work(user)
-    nxt = work["next"]
-    section.items.append(Item(
-        "evaluations_open", _("Evaluations to carry out"), work["open"],
-        reverse("evaluation:evaluation", args=[nxt.pk]) if nxt else reverse("evaluation:portfolio-all"),
-        attention=bool(work["open"])))
+    rubric = reverse("evaluation:rubric")
+
+    def link(found) -> str:
+        return reverse("evaluation:evaluation", args=[found.pk]) if found else rubric
+
+    section.items.append(Item("evaluations_open", _("Evaluations to carry out"), work["open"], link(work["next"]),
+                              attention=bool(work["open"])))
     section.items.append(Item("evaluations_submitted", _("Submitted, not yet published"), work["submitted"],
-                              reverse("evaluation:portfolio-all")))
+                              link(work["last_submitted"])))
     section.items.append(Item("evaluations_published", _("Published"), work["published"],
-                              reverse("evaluation:portfolio-all")))
+                              link(work["last_published"])))
     return section
 
 

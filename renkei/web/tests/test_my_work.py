@@ -185,6 +185,35 @@ def test_evaluator_sees_its_assigned_evaluations(client, partnerships_demo):
     html = home(client, evaluator)
     assert sections_of(html) == {"evaluator"}
     assert count_of(html, "evaluations_open") == 1 and re.search(r'href="/evaluations/\d+/"', html)
+    assert "/portfolio/" not in html  # the portfolio across programmes is the administrators'
+
+
+def test_every_link_of_the_evaluators_work_opens_for_the_evaluator(client, partnerships_demo):
+    """Nothing to do, then one submitted, then one published: each count links to a page the evaluator
+    may open (the published count linked to the administrators' portfolio, which refused them)."""
+    from renkei.evaluation.demo import evaluation_demo_assign, evaluation_demo_load
+    from renkei.evaluation.models import Evaluation
+
+    evaluator = UserFactory(username="evaluator", roles=[Role.EVALUATOR])
+    evaluation_demo_load()
+    evaluation_demo_assign()
+    assigned = Evaluation.objects.get(evaluators=evaluator)
+
+    def links() -> dict[str, str]:
+        html = home(client, evaluator)
+        found = dict(re.findall(r'data-key="(evaluations_\w+)">.*?<a href="([^"]+)"', html, re.S))
+        assert set(found) == {"evaluations_open", "evaluations_submitted", "evaluations_published"}
+        for url in found.values():
+            assert client.get(url).status_code == 200, url
+        return found
+
+    assert links()["evaluations_published"] == "/evaluation/rubric/"
+    Evaluation.objects.filter(pk=assigned.pk).update(status=Evaluation.Status.SUBMITTED)
+    assert links()["evaluations_submitted"] == f"/evaluations/{assigned.pk}/"
+    Evaluation.objects.filter(pk=assigned.pk).update(status=Evaluation.Status.PUBLISHED)
+    found = links()
+    assert found["evaluations_published"] == f"/evaluations/{assigned.pk}/"
+    assert found["evaluations_open"] == found["evaluations_submitted"] == "/evaluation/rubric/"
 
 
 def test_administrator_sees_every_section_plus_users_and_roles(client, admin_user, officer, reviewer, work_demo):
