@@ -16,6 +16,7 @@ urlpatterns = [
     path("networks/<slug:slug>/members/<slug:key>/statement/", views.statement, name="statement"),
     path("networks/<slug:slug>/presidency/", views.presidency, name="presidency"),
     path("networks/<slug:slug>/presidency/record/", views.presidency_record, name="presidency-record"),
+    path("networks/<slug:slug>/offices/add/", views.office_add, name="office-add"),
     path("networks/<slug:slug>/funding/", views.funding, name="funding"),
     path("networks/<slug:slug>/engagement/", views.engagement, name="engagement"),
     path("networks/<slug:slug>/meetings/new/", views.meeting_new, name="meeting-new"),

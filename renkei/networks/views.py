@@ -26,7 +26,7 @@ from renkei.networks.forms import (
     ScheduleForm,
     SettingsForm,
 )
-from renkei.networks.models import FundingEntry, Invoice
+from renkei.networks.models import FundingEntry, Invoice, Office
 from renkei.networks.permissions import can_manage, can_read_account
 from renkei.ui.actions import perform, signed_in_post
 from renkei.ui.charts import Chart, Column, chart_csv_response
@@ -57,7 +57,7 @@ def network_detail(request, slug):
             for m in selectors.members(network)]
     offices = network.offices.select_related("member__place", "member__organisation")
     return render(request, "networks/detail.html", {
-        "network": network, "rows": rows, "offices": offices, "manager": manager,
+        "network": network, "rows": rows, "offices": offices, "manager": manager, "office_kinds": Office.Kind.choices,
         "current_offices": [o for o in offices if o.ends_on is None or o.ends_on >= today],
         "past_presidents": [o for o in offices if o.kind == "president" and o.ends_on and o.ends_on < today]})
 
@@ -205,6 +205,17 @@ def presidency_record(request, slug):
                                                                data={"terms": terms}),
                    done=lambda offices: _("%(n)s presidential term(s) recorded.") % {"n": len(offices)},
                    to=("networks:presidency", network.slug))
+
+
+@signed_in_post
+def office_add(request, slug):
+    """Any office and its term (president, vice-president, executive committee, secretariat)."""
+    network = _managed(request, slug)
+    data = {name: request.POST.get(name, "") for name in ("kind", "member", "starts_on", "ends_on")}
+    data["ends_on"] = data["ends_on"] or None
+    return perform(request, lambda: services.office_add(actor=request.user, network=network, data=data),
+                   done=lambda office: _("Recorded: %(office)s.") % {"office": office},
+                   to=("networks:detail", network.slug))
 
 
 def _funding_chart(network, years) -> Chart:

@@ -132,6 +132,33 @@ def test_scheduler_page_proposes_records_and_refuses(client, citynet, net_secret
     assert bad.status_code == 200
 
 
+def test_secretariat_records_any_office_on_the_network_page(client, citynet, net_secretariat, other_secretariat):
+    client.force_login(net_secretariat)
+    page = client.get("/networks/citynet/").content.decode()
+    assert 'id="office-add"' in page and 'value="executive_committee"' in page
+    vice = Office.objects.filter(network=citynet, kind="vice_president", member__place__slug="cebu-city")
+    held = set(vice.values_list("pk", flat=True))
+    added = client.post("/networks/citynet/offices/add/", {"kind": "vice_president", "member": "cebu-city",
+                                                          "starts_on": "2027-01-01", "ends_on": ""}, follow=True)
+    assert "Recorded: Vice-president" in added.content.decode()
+    office = vice.exclude(pk__in=held).get()
+    assert office.starts_on.isoformat() == "2027-01-01" and office.ends_on is None
+    before = Office.objects.count()
+    for bad, words in (({"starts_on": "2027-01-01", "ends_on": "2026-01-01"}, "cannot end before it starts"),
+                       ({"starts_on": ""}, "starts_on"), ({"member": "nowhere"}, "member"), ({"kind": "king"}, "kind")):
+        post = {"kind": "secretariat", "member": "cebu-city", "starts_on": "2027-01-01", "ends_on": "", **bad}
+        refused = client.post("/networks/citynet/offices/add/", post, follow=True)
+        assert refused.status_code == 200 and words in refused.content.decode(), bad
+    assert Office.objects.count() == before  # nothing half written
+    client.force_login(other_secretariat)
+    assert "office-add" not in client.get("/networks/citynet/").content.decode()
+    assert client.post("/networks/citynet/offices/add/", {"kind": "secretariat", "member": "cebu-city",
+                                                         "starts_on": "2027-01-01"}).status_code == 403
+    client.logout()
+    assert client.post("/networks/citynet/offices/add/", {}).status_code in (302, 403)
+    assert Office.objects.count() == before
+
+
 def test_funding_page_charts_and_records(client, citynet, net_secretariat):
     client.force_login(net_secretariat)
     page = client.get("/networks/citynet/funding/").content.decode()
