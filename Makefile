@@ -51,7 +51,7 @@ messages: install
 # Every benchmark in turn, each printing JSON (an hour or more; see bench/README.md).
 BENCHMARKS := engine_match engine_pairing engine_embedding api_match knowledge_quality knowledge_search \
 	taxonomy_coverage matching_quality matching_tuning indicators_benchmarking indicators_import evaluation_portfolio \
-	connections_dashboard networks_scheduler iati_export
+	connections_dashboard networks_scheduler iati_export iati_import
 bench: install
 	@for b in $(BENCHMARKS); do echo "== bench/$$b.py" >&2; $(BIN)/python bench/$$b.py || exit 1; done
 

@@ -2,7 +2,9 @@
 the file's size, and peak memory (Python allocations while exporting, with tracemalloc, and the
 process's resident set), then the time lxml takes to validate the file against the 2.03 schema.
 
-    .venv/bin/python bench/iati_export.py [--partnerships 10000]
+    .venv/bin/python bench/iati_export.py [--partnerships 10000] [--out FILE]
+
+``--out`` keeps the exported file (bench/iati_import.py reads it back into an empty database).
 """
 
 import argparse
@@ -32,6 +34,7 @@ class Counter:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--partnerships", type=int, default=10_000)
+    parser.add_argument("--out", type=Path, help="keep the exported activities file here")
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="renkei-bench-")
     os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
@@ -119,6 +122,8 @@ def main() -> None:
     path = Path(tmp) / "activities.xml"
     with path.open("wb") as f:
         write_activities(f, plan)
+    if args.out:
+        args.out.write_bytes(path.read_bytes())
     t = time.perf_counter()
     problems = check_activities(path.read_bytes())
     validate_s = time.perf_counter() - t
