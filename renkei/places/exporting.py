@@ -161,7 +161,7 @@ def place_sheet(*, viewer, filters) -> Sheet:
         for place in qs.iterator(chunk_size=500):
             yield {
                 "name": place.name, "name_en": place.name_en, "name_ja": place.name_ja,
-                "country": country_label(place.country), "level": place.get_level_display(),
+                "name_ja_reading": place.name_ja_reading or None, "country": country_label(place.country), "level": place.get_level_display(),
                 "parent": place.parent.name if place.parent else None, "population": place.population,
                 "population_year": place.population_year,
                 "needs": [_theme_name(need) for need in place.needs.all()],
@@ -171,6 +171,7 @@ def place_sheet(*, viewer, filters) -> Sheet:
 
     return Sheet(title=_("Places"), name="places", rows=rows(), columns=[
         Column("name", _("Name")), Column("name_en", _("Name (English)")), Column("name_ja", _("Name (Japanese)")),
+        Column("name_ja_reading", _("Reading of the Japanese name")),
         Column("country", _("Country")), Column("level", _("Level")), Column("parent", _("Within")),
         Column("population", _("Population"), number=True), Column("population_year", _("Population year"),
                                                                    number=True),

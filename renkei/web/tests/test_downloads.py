@@ -35,20 +35,20 @@ def workbook_rows(response) -> list[list]:
 def test_place_list_downloads_what_its_filters_show(client, partnerships_demo):
     everything = rows_of(client.get("/places/", {"download": "csv"}))
     japan = rows_of(client.get("/places/", {"download": "csv", "country": "JP", "page": "3"}))
-    assert everything[0][:4] == ["Name", "Name (English)", "Name (Japanese)", "Country"]
+    assert everything[0][:5] == ["Name", "Name (English)", "Name (Japanese)", "Reading of the Japanese name", "Country"]
     assert len(everything) - 1 == Place.objects.filter(is_published=True).count()
     assert 1 < len(japan) < len(everything)
-    assert {row[3] for row in japan[1:]} == {"Japan"}
+    assert {row[4] for row in japan[1:]} == {"Japan"}
     kamaishi = next(row for row in japan if row[1] == "Kamaishi")
-    assert kamaishi[2] == "釜石市" and kamaishi[-1] == "/places/kamaishi/"
-    assert kamaishi[8]  # its needs, by theme
+    assert kamaishi[2] == "釜石市" and kamaishi[3] == "かまいしし" and kamaishi[-1] == "/places/kamaishi/"
+    assert kamaishi[9]  # its needs, by theme
 
 
 def test_downloads_speak_the_readers_language(client, partnerships_demo):
     client.post("/i18n/setlang/", {"language": "ja", "next": "/places/"})
     rows = rows_of(client.get("/places/", {"download": "csv", "country": "JP"}))
-    assert rows[0][0] == "名称"
-    assert {row[3] for row in rows[1:]} == {"日本"}
+    assert rows[0][0] == "名称" and rows[0][3] == "日本語名の読み"
+    assert {row[4] for row in rows[1:]} == {"日本"}
     assert "釜石市" in [row[0] for row in rows]
 
 
