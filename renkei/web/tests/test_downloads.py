@@ -35,12 +35,14 @@ def workbook_rows(response) -> list[list]:
 def test_place_list_downloads_what_its_filters_show(client, partnerships_demo):
     everything = rows_of(client.get("/places/", {"download": "csv"}))
     japan = rows_of(client.get("/places/", {"download": "csv", "country": "JP", "page": "3"}))
-    assert everything[0][:5] == ["Name", "Name (English)", "Name (Japanese)", "Reading of the Japanese name", "Country"]
+    assert everything[0][:5] == ["Name", "Name (English)", "Name (Japanese)", "Reading of the Japanese name",
+                                 "Country"]
     assert len(everything) - 1 == Place.objects.filter(is_published=True).count()
     assert 1 < len(japan) < len(everything)
     assert {row[4] for row in japan[1:]} == {"Japan"}
     kamaishi = next(row for row in japan if row[1] == "Kamaishi")
-    assert kamaishi[2] == "釜石市" and kamaishi[3] == "かまいしし" and kamaishi[-1] == "/places/kamaishi/"
+    assert kamaishi[2] == "釜石市" and kamaishi[3] == "かまいしし"
+    assert kamaishi[-1] == "/places/kamaishi/"
     assert kamaishi[9]  # its needs, by theme
 
 
