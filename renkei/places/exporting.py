@@ -161,7 +161,8 @@ def place_sheet(*, viewer, filters) -> Sheet:
         for place in qs.iterator(chunk_size=500):
             yield {
                 "name": place.name, "name_en": place.name_en, "name_ja": place.name_ja,
-                "name_ja_reading": place.name_ja_reading or None, "country": country_label(place.country), "level": place.get_level_display(),
+                "name_ja_reading": place.name_ja_reading or None, "country": country_label(place.country),
+                "level": place.get_level_display(),
                 "parent": place.parent.name if place.parent else None, "population": place.population,
                 "population_year": place.population_year,
                 "needs": [_theme_name(need) for need in place.needs.all()],
