@@ -35,28 +35,34 @@ def harmonic(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 _BLAS = ThreadpoolController()
-_TEXT_HELPER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="renkei-text")
-_TEXT_HELPER_FREE = threading.Lock()
 
 
 def _new_text_helper() -> None:
-    """A forked process (a server worker) gets its own helper: the parent's thread does not exist there."""
+    """The helper thread of the text passes; a forked process (a server worker) makes its own, since
+    the parent's thread does not exist there."""
     global _TEXT_HELPER, _TEXT_HELPER_FREE
     _TEXT_HELPER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="renkei-text")
     _TEXT_HELPER_FREE = threading.Lock()
 
 
+_new_text_helper()
 os.register_at_fork(after_in_child=_new_text_helper)
 
 
+def _text_from_cosine(cosine: np.ndarray) -> np.ndarray:
+    """clip((cos − floor) / span, 0, 1), in place."""
+    cosine -= TEXT_FLOOR
+    cosine *= 1.0 / TEXT_SPAN
+    return np.clip(cosine, 0.0, 1.0, out=cosine)
+
+
 def _text_score(matrix: np.ndarray, vector: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """clip((matrix · vector − floor) / span, 0, 1) into ``out``: a matrix–vector product on one BLAS
-    thread (several BLAS threads spin waiting for each other when another process holds a core;
-    bench/README.md), which reads the rows once, at memory speed."""
-    np.matmul(matrix, vector, out=out)
-    out -= TEXT_FLOOR
-    out *= 1.0 / TEXT_SPAN
-    return np.clip(out, 0.0, 1.0, out=out)
+    """The text score of every row into ``out``: a matrix–vector product on one BLAS thread (several
+    BLAS threads spin waiting for each other when another process holds a core; bench/README.md),
+    which reads the rows once, at memory speed."""
+    return _text_from_cosine(np.matmul(matrix, vector, out=out))
+
+
 _PEER_TABLE = np.array([sum(w for k, w in enumerate(PEER_WEIGHTS) if mask >> k & 1) for mask in range(128)],
                        dtype=np.float32)  # summed weights of the features in a known-mask
 
@@ -108,15 +114,9 @@ class Scoring(IndexStorage):
         if "peer" in names:
             out["peer"] = self._peer(rows_a, rows_b)
         if "text" in names:
-            cosine = self._need_text[rows_a] @ self._expertise_text[rows_b].T
-            cosine -= TEXT_FLOOR
-            cosine *= 1.0 / TEXT_SPAN
-            out["text"] = np.clip(cosine, 0.0, 1.0, out=cosine)
+            out["text"] = _text_from_cosine(self._need_text[rows_a] @ self._expertise_text[rows_b].T)
         if "offer_text" in names:  # the other way round: A's expertise in B's words of need
-            cosine = self._expertise_text[rows_a] @ self._need_text[rows_b].T
-            cosine -= TEXT_FLOOR
-            cosine *= 1.0 / TEXT_SPAN
-            out["offer_text"] = np.clip(cosine, 0.0, 1.0, out=cosine)
+            out["offer_text"] = _text_from_cosine(self._expertise_text[rows_a] @ self._need_text[rows_b].T)
         if "distance" in names:
             km = self._distance_km(rows_a, rows_b)
             closeness = 1.0 / (1.0 + km / DISTANCE_SCALE_KM)
@@ -255,9 +255,9 @@ class Scoring(IndexStorage):
             out["mutual"] = mutual
         if "peer" in names:
             out["peer"] = self._query_peer(a, tmp)
-        texts = [(name, self._expertise_text[:n], self._need_text[a]) if name == "text"
-                 else (name, self._need_text[:n], self._expertise_text[a])
-                 for name in ("text", "offer_text") if name in names]
+        sides = {"text": (self._expertise_text[:n], self._need_text[a]),  # their words of expertise, our needs
+                 "offer_text": (self._need_text[:n], self._expertise_text[a])}  # and the other way round
+        texts = [(name, *sides[name]) for name in sides if name in names]
         if texts:
             with _BLAS.limit(limits=1, user_api="blas"):
                 out |= self._text_scores(texts)
