@@ -108,6 +108,27 @@ def test_picker_in_japanese_on_a_phone(browser, live_server, demo):  # noqa: F81
     page.close()
 
 
+def test_list_stays_open_when_one_comes_back_to_the_box_at_once(browser, live_server, demo):  # noqa: F811
+    # Leaving a box closes its list a moment later (so that a click on an option still lands); coming
+    # straight back and typing must not have the list closed under one's fingers by that late close.
+    page = browser.new_page(viewport={"width": 1366, "height": 1000})
+    sign_in(page, live_server.url, "officer", next_url="/match/pair/")
+    page.evaluate("""() => {
+        const a = document.getElementById("id_a_country-search");
+        a.focus();
+        document.getElementById("id_b_country-search").focus();
+        a.focus();
+        a.value = "swe";
+        a.dispatchEvent(new Event("input"));
+    }""")
+    page.wait_for_timeout(500)  # well past the late close
+    assert page.locator("#id_a_country-options").is_visible()
+    assert page.locator("#id_a_country-options [role=option]").all_inner_texts() == ["Sweden"]
+    page.locator("#id_b_country-search").focus()
+    expect(page.locator("#id_a_country-options")).to_be_hidden()  # leaving for good still closes it
+    page.close()
+
+
 def test_pairing_form_works_without_javascript(browser, live_server, demo):  # noqa: F811
     context = browser.new_context(java_script_enabled=False, viewport={"width": 1366, "height": 1000})
     page = context.new_page()

@@ -177,7 +177,11 @@
 
     input.addEventListener("input", drawList);
     input.addEventListener("focus", function () { if (input.value) drawList(); });
-    input.addEventListener("blur", function () { window.setTimeout(close, 150); });
+    input.addEventListener("blur", function () {
+      // A click on an option lands after the blur, so the list closes a little later; by then the
+      // box may have the focus again (one tabbed away and back) and its list must stay open.
+      window.setTimeout(function () { if (document.activeElement !== input) close(); }, 150);
+    });
     input.addEventListener("keydown", function (event) {
       var open = !list.hidden;
       if (event.key === "ArrowDown") {
