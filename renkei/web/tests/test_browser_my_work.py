@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from renkei.accounts.tests.browser import sign_in
 
@@ -57,6 +58,8 @@ def fits_the_screen(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
+SIGN_OUT = {"en": "Sign out", "ja": "ログアウト"}
+
 EXPECTED = {
     # username: (language, name, role, section title, a link in the section and the page it leads to)
     ("officer", "en"): ("Programme Officer", "Programme officer", "My programmes", "awaiting_reviewers",
@@ -81,6 +84,13 @@ def test_the_start_page_of_each_role_on_a_desktop_and_a_phone(browser, live_serv
         assert page.locator(".account-roles").inner_text() == role
         box = bar.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= SIZES[size]["width"] + 1
+        sign_out = bar.get_by_role("button", name=SIGN_OUT[language])  # beside the name, on every size
+        assert sign_out.is_visible()
+        if size == "desktop":  # the sections and the language switch on one line at 1280 px
+            middles = page.locator(".site-nav > a, .site-nav > .lang-switch").evaluate_all(
+                "items => items.map(item => { const box = item.getBoundingClientRect(); "
+                "return box.top + box.height / 2; })")
+            assert len(middles) >= 11 and max(middles) - min(middles) <= 3, middles
         assert page.locator("#my-work h2").first.inner_text() == title
         assert page.locator(".hero").count() == 0
         assert fits_the_screen(page), f"{username} {language} {size} scrolls sideways"
@@ -94,4 +104,6 @@ def test_the_start_page_of_each_role_on_a_desktop_and_a_phone(browser, live_serv
         page.wait_for_load_state()
         assert page.url == live_server.url + target
         assert page.locator("main h1").count() >= 1 and "404" not in page.title()
+        page.locator(".account-bar").get_by_role("button", name=SIGN_OUT[language]).click()
+        expect(page.locator(".account-bar")).to_have_count(0)  # signed out, on the page it led to
         context.close()
