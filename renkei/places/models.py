@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from renkei.core.models import Localized, TimeStampedModel, Translated
+from renkei.places.reading import sort_key
 
 
 class Level(models.TextChoices):
@@ -72,6 +73,10 @@ class Place(TimeStampedModel):
         _("reading of the Japanese name"), max_length=200, blank=True,
         help_text=_("in kana, for the order of places in Japanese; made from the Japanese name when left empty"),
     )
+    name_ja_sort = models.CharField(
+        _("sort key of the reading"), max_length=401, blank=True, editable=False,
+        help_text=_("the reading in gojūon order, kept from the reading when the place is saved"),
+    )
     name_local = models.CharField(_("name (local language)"), max_length=200, blank=True)
     country = models.CharField(_("country"), max_length=2, db_index=True, help_text=_("ISO 3166-1 alpha-2"))
     parent = models.ForeignKey(
@@ -116,6 +121,14 @@ class Place(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        """Keep ``name_ja_sort`` in step with the reading (also when only the reading is saved)."""
+        self.name_ja_sort = sort_key(self.name_ja_reading)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name_ja_reading" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_ja_sort"}
+        super().save(*args, **kwargs)
 
     @property
     def density(self) -> float | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Case, Count, IntegerField, Max, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, Func, IntegerField, Max, Prefetch, Q, QuerySet, Value, When
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -14,6 +14,7 @@ from renkei.accounts.permissions import has_role, represented_place_ids
 from renkei.core.errors import NotFound
 from renkei.places import permissions
 from renkei.places.models import Contact, Expertise, Need, Organisation, Place, Theme
+from renkei.places.reading import sort_key
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -45,22 +46,33 @@ def _reads_japanese(language: str | None) -> bool:
     return (language or get_language() or "en")[:2] == "ja"
 
 
+class CodePointOrder(Func):
+    """A text column compared by code point whatever the database's collation (PostgreSQL's may follow a
+    language; SQLite compares code points already)."""
+
+    template = "%(expressions)s"
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template='%(expressions)s COLLATE "C"', **extra_context)
+
+
 def name_order(prefix: str = "", *, language: str | None = None) -> list:
     """``order_by`` terms that sort places by name in the reader's language (``prefix`` reaches the place
-    through a relation, e.g. ``"place__"``): in Japanese by the reading of the Japanese name (gojūon
-    order), then that name, places without a reading last by their English name; in English by the
-    English name. Readings are hiragana, so the database's plain code-point order is gojūon order."""
+    through a relation, e.g. ``"place__"``): in Japanese by the reading of the Japanese name in gojūon
+    order (``reading.sort_key``, kept as ``name_ja_sort``), then that name, places without a reading last
+    by their English name; in English by the English name."""
     if _reads_japanese(language):
-        unread = Case(When(**{f"{prefix}name_ja_reading": ""}, then=Value(1)), default=Value(0),
+        unread = Case(When(**{f"{prefix}name_ja_sort": ""}, then=Value(1)), default=Value(0),
                       output_field=IntegerField())
-        return [unread, f"{prefix}name_ja_reading", f"{prefix}name_ja", f"{prefix}name_en", f"{prefix}id"]
+        return [unread, CodePointOrder(F(f"{prefix}name_ja_sort")).asc(), f"{prefix}name_ja", f"{prefix}name_en",
+                f"{prefix}id"]
     return [f"{prefix}name_en", f"{prefix}id"]
 
 
 def name_key(*, language: str | None = None):
     """The same order for places already in memory: a key for ``sorted``."""
     if _reads_japanese(language):
-        return lambda p: (not p.name_ja_reading, p.name_ja_reading, p.name_ja, p.name_en, p.pk or 0)
+        return lambda p: (not p.name_ja_reading, sort_key(p.name_ja_reading), p.name_ja, p.name_en, p.pk or 0)
     return lambda p: (p.name_en, p.pk or 0)
 
 

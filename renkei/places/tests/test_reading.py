@@ -1,15 +1,20 @@
 """Places in Japanese are listed in the order of their names' readings (gojūon order), in English by
 their English names. A reading is given in kana or made from the Japanese name (pykakasi, offline);
-katakana — foreign cities — is kept as hiragana so that both sort together."""
+katakana — foreign cities — is kept as hiragana so that both sort together. Gojūon order is not the
+order of code points: ゔ goes with う, voiced and small kana after their plain letter, the long mark as
+the vowel it lengthens."""
+
+import importlib
 
 import pytest
+from django.apps import apps
 from django.test import Client
 from django.utils import translation
 
 from renkei.accounts.tests.clients import as_user, error
 from renkei.places import services
 from renkei.places.models import Place
-from renkei.places.reading import is_kana, reading_of, to_hiragana
+from renkei.places.reading import is_kana, reading_of, sort_key, to_hiragana
 from renkei.places.selectors import name_key, name_order, place_list
 from renkei.places.tests.factories import PlaceFactory
 
@@ -122,3 +127,60 @@ def test_the_place_form_edits_the_reading(client, officer, places):
     client.force_login(officer)
     form = client.get("/places/kamaishi/edit/").content.decode()
     assert 'name="name_ja_reading"' in form and 'value="かまいしし"' in form
+
+
+def test_the_sort_key_is_gojuon_order():
+    readings = ["えき", "うみ", "ゔぇねつぃあ", "う", "んじゃめな", "かき", "がっこう", "かっぱ", "らんぷ", "らーめん",
+                "らあめん", "ああ", "ぁあ", "ぱり", "はり", "ばり", "つる", "っつ", "づる", "あ"]
+    assert sorted(readings, key=sort_key) == [
+        "あ", "ぁあ", "ああ",  # small before large
+        "う", "ゔぇねつぃあ", "うみ", "えき",  # ゔ is う with a voicing mark: among the う, before え
+        "かき", "がっこう", "かっぱ",  # the letters first (かき < かつこう < かつは), the marks only between equals
+        "っつ", "つる", "づる",  # small < plain < voiced
+        "はり", "ばり", "ぱり",  # plain < voiced < semi-voiced
+        "らーめん", "らあめん", "らんぷ",  # the long mark is the vowel it lengthens, before a written one
+        "んじゃめな",
+    ]
+    assert sort_key("ヴェネツィア") == sort_key("ゔぇねつぃあ")  # katakana sorts as hiragana
+    assert sort_key("") == ""
+    assert sorted(["ゔ", "ん", "う", "え"], key=sort_key) == ["う", "ゔ", "え", "ん"]
+
+
+@pytest.fixture
+def kana_places(db):
+    """Readings whose code-point order is not gojūon order: ゔ (U+3094) and ー (U+30FC) come after ん."""
+    for name_en, name_ja in [("Venice", "ヴェネツィア"), ("Ueda", "上田市"), ("Ebetsu", "江別市"),
+                             ("N'Djamena", "ンジャメナ"), ("Rahmen", "ラーメン"), ("Ranpu", "ランプ"), ("Umi", "海"),
+                             ("Essen", "")]:
+        PlaceFactory(name_en=name_en, name_ja=name_ja, slug=name_en.lower().replace("'", ""))
+
+
+KANA_ORDER = ["うえだし", "ゔぇねつぃあ", "うみ", "えべつし", "らーめん", "らんぷ", "んじゃめな", ""]
+
+
+def test_places_with_voiced_u_and_long_marks_sort_in_gojuon_order(kana_places, anonymous):
+    with translation.override("ja"):
+        listed = [p.name_ja_reading for p in place_list(viewer=anonymous)]
+        in_memory = [p.name_ja_reading for p in sorted(Place.objects.all(), key=name_key())]
+    assert listed == KANA_ORDER
+    assert in_memory == KANA_ORDER
+
+
+def test_the_sort_key_follows_the_reading(officer, kana_places):
+    venice = Place.objects.get(slug="venice")
+    assert venice.name_ja_sort == sort_key("ゔぇねつぃあ")
+    services.place_update(actor=officer, place=venice, data={"name_ja_reading": "ヴェネチア"})
+    venice.refresh_from_db()
+    assert (venice.name_ja_reading, venice.name_ja_sort) == ("ゔぇねちあ", sort_key("ゔぇねちあ"))
+    services.place_update(actor=officer, place=venice, data={"name_ja": "ベネチア"})  # the reading follows the name
+    venice.refresh_from_db()
+    assert (venice.name_ja_reading, venice.name_ja_sort) == ("べねちあ", sort_key("べねちあ"))
+    services.place_update(actor=officer, place=venice, data={"name_ja": "", "name_ja_reading": ""})
+    venice.refresh_from_db()
+    assert (venice.name_ja_reading, venice.name_ja_sort) == ("", "")
+
+
+def test_the_migration_gives_kept_places_their_sort_key(kana_places):
+    Place.objects.update(name_ja_sort="")
+    importlib.import_module("renkei.places.migrations.0007_place_name_ja_sort").fill_sort_keys(apps, None)
+    assert {p.name_ja_reading: p.name_ja_sort for p in Place.objects.all()} == {r: sort_key(r) for r in KANA_ORDER}
