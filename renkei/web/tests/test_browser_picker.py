@@ -25,6 +25,24 @@ def chosen(page, name: str) -> list[str]:
         "select => Array.from(select.selectedOptions).map(option => option.value)")
 
 
+def assert_pairs_read_as_cards(page, pairs: int) -> None:
+    """On a phone each pair is a card: its cells one under another at the card's width (none squeezed
+    into a narrow column), the total under the cards, and nothing to scroll sideways."""
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    table = page.locator("table.table")
+    assert "table-cards" in table.get_attribute("class")
+    rows = page.locator("table.table tbody tr").evaluate_all("""rows => rows.map(row => ({
+        display: getComputedStyle(row).display,
+        widths: Array.from(row.cells).filter(cell => getComputedStyle(cell).display !== "none")
+                     .map(cell => cell.getBoundingClientRect().width)}))""")
+    assert len(rows) == pairs
+    for row in rows:
+        assert row["display"] == "flex" and len(row["widths"]) == 4
+        assert min(row["widths"]) >= 300, row  # the card's width, not a quarter of it
+    remark = page.locator("table.table tfoot td").bounding_box()
+    assert remark["width"] >= 300 and remark["x"] + remark["width"] <= 390
+
+
 def test_pairing_with_the_picker_gives_the_same_pairs_as_the_plain_select(browser, live_server, demo):  # noqa: F811
     page = browser.new_page(viewport={"width": 1366, "height": 1000})
     sign_in(page, live_server.url, "officer", next_url="/match/pair/")
@@ -76,7 +94,7 @@ def test_pairing_with_the_picker_gives_the_same_pairs_as_the_plain_select(browse
     assert chips(page, "a_country") == ["Finland", "Germany", "Sweden"]  # the page comes back with the choices
     shot(page, "pair-cohort")
     page.set_viewport_size({"width": 390, "height": 844})
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_pairs_read_as_cards(page, 3)
     shot(page, "pair-cohort-phone")
     page.close()
 
@@ -105,6 +123,12 @@ def test_picker_in_japanese_on_a_phone(browser, live_server, demo):  # noqa: F81
     shot(page, "pair-cohort-ja")
     box.press("Escape")
     expect(page.locator("#id_a_country-options")).to_be_hidden()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.locator("form.form button[type=submit]").first.click()
+    page.wait_for_load_state()
+    assert page.locator("table.table tbody tr").count() == 1
+    assert_pairs_read_as_cards(page, 1)
+    assert page.locator("table.table tfoot th").first.inner_text() == "合計"
     page.close()
 
 
