@@ -21,7 +21,7 @@ from renkei.activities.forms import ActivityForm, SessionForm
 from renkei.activities.permissions import can_create_activity, can_manage_activity
 from renkei.core.text import pick_language
 from renkei.partnerships.selectors import partnership_list
-from renkei.ui.actions import perform, signed_in_post
+from renkei.ui.actions import perform, read_only, signed_in_post
 from renkei.ui.exports import download_response
 from renkei.ui.forms import form_page, submit
 from renkei.ui.pagecache import for_visitors
@@ -102,11 +102,13 @@ def _ics(body: bytes, filename: str) -> HttpResponse:
     return response
 
 
+@read_only
 def activity_ics(request, slug):
     activity = selectors.activity_get(viewer=request.user, slug=slug)
     return _ics(to_ics([activity], host=request.get_host()), f"{activity.slug}.ics")
 
 
+@read_only
 def feed_ics(request):
     return _ics(to_ics(selectors.activity_list(viewer=request.user), host=request.get_host()),
                 "renkei-activities.ics")

@@ -9,14 +9,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseNotModified, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
 
 from renkei.core.errors import ApplicationError
 from renkei.iati import selectors, services
 from renkei.iati.exporting import current_publisher, data_signature, organisation_file, plan_export, stream_activities
 from renkei.iati.forms import SettingsForm
 from renkei.iati.permissions import can_edit_settings, can_see_problems
-from renkei.ui.actions import perform, signed_in_post
+from renkei.ui.actions import perform, read_only, signed_in_post
 from renkei.ui.forms import form_page
 from renkei.ui.pagecache import for_visitors
 
@@ -37,7 +36,7 @@ def _not_ready(exc: ApplicationError) -> HttpResponse:
     return HttpResponse(exc.message, status=404, content_type="text/plain; charset=utf-8")
 
 
-@require_safe
+@read_only
 def activities_xml(request):
     """Every published partnership and programme (or one programme's, ``?programme=slug``), streamed.
     The ETag changes when the data does, so a registry polling with If-None-Match gets a 304."""
@@ -58,7 +57,7 @@ def activities_xml(request):
     return response
 
 
-@require_safe
+@read_only
 def organisation_xml(request):
     try:
         publisher = current_publisher()

@@ -27,7 +27,7 @@ from renkei.knowledge.services import LANGUAGE_CODES
 from renkei.knowledge.text import render_markdown
 from renkei.places.models import Place, Theme
 from renkei.places.validation import country_code
-from renkei.ui.actions import perform, signed_in_post
+from renkei.ui.actions import perform, read_only, signed_in_post
 from renkei.ui.exports import download_response
 from renkei.ui.forms import form_page
 from renkei.ui.pagecache import for_visitors
@@ -218,6 +218,7 @@ def files_add(request, slug):
     return redirect("knowledge:product", slug=slug)
 
 
+@read_only
 def file_download(request, slug, pk):
     product = selectors.product_get(viewer=request.user, slug=slug)
     item = product.files.filter(pk=pk).first()

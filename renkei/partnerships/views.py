@@ -11,7 +11,7 @@ from renkei.partnerships import selectors, services
 from renkei.partnerships.exporting import partnership_sheet
 from renkei.partnerships.forms import ActionForm, AgreementForm, PilotForm
 from renkei.partnerships.models import Partnership
-from renkei.ui.actions import perform, signed_in_post
+from renkei.ui.actions import perform, read_only, signed_in_post
 from renkei.ui.exports import download_response
 from renkei.ui.forms import submit
 from renkei.ui.pagecache import for_visitors
@@ -113,6 +113,7 @@ def partnership_add(request, slug, what):
     return perform(request, add, done=_("Saved."), to=("partnerships:detail", slug))
 
 
+@read_only
 def agreement_document(request, slug, pk):
     """The signed document, for whoever may see the partnership (a 404 for anyone else)."""
     agreement = selectors.agreement_get(viewer=request.user, slug=slug, pk=pk)

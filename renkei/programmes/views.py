@@ -18,7 +18,7 @@ from renkei.programmes import permissions, selectors, services
 from renkei.programmes.exporting import application_sheet
 from renkei.programmes.forms import CallForm
 from renkei.programmes.models import Application, Question
-from renkei.ui.actions import perform, signed_in_post
+from renkei.ui.actions import perform, read_only, signed_in_post
 from renkei.ui.exports import download_response
 from renkei.ui.pagecache import for_visitors
 
@@ -107,6 +107,7 @@ def apply(request, slug, place_slug):
     })
 
 
+@read_only
 @login_required
 def answer_file(request, pk, question):
     """The file attached as an answer, for whoever may read the application (a 404 for anyone else)."""

@@ -1,4 +1,5 @@
-"""The buttons of a page: a POST that runs one service call and goes back to the page."""
+"""The buttons of a page: a POST that runs one service call and goes back to the page; and the other
+side, a download or feed that is only ever read."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
 
 from renkei.core.errors import ApplicationError, NotAllowed, NotFound
 
@@ -17,6 +19,13 @@ from renkei.core.errors import ApplicationError, NotAllowed, NotFound
 def signed_in_post(view: Callable) -> Callable:
     """A button's view: signed-in visitors only (others go to the sign-in page), POST only (405)."""
     return login_required(require_POST(view))
+
+
+def read_only(view: Callable) -> Callable:
+    """A download or feed (a calendar, an XML file, a stored file, the health check): GET and HEAD only.
+    Any other method is answered 405 with ``Allow: GET, HEAD``, before the CSRF check, which would
+    otherwise answer a POST 403 (the view never writes, so there is nothing for that check to guard)."""
+    return csrf_exempt(require_safe(view))
 
 
 def perform(request, call: Callable[[], Any], *, done: str | Callable[[Any], str], to: tuple,

@@ -1,7 +1,10 @@
 from django.db import connection
 from django.http import JsonResponse
 
+from renkei.ui.actions import read_only
 
+
+@read_only
 def healthz(request):
     """Liveness for load balancers: the process answers and the database accepts a query."""
     try:

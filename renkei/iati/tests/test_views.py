@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from renkei.iati.models import PublishingSettings
@@ -21,6 +22,29 @@ def test_polling_with_the_etag_gets_304_until_the_data_changes(client, publishin
     p = Partnership.objects.get(slug="kamakura-umea")
     p.save()  # any change of a partnership changes the file
     assert client.get(reverse("iati:activities"), HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["iati:activities", "iati:organisation"])
+def test_the_files_answer_another_method_405_before_the_csrf_check(name, officer, publishing):
+    """A registry or a person that POSTs to a published file learns it is read-only (405 naming GET and
+    HEAD), signed in or not, rather than a 403 about a CSRF token it has no use for."""
+    for signed_in in (False, True):
+        client = Client(enforce_csrf_checks=True)
+        if signed_in:
+            client.force_login(officer)
+        for method in ("post", "put", "patch", "delete"):
+            response = getattr(client, method)(reverse(name))
+            assert response.status_code == 405, (method, signed_in, response.status_code)
+            assert response["Allow"] == "GET, HEAD"
+        assert client.get(reverse(name)).status_code == 200
+        assert client.head(reverse(name)).status_code == 200
+
+
+def test_the_publishing_pages_still_check_the_csrf_token(officer, admin_user, publishing):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(admin_user)
+    assert client.post(reverse("iati:settings"), {"reporting_organisation": "jica"}).status_code == 403
+    assert client.post(reverse("iati:document-delete", args=[1])).status_code == 403
 
 
 def test_one_programme_or_404(client, publishing):
