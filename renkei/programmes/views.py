@@ -189,13 +189,16 @@ def call_new(request):
     manageable = selectors.manageable_programmes(request.user)
     if not manageable.exists():
         raise PermissionDenied
-    if request.method == "POST" and "add_question" in request.POST:
-        # "Add a question" without JavaScript: the form again as typed, with one more blank row
+    added = next((prefix for button, prefix in (("add_criterion", "criteria"), ("add_question", "questions"))
+                  if request.method == "POST" and button in request.POST), None)
+    if added:
+        # "Add a criterion" or "Add a question" without JavaScript: the form again as typed, with one
+        # more blank row
         data = request.POST.copy()
-        total = data.get("questions-TOTAL_FORMS", "0")
-        data["questions-TOTAL_FORMS"] = str(int(total) + 1 if total.isdigit() else 1)
+        total = data.get(f"{added}-TOTAL_FORMS", "0")
+        data[f"{added}-TOTAL_FORMS"] = str(int(total) + 1 if total.isdigit() else 1)
         form = CallForm(data, programmes=manageable).unchecked()
-        return render(request, "programmes/call_new.html", {"form": form, "added": True})
+        return render(request, "programmes/call_new.html", {"form": form, "added": added})
     form = CallForm(request.POST or None, programmes=manageable)
     if request.method == "POST" and form.is_valid():
         try:

@@ -48,9 +48,11 @@ def test_a_call_end_to_end(browser, live_server, settings):
     now = timezone.localtime(timezone.now(), timezone.get_default_timezone())
     page.fill("input[name=opens_at]", (now - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"))
     page.fill("input[name=closes_at]", (now + timedelta(days=5)).strftime("%Y-%m-%dT%H:%M"))
-    page.fill("input[name=timezone]", "UTC")
+    page.select_option("select[name=timezone]", "UTC")
     page.fill("input[name=questions-0-text_en]", "What can your city offer?")
-    page.fill("textarea[name=criteria]", "Relevance | 2\nCapacity | 1")
+    page.fill("input[name=criteria-0-name_en]", "Relevance")
+    page.fill("input[name=criteria-0-weight]", "2")
+    page.fill("input[name=criteria-1-name_en]", "Capacity")
     with page.expect_navigation():
         page.press("input[name=title_en]", "Enter")  # Enter creates the call (it adds no question row)
     call = Call.objects.get(title__en="Call 2026")
@@ -134,8 +136,8 @@ def test_an_officer_creates_a_call_with_a_file_question(browser, live_server):
     page.select_option("select[name=programme]", str(programme.pk))
     page.fill("input[name=opens_at]", "2027-03-10T09:00")
     page.fill("input[name=closes_at]", "2027-02-10T17:00")
-    page.fill("input[name=timezone]", "Mars/Olympus")
-    page.fill("textarea[name=criteria]", "Relevance | heavy")
+    page.fill("input[name=criteria-0-name_en]", "Relevance")
+    page.fill("input[name=criteria-0-weight]", "-1")
     choices = page.locator("textarea[name=questions-0-choices]")
     assert not choices.is_visible()  # options only for a choice question
     page.fill("input[name=questions-0-text_en]", "Size of the delegation")
@@ -147,16 +149,14 @@ def test_an_officer_creates_a_call_with_a_file_question(browser, live_server):
     assert sorted(summary.all_inner_texts()) == sorted([
         "Title (English): This field is required.",
         "Closes: The call must close after it opens.",
-        "Time zone of the dates: not a time zone, e.g. Asia/Tokyo",
-        "Criteria, one per line: line 1: the weight after | must be a number",
+        "Criterion 1 – Weight: Ensure this value is greater than or equal to 0.",
         "Question 1 – Options: A choice question needs at least two options, one per line.",
     ])
     assert Call.objects.count() == 0
 
     page.fill("input[name=title_en]", "Call 2027")
     page.fill("input[name=opens_at]", "2027-01-10T09:00")
-    page.fill("input[name=timezone]", "Asia/Tokyo")
-    page.fill("textarea[name=criteria]", "Relevance | 2")
+    page.fill("input[name=criteria-0-weight]", "2")
     page.fill("textarea[name=questions-0-choices]", "Up to 3 people\nMore than 3")
     for _ in range(2):
         page.locator("button[data-formset-add=questions]").click()  # copied by the script, not sent
@@ -177,5 +177,70 @@ def test_an_officer_creates_a_call_with_a_file_question(browser, live_server):
         ("choice", "Size of the delegation", True, ["Up to 3 people", "More than 3"]),
         ("file", "Supporting documents", False, []),
     ]
+    assert blocked == []
+    page.close()
+
+
+def test_an_officer_adds_criteria_in_japanese(browser, live_server):
+    """In Japanese: a criterion row added by the page's script, one removed, a weight without a name refused
+    on its row; the criteria kept with their Japanese names and shown in Japanese on the call's page."""
+    from renkei.accounts.models import Role
+    from renkei.accounts.tests.factories import UserFactory
+    from renkei.programmes.models import Call, Programme
+
+    officer = UserFactory(username="po", roles=[Role.PROGRAMME_OFFICER])
+    programme = Programme.objects.create(slug="cpp", title={"en": "City Partnership Program",
+                                                            "ja": "都市連携プログラム"})
+    programme.officers.add(officer)
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    blocked = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and blocked.append(m.text))
+    sign_in(page, live_server.url, "po", password="pw-Renkei-123")
+    page.context.add_cookies([{"name": "django_language", "value": "ja", "url": live_server.url}])
+    page.goto(live_server.url + "/calls/new/")
+
+    assert page.locator("select[name=timezone]").input_value() == "Asia/Tokyo"
+    assert page.locator("select[name=timezone] optgroup").first.get_attribute("label") == "よく使うタイムゾーン"
+    page.select_option("select[name=programme]", str(programme.pk))
+    page.fill("input[name=title_en]", "Study tours 2027")
+    page.fill("input[name=opens_at]", "2027-01-10T09:00")
+    page.fill("input[name=closes_at]", "2027-02-10T17:00")
+    page.select_option("select[name=timezone]", "Asia/Bangkok")
+    page.fill("input[name=questions-0-text_en]", "What can your city offer?")
+    page.fill("input[name=criteria-0-name_en]", "Relevance")
+    page.fill("input[name=criteria-0-name_ja]", "関連性")
+    page.fill("input[name=criteria-0-weight]", "2")
+    page.fill("input[name=criteria-1-name_en]", "Dropped")
+    page.check("input[name=criteria-1-DELETE]")
+    add = page.locator("button[data-formset-add=criteria]")
+    assert add.inner_text() == "+ 評価基準を追加"
+    add.click()  # copied by the script, not sent
+    assert page.locator("input[name=criteria-TOTAL_FORMS]").input_value() == "4"
+    assert page.locator(".criterion-row legend").last.inner_text() == "評価基準4"
+    assert page.evaluate("document.activeElement.name") == "criteria-3-name_en"
+    page.fill("input[name=criteria-3-name_en]", "Capacity to host")
+    page.fill("input[name=criteria-3-name_ja]", "受入能力")
+    page.fill("input[name=criteria-3-weight]", "0.5")
+    page.fill("input[name=criteria-2-weight]", "3")  # a weight without a name
+    page.locator("main form .actions button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator(".error-summary li").all_inner_texts() == [
+        "評価基準3 – 名称（英語）: 評価基準の名称を入力するか、重みを消してください。"]
+    assert page.locator("#id_criteria-2-name_en").get_attribute("aria-invalid") == "true"
+    assert page.locator("input[name=criteria-3-name_ja]").input_value() == "受入能力"  # the added row kept
+    assert page.locator("select[name=timezone]").input_value() == "Asia/Bangkok"
+    assert Call.objects.count() == 0
+
+    page.fill("input[name=criteria-2-weight]", "")
+    page.locator("main form .actions button[type=submit]").click()
+    page.wait_for_load_state()
+    call = Call.objects.get(title__en="Study tours 2027")
+    assert f"/calls/{call.slug}/" in page.url
+    assert call.timezone == "Asia/Bangkok" and call.opens_at.hour == 2  # 09:00 in Bangkok is 02:00 UTC
+    assert [(c.name, c.weight) for c in call.criteria.all()] == [
+        ({"en": "Relevance", "ja": "関連性"}, 2.0), ({"en": "Capacity to host", "ja": "受入能力"}, 0.5)]
+    criteria = page.locator("main li", has_text="×").all_inner_texts()
+    assert criteria == ["関連性 × 2.0", "受入能力 × 0.5"]
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
     assert blocked == []
     page.close()

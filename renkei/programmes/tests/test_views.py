@@ -111,7 +111,7 @@ def test_review_and_committee_pages(client, call, officer):
     assert ">Assign</button>" not in html and ">Select</button>" not in html
 
 
-def test_officer_creates_a_call_in_the_browser_with_line_errors(client, officer):
+def test_officer_creates_a_call_with_row_errors(client, officer):
     programme = services.programme_create(actor=officer, data={"title_en": "CPP"})
     client.force_login(officer)
     base = {"programme": programme.pk, "title_en": "Call 2027", "opens_at": "2027-01-10T09:00",
@@ -120,22 +120,58 @@ def test_officer_creates_a_call_in_the_browser_with_line_errors(client, officer)
             "questions-0-text_en": "Why?", "questions-0-kind": "text", "questions-0-required": "on",
             "questions-1-text_en": "Letter", "questions-1-kind": "file",
             "questions-2-text_en": "Size", "questions-2-kind": "choice", "questions-2-required": "on",
-            "questions-3-kind": "text", "questions-3-required": "on"}
-    bad = client.post("/calls/new/", {**base, "questions-2-choices": "only",
-                                      "criteria": "Fit | heavy"}).content.decode()
+            "questions-3-kind": "text", "questions-3-required": "on",
+            "criteria-TOTAL_FORMS": "3", "criteria-INITIAL_FORMS": "0",
+            "criteria-0-name_en": "Relevance", "criteria-0-name_ja": "関連性", "criteria-0-weight": "2",
+            "criteria-1-name_en": "Capacity", "criteria-1-weight": "1", "criteria-2-weight": "1"}
+    bad = client.post("/calls/new/", {**base, "questions-2-choices": "only", "timezone": "Mars/Olympus",
+                                      "criteria-1-weight": "-2", "criteria-2-weight": "3"}).content.decode()
     assert "Question 3 – Options: A choice question needs at least two options" in bad
-    assert "line 1: the weight after | must be a number" in bad
-    response = client.post("/calls/new/", {**base, "questions-2-choices": "small\nlarge",
-                                           "criteria": "Relevance | 2\nCapacity"})
+    assert ('<a href="#id_criteria-1-weight">Criterion 2 – Weight: Ensure this value is greater than or equal '
+            'to 0.') in bad
+    assert ('<a href="#id_criteria-2-name_en">Criterion 3 – Name (English): Give the criterion a name, or clear '
+            'its weight.</a>') in bad
+    assert "Time zone of the dates: Mars/Olympus is not a time zone; choose one from the list." in bad
+    assert 'id="id_criteria-1-weight_error"' in bad and 'value="関連性"' in bad
+    response = client.post("/calls/new/", {**base, "questions-2-choices": "small\nlarge", "timezone": "Europe/Paris"})
     assert response.status_code == 302
     from renkei.programmes.models import Call
 
     call = Call.objects.get(title__en="Call 2027")
-    assert call.status == "draft" and call.opens_at.hour == 0  # 09:00 in Tokyo is 00:00 UTC
+    assert call.status == "draft" and call.opens_at.hour == 8  # 09:00 in Paris in winter is 08:00 UTC
+    assert call.timezone == "Europe/Paris"
     assert [q.kind for q in call.questions.all()] == ["text", "file", "choice"]
     assert not call.questions.get(kind="file").required
     assert call.questions.get(kind="choice").choices == ["small", "large"]
-    assert [c.weight for c in call.criteria.all()] == [2.0, 1.0]
+    assert [(c.name, c.weight) for c in call.criteria.all()] == [
+        ({"en": "Relevance", "ja": "関連性"}, 2.0), ({"en": "Capacity"}, 1.0)]
+
+
+def test_the_criteria_in_the_readers_language(client, call, officer):
+    """The call page and the reviewer's page name a criterion in Japanese for Japanese readers, in English
+    when it has no Japanese name."""
+    criterion = call.criteria.get()
+    services.criterion_update(actor=officer, criterion=criterion, data={"name": {"en": "Relevance", "ja": "関連性"}})
+    services.criterion_add(actor=officer, call=call, data={"name": {"en": "Capacity"}, "weight": 1})
+    client.force_login(officer)
+    english = client.get("/calls/call-2016/").content.decode()
+    assert "<li>Relevance <span" in english and "<li>Capacity <span" in english and "関連性" not in english
+    japanese = client.get("/calls/call-2016/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "<li>関連性 <span" in japanese and "<li>Capacity <span" in japanese and "Relevance" not in japanese
+
+    services.call_transition(actor=officer, call=call, to="open")
+    toyama = PlaceFactory(slug="toyama", name_en="Toyama")
+    fp = UserFactory(roles=[Role.FOCAL_POINT], places=[toyama])
+    application = services.application_save(actor=fp, call=call, place=toyama,
+                                            answers={call.questions.first().pk: "Answer"}, submit=True)
+    reviewer = UserFactory(roles=[Role.REVIEWER])
+    seat = services.review_assign(actor=officer, application=application, reviewer=reviewer)
+    client.force_login(reviewer)
+    client.post(f"/reviews/{seat.pk}/", {"declare": "1", "conflicted": "no"})
+    japanese = client.get(f"/reviews/{seat.pk}/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert ">関連性 <span" in japanese and ">Capacity <span" in japanese and "Relevance" not in japanese
+    english = client.get(f"/reviews/{seat.pk}/").content.decode()
+    assert ">Relevance <span" in english and "関連性" not in english
 
 
 def test_focal_point_cannot_create_calls(client, focal_point):

@@ -156,7 +156,9 @@ def test_refused_forms_in_both_languages(browser, live_server, demo, lang, size)
     page.fill("input[name=title_en]", "Study tours 2027")
     page.fill("input[name=opens_at]", "2027-03-10T09:00")
     page.fill("input[name=closes_at]", "2027-02-10T17:00")
-    page.fill("textarea[name=criteria]", "Relevance | 2\nCapacity to host | 1")
+    page.fill("input[name=criteria-0-name_en]", "Relevance")
+    page.fill("input[name=criteria-0-weight]", "2")
+    page.fill("input[name=criteria-1-name_en]", "Capacity to host")
     page.fill("input[name=questions-0-text_en]", "What can your city offer?")
     page.fill("input[name=questions-1-text_en]", "Size of the delegation")
     page.select_option("select[name=questions-1-kind]", "choice")
@@ -167,7 +169,8 @@ def test_refused_forms_in_both_languages(browser, live_server, demo, lang, size)
     assert page.locator(".error-summary li").count() == 2  # the dates and the options, together
     if lang == "ja":
         main = page.locator("main").inner_text()
-        for english in ("Question", "Options", "Add a question", "Please correct", "must close"):
+        for english in ("Question", "Options", "Add a question", "Criterion", "Weight", "Add a criterion",
+                        "Please correct", "must close"):
             assert english not in main
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
     shot(page, f"call-new-{lang}-{size}")
