@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from renkei.activities.models import Activity
 from renkei.core.text import compact
-from renkei.ui.forms import FieldsetForm
+from renkei.ui.forms import FieldsetForm, TimeZoneField
 
 LOCAL_MINUTE = "%Y-%m-%dT%H:%M"
 DATE_TIME_HINT = _("use a date and time like 2026-03-31T09:00")
@@ -82,7 +82,7 @@ class ActivityForm(TitleFields, FieldsetForm):
     partnership = forms.ChoiceField(required=False, label=_("Partnership"))
     starts_at = forms.CharField(label=_("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     ends_at = forms.CharField(label=_("Ends"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    timezone = forms.CharField(max_length=64, initial="Asia/Tokyo", label=_("Time zone"))
+    timezone = TimeZoneField(label=_("Time zone"))
     venue = forms.CharField(max_length=255, required=False, label=_("Venue"))
     room = forms.CharField(max_length=100, required=False, label=_("Room"))
     online_url = forms.CharField(max_length=200, required=False, label=_("Online link"),
@@ -103,11 +103,7 @@ class ActivityForm(TitleFields, FieldsetForm):
 
     def clean(self):
         data = super().clean()
-        try:
-            zone = ZoneInfo(data.get("timezone") or "UTC")
-        except (KeyError, ValueError):
-            self.add_error("timezone", gettext("not a time zone, e.g. Asia/Tokyo"))
-            zone = None
+        zone = ZoneInfo(data["timezone"]) if data.get("timezone") else None
         for name in ("starts_at", "ends_at"):
             if name not in data:
                 continue

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from functools import cache
 from typing import Annotated, Literal
-from zoneinfo import available_timezones
 
 from django.utils.translation import gettext as _
 from pydantic import AfterValidator, Field, field_validator, model_validator
@@ -13,6 +11,7 @@ from pydantic import AfterValidator, Field, field_validator, model_validator
 from renkei.activities.models import Activity
 from renkei.core.inputs import Input, reject_nul, required
 from renkei.core.text import compact
+from renkei.core.timezones import is_zone
 
 
 class TitleIn(Input):
@@ -59,7 +58,7 @@ class ActivityIn(Input):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        if value not in _zones():
+        if not is_zone(value):
             raise ValueError(_("%(tz)s is not a time zone") % {"tz": value})
         return value
 
@@ -110,13 +109,8 @@ class AssessmentIn(Input):
     _scores = field_validator("before_score", "after_score")(_score)
 
 
-@cache
-def _zones() -> frozenset[str]:
-    return frozenset(available_timezones())
-
-
 def _known_zone(value: str | None) -> str | None:
-    if value is not None and value not in _zones():
+    if value is not None and not is_zone(value):
         raise ValueError(_("%(tz)s is not a time zone") % {"tz": value})
     return value
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 import re
 from typing import TYPE_CHECKING, Annotated, Any
-from zoneinfo import available_timezones
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -25,6 +24,7 @@ from pydantic import ValidationError as PydanticError
 
 from renkei.core.errors import ErrorCollector
 from renkei.core.inputs import Input, collect, reject_nul
+from renkei.core.timezones import is_zone
 from renkei.places.models import Hazard, IncomeGroup, Level
 from renkei.places.reading import is_kana, to_hiragana
 
@@ -34,14 +34,6 @@ if TYPE_CHECKING:
 _TRUE = {"1", "true", "yes", "y", "t"}
 _FALSE = {"0", "false", "no", "n", "f", ""}
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_TIMEZONES: set[str] | None = None
-
-
-def _timezones() -> set[str]:
-    global _TIMEZONES
-    if _TIMEZONES is None:
-        _TIMEZONES = available_timezones()
-    return _TIMEZONES
 
 
 def blank(value: Any) -> bool:
@@ -302,7 +294,7 @@ class PlaceIn(Input):
     @classmethod
     def _timezone(cls, value: Any) -> str:
         zone = text(value)
-        if zone and zone not in _timezones():
+        if zone and not is_zone(zone):
             raise ValueError(_("%(value)r is not an IANA time zone") % {"value": zone})
         return zone
 

@@ -3,9 +3,8 @@ back onto these fields (``error_field``)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.forms.utils import ErrorDict
@@ -16,31 +15,12 @@ from renkei.core.errors import ApplicationError
 from renkei.core.inputs import parse
 from renkei.programmes.inputs import CallIn
 from renkei.programmes.models import Programme
-from renkei.ui.forms import FieldsetForm
-from renkei.ui.widgets import QuickSelect
+from renkei.ui.forms import FieldsetForm, TimeZoneField
 
 
 def texts(english: str, japanese: str) -> dict[str, str]:
     """Two boxes of a form (English, Japanese) as one text per language."""
     return {lang: text for lang, text in (("en", english), ("ja", japanese)) if text}
-
-
-#: the zones programme officers use most, offered first
-COMMON_ZONES = ("Asia/Tokyo", "UTC", "Europe/Brussels", "Europe/Paris", "Europe/Berlin", "Asia/Jakarta",
-                "Asia/Bangkok", "Asia/Manila", "Asia/Ho_Chi_Minh")
-
-
-@lru_cache(maxsize=1)
-def _all_zones() -> tuple[str, ...]:
-    return tuple(sorted(available_timezones()))
-
-
-def zone_choices() -> list[tuple[str, list[tuple[str, str]]]]:
-    """The IANA time zones: the common ones first, then all of them in alphabetical order."""
-    zones = _all_zones()
-    known = set(zones)
-    return [(gettext_lazy("Most used"), [(zone, zone) for zone in COMMON_ZONES if zone in known]),
-            (gettext_lazy("All time zones"), [(zone, zone) for zone in zones])]
 
 
 class QuestionRowForm(forms.Form):
@@ -155,10 +135,8 @@ class CallForm(FieldsetForm):
                                    widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     closes_at = forms.DateTimeField(label=gettext_lazy("Closes"),
                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    timezone = forms.ChoiceField(
-        choices=zone_choices, initial="Asia/Tokyo", widget=QuickSelect, label=gettext_lazy("Time zone of the dates"),
-        help_text=gettext_lazy("The opening and closing times are read in this zone."),
-        error_messages={"invalid_choice": gettext_lazy("%(value)s is not a time zone; choose one from the list.")})
+    timezone = TimeZoneField(label=gettext_lazy("Time zone of the dates"),
+                             help_text=gettext_lazy("The opening and closing times are read in this zone."))
     places_to_select = forms.IntegerField(min_value=1, max_value=10_000, initial=1,
                                           label=gettext_lazy("Places to select"))
     description_en = forms.CharField(required=False, max_length=20_000, widget=forms.Textarea(attrs={"rows": 3}),

@@ -8,7 +8,6 @@ Bilingual texts are one object per language (``{"en": …, "ja": …}``, ADR 000
 from __future__ import annotations
 
 from datetime import date, datetime
-from functools import lru_cache
 from typing import Annotated, Any, ClassVar, Literal
 
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo, fie
 
 from renkei.core.inputs import Input, reject_nul
 from renkei.core.text import compact
+from renkei.core.timezones import is_zone
 
 MAX_ANSWER = 10_000
 
@@ -54,15 +54,8 @@ class FoldedInput(Input):
         return _fold(data, cls.folded)
 
 
-@lru_cache(maxsize=1)
-def _zones() -> frozenset[str]:
-    from zoneinfo import available_timezones
-
-    return frozenset(available_timezones())
-
-
 def time_zone(value: str) -> str:
-    if value not in _zones():
+    if not is_zone(value):
         raise ValueError(_("not a time zone, e.g. Asia/Tokyo"))
     return value
 

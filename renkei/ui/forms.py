@@ -10,9 +10,11 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from renkei.core.errors import ApplicationError, Conflict, NotAllowed, NotFound
+from renkei.core.timezones import COMMON_ZONES, offered_zones
+from renkei.ui.widgets import QuickSelect
 
 
 def add_service_errors(form: forms.Form, errors: dict[str, list[str]], message: str = "",
@@ -88,3 +90,20 @@ def form_page(request, form_class: type[forms.Form], write: Callable[[Any], Any]
     else:
         form = form_class(initial=initial, **form_kwargs)
     return render(request, template, {**(context or {}), "form": form, "conflict": getattr(form, "conflict", False)})
+
+
+def zone_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The IANA time zones: the common ones first, then all of them in alphabetical order."""
+    return [(gettext_lazy("Most used"), [(zone, zone) for zone in COMMON_ZONES]),
+            (gettext_lazy("All time zones"), [(zone, zone) for zone in offered_zones()])]
+
+
+class TimeZoneField(forms.ChoiceField):
+    """A time zone chosen from a list one can type into (Asia/Tokyo first)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", "Asia/Tokyo")
+        kwargs.setdefault("widget", QuickSelect)
+        kwargs.setdefault("error_messages", {
+            "invalid_choice": gettext_lazy("%(value)s is not a time zone; choose one from the list.")})
+        super().__init__(choices=zone_choices, **kwargs)

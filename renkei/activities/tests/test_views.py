@@ -30,7 +30,10 @@ def test_calendar_and_activity_pages(client, demo):
     ({"title_en": "Tour", "starts_at": "soon"}, "use a date and time like"),
     ({"title_en": "Tour", "starts_at": "2027-02-03T09:00", "ends_at": "2027-02-01T09:00"}, "must end after it starts"),
     ({}, "is required (in at least one language)"),
-], ids=["start-is-not-a-time", "ends-before-it-starts", "no-title-in-any-language"])
+    ({"title_en": "Tour", "timezone": "localtime"}, "localtime is not a time zone; choose one from the list."),
+    ({"title_en": "Tour", "timezone": "Mars/Olympus"}, "Mars/Olympus is not a time zone; choose one from the list."),
+], ids=["start-is-not-a-time", "ends-before-it-starts", "no-title-in-any-language", "a-file-of-the-zone-folder",
+        "no-such-zone"])
 def test_the_new_activity_form_says_what_is_wrong(client, demo, officer, changes, message):
     client.force_login(officer)
     before = Activity.objects.count()
@@ -142,6 +145,7 @@ def test_a_new_activity_with_its_title_in_japanese_only(client, demo, officer):
     client.force_login(officer)
     page = client.get("/activities/new/").content.decode()
     assert 'name="title_en"' in page and 'name="title_ja"' in page and 'name="description_ja"' in page
+    assert '<select name="timezone"' in page and '<option value="Asia/Tokyo" selected>' in page  # a list, Tokyo first
     ok = client.post("/activities/new/", {**NEW_ACTIVITY, "kind": "workshop", "ends_at": "2027-02-01T17:00",
                                           "title_ja": "防災ワークショップ", "description_ja": "釜石市で開催"})
     assert ok.status_code == 302
