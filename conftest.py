@@ -81,22 +81,22 @@ def staff_client(client, superuser):
 
 @pytest.fixture
 def partnerships_demo(db):
-    """The demo places, programmes and partnerships."""
+    """The demo places, programmes and partnerships (loaded once, then written back: ``snapshot``)."""
+    from renkei.core.tests.snapshot import load_once
     from renkei.partnerships.demo import partnerships_demo_load
     from renkei.places.demo import demo_load
     from renkei.programmes.demo import programmes_demo_load
 
-    demo_load()
-    programmes_demo_load()
-    partnerships_demo_load()
+    load_once("partnerships", lambda: (demo_load(), programmes_demo_load(), partnerships_demo_load()))
 
 
 @pytest.fixture
 def activities_demo(partnerships_demo):
     """The demo partnerships with their learning activities."""
     from renkei.activities.demo import activities_demo_load
+    from renkei.core.tests.snapshot import load_once
 
-    activities_demo_load()
+    load_once("activities", activities_demo_load)
 
 
 @pytest.fixture

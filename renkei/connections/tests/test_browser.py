@@ -23,21 +23,25 @@ def kamaishi_demo(db):
     from renkei.accounts.tests.browser import DEMO_PASSWORD
     from renkei.activities.demo import activities_demo_load
     from renkei.connections.demo import connections_demo_load
+    from renkei.core.tests.snapshot import load_once
     from renkei.partnerships.demo import partnerships_demo_load
     from renkei.places.demo import demo_load
     from renkei.places.models import Place, Theme
     from renkei.places.taxonomy import load_taxonomy
     from renkei.programmes.demo import programmes_demo_load
 
-    load_taxonomy(Theme)  # a transactional test starts from empty tables
-    demo_load()
-    programmes_demo_load()
-    partnerships_demo_load()
-    activities_demo_load()
-    connections_demo_load(people=400)
-    # Kamaishi's focal point as the demo has it (the demo accounts live above this app)
-    user_create(username="kamaishi", password=DEMO_PASSWORD, display_name="Kamaishi focal point",
-                roles=[Role.FOCAL_POINT], places=[Place.objects.get(slug="kamaishi")])
+    def load() -> None:
+        load_taxonomy(Theme)  # a transactional test starts from empty tables
+        demo_load()
+        programmes_demo_load()
+        partnerships_demo_load()
+        activities_demo_load()
+        connections_demo_load(people=400)
+        # Kamaishi's focal point as the demo has it (the demo accounts live above this app)
+        user_create(username="kamaishi", password=DEMO_PASSWORD, display_name="Kamaishi focal point",
+                    roles=[Role.FOCAL_POINT], places=[Place.objects.get(slug="kamaishi")])
+
+    load_once("400 connected people of Kamaishi", load)
 
 
 @pytest.mark.parametrize("language", ["en", "ja"])

@@ -2,14 +2,13 @@
 Japanese, on a desktop and a 390 px phone: every chart's drawn marks are its table's rows.
 RENKEI_SCREENSHOTS=1 refreshes docs/screenshots/."""
 
-import io
 import os
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from renkei.accounts.tests.browser import sign_in
+from renkei.core.tests.snapshot import whole_demo
 from renkei.ui.tests.charts import chart_marks_match_table
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,11 +25,7 @@ def shot(page, name: str) -> None:
 
 @pytest.fixture
 def demo_site(transactional_db):
-    from renkei.places.models import Theme
-    from renkei.places.taxonomy import load_taxonomy
-
-    load_taxonomy(Theme)  # transactional tests flush the tables, data migrations included
-    call_command("demo", stdout=io.StringIO())
+    whole_demo()  # every app's demo data and the demo accounts
 
 
 def _cells(page, chart_id):

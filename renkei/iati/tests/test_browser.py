@@ -2,14 +2,13 @@
 default on the settings page, on a phone too, in English and Japanese; the file the site serves is
 valid. RENKEI_SCREENSHOTS=1 refreshes docs/screenshots/."""
 
-import io
 import os
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from renkei.accounts.tests.browser import sign_in
+from renkei.core.tests.snapshot import whole_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
@@ -23,11 +22,7 @@ def shot(page, name: str) -> None:
 
 @pytest.fixture
 def demo_site(transactional_db):
-    from renkei.places.models import Theme
-    from renkei.places.taxonomy import load_taxonomy
-
-    load_taxonomy(Theme)  # transactional tests flush the tables, data migrations included
-    call_command("demo", stdout=io.StringIO())
+    whole_demo()  # every app's demo data and the demo accounts
 
 
 def fits(page) -> bool:

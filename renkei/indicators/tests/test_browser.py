@@ -2,14 +2,13 @@
 Japanese: percentiles shown, and every chart's drawn marks match its data table (bar, strip, line).
 RENKEI_SCREENSHOTS=1 refreshes docs/screenshots/."""
 
-import io
 import os
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from renkei.accounts.tests.browser import sign_in
+from renkei.core.tests.snapshot import whole_demo
 from renkei.ui.tests.charts import chart_marks_match_table
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,11 +23,7 @@ def shot(page, name: str, *, full_page: bool = True) -> None:
 
 @pytest.fixture
 def demo(transactional_db):
-    from renkei.places.models import Theme
-    from renkei.places.taxonomy import load_taxonomy
-
-    load_taxonomy(Theme)  # transactional tests flush the tables, data migrations included
-    call_command("demo", stdout=io.StringIO())  # every app's demo data (the indicators' catalogue too)
+    whole_demo()  # every app's demo data (the indicators' catalogue too)
 
 
 def test_benchmarking_and_entering_values(browser, live_server, demo, tmp_path):

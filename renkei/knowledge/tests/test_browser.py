@@ -2,14 +2,13 @@
 facets; a focal point writes a product with a file and asks for themes; the knowledge manager
 publishes it and a visitor finds it. RENKEI_SCREENSHOTS=1 refreshes docs/screenshots/."""
 
-import io
 import os
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from renkei.accounts.tests.browser import sign_in
+from renkei.core.tests.snapshot import whole_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
@@ -25,13 +24,9 @@ def shot(page, name: str) -> None:
 @pytest.fixture
 def library(transactional_db, settings):
     from renkei.knowledge.search import catalogue
-    from renkei.places.models import Theme
-    from renkei.places.taxonomy import load_taxonomy
-
     settings.RENKEI_EMBEDDER = "usem"
     catalogue.forget()
-    load_taxonomy(Theme)  # transactional tests flush the tables, data migrations included
-    call_command("demo", stdout=io.StringIO())  # every app's demo data and the demo accounts
+    whole_demo()  # every app's demo data and the demo accounts
     yield
     catalogue.forget()
 

@@ -11,15 +11,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def library(real_encoder):
     from renkei.activities.demo import activities_demo_load
+    from renkei.core.tests.snapshot import load_once
     from renkei.partnerships.demo import partnerships_demo_load
     from renkei.places.demo import demo_load
     from renkei.programmes.demo import programmes_demo_load
 
-    demo_load()
-    programmes_demo_load()
-    partnerships_demo_load()
-    activities_demo_load()
-    knowledge_demo_load()
+    load_once("the library", lambda: (demo_load(), programmes_demo_load(), partnerships_demo_load(),
+                                      activities_demo_load(), knowledge_demo_load()))
 
 
 def slugs(result):

@@ -2,6 +2,7 @@
 
 import pytest
 
+from renkei.core.tests.snapshot import load_once
 from renkei.matching.fetch import forget_index
 from renkei.places.demo import demo_load
 from renkei.places.models import Place
@@ -19,5 +20,5 @@ def hashing_embedder(settings):
 @pytest.fixture
 def kamaishi(db):
     """The demo places; Kamaishi among them."""
-    demo_load()
+    load_once("places", demo_load)
     return Place.objects.get(slug="kamaishi")

@@ -8,9 +8,10 @@ from renkei.accounts.tests.factories import UserFactory
 
 @pytest.fixture
 def demo(partnerships_demo):
+    from renkei.core.tests.snapshot import load_once
     from renkei.networks.demo import networks_demo_load
 
-    networks_demo_load()
+    load_once("networks", networks_demo_load)
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ SHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 def demo(transactional_db):
     from renkei.accounts.models import Role
     from renkei.accounts.services import user_create
+    from renkei.core.tests.snapshot import load_once
     from renkei.networks.demo import networks_demo_load
     from renkei.partnerships.demo import partnerships_demo_load
     from renkei.places.demo import demo_load
@@ -28,13 +29,16 @@ def demo(transactional_db):
     from renkei.places.taxonomy import load_taxonomy
     from renkei.programmes.demo import programmes_demo_load
 
-    load_taxonomy(Theme)  # transactional tests flush the tables, data migrations included
-    demo_load()
-    programmes_demo_load()
-    partnerships_demo_load()
-    user_create(username="secretariat", password="renkei-demo", display_name="Network secretariat",  # noqa: S106
-                roles=[Role.NETWORK_SECRETARIAT], places=[])
-    networks_demo_load()
+    def load() -> None:
+        load_taxonomy(Theme)  # transactional tests flush the tables, data migrations included
+        demo_load()
+        programmes_demo_load()
+        partnerships_demo_load()
+        user_create(username="secretariat", password="renkei-demo", display_name="Network secretariat",  # noqa: S106
+                    roles=[Role.NETWORK_SECRETARIAT], places=[])
+        networks_demo_load()
+
+    load_once("networks with a secretariat", load)
 
 
 def shot(page, name: str) -> None:

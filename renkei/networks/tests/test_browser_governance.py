@@ -15,6 +15,7 @@ def demo(transactional_db):
     from renkei.accounts.models import Role
     from renkei.accounts.services import user_create
     from renkei.activities.demo import activities_demo_load
+    from renkei.core.tests.snapshot import load_once
     from renkei.networks.demo import networks_demo_load
     from renkei.partnerships.demo import partnerships_demo_load
     from renkei.places.demo import demo_load
@@ -22,14 +23,17 @@ def demo(transactional_db):
     from renkei.places.taxonomy import load_taxonomy
     from renkei.programmes.demo import programmes_demo_load
 
-    load_taxonomy(Theme)  # transactional tests flush the tables, data migrations included
-    demo_load()
-    programmes_demo_load()
-    partnerships_demo_load()
-    activities_demo_load()
-    user_create(username="secretariat", password="renkei-demo", display_name="Network secretariat",  # noqa: S106
-                roles=[Role.NETWORK_SECRETARIAT], places=[])
-    networks_demo_load()
+    def load() -> None:
+        load_taxonomy(Theme)  # transactional tests flush the tables, data migrations included
+        demo_load()
+        programmes_demo_load()
+        partnerships_demo_load()
+        activities_demo_load()
+        user_create(username="secretariat", password="renkei-demo", display_name="Network secretariat",  # noqa: S106
+                    roles=[Role.NETWORK_SECRETARIAT], places=[])
+        networks_demo_load()
+
+    load_once("networks and activities with a secretariat", load)
 
 
 def test_secretariat_records_and_edits_a_meeting_and_a_project(browser, live_server, demo):

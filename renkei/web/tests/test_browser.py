@@ -18,14 +18,14 @@ SHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 
 @pytest.fixture
 def demo(transactional_db):
+    from renkei.core.tests.snapshot import load_once
     from renkei.demo.accounts import demo_users
     from renkei.places.demo import demo_load
     from renkei.places.models import Theme
     from renkei.places.taxonomy import load_taxonomy
 
-    load_taxonomy(Theme)  # transactional tests flush the tables, data migrations included
-    demo_load()
-    demo_users()
+    # transactional tests flush the tables, data migrations included
+    load_once("places and accounts", lambda: (load_taxonomy(Theme), demo_load(), demo_users()))
 
 
 def submit_form(page, selector: str, **fields) -> None:

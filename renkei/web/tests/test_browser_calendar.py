@@ -15,12 +15,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def activities(demo):  # noqa: F811
     from renkei.activities.demo import activities_demo_load
     from renkei.activities.models import Activity
+    from renkei.core.tests.snapshot import load_once
     from renkei.partnerships.demo import partnerships_demo_load
     from renkei.programmes.demo import programmes_demo_load
 
-    programmes_demo_load()
-    partnerships_demo_load()
-    activities_demo_load()
+    load_once("activities after places and accounts",
+              lambda: (programmes_demo_load(), partnerships_demo_load(), activities_demo_load()))
     tokyo = ZoneInfo("Asia/Tokyo")
     Activity.objects.create(slug="kobe-workshop", kind="workshop", title={"en": "Resilience workshop in Kobe",
                                                                          "ja": "神戸での防災ワークショップ"},

@@ -22,6 +22,7 @@ SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "hei
 
 @pytest.fixture
 def demo(transactional_db):
+    from renkei.core.tests.snapshot import load_once
     from renkei.demo.accounts import demo_users
     from renkei.demo.work import work_demo_load
     from renkei.partnerships.demo import partnerships_demo_load
@@ -30,12 +31,15 @@ def demo(transactional_db):
     from renkei.places.taxonomy import load_taxonomy
     from renkei.programmes.demo import programmes_demo_load
 
-    load_taxonomy(Theme)  # transactional tests flush the tables, data migrations included
-    demo_load()
-    programmes_demo_load()
-    partnerships_demo_load()
-    demo_users()
-    work_demo_load()
+    def load() -> None:
+        load_taxonomy(Theme)  # transactional tests flush the tables, data migrations included
+        demo_load()
+        programmes_demo_load()
+        partnerships_demo_load()
+        demo_users()
+        work_demo_load()
+
+    load_once("partnerships, accounts and their work", load)
 
 
 def shot(page, name: str) -> None:

@@ -46,14 +46,10 @@ WIDE = """() => {
 
 @pytest.fixture
 def demo(transactional_db, settings):
-    from django.core.management import call_command
-
-    from renkei.places.models import Theme
-    from renkei.places.taxonomy import load_taxonomy
+    from renkei.core.tests.snapshot import whole_demo
 
     settings.RENKEI_EMBEDDER = "hashing"
-    load_taxonomy(Theme)  # transactional tests flush the tables, data migrations included
-    call_command("demo", verbosity=0)
+    whole_demo()
 
 
 def shot(page, name: str) -> None:

@@ -9,7 +9,6 @@ descriptions stored in the database, codes, numbers, addresses)."""
 
 from __future__ import annotations
 
-import io
 import re
 from collections import Counter
 from html.parser import HTMLParser
@@ -17,11 +16,11 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
 from django.db import models
 from django.urls import Resolver404, resolve
 
 from renkei.accounts.models import User
+from renkei.core.tests.snapshot import whole_demo
 from renkei.demo.accounts import DEMO_USERS
 from renkei.iati import codelists
 from renkei.web.tests.test_translations import CATALOGUES, _po_entries
@@ -244,7 +243,7 @@ def crawl(client, checker: Checker, role: str) -> tuple[list[str], list[str], in
 
 @pytest.fixture
 def demo(db):
-    call_command("demo", stdout=io.StringIO())
+    whole_demo()
 
 
 def test_every_page_each_role_reaches_is_in_japanese(client, demo):

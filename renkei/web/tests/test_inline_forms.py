@@ -14,14 +14,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def demo(transactional_db):
+    from renkei.core.tests.snapshot import load_once
     from renkei.demo.accounts import demo_users
     from renkei.places.demo import demo_load
     from renkei.places.models import Theme
     from renkei.places.taxonomy import load_taxonomy
 
-    load_taxonomy(Theme)
-    demo_load()
-    demo_users()
+    load_once("places and accounts", lambda: (load_taxonomy(Theme), demo_load(), demo_users()))
 
 
 SHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
