@@ -91,6 +91,26 @@ def partnerships_demo(db):
 
 
 @pytest.fixture
+def whole_demo():
+    """Call it to load every app's demo data and the demo accounts (``renkei demo``), the taxonomy
+    first (a transactional test has emptied the tables the data migrations filled); once, then
+    written back (``snapshot``). A fixture may change settings before it calls it."""
+    import io
+
+    from django.core.management import call_command
+
+    from renkei.core.tests.snapshot import load_once
+    from renkei.places.models import Theme
+    from renkei.places.taxonomy import load_taxonomy
+
+    def load() -> None:
+        load_taxonomy(Theme)
+        call_command("demo", stdout=io.StringIO())
+
+    return lambda: load_once("whole demo", load)
+
+
+@pytest.fixture
 def activities_demo(partnerships_demo):
     """The demo partnerships with their learning activities."""
     from renkei.activities.demo import activities_demo_load

@@ -22,7 +22,6 @@ index, the search catalogue) are forgotten and built again.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,7 +32,6 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import translation
@@ -215,15 +213,3 @@ def _write_back(kept: _Kept, content_types: dict[tuple[str, str], int]) -> None:
         (root / path).write_bytes(content)
     cache.forget()
 
-
-def whole_demo() -> None:
-    """Every app's demo data and the demo accounts (``renkei demo``), the taxonomy first: a
-    transactional test has emptied the tables the data migrations filled."""
-    from renkei.places.models import Theme
-    from renkei.places.taxonomy import load_taxonomy
-
-    def load() -> None:
-        load_taxonomy(Theme)
-        call_command("demo", stdout=io.StringIO())
-
-    load_once("whole demo", load)

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from renkei.accounts.tests.browser import sign_in
-from renkei.core.tests.snapshot import whole_demo
 from renkei.ui.tests.charts import chart_marks_match_table
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,7 +23,7 @@ def shot(page, name: str) -> None:
 
 
 @pytest.fixture
-def demo_site(transactional_db):
+def demo_site(transactional_db, whole_demo):
     whole_demo()  # every app's demo data and the demo accounts
 
 

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from renkei.accounts.tests.browser import sign_in
-from renkei.core.tests.snapshot import whole_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
@@ -22,7 +21,7 @@ def shot(page, name: str) -> None:
 
 
 @pytest.fixture
-def library(transactional_db, settings):
+def library(transactional_db, settings, whole_demo):
     from renkei.knowledge.search import catalogue
     settings.RENKEI_EMBEDDER = "usem"
     catalogue.forget()

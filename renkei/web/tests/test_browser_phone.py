@@ -45,9 +45,7 @@ WIDE = """() => {
 
 
 @pytest.fixture
-def demo(transactional_db, settings):
-    from renkei.core.tests.snapshot import whole_demo
-
+def demo(transactional_db, settings, whole_demo):
     settings.RENKEI_EMBEDDER = "hashing"
     whole_demo()
 

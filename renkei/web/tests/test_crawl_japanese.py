@@ -20,7 +20,6 @@ from django.db import models
 from django.urls import Resolver404, resolve
 
 from renkei.accounts.models import User
-from renkei.core.tests.snapshot import whole_demo
 from renkei.demo.accounts import DEMO_USERS
 from renkei.iati import codelists
 from renkei.web.tests.test_translations import CATALOGUES, _po_entries
@@ -242,7 +241,7 @@ def crawl(client, checker: Checker, role: str) -> tuple[list[str], list[str], in
 
 
 @pytest.fixture
-def demo(db):
+def demo(db, whole_demo):
     whole_demo()
 
 
