@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from renkei.accounts.tests.browser import sign_in
-from renkei.ui.tests.charts import chart_marks_match_table
+from renkei.ui.tests.charts import chart_marks_match_table, resize_and_wait_for_charts
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -68,7 +68,7 @@ def test_a_visitor_sees_only_protected_aggregates(browser, live_server, kamaishi
     for cell in (c.strip() for row in cells for c in row):
         assert not re.fullmatch(r"[1-4]", cell), f"a move counted under 5 is shown: {cell}"
     # on a wide screen too, each move reads on one line (Japanese labels broke after every character)
-    page.set_viewport_size({"width": 1280, "height": 900})
+    resize_and_wait_for_charts(page, 1280, 900)
     line = page.locator("table[data-movement] thead th").first.bounding_box()["height"]
     for header in page.locator("table[data-movement] tbody tr > :first-child").all():
         assert header.bounding_box()["height"] <= line * 1.5
@@ -83,7 +83,7 @@ def test_a_visitor_sees_only_protected_aggregates(browser, live_server, kamaishi
     ticks = page.locator("figure[data-chart=connections-over-time] svg [aria-label='x-axis tick label'] text")
     years = ticks.evaluate_all("texts => texts.map(t => t.textContent)")
     assert len(years) >= 3 and all(re.fullmatch(r"20\d\d", year) for year in years), years
-    page.set_viewport_size({"width": 390, "height": 844})
+    resize_and_wait_for_charts(page, 390, 844)
     for chart in [*CHARTS, "connections-movement"]:
         chart_marks_match_table(page, chart)
     assert errors == []

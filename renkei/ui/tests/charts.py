@@ -1,4 +1,4 @@
-"""Browser-test helper: a chart's drawn marks and its data table say the same thing."""
+"""Browser-test helpers: a chart's drawn marks and its data table say the same thing; charts redrawn after a resize."""
 
 
 def chart_marks_match_table(page, chart_id: str) -> list[str]:
@@ -16,3 +16,12 @@ def chart_marks_match_table(page, chart_id: str) -> list[str]:
     assert marks, f"chart {chart_id}: nothing drawn"
     assert sorted(marks) == sorted(rows), f"chart {chart_id}: marks {marks} differ from table rows {rows}"
     return marks
+
+
+def resize_and_wait_for_charts(page, width: int, height: int) -> None:
+    """Set the viewport and wait until every drawn chart has been drawn again for it (charts.js redraws
+    them a moment after a resize, replacing what was there: a box measured before that is gone)."""
+    page.evaluate("""() => document.querySelectorAll('figure[data-chart][data-drawn] .chart-canvas > *')
+                               .forEach(node => node.setAttribute('data-before-resize', ''))""")
+    page.set_viewport_size({"width": width, "height": height})
+    page.wait_for_function("() => !document.querySelector('.chart-canvas > [data-before-resize]')", timeout=10_000)
